@@ -1,0 +1,4 @@
+import type { CommandModule } from './command-module.js';
+
+/** The CLI's subcommands, in help order. Each feature adds its module here. */
+export const commandModules: readonly CommandModule[] = [];
