@@ -2,3 +2,4 @@
  * @actnas/core — the public API. Pure TypeScript, no I/O.
  */
 export * from './activations/index.js';
+export * from './onnx/index.js';
