@@ -1,0 +1,140 @@
+import { createRng } from '../random/seeded-rng.js';
+import type { CentralStatistic, ConfidenceInterval } from './statistics.js';
+import { bootstrapCi, halfWidth, mean, median, standardDeviation, trimmedMean } from './statistics.js';
+
+/** One timed run of a model; resolves to its wall time in milliseconds. */
+export type TimedRun = () => Promise<number>;
+
+export interface RunSummary {
+  readonly runs: number;
+  readonly mean: number;
+  readonly median: number;
+  readonly trimmedMean: number;
+  readonly sd: number;
+}
+
+export function summarise(samples: readonly number[]): RunSummary {
+  return {
+    runs: samples.length,
+    mean: mean(samples),
+    median: median(samples),
+    trimmedMean: trimmedMean(samples),
+    sd: standardDeviation(samples),
+  };
+}
+
+export interface StoppingRule {
+  /** Stop when the CI half-width is at most this fraction of |delta|. */
+  readonly relative?: number;
+  /** …or at most this many milliseconds. */
+  readonly absolute?: number;
+  readonly minPairs: number;
+  /** The run cap: stop here whatever the CI. */
+  readonly maxPairs: number;
+  /** Re-evaluate the CI every this many pairs. */
+  readonly checkEvery: number;
+}
+
+export interface PairedOptions {
+  readonly warmup: number;
+  /** `abba` alternates which model runs first in a pair; `random` draws it from the seed. */
+  readonly order: 'abba' | 'random';
+  readonly seed: number;
+  readonly stopping: StoppingRule;
+  readonly statistic?: CentralStatistic;
+  readonly resamples?: number;
+  readonly level?: number;
+}
+
+export const DEFAULT_STOPPING: StoppingRule = { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 200, checkEvery: 10 };
+
+export interface PairedMeasurement {
+  readonly reference: RunSummary;
+  readonly candidate: RunSummary;
+  /** CI of candidate − reference, from the paired differences. */
+  readonly delta: ConfidenceInterval;
+  readonly deltaMedian: number;
+  readonly pairs: number;
+  readonly stoppedBy: 'target' | 'cap';
+}
+
+export function targetReached(ci: ConfidenceInterval, rule: Pick<StoppingRule, 'relative' | 'absolute'>): boolean {
+  const hw = halfWidth(ci);
+  if (rule.absolute !== undefined && hw <= rule.absolute) return true;
+  return rule.relative !== undefined && hw <= rule.relative * Math.abs(ci.estimate);
+}
+
+async function warmUp(runs: readonly TimedRun[], count: number): Promise<void> {
+  for (let i = 0; i < count; i++) for (const run of runs) await run();
+}
+
+/**
+ * Interleaved paired runs: reference and candidate alternate so slow drift (thermal, other
+ * processes) hits both, and the statistic is taken over per-pair differences.
+ */
+export async function measurePaired(reference: TimedRun, candidate: TimedRun, options: PairedOptions): Promise<PairedMeasurement> {
+  const { stopping, statistic = 'trimmed-mean', resamples = 1000, level = 0.95 } = options;
+  await warmUp([reference, candidate], options.warmup);
+  const order = createRng(options.seed ^ 0x5eed);
+  const refs: number[] = [];
+  const cands: number[] = [];
+  const deltas: number[] = [];
+  let ci: ConfidenceInterval | undefined;
+  let ciPairs = 0;
+  let stoppedBy: PairedMeasurement['stoppedBy'] = 'cap';
+  while (deltas.length < stopping.maxPairs) {
+    const refFirst = options.order === 'abba' ? deltas.length % 2 === 0 : order.float() < 0.5;
+    let r: number;
+    let c: number;
+    if (refFirst) {
+      r = await reference();
+      c = await candidate();
+    } else {
+      c = await candidate();
+      r = await reference();
+    }
+    refs.push(r);
+    cands.push(c);
+    deltas.push(c - r);
+    const n = deltas.length;
+    if (n >= stopping.minPairs && (n - stopping.minPairs) % stopping.checkEvery === 0) {
+      ci = bootstrapCi(deltas, { seed: options.seed + n, resamples, level, statistic });
+      ciPairs = n;
+      if (targetReached(ci, stopping)) {
+        stoppedBy = 'target';
+        break;
+      }
+    }
+  }
+  if (!ci || ciPairs !== deltas.length) {
+    ci = bootstrapCi(deltas, { seed: options.seed + deltas.length, resamples, level, statistic });
+  }
+  return {
+    reference: summarise(refs),
+    candidate: summarise(cands),
+    delta: ci,
+    deltaMedian: median(deltas),
+    pairs: deltas.length,
+    stoppedBy,
+  };
+}
+
+export interface PaperOptions {
+  readonly warmup: number;
+  readonly runs: number;
+}
+
+/** The paper's protocol: a plain mean of `runs` runs of one model, nothing paired. */
+export async function measureMean(run: TimedRun, options: PaperOptions): Promise<RunSummary> {
+  await warmUp([run], options.warmup);
+  const samples: number[] = [];
+  for (let i = 0; i < options.runs; i++) samples.push(await run());
+  return summarise(samples);
+}
+
+/** Unpaired difference of two means with a normal-approximation (Welch) 95% CI. */
+export function unpairedDelta(reference: RunSummary, candidate: RunSummary, z = 1.959964): ConfidenceInterval {
+  const estimate = candidate.mean - reference.mean;
+  const se = Math.sqrt(reference.sd ** 2 / reference.runs + candidate.sd ** 2 / candidate.runs);
+  return { estimate, low: estimate - z * se, high: estimate + z * se, level: 0.95 };
+}

@@ -1,0 +1,103 @@
+import { createRng } from '../random/seeded-rng.js';
+
+export function mean(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return xs.length ? s / xs.length : Number.NaN;
+}
+
+export function standardDeviation(xs: ArrayLike<number>): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += (xs[i]! - m) ** 2;
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+function sortedCopy(xs: ArrayLike<number>): Float64Array {
+  return Float64Array.from(xs).sort();
+}
+
+/** Median of already sorted values. */
+function sortedMedian(s: Float64Array): number {
+  if (s.length === 0) return Number.NaN;
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Symmetric trimmed mean of already sorted values: drops `trim` of the samples at each end. */
+function sortedTrimmedMean(s: Float64Array, trim: number): number {
+  const k = Math.floor(s.length * trim);
+  let sum = 0;
+  for (let i = k; i < s.length - k; i++) sum += s[i]!;
+  return s.length - 2 * k > 0 ? sum / (s.length - 2 * k) : sortedMedian(s);
+}
+
+export function median(xs: ArrayLike<number>): number {
+  return sortedMedian(sortedCopy(xs));
+}
+
+export const DEFAULT_TRIM = 0.1;
+
+export function trimmedMean(xs: ArrayLike<number>, trim = DEFAULT_TRIM): number {
+  return sortedTrimmedMean(sortedCopy(xs), trim);
+}
+
+export type CentralStatistic = 'mean' | 'median' | 'trimmed-mean';
+
+export function central(xs: ArrayLike<number>, statistic: CentralStatistic, trim = DEFAULT_TRIM): number {
+  if (statistic === 'mean') return mean(xs);
+  const s = sortedCopy(xs);
+  return statistic === 'median' ? sortedMedian(s) : sortedTrimmedMean(s, trim);
+}
+
+export interface ConfidenceInterval {
+  readonly estimate: number;
+  readonly low: number;
+  readonly high: number;
+  /** Confidence level, e.g. 0.95. */
+  readonly level: number;
+}
+
+export function halfWidth(ci: ConfidenceInterval): number {
+  return (ci.high - ci.low) / 2;
+}
+
+export function excludesZero(ci: ConfidenceInterval): boolean {
+  return ci.low > 0 || ci.high < 0;
+}
+
+export interface BootstrapOptions {
+  readonly seed: number;
+  readonly resamples?: number;
+  readonly level?: number;
+  readonly statistic?: CentralStatistic;
+  readonly trim?: number;
+}
+
+/** Percentile bootstrap CI of a central statistic (seeded, so a table is reproducible). */
+export function bootstrapCi(samples: ArrayLike<number>, options: BootstrapOptions): ConfidenceInterval {
+  const { seed, resamples = 1000, level = 0.95, statistic = 'trimmed-mean', trim = DEFAULT_TRIM } = options;
+  const n = samples.length;
+  const estimate = central(samples, statistic, trim);
+  if (n < 2) return { estimate, low: estimate, high: estimate, level };
+  const rng = createRng(seed);
+  const stats = new Float64Array(resamples);
+  const buf = new Float64Array(n);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) buf[i] = samples[rng.int(0, n - 1)]!;
+    stats[r] = statistic === 'mean' ? mean(buf) : central(buf, statistic, trim);
+  }
+  stats.sort();
+  const alpha = (1 - level) / 2;
+  return { estimate, low: quantileSorted(stats, alpha), high: quantileSorted(stats, 1 - alpha), level };
+}
+
+/** Linear-interpolated quantile of sorted values. */
+export function quantileSorted(s: ArrayLike<number>, q: number): number {
+  if (s.length === 0) return Number.NaN;
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { measureMean, measurePaired, unpairedDelta } from '../src/latency/paired-protocol.js';
+import type { TimedRun } from '../src/latency/paired-protocol.js';
+import { bootstrapCi, excludesZero, halfWidth, median, trimmedMean } from '../src/latency/statistics.js';
+import { createRng } from '../src/random/seeded-rng.js';
+
+/** A model whose run time drifts slowly and has heavy-tailed noise, like a shared CPU. */
+function syntheticPair(seed: number, deltaMs: number): { ref: TimedRun; cand: TimedRun } {
+  const rng = createRng(seed);
+  let t = 0;
+  const drift = (): number => 5 * Math.sin(t++ / 40);
+  const noise = (): number => 0.3 * rng.normal() + (rng.float() < 0.05 ? 8 * rng.float() : 0);
+  return {
+    ref: () => Promise.resolve(80 + drift() + noise()),
+    cand: () => Promise.resolve(80 + deltaMs + drift() + noise()),
+  };
+}
+
+describe('statistics', () => {
+  it('median and trimmed mean resist outliers', () => {
+    const xs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 1000];
+    expect(median(xs)).toBe(5.5);
+    expect(trimmedMean(xs, 0.1)).toBe(5.5);
+  });
+
+  it('bootstrap CI is reproducible for a seed and covers a known mean', () => {
+    const rng = createRng(8);
+    const xs = Array.from({ length: 200 }, () => 2 + rng.normal());
+    const a = bootstrapCi(xs, { seed: 1, statistic: 'mean' });
+    expect(bootstrapCi(xs, { seed: 1, statistic: 'mean' })).toEqual(a);
+    expect(a.low).toBeLessThan(2);
+    expect(a.high).toBeGreaterThan(2);
+    expect(halfWidth(a)).toBeLessThan(0.3);
+  });
+
+  it('95% bootstrap intervals cover the true delta in about 95% of seeded experiments', () => {
+    let covered = 0;
+    const trials = 200;
+    for (let s = 0; s < trials; s++) {
+      const rng = createRng(1000 + s);
+      const xs = Array.from({ length: 40 }, () => 0.5 + rng.normal());
+      const ci = bootstrapCi(xs, { seed: s, statistic: 'mean', resamples: 500 });
+      if (ci.low <= 0.5 && ci.high >= 0.5) covered++;
+    }
+    expect(covered / trials).toBeGreaterThan(0.88);
+    expect(covered / trials).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('paired protocol', () => {
+  it('covers a known delta despite drift much larger than the delta', async () => {
+    const { ref, cand } = syntheticPair(3, 0.4);
+    const m = await measurePaired(ref, cand, {
+      warmup: 2, order: 'abba', seed: 11,
+      stopping: { relative: 0.1, minPairs: 20, maxPairs: 400, checkEvery: 10 },
+    });
+    expect(m.delta.low).toBeLessThanOrEqual(0.4);
+    expect(m.delta.high).toBeGreaterThanOrEqual(0.4);
+    expect(excludesZero(m.delta)).toBe(true);
+  });
+
+  it('stops adaptively once the half-width reaches the target', async () => {
+    const { ref, cand } = syntheticPair(5, 1);
+    const m = await measurePaired(ref, cand, {
+      warmup: 0, order: 'random', seed: 2,
+      stopping: { relative: 0.1, minPairs: 10, maxPairs: 1000, checkEvery: 5 },
+    });
+    expect(m.stoppedBy).toBe('target');
+    expect(m.pairs).toBeLessThan(1000);
+    expect(halfWidth(m.delta)).toBeLessThanOrEqual(0.1 * Math.abs(m.delta.estimate));
+  });
+
+  it('hits the run cap when the target is out of reach and says so', async () => {
+    const { ref, cand } = syntheticPair(9, 0);
+    const m = await measurePaired(ref, cand, {
+      warmup: 0, order: 'abba', seed: 4,
+      stopping: { absolute: 1e-6, minPairs: 10, maxPairs: 30, checkEvery: 10 },
+    });
+    expect(m.stoppedBy).toBe('cap');
+    expect(m.pairs).toBe(30);
+  });
+
+  it('paper mode (unpaired means) is much wider than paired on drifting runs', async () => {
+    const { ref, cand } = syntheticPair(13, 0.4);
+    const r = await measureMean(ref, { warmup: 0, runs: 50 });
+    const c = await measureMean(cand, { warmup: 0, runs: 50 });
+    const unpaired = unpairedDelta(r, c);
+    const { ref: ref2, cand: cand2 } = syntheticPair(13, 0.4);
+    const paired = await measurePaired(ref2, cand2, {
+      warmup: 0, order: 'abba', seed: 1, stopping: { minPairs: 50, maxPairs: 50, checkEvery: 10 },
+    });
+    expect(halfWidth(paired.delta)).toBeLessThan(halfWidth(unpaired));
+  });
+});
