@@ -1,0 +1,75 @@
+import type { ActivationKind, OnnxNode } from '@actnas/core';
+import { OnnxDataType, encodeOnnxModel, float32Tensor, intAttribute, intsAttribute, tensorValueInfo } from '@actnas/core';
+import { createRng } from '../random/seeded-rng.js';
+import { lowerActivation } from '../runtimes/activation-lowering.js';
+
+/** The conv feeding an activation site, at the site's real shape. */
+export interface SiteBlockSpec {
+  readonly site: string;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly groups?: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+}
+
+export const MICRO_OPSET = 17;
+
+export function blockOutputSize(spec: SiteBlockSpec): { readonly height: number; readonly width: number } {
+  const pad = Math.floor(spec.kernel / 2);
+  return {
+    height: Math.floor((spec.inHeight + 2 * pad - spec.kernel) / spec.stride) + 1,
+    width: Math.floor((spec.inWidth + 2 * pad - spec.kernel) / spec.stride) + 1,
+  };
+}
+
+/**
+ * Batch size that puts one micro-benchmark run well above timer resolution and per-call
+ * overhead: about `targetElements` activation outputs per run.
+ */
+export function microBatch(spec: SiteBlockSpec, targetElements = 1 << 20, maxBatch = 32): number {
+  const { height, width } = blockOutputSize(spec);
+  return Math.max(1, Math.min(maxBatch, Math.round(targetElements / (spec.outChannels * height * width))));
+}
+
+/**
+ * A one-block ONNX model: Conv → activation → GlobalAveragePool. The pool gives the
+ * activation a consumer (as in the full model) while keeping the fetched output tiny; the conv
+ * has a single consumer, so the runtime applies the same fusions as in the full model.
+ */
+export function microBlockOnnx(spec: SiteBlockSpec, activation: ActivationKind, batch: number, seed = 0): Uint8Array {
+  const groups = spec.groups ?? 1;
+  const cinPerGroup = spec.inChannels / groups;
+  const rng = createRng(seed);
+  const fanIn = cinPerGroup * spec.kernel * spec.kernel;
+  const w = new Float32Array(spec.outChannels * fanIn);
+  const scale = Math.sqrt(2 / fanIn);
+  for (let i = 0; i < w.length; i++) w[i] = rng.normal() * scale;
+  const b = new Float32Array(spec.outChannels);
+  const pad = Math.floor(spec.kernel / 2);
+  const conv: OnnxNode = {
+    name: `${spec.site}/conv/Conv`, opType: 'Conv', input: ['images', 'w', 'b'], output: ['preact'],
+    attribute: [
+      intsAttribute('kernel_shape', [spec.kernel, spec.kernel]),
+      intsAttribute('strides', [spec.stride, spec.stride]),
+      intsAttribute('pads', [pad, pad, pad, pad]),
+      intAttribute('group', groups),
+    ],
+  };
+  const act = lowerActivation(activation, 'preact', 'act', `${spec.site}/act`);
+  const pool: OnnxNode = { name: 'pool', opType: 'GlobalAveragePool', input: ['act'], output: ['pooled'] };
+  return encodeOnnxModel({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: MICRO_OPSET }],
+    producerName: 'actnas-devices-micro',
+    graph: {
+      name: `micro ${spec.site} ${activation.id}`,
+      node: [conv, ...act.nodes, pool],
+      initializer: [float32Tensor('w', [spec.outChannels, cinPerGroup, spec.kernel, spec.kernel], w), float32Tensor('b', [spec.outChannels], b), ...act.initializers],
+      input: [tensorValueInfo('images', OnnxDataType.FLOAT, [batch, spec.inChannels, spec.inHeight, spec.inWidth])],
+      output: [tensorValueInfo('pooled', OnnxDataType.FLOAT, [batch, spec.outChannels, 1, 1])],
+    },
+  });
+}
