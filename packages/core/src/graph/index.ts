@@ -1,0 +1,14 @@
+export type {
+  AddOp, BatchNormStats, ConcatOp, ConvOp, ConvWeights, DetectV5Op, DetectV8Op, GraphLayer, GraphOp, LayerSpec,
+  MaxPoolOp, ModelGraph, ModelSpec, ModelWeights, SiteInfo, SplitOp, TensorRef, TensorShape, UpsampleOp, YamlArg,
+} from './graph.types.js';
+export { ModelSpecError } from './model-spec.error.js';
+export { parseModelYaml, SUPPORTED_MODULES } from './yaml-spec.parser.js';
+export type { ParseModelYamlOptions } from './yaml-spec.parser.js';
+export {
+  BUILTIN_MODEL_NAMES, BUILTIN_MODEL_SPECS, builtinModelSpec, isBuiltinModel,
+  YOLOV5N_CLASSIC_YAML, YOLOV5U_YAML, YOLOV8_YAML,
+} from './builtin-specs.js';
+export { buildGraph } from './graph.builder.js';
+export type { BuildGraphOptions } from './graph.builder.js';
+export { opFlops, opFusedParams, opParams } from './graph-metrics.js';
