@@ -10,6 +10,7 @@ export interface SiteBlockSpec {
   readonly outChannels: number;
   readonly kernel: number;
   readonly stride: number;
+  readonly pad: number;
   readonly groups?: number;
   readonly inHeight: number;
   readonly inWidth: number;
@@ -18,7 +19,7 @@ export interface SiteBlockSpec {
 export const MICRO_OPSET = 17;
 
 export function blockOutputSize(spec: SiteBlockSpec): { readonly height: number; readonly width: number } {
-  const pad = Math.floor(spec.kernel / 2);
+  const pad = spec.pad;
   return {
     height: Math.floor((spec.inHeight + 2 * pad - spec.kernel) / spec.stride) + 1,
     width: Math.floor((spec.inWidth + 2 * pad - spec.kernel) / spec.stride) + 1,
@@ -48,7 +49,7 @@ export function microBlockOnnx(spec: SiteBlockSpec, activation: ActivationKind, 
   const scale = Math.sqrt(2 / fanIn);
   for (let i = 0; i < w.length; i++) w[i] = rng.normal() * scale;
   const b = new Float32Array(spec.outChannels);
-  const pad = Math.floor(spec.kernel / 2);
+  const pad = spec.pad;
   const conv: OnnxNode = {
     name: `${spec.site}/conv/Conv`, opType: 'Conv', input: ['images', 'w', 'b'], output: ['preact'],
     attribute: [

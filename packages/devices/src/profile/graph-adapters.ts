@@ -1,0 +1,47 @@
+import type { ConvOp, GraphOp, ModelGraph, TensorShape } from '@actnas/core';
+import type { SiteBlockSpec } from '../latency/micro-block.js';
+import type { MemoryGraph, MemoryOp } from '../memory/memory-schedule.js';
+
+const FLOAT_BYTES = 4;
+
+function shapeIndex(graph: ModelGraph): ReadonlyMap<number, TensorShape> {
+  const shapes = new Map<number, TensorShape>([[graph.input.id, graph.input.shape]]);
+  for (const op of graph.ops) {
+    shapes.set(op.output.id, op.output.shape);
+    if (op.kind === 'split') for (const o of op.outputs) shapes.set(o.id, o.shape);
+  }
+  return shapes;
+}
+
+function opOutputs(op: GraphOp): readonly number[] {
+  return op.kind === 'split' ? op.outputs.map((o) => o.id) : [op.output.id];
+}
+
+const tensorName = (id: number): string => `t${id}`;
+
+/** The graph IR as the memory planner sees it (batch 1, float32). */
+export function memoryGraphOf(graph: ModelGraph): MemoryGraph {
+  const tensorBytes: Record<string, number> = {};
+  for (const [id, shape] of shapeIndex(graph)) tensorBytes[tensorName(id)] = FLOAT_BYTES * shape.reduce((a, b) => a * b, 1);
+  const ops = graph.ops.map((op, i): MemoryOp => ({
+    name: `${op.module}#${i}`,
+    inputs: op.inputs.map(tensorName),
+    outputs: opOutputs(op).map(tensorName),
+    ...(op.kind === 'conv' && op.site ? { site: op.site } : {}),
+  }));
+  return { tensorBytes, inputs: [tensorName(graph.input.id)], outputs: [tensorName(graph.output.id)], ops, weightsBytes: graph.fusedParams * FLOAT_BYTES };
+}
+
+/** The conv + activation block of every site, at its real input shape. */
+export function siteBlocks(graph: ModelGraph): readonly SiteBlockSpec[] {
+  const shapes = shapeIndex(graph);
+  return graph.ops
+    .filter((op): op is ConvOp => op.kind === 'conv' && op.site !== undefined)
+    .map((op) => {
+      const input = shapes.get(op.inputs[0]!)!;
+      return {
+        site: op.site!, inChannels: op.cin, outChannels: op.cout, kernel: op.k, stride: op.s, pad: op.p, groups: op.g,
+        inHeight: input[1]!, inWidth: input[2]!,
+      };
+    });
+}
