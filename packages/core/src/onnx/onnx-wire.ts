@@ -64,6 +64,16 @@ function skipPayload(bytes: Uint8Array, wireType: number, pos: number, end: numb
   }
 }
 
+/** Like `skipPayload`, but a record cut short is reported at its tag. */
+function payloadAt(bytes: Uint8Array, wireType: number, pos: number, end: number, at: number): { dataStart: number; end: number } {
+  try {
+    return skipPayload(bytes, wireType, pos, end, at);
+  } catch (err) {
+    if (err instanceof WireScanError && err.problem === 'past-end') throw new WireScanError('past-end', at);
+    throw err;
+  }
+}
+
 /** Scans the records of one message body `bytes[begin, end)`. Throws `WireScanError`. */
 export function scanRecords(bytes: Uint8Array, begin = 0, end = bytes.length): WireRecord[] {
   const records: WireRecord[] = [];
@@ -73,7 +83,7 @@ export function scanRecords(bytes: Uint8Array, begin = 0, end = bytes.length): W
     const field = Math.floor(tag.value / 8);
     const wireType = tag.value % 8;
     if (field === 0) throw new WireScanError('bad-field', pos);
-    const payload = skipPayload(bytes, wireType, tag.next, end, pos);
+    const payload = payloadAt(bytes, wireType, tag.next, end, pos);
     if (payload.end > end) throw new WireScanError('past-end', pos);
     records.push({ field, wireType, start: pos, dataStart: payload.dataStart, end: payload.end });
     pos = payload.end;
