@@ -1,7 +1,6 @@
 import type { ActivationKind, OnnxNode } from '@actnas/core';
-import { OnnxDataType, encodeOnnxModel, float32Tensor, intAttribute, intsAttribute, tensorValueInfo } from '@actnas/core';
+import { OnnxDataType, createNamer, encodeOnnxModel, float32Tensor, intAttribute, intsAttribute, lowerActivation, tensorValueInfo } from '@actnas/core';
 import { createRng } from '../random/seeded-rng.js';
-import { lowerActivation } from '../runtimes/activation-lowering.js';
 
 /** The conv feeding an activation site, at the site's real shape. */
 export interface SiteBlockSpec {
@@ -59,7 +58,8 @@ export function microBlockOnnx(spec: SiteBlockSpec, activation: ActivationKind, 
       intAttribute('group', groups),
     ],
   };
-  const act = lowerActivation(activation, 'preact', 'act', `${spec.site}/act`);
+  const scope = `/${spec.site.replace(/\.act$/, '')}/act`;
+  const act = lowerActivation(activation, { opset: MICRO_OPSET, scope, input: 'preact', output: 'act', namer: createNamer(new Set(), new Set(['images', 'w', 'b', 'preact', 'act', 'pooled'])) });
   const pool: OnnxNode = { name: 'pool', opType: 'GlobalAveragePool', input: ['act'], output: ['pooled'] };
   return encodeOnnxModel({
     irVersion: 8,
@@ -67,8 +67,8 @@ export function microBlockOnnx(spec: SiteBlockSpec, activation: ActivationKind, 
     producerName: 'actnas-devices-micro',
     graph: {
       name: `micro ${spec.site} ${activation.id}`,
-      node: [conv, ...act.nodes, pool],
-      initializer: [float32Tensor('w', [spec.outChannels, cinPerGroup, spec.kernel, spec.kernel], w), float32Tensor('b', [spec.outChannels], b), ...act.initializers],
+      node: [conv, ...act, pool],
+      initializer: [float32Tensor('w', [spec.outChannels, cinPerGroup, spec.kernel, spec.kernel], w), float32Tensor('b', [spec.outChannels], b)],
       input: [tensorValueInfo('images', OnnxDataType.FLOAT, [batch, spec.inChannels, spec.inHeight, spec.inWidth])],
       output: [tensorValueInfo('pooled', OnnxDataType.FLOAT, [batch, spec.outChannels, 1, 1])],
     },
