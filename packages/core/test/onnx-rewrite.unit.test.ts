@@ -24,7 +24,7 @@ const allSilu = Object.fromEntries(imported.sites.map((s) => [s.name, SiLU]));
 
 const nodesOf = (model: OnnxModel): readonly OnnxNode[] => model.graph!.node!;
 const byName = (model: OnnxModel): Map<string, OnnxNode> => new Map(nodesOf(model).map((n) => [n.name ?? '', n]));
-const plain = (node: OnnxNode | undefined): unknown => JSON.parse(JSON.stringify(node));
+const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 describe('rewriteOnnx: lossless where nothing changes', () => {
   it('the reference assignment without metadata gives the same bytes', () => {
