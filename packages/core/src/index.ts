@@ -4,3 +4,4 @@
 export * from './activations/index.js';
 export * from './onnx/index.js';
 export * from './graph/index.js';
+export * from './onnx/emit/index.js';

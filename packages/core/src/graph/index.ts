@@ -12,3 +12,5 @@ export {
 export { buildGraph } from './graph.builder.js';
 export type { BuildGraphOptions } from './graph.builder.js';
 export { opFlops, opFusedParams, opParams } from './graph-metrics.js';
+export { ULTRALYTICS_BN_EPS, defaultBatchNorm, foldBatchNorm, initWeights } from './weights.init.js';
+export type { InitWeightsOptions } from './weights.init.js';
