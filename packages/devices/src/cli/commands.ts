@@ -1,4 +1,5 @@
 import type { CommandModule } from './command-module.js';
+import { modelCommand } from './model.command.js';
 
 /** The CLI's subcommands, in help order. Each feature adds its module here. */
-export const commandModules: readonly CommandModule[] = [];
+export const commandModules: readonly CommandModule[] = [modelCommand];
