@@ -1,0 +1,10 @@
+export type { CostCell, CostTable, CostTableProvenance, MetricKind, ProvenanceSource } from './cost-table.js';
+export { DEFAULT_UNITS, METRIC_KINDS, cellKey, cellLookup, tableActivations } from './cost-table.js';
+export type { CostTableIssue } from './cost-table.errors.js';
+export { CostTableValidationError, formatIssue } from './cost-table.errors.js';
+export type { CostTableReadOptions, DeclaredUnit, RawCell, RawCellColumns } from './cost-table.build.js';
+export { buildCostTable } from './cost-table.build.js';
+export type { CostTableCsvWriteOptions, CsvLayout } from './cost-table.csv.js';
+export { costTableToCsv, parseCostTableCsv } from './cost-table.csv.js';
+export type { CostTableJson } from './cost-table.json.js';
+export { COST_TABLE_JSON_FORMAT, costTableToJson, parseCostTableJson } from './cost-table.json.js';

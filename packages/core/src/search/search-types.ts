@@ -1,0 +1,2 @@
+export type { CompiledProblem } from './search-problem.js';
+export type { OptionIndices } from './search-result.js';
