@@ -40,7 +40,10 @@ export class GraphContext {
   #nextTensor = 1;
   layer = 0;
 
-  constructor(readonly defaultActivation: ActivationKind) {}
+  constructor(
+    readonly defaultActivation: ActivationKind,
+    readonly siteActivations: ReadonlyMap<string, ActivationKind> = new Map(),
+  ) {}
 
   tensor(shape: TensorShape): TensorRef {
     return Object.freeze({ id: this.#nextTensor++, shape: Object.freeze([...shape]) });
@@ -65,11 +68,12 @@ export class GraphContext {
     const p = autopad(k, o.p, d);
     if (cin % g !== 0 || cout % g !== 0) throw new ModelSpecError(`groups ${g} do not divide channels ${cin}→${cout}`, this.layer, 'args');
     const out = this.tensor([cout, convOut(h, k, s, p, d), convOut(w, k, s, p, d)]);
-    const act = o.act === undefined ? this.defaultActivation : o.act;
+    const site = `${scope.module}.act`;
+    const act = o.act === false ? false : (this.siteActivations.get(site) ?? o.act ?? this.defaultActivation);
     const op: ConvOp = {
       kind: 'conv', ...this.#base(scope, out), inputs: [x.id], cin, cout, k, s, p, g, d,
       bias: false, bn: true, convName: `${scope.module}.conv`,
-      ...(act === false ? {} : { site: `${scope.module}.act`, defaultActivation: act }),
+      ...(act === false ? {} : { site, defaultActivation: act }),
     };
     this.#push(op);
     return out;

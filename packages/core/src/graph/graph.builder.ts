@@ -25,7 +25,7 @@ export function buildGraph(spec: ModelSpec, options: BuildGraphOptions = {}): Mo
   const nc = options.nc ?? spec.nc;
   if (!Number.isInteger(imgsz) || imgsz < 32 || imgsz % 32 !== 0) throw new ModelSpecError(`imgsz must be a positive multiple of 32, got ${imgsz}`);
   if (!Number.isInteger(nc) || nc < 1) throw new ModelSpecError(`nc must be a positive integer, got ${nc}`);
-  const ctx = new GraphContext(spec.activation);
+  const ctx = new GraphContext(spec.activation, spec.siteActivations);
   const input = ctx.tensor([3, imgsz, imgsz]);
   const outputs: TensorRef[] = [];
   const results: LayerResult[] = [];
@@ -39,7 +39,11 @@ export function buildGraph(spec: ModelSpec, options: BuildGraphOptions = {}): Mo
     outputs.push(result.output);
     results.push(result);
   }
-  return assemble(spec, imgsz, nc, input, ctx.ops, results);
+  const graph = assemble(spec, imgsz, nc, input, ctx.ops, results);
+  const known = new Set(graph.sites.map((s) => s.name));
+  const unknown = [...(spec.siteActivations?.keys() ?? [])].filter((name) => !known.has(name));
+  if (unknown.length > 0) throw new ModelSpecError(`actnas_activations names unknown sites: ${unknown.slice(0, 3).join(', ')}`);
+  return graph;
 }
 
 function resolveFrom(layer: LayerSpec, outputs: readonly TensorRef[], input: TensorRef): TensorRef[] {

@@ -30,8 +30,16 @@ export interface ModelSpec {
   readonly activation: ActivationKind;
   /** Classic YOLOv5 anchors (pixels, per level `[w0, h0, w1, h1, ...]`), when the YAML has them. */
   readonly anchors?: readonly (readonly number[])[];
+  /**
+   * Per-site activations beyond the top-level one (`actnas_activations:` in YAML this project
+   * writes: site path → torch module), so a written YAML builds back to the same assignment.
+   */
+  readonly siteActivations?: ReadonlyMap<string, ActivationKind>;
   readonly layers: readonly LayerSpec[];
 }
+
+/** Activation per site name; sites not listed keep the spec's activation. */
+export type ActivationAssignment = ReadonlyMap<string, ActivationKind> | Readonly<Record<string, ActivationKind>>;
 
 /** Shape of one image's tensor (batch excluded): `[C, H, W]` for feature maps. */
 export type TensorShape = readonly number[];

@@ -29,6 +29,7 @@ export function parseModelYaml(text: string, options: ParseModelYamlOptions = {}
   const { depth, width, maxChannels, scale } = multiples(doc, options.scale);
   const activation = parseActivation(doc['activation']);
   const anchors = parseAnchors(doc['anchors']);
+  const siteActivations = parseSiteActivations(doc[SITE_ACTIVATIONS_KEY]);
   const backbone = section(doc, 'backbone', 0);
   const head = section(doc, 'head', backbone.length);
   if (backbone.length === 0) throw new ModelSpecError('backbone must list at least one layer');
@@ -43,6 +44,7 @@ export function parseModelYaml(text: string, options: ParseModelYamlOptions = {}
     ...(scale === undefined ? {} : { scale }),
     activation,
     ...(anchors === undefined ? {} : { anchors }),
+    ...(siteActivations === undefined ? {} : { siteActivations }),
     layers: Object.freeze(layers),
   });
 }
@@ -96,6 +98,15 @@ export function parseActivation(v: unknown, layer?: number, field = 'activation'
   const kind = fullActivationRegistry().tryResolve(v);
   if (!kind) throw new ModelSpecError(`unknown activation ${JSON.stringify(v)}`, layer, field);
   return kind;
+}
+
+/** Top-level key of per-site activations in YAML this project writes (Ultralytics ignores it). */
+export const SITE_ACTIVATIONS_KEY = 'actnas_activations';
+
+function parseSiteActivations(v: unknown): ReadonlyMap<string, ActivationKind> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isDict(v)) throw new ModelSpecError(`"${SITE_ACTIVATIONS_KEY}" must map site paths to torch modules`);
+  return new Map(Object.entries(v).map(([site, act]) => [site, parseActivation(act, undefined, `${SITE_ACTIVATIONS_KEY}.${site}`)]));
 }
 
 function parseAnchors(v: unknown): readonly (readonly number[])[] | undefined {

@@ -1,5 +1,5 @@
 import type { ActivationKind } from '../../activations/index.js';
-import type { GraphOp, ModelGraph, ModelWeights } from '../../graph/index.js';
+import type { ActivationAssignment, GraphOp, ModelGraph, ModelWeights } from '../../graph/index.js';
 import { initWeights } from '../../graph/index.js';
 import type { ActnasSiteRecord } from '../onnx-sites-metadata.js';
 import { sitesMetadataEntry } from '../onnx-sites-metadata.js';
@@ -9,8 +9,6 @@ import { EmitContext } from './emit-context.js';
 import { emitDetectV5, emitDetectV8 } from './emit-detect.js';
 import { emitAdd, emitConcat, emitConv, emitMaxPool, emitSplit, emitUpsample } from './emit-ops.js';
 
-/** Activation per site name; sites not listed keep the spec's activation. */
-export type ActivationAssignment = ReadonlyMap<string, ActivationKind> | Readonly<Record<string, ActivationKind>>;
 
 export interface EmitOnnxOptions {
   readonly assignment?: ActivationAssignment;
