@@ -1,5 +1,6 @@
 import type { CommandModule } from './command-module.js';
 import { modelCommand } from './model.command.js';
+import { searchCommand } from './search.command.js';
 
 /** The CLI's subcommands, in help order. Each feature adds its module here. */
-export const commandModules: readonly CommandModule[] = [modelCommand];
+export const commandModules: readonly CommandModule[] = [modelCommand, searchCommand];
