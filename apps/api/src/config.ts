@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Everything the API reads from its environment, parsed once at start-up. */
+export interface ApiConfig {
+  /** PostgreSQL URL; undefined selects the embedded PGlite database under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly introspection: boolean;
+  readonly bodyLimitBytes: number;
+  readonly maxDepth: number;
+  readonly maxCost: number;
+  readonly sessionTtlHours: number;
+}
+
+const booleanText = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL'),
+  ACTNAS_DATA_DIR: z.string().min(1).default('.actnas-data'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  GRAPHQL_INTROSPECTION: booleanText.optional(),
+  GRAPHQL_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5_000),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  NODE_ENV: z.string().optional(),
+});
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws one ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.ACTNAS_DATA_DIR,
+    port: e.PORT,
+    host: e.HOST,
+    introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    bodyLimitBytes: e.GRAPHQL_BODY_LIMIT_BYTES,
+    maxDepth: e.GRAPHQL_MAX_DEPTH,
+    maxCost: e.GRAPHQL_MAX_COST,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+  };
+}

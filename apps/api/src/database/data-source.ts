@@ -1,0 +1,39 @@
+import { migrations } from '@actnas/migrations';
+import { DataSource } from 'typeorm';
+import { entities } from './entities.js';
+
+export interface DataSourceOptions {
+  readonly url: string;
+  readonly poolSize?: number;
+}
+
+/** A PostgreSQL data source with the project's entities and migrations; synchronize is never on. */
+export function createDataSource({ url, poolSize = 10 }: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: [...entities],
+    migrations: [...migrations],
+    migrationsTableName: 'typeorm_migrations',
+    // gen_random_uuid() is built into PostgreSQL 13+ and PGlite; no extension to install.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: poolSize },
+  });
+}
+
+/** Opens the data source and applies pending migrations. */
+export async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}

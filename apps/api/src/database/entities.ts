@@ -1,0 +1,24 @@
+import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
+import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
+import { DeviceProfileShareEntity } from '../modules/device-profiles/device-profile-share.entity.js';
+import { DeviceProfileEntity } from '../modules/device-profiles/device-profile.entity.js';
+import { InvitationEntity } from '../modules/invitations/invitation.entity.js';
+import { MembershipEntity } from '../modules/memberships/membership.entity.js';
+import { OrganizationEntity } from '../modules/organizations/organization.entity.js';
+import { ProjectEntity } from '../modules/projects/project.entity.js';
+import { SessionEntity } from '../modules/sessions/session.entity.js';
+import { UserEntity } from '../modules/users/user.entity.js';
+
+/** Every mapped table; a new module adds its entities here and a migration in /migrations. */
+export const entities = [
+  OrganizationEntity,
+  UserEntity,
+  SessionEntity,
+  MembershipEntity,
+  InvitationEntity,
+  ApiTokenEntity,
+  ProjectEntity,
+  DeviceProfileEntity,
+  DeviceProfileShareEntity,
+  AuditEventEntity,
+] as const;

@@ -1,0 +1,79 @@
+import type { GraphQLFormattedError } from 'graphql/index.js';
+import type { z } from 'zod';
+
+/** Every error code a client can see in `extensions.code`. */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  INFEASIBLE: 'INFEASIBLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A failure the client caused or may act on; anything else is reported as internal. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: readonly (string | number)[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const unauthenticated = (message = 'Sign in or send a valid API token'): AppError =>
+  new AppError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = 'Your role does not allow this'): AppError => new AppError(ErrorCode.FORBIDDEN, message);
+/** One message for "missing" and "hidden", so callers cannot tell them apart. */
+export const notFound = (what: string): AppError => new AppError(ErrorCode.NOT_FOUND, `${what} not found`);
+export const badInput = (field: readonly (string | number)[], message: string): AppError =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, field);
+export const conflict = (message: string): AppError => new AppError(ErrorCode.CONFLICT, message);
+export const infeasible = (message: string): AppError => new AppError(ErrorCode.INFEASIBLE, message);
+
+/** Parses resolver input with a zod schema; the first issue becomes BAD_USER_INPUT with its path. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, root: readonly string[] = ['input']): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = [...root, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+  throw badInput(path, issue.message);
+}
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+function isUniqueViolation(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string } } | null)?.driverError;
+  return (error as { code?: string } | null)?.code === PG_UNIQUE_VIOLATION || driverError?.code === PG_UNIQUE_VIOLATION;
+}
+
+/**
+ * The one place where thrown errors become GraphQL errors. AppErrors keep their code (and field);
+ * unique violations become CONFLICT; GraphQL's own validation errors pass through; everything else
+ * is masked as INTERNAL_SERVER_ERROR and logged.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // Duck-typed: a second copy of graphql (CJS next to ESM) makes `instanceof GraphQLError` lie.
+  const original = error !== null && typeof error === 'object' && 'originalError' in error ? error.originalError : error;
+  if (original instanceof AppError) {
+    return {
+      message: original.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+    };
+  }
+  if (original && isUniqueViolation(original)) {
+    return { message: 'Conflicts with an existing record', path: formatted.path, extensions: { code: ErrorCode.CONFLICT } };
+  }
+  const code = formatted.extensions?.['code'];
+  if (original === undefined || original === null || (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
+    return formatted;
+  }
+  console.error('[api] unexpected error', original);
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}

@@ -1,0 +1,85 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badInput } from '../errors.js';
+
+export interface PageArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
+
+export interface Edge<T> {
+  readonly cursor: string;
+  readonly node: T;
+}
+
+export interface Connection<T> {
+  readonly edges: readonly Edge<T>[];
+  readonly nodes: readonly T[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+interface CursorKey {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+/** Opaque to clients: base64url of the row's (created_at, id) keyset position. */
+export function encodeCursor(row: CursorKey): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): CursorKey {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const createdAt = new Date(String(at));
+    if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
+    return { createdAt, id };
+  } catch {
+    throw badInput(['after'], 'Invalid cursor');
+  }
+}
+
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badInput(['first'], `first must be between 0 and ${MAX_PAGE_SIZE}`);
+  }
+  return first;
+}
+
+/**
+ * Keyset pagination over (created_at, id). The query builder must already carry the caller's
+ * tenant filter; this only adds ordering, the cursor predicate and the limit.
+ */
+export async function paginate<T extends ObjectLiteral & CursorKey>(
+  query: SelectQueryBuilder<T>,
+  args: PageArgs,
+  direction: 'ASC' | 'DESC' = 'ASC',
+): Promise<Connection<T>> {
+  const limit = pageSize(args.first);
+  const alias = query.alias;
+  if (args.after) {
+    const cursor = decodeCursor(args.after);
+    const op = direction === 'ASC' ? '>' : '<';
+    query.andWhere(`(${alias}.created_at, ${alias}.id) ${op} (:cursorAt, :cursorId)`, {
+      cursorAt: cursor.createdAt,
+      cursorId: cursor.id,
+    });
+  }
+  const rows = await query
+    .orderBy(`${alias}.created_at`, direction)
+    .addOrderBy(`${alias}.id`, direction)
+    .take(limit + 1)
+    .getMany();
+  const nodes = rows.slice(0, limit);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
+  return { edges, nodes, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+/** Maps a connection's nodes (e.g. to attach the caller's scope) keeping cursors. */
+export function mapConnection<T, U>(connection: Connection<T>, map: (node: T) => U): Connection<U> {
+  const edges = connection.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) }));
+  return { edges, nodes: edges.map((e) => e.node), pageInfo: connection.pageInfo };
+}

@@ -1,0 +1,43 @@
+// What resolvers return for each GraphQL type (the codegen "mappers"): entities, not DTO copies.
+import type { ApiToken } from '../modules/api-tokens/api-token.entity.js';
+import type { AuditEvent } from '../modules/audit/audit-event.entity.js';
+import type { DeviceProfile } from '../modules/device-profiles/device-profile.entity.js';
+import type { Invitation } from '../modules/invitations/invitation.entity.js';
+import type { Membership } from '../modules/memberships/membership.entity.js';
+import type { Organization } from '../modules/organizations/organization.entity.js';
+import type { Project } from '../modules/projects/project.entity.js';
+import type { User } from '../modules/users/user.entity.js';
+import type { Connection, Edge } from './connection.js';
+
+export type {
+  ApiToken as ApiTokenParent,
+  AuditEvent as AuditEventParent,
+  DeviceProfile as DeviceProfileParent,
+  Invitation as InvitationParent,
+  Membership as MembershipParent,
+  Organization as OrganizationParent,
+  Project as ProjectParent,
+  User as UserParent,
+};
+export type OrganizationConnectionParent = Connection<Organization>;
+export type OrganizationEdgeParent = Edge<Organization>;
+export type MembershipConnectionParent = Connection<Membership>;
+export type MembershipEdgeParent = Edge<Membership>;
+export type InvitationConnectionParent = Connection<Invitation>;
+export type InvitationEdgeParent = Edge<Invitation>;
+export type ApiTokenConnectionParent = Connection<ApiToken>;
+export type ApiTokenEdgeParent = Edge<ApiToken>;
+export type ProjectConnectionParent = Connection<Project>;
+export type ProjectEdgeParent = Edge<Project>;
+export type DeviceProfileConnectionParent = Connection<DeviceProfile>;
+export type DeviceProfileEdgeParent = Edge<DeviceProfile>;
+export type AuditEventConnectionParent = Connection<AuditEvent>;
+export type AuditEventEdgeParent = Edge<AuditEvent>;
+export interface AuditActorParent {
+  readonly userId: string | null;
+  readonly tokenId: string | null;
+  readonly organizationId: string | null;
+}
+export type { Role as RoleParent } from '../modules/memberships/role.js';
+export type { Scope as ApiTokenScopeParent } from '../modules/api-tokens/scope.js';
+export type { Visibility as VisibilityParent } from '../modules/device-profiles/device-profile.entity.js';

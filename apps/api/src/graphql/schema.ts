@@ -1,0 +1,43 @@
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql/index.js';
+import { apiTokenResolvers } from '../modules/api-tokens/api-token.resolver.js';
+import { auditEventResolvers } from '../modules/audit/audit-event.resolver.js';
+import { deviceProfileResolvers } from '../modules/device-profiles/device-profile.resolver.js';
+import { invitationResolvers } from '../modules/invitations/invitation.resolver.js';
+import { membershipResolvers } from '../modules/memberships/membership.resolver.js';
+import { organizationResolvers } from '../modules/organizations/organization.resolver.js';
+import { projectResolvers } from '../modules/projects/project.resolver.js';
+import { sessionResolvers } from '../modules/sessions/session.resolver.js';
+import { userResolvers } from '../modules/users/user.resolver.js';
+import type { Resolvers } from './generated/resolvers.js';
+import { DateTimeScalar, JSONScalar } from './scalars.js';
+import { typeDefs } from './type-defs.js';
+
+// GraphQL enum values are upper case; the database and services use the lower-case words.
+const enumResolvers: Resolvers = {
+  Role: { VIEWER: 'viewer', MEMBER: 'member', ADMIN: 'admin', OWNER: 'owner' },
+  ApiTokenScope: { READ: 'read', SEARCH_WRITE: 'search:write', DEVICES_WRITE: 'devices:write', AGENT: 'agent' },
+  Visibility: { PRIVATE: 'private', SHARED: 'shared', PUBLIC: 'public' },
+};
+
+const moduleResolvers: readonly Resolvers[] = [
+  { DateTime: DateTimeScalar, JSON: JSONScalar },
+  enumResolvers,
+  userResolvers,
+  sessionResolvers,
+  organizationResolvers,
+  membershipResolvers,
+  invitationResolvers,
+  apiTokenResolvers,
+  projectResolvers,
+  deviceProfileResolvers,
+  auditEventResolvers,
+];
+
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: [...typeDefs],
+    resolvers: [...moduleResolvers] as Parameters<typeof makeExecutableSchema>[0]['resolvers'],
+    resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
+  });
+}

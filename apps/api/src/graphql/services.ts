@@ -1,0 +1,40 @@
+import type { DataSource } from 'typeorm';
+import type { ApiConfig } from '../config.js';
+import { ApiTokenService } from '../modules/api-tokens/api-token.service.js';
+import { AuditService } from '../modules/audit/audit.service.js';
+import { DeviceProfileService } from '../modules/device-profiles/device-profile.service.js';
+import { InvitationService } from '../modules/invitations/invitation.service.js';
+import { MembershipService } from '../modules/memberships/membership.service.js';
+import { OrganizationService } from '../modules/organizations/organization.service.js';
+import { ProjectService } from '../modules/projects/project.service.js';
+import { SessionService } from '../modules/sessions/session.service.js';
+import { UserService } from '../modules/users/user.service.js';
+
+/** One instance of each service per server; they hold no per-request state. */
+export interface Services {
+  readonly audit: AuditService;
+  readonly sessions: SessionService;
+  readonly users: UserService;
+  readonly organizations: OrganizationService;
+  readonly memberships: MembershipService;
+  readonly invitations: InvitationService;
+  readonly apiTokens: ApiTokenService;
+  readonly projects: ProjectService;
+  readonly deviceProfiles: DeviceProfileService;
+}
+
+export function createServices(dataSource: DataSource, config: Pick<ApiConfig, 'sessionTtlHours'>): Services {
+  const audit = new AuditService(dataSource);
+  const sessions = new SessionService(dataSource, audit, config.sessionTtlHours);
+  return {
+    audit,
+    sessions,
+    users: new UserService(dataSource, sessions, audit),
+    organizations: new OrganizationService(dataSource, audit),
+    memberships: new MembershipService(dataSource, audit),
+    invitations: new InvitationService(dataSource, audit),
+    apiTokens: new ApiTokenService(dataSource, audit),
+    projects: new ProjectService(dataSource, audit),
+    deviceProfiles: new DeviceProfileService(dataSource, audit),
+  };
+}

@@ -1,0 +1,24 @@
+import { apiTokenTypeDefs } from '../modules/api-tokens/api-token.graphql.js';
+import { auditEventTypeDefs } from '../modules/audit/audit-event.graphql.js';
+import { deviceProfileTypeDefs } from '../modules/device-profiles/device-profile.graphql.js';
+import { invitationTypeDefs } from '../modules/invitations/invitation.graphql.js';
+import { membershipTypeDefs } from '../modules/memberships/membership.graphql.js';
+import { organizationTypeDefs } from '../modules/organizations/organization.graphql.js';
+import { projectTypeDefs } from '../modules/projects/project.graphql.js';
+import { sessionTypeDefs } from '../modules/sessions/session.graphql.js';
+import { userTypeDefs } from '../modules/users/user.graphql.js';
+import { commonTypeDefs } from './common.graphql.js';
+
+/** The SDL of every module; the printed schema (schema.graphql) is made from these. */
+export const typeDefs: readonly string[] = [
+  commonTypeDefs,
+  userTypeDefs,
+  sessionTypeDefs,
+  organizationTypeDefs,
+  membershipTypeDefs,
+  invitationTypeDefs,
+  apiTokenTypeDefs,
+  projectTypeDefs,
+  deviceProfileTypeDefs,
+  auditEventTypeDefs,
+];

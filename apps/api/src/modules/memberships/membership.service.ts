@@ -1,0 +1,83 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { demand } from '../../auth/access.js';
+import type { OrgScope } from '../../auth/access.js';
+import { conflict, forbidden, notFound, parseInput } from '../../errors.js';
+import { paginate } from '../../graphql/connection.js';
+import type { Connection, PageArgs } from '../../graphql/connection.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { lockOrganization } from '../organizations/organization.service.js';
+import { MembershipEntity } from './membership.entity.js';
+import type { Membership } from './membership.entity.js';
+import { ROLES } from './role.js';
+
+const updateRoleSchema = z.object({ organizationId: z.string(), membershipId: z.guid(), role: z.enum(ROLES) });
+const removeSchema = z.object({ organizationId: z.string(), membershipId: z.guid() });
+
+export class MembershipService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(scope: OrgScope, page: PageArgs): Promise<Connection<Membership>> {
+    const query = this.dataSource
+      .getRepository(MembershipEntity)
+      .createQueryBuilder('membership')
+      .where('membership.organization_id = :organizationId', { organizationId: scope.organizationId });
+    return paginate(query, page);
+  }
+
+  private async find(manager: EntityManager, scope: OrgScope, id: string): Promise<Membership> {
+    const membership = await manager.getRepository(MembershipEntity).findOneBy({ organizationId: scope.organizationId, id });
+    if (!membership) throw notFound('Membership');
+    return membership;
+  }
+
+  private async assertOwnerRemains(manager: EntityManager, scope: OrgScope, leaving: Membership): Promise<void> {
+    if (leaving.role !== 'owner') return;
+    const owners = await manager.getRepository(MembershipEntity).countBy({ organizationId: scope.organizationId, role: 'owner' });
+    if (owners <= 1) throw conflict('An organization keeps at least one owner');
+  }
+
+  async updateRole(scope: OrgScope, rawInput: unknown): Promise<Membership> {
+    demand(scope, 'members:manage');
+    const input = parseInput(updateRoleSchema, rawInput);
+    return this.dataSource.transaction(async (manager) => {
+      await lockOrganization(manager, scope.organizationId);
+      const membership = await this.find(manager, scope, input.membershipId);
+      if ((membership.role === 'owner' || input.role === 'owner') && scope.role !== 'owner') {
+        throw forbidden('Only owners grant or take away the owner role');
+      }
+      if (input.role !== 'owner') await this.assertOwnerRemains(manager, scope, membership);
+      await manager.getRepository(MembershipEntity).update({ organizationId: scope.organizationId, id: membership.id }, { role: input.role });
+      await this.audit.record(manager, scope, {
+        action: 'membership.update_role',
+        targetType: 'membership',
+        targetId: membership.id,
+        data: { from: membership.role, to: input.role, userId: membership.userId },
+      });
+      return { ...membership, role: input.role };
+    });
+  }
+
+  async remove(scope: OrgScope, rawInput: unknown): Promise<string> {
+    const input = parseInput(removeSchema, rawInput);
+    return this.dataSource.transaction(async (manager) => {
+      await lockOrganization(manager, scope.organizationId);
+      const membership = await this.find(manager, scope, input.membershipId);
+      const leavingSelf = scope.actor.kind === 'user' && scope.actor.userId === membership.userId;
+      if (!leavingSelf) demand(scope, 'members:manage');
+      if (!leavingSelf && membership.role === 'owner' && scope.role !== 'owner') throw forbidden('Only owners remove owners');
+      await this.assertOwnerRemains(manager, scope, membership);
+      await manager.getRepository(MembershipEntity).delete({ organizationId: scope.organizationId, id: membership.id });
+      await this.audit.record(manager, scope, {
+        action: 'membership.remove',
+        targetType: 'membership',
+        targetId: membership.id,
+        data: { userId: membership.userId, role: membership.role },
+      });
+      return membership.id;
+    });
+  }
+}

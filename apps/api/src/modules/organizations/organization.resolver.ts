@@ -1,0 +1,24 @@
+import { authorize, requireAuthenticated, requireUser } from '../../auth/access.js';
+import { notFound } from '../../errors.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
+
+export const organizationResolvers: Resolvers = {
+  Query: {
+    organization: async (_root, { slug }, ctx) => {
+      const organization = await ctx.services.organizations.visibleBySlug(requireAuthenticated(ctx), slug);
+      if (!organization) throw notFound('Organization');
+      await authorize(ctx, organization.id, 'read');
+      return organization;
+    },
+    organizations: (_root, args, ctx) => ctx.services.organizations.list(requireAuthenticated(ctx), args),
+  },
+  Mutation: {
+    createOrganization: (_root, { input }, ctx) => ctx.services.organizations.create(requireUser(ctx), input),
+    updateOrganization: async (_root, { input }, ctx) =>
+      ctx.services.organizations.update(await authorize(ctx, input.organizationId, 'organization:manage'), input),
+  },
+  Organization: {
+    viewerRole: async (organization, _args, ctx) =>
+      ctx.actor.kind === 'user' ? ((await ctx.loaders.viewerMembership.load(organization.id))?.role ?? null) : null,
+  },
+};

@@ -1,0 +1,102 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
+import type { OrgScope } from '../../auth/access.js';
+import type { TokenActor, UserActor } from '../../auth/actor.js';
+import { conflict, notFound, parseInput } from '../../errors.js';
+import { paginate } from '../../graphql/connection.js';
+import type { Connection, PageArgs } from '../../graphql/connection.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { MembershipEntity } from '../memberships/membership.entity.js';
+import { OrganizationEntity } from './organization.entity.js';
+import type { Organization } from './organization.entity.js';
+
+export const slugSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{1,62}[a-z0-9])$/, 'Use 3 to 64 lower-case letters, digits and inner dashes');
+
+const createSchema = z.object({ name: z.string().trim().min(1, 'Required').max(200), slug: slugSchema });
+const updateSchema = z.object({ organizationId: z.string(), name: z.string().trim().min(1, 'Required').max(200) });
+
+/** Serializes changes to one organization's memberships (e.g. "keep the last owner"). */
+export async function lockOrganization(manager: EntityManager, organizationId: string): Promise<void> {
+  await manager
+    .getRepository(OrganizationEntity)
+    .createQueryBuilder('organization')
+    .setLock('pessimistic_write')
+    .where('organization.id = :organizationId', { organizationId })
+    .getOne();
+}
+
+export class OrganizationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The caller's organization with this slug; hidden and missing ones are both undefined. */
+  async visibleBySlug(actor: UserActor | TokenActor, slug: string): Promise<Organization | null> {
+    const query = this.dataSource.getRepository(OrganizationEntity).createQueryBuilder('organization');
+    if (actor.kind === 'user') {
+      query.innerJoin('Membership', 'm', 'm.organization_id = organization.id AND m.user_id = :userId', {
+        userId: actor.userId,
+      });
+    } else {
+      query.where('organization.id = :organizationId', { organizationId: actor.organizationId });
+    }
+    return query.andWhere('organization.slug = :slug', { slug: slug.trim().toLowerCase() }).getOne();
+  }
+
+  list(actor: UserActor | TokenActor, page: PageArgs): Promise<Connection<Organization>> {
+    const query = this.dataSource.getRepository(OrganizationEntity).createQueryBuilder('organization');
+    if (actor.kind === 'user') {
+      query.innerJoin('Membership', 'm', 'm.organization_id = organization.id AND m.user_id = :userId', {
+        userId: actor.userId,
+      });
+    } else {
+      query.where('organization.id = :organizationId', { organizationId: actor.organizationId });
+    }
+    return paginate(query, page);
+  }
+
+  async get(scope: OrgScope): Promise<Organization> {
+    const organization = await this.dataSource.getRepository(OrganizationEntity).findOneBy({ id: scope.organizationId });
+    if (!organization) throw notFound('Organization');
+    return organization;
+  }
+
+  async create(actor: UserActor, rawInput: unknown): Promise<Organization> {
+    const input = parseInput(createSchema, rawInput);
+    return this.dataSource.transaction(async (manager) => {
+      const organizations = manager.getRepository(OrganizationEntity);
+      if (await organizations.existsBy({ slug: input.slug })) throw conflict('This slug is taken');
+      const organization = await organizations.save(organizations.create(input));
+      await manager
+        .getRepository(MembershipEntity)
+        .insert({ organizationId: organization.id, userId: actor.userId, role: 'owner' });
+      await this.audit.record(
+        manager,
+        { organizationId: organization.id, actor, role: 'owner', permissions: new Set() },
+        { action: 'organization.create', targetType: 'organization', targetId: organization.id, data: input },
+      );
+      return organization;
+    });
+  }
+
+  async update(scope: OrgScope, rawInput: unknown): Promise<Organization> {
+    const input = parseInput(updateSchema, rawInput);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(OrganizationEntity).update({ id: scope.organizationId }, { name: input.name });
+      await this.audit.record(manager, scope, {
+        action: 'organization.update',
+        targetType: 'organization',
+        targetId: scope.organizationId,
+        data: { name: input.name },
+      });
+      const organization = await manager.getRepository(OrganizationEntity).findOneBy({ id: scope.organizationId });
+      if (!organization) throw notFound('Organization');
+      return organization;
+    });
+  }
+}

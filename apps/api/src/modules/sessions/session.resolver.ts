@@ -1,0 +1,9 @@
+import { requireUser } from '../../auth/access.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
+
+export const sessionResolvers: Resolvers = {
+  Mutation: {
+    signIn: (_root, { input }, ctx) => ctx.services.sessions.signIn(input, ctx.now),
+    signOut: (_root, _args, ctx) => ctx.services.sessions.signOut(requireUser(ctx), ctx.now),
+  },
+};

@@ -1,0 +1,11 @@
+import { requireUser } from '../../auth/access.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
+
+export const userResolvers: Resolvers = {
+  Query: {
+    me: (_root, _args, ctx) => ctx.services.users.get(requireUser(ctx).userId),
+  },
+  Mutation: {
+    signUp: (_root, { input }, ctx) => ctx.services.users.signUp(input, ctx.now),
+  },
+};

@@ -1,0 +1,51 @@
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { hashPassword } from '../../auth/crypto.js';
+import { conflict, notFound, parseInput } from '../../errors.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { SessionService, IssuedSession } from '../sessions/session.service.js';
+import { UserEntity } from './user.entity.js';
+import type { User } from './user.entity.js';
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'Not a valid email address' }).max(320));
+
+const signUpSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(10, 'Use at least 10 characters').max(200),
+  name: z.string().trim().min(1, 'Required').max(200),
+});
+
+export class UserService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async signUp(rawInput: unknown, now: Date): Promise<IssuedSession & { user: User }> {
+    const input = parseInput(signUpSchema, rawInput);
+    const passwordHash = await hashPassword(input.password);
+    return this.dataSource.transaction(async (manager) => {
+      const users = manager.getRepository(UserEntity);
+      if (await users.existsBy({ email: input.email })) throw conflict('An account with this email already exists');
+      const user = await users.save(users.create({ email: input.email, name: input.name, passwordHash }));
+      const session = await this.sessions.issue(manager, user.id, now);
+      await this.audit.record(manager, { organizationId: null, userId: user.id }, {
+        action: 'user.sign_up',
+        targetType: 'user',
+        targetId: user.id,
+      });
+      return { ...session, user };
+    });
+  }
+
+  async get(userId: string): Promise<User> {
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: userId });
+    if (!user) throw notFound('User');
+    return user;
+  }
+}

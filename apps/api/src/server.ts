@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { join } from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { ErrorRequestHandler } from 'express';
+import type { DataSource } from 'typeorm';
+import { authenticate } from './auth/authenticate.js';
+import { loadConfig } from './config.js';
+import type { ApiConfig } from './config.js';
+import { openDatabase } from './database/data-source.js';
+import { embeddedPoolSize, startEmbeddedPostgres } from './database/embedded.js';
+import type { EmbeddedPostgres } from './database/embedded.js';
+import { formatError } from './errors.js';
+import type { Context } from './graphql/context.js';
+import { createLoaders } from './graphql/context.js';
+import { costLimitPlugin } from './graphql/cost-limit.js';
+import { depthLimitRule } from './graphql/depth-limit.js';
+import { buildSchema } from './graphql/schema.js';
+import { createServices } from './graphql/services.js';
+
+export interface CreateServerOptions extends Partial<ApiConfig> {
+  /** Clock for request contexts; tests pin it. */
+  readonly clock?: () => Date;
+}
+
+export interface RunningServer {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
+  readonly url: string;
+  readonly dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+async function openStorage(config: ApiConfig): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres }> {
+  if (config.databaseUrl) return { dataSource: await openDatabase({ url: config.databaseUrl }) };
+  const embedded = await startEmbeddedPostgres(join(config.dataDir, 'pglite'));
+  try {
+    return { dataSource: await openDatabase({ url: embedded.url, poolSize: embeddedPoolSize }), embedded };
+  } catch (error) {
+    await embedded.close();
+    throw error;
+  }
+}
+
+const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
+  if (error.type === 'entity.too.large') {
+    res.status(413).json({ errors: [{ message: 'Request body too large', extensions: { code: 'BAD_USER_INPUT', field: [] } }] });
+    return;
+  }
+  if (error.status === 400) {
+    res.status(400).json({ errors: [{ message: 'Malformed JSON body', extensions: { code: 'BAD_USER_INPUT', field: [] } }] });
+    return;
+  }
+  next(error);
+};
+
+/**
+ * Opens the database (PostgreSQL from `databaseUrl`, else embedded PGlite under `dataDir`),
+ * applies migrations and serves GraphQL at /graphql. Options override the environment.
+ */
+export async function createServer(options: CreateServerOptions = {}): Promise<RunningServer> {
+  const { clock = () => new Date(), ...overrides } = options;
+  const config: ApiConfig = { ...loadConfig(), ...overrides };
+  const { dataSource, embedded } = await openStorage(config);
+  const services = createServices(dataSource, config);
+  const schema = buildSchema();
+  const app = express();
+  const httpServer = createHttpServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.introspection,
+    formatError,
+    validationRules: [depthLimitRule(config.maxDepth)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), costLimitPlugin(schema, config.maxCost)],
+  });
+  await apollo.start();
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: config.bodyLimitBytes }),
+    bodyErrors,
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const now = clock();
+        const actor = await authenticate(dataSource, req.headers.authorization, now);
+        return { dataSource, services, config, actor, now, loaders: createLoaders(dataSource, actor) };
+      },
+    }),
+  );
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://${config.host}:${port}/graphql`,
+    dataSource,
+    async close() {
+      await apollo.stop();
+      await dataSource.destroy();
+      await embedded?.close();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import type { MigrationInterface } from 'typeorm';
+import { Initial1795577940419 } from './1795577940419-Initial.js';
+
+type MigrationClass = new () => MigrationInterface;
+
+/** Every migration, oldest first. The API runs the pending ones at start-up. */
+export const migrations: readonly MigrationClass[] = [Initial1795577940419];
