@@ -6,7 +6,7 @@ import { createRng } from '../../src/random/seeded-rng.js';
  * A tiny model shaped like a torch export: `depth` × (3×3 Conv → SiLU as Sigmoid + Mul), named
  * `/model.<i>/conv/Conv`, `/model.<i>/act/Sigmoid` so site discovery finds `model.<i>.act`.
  */
-export function tinyConvNet(opts: { readonly channels: number; readonly size: number; readonly depth: number; readonly seed?: number }): Uint8Array {
+export function tinyConvNet(opts: { readonly channels: number; readonly size: number; readonly depth: number; readonly seed?: number; readonly weightScale?: number }): Uint8Array {
   const rng = createRng(opts.seed ?? 0);
   const nodes: OnnxNode[] = [];
   const inits: OnnxTensor[] = [];
@@ -14,7 +14,7 @@ export function tinyConvNet(opts: { readonly channels: number; readonly size: nu
   let cin = 3;
   for (let i = 0; i < opts.depth; i++) {
     const c = opts.channels;
-    const w = Float32Array.from({ length: c * cin * 9 }, () => rng.normal() * Math.sqrt(2 / (cin * 9)));
+    const w = Float32Array.from({ length: c * cin * 9 }, () => rng.normal() * (opts.weightScale ?? 1) * Math.sqrt(2 / (cin * 9)));
     const b = Float32Array.from({ length: c }, () => 0.1 * rng.normal());
     inits.push(float32Tensor(`model.${i}.conv.weight`, [c, cin, 3, 3], w), float32Tensor(`model.${i}.conv.bias`, [c], b));
     const pre = `/model.${i}/conv/Conv_output_0`;
