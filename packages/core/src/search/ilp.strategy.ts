@@ -69,7 +69,7 @@ function ilpStep(glpk: GLPK, problem: CompiledProblem): (priors: readonly Option
     for (let solves = 1; ; solves++) {
       const choice = solveCore(glpk, problem, kept, lag, delta, priors, d);
       const z = choice ? internalCost(problem, choice) : Number.POSITIVE_INFINITY;
-      const proven = delta >= maxReduced || z <= lag.bound + delta + 1e-12 * Math.max(1, Math.abs(z));
+      const proven = delta >= maxReduced || (choice !== undefined && z <= lag.bound + delta + 1e-12 * Math.max(1, Math.abs(z)));
       if (proven) {
         if (choice) lastGap = z - lag.bound;
         return { ...(choice ? { choice } : {}), complete: true, nodes: 0, solves, pruned };
