@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  EmitOnnxError, Hardswish, LeakyReLU, ReLU, ReLU6, buildGraph, builtinModelSpec, decodeOnnxModel, emitOnnx,
+  EmitOnnxError, Hardswish, PAPER_ACTIVATIONS, importOnnx, LeakyReLU, ReLU, ReLU6, buildGraph, builtinModelSpec, decodeOnnxModel, emitOnnx,
   leakyReLU, readSitesMetadata, toNumber, valueInfoShape,
 } from '@actnas/core';
 import type { OnnxModel, OnnxNode } from '@actnas/core';
@@ -93,6 +93,14 @@ describe('ONNX emit', () => {
     const a = emitOnnx(yolov5nu160, { seed: 3 });
     expect(Buffer.from(emitOnnx(yolov5nu160, { seed: 3 })).equals(Buffer.from(a))).toBe(true);
     expect(Buffer.from(emitOnnx(yolov5nu160, { seed: 4 })).equals(Buffer.from(a))).toBe(false);
+  });
+
+  it('reads back through the importer: same sites, same activations (opset 13 and 17)', () => {
+    const assignment = new Map(yolov5nu160.sites.map((s, i) => [s.name, PAPER_ACTIVATIONS[i % 5]!] as const));
+    for (const opset of [13, 17]) {
+      const imported = importOnnx(emitOnnx(yolov5nu160, { opset, assignment }));
+      expect(imported.sites.map((s) => `${s.name}:${s.activation.id}`)).toEqual(yolov5nu160.sites.map((s) => `${s.name}:${assignment.get(s.name)!.id}`));
+    }
   });
 
   it('rejects unknown sites and unsupported opsets', () => {
