@@ -69,9 +69,10 @@ export async function paginate<T extends ObjectLiteral & CursorKey>(
     });
   }
   const rows = await query
-    .orderBy(`${alias}.created_at`, direction)
+    .orderBy(`${alias}.createdAt`, direction)
     .addOrderBy(`${alias}.id`, direction)
-    .take(limit + 1)
+    // limit, not take: joins here only filter, so no two-query pagination is needed.
+    .limit(limit + 1)
     .getMany();
   const nodes = rows.slice(0, limit);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorOf } from './support/client.js';
+import { startTestServer } from './support/server.js';
+import type { TestServer } from './support/server.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ introspection: false, bodyLimitBytes: 10_000, maxDepth: 6, maxCost: 500 });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('request limits', () => {
+  it('rejects bodies over the limit with 413', async () => {
+    const response = await fetch(t.server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(20_000) } }),
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('rejects operations deeper than the limit, fragments included', async () => {
+    const query = `
+      fragment Deep on Organization { members { nodes { user { id } } } }
+      query { organizations { edges { node { ...Deep } } } }`;
+    const error = errorOf(await t.client.raw(query));
+    expect(error.message).toMatch(/depth 7 exceeds the limit of 6/);
+  });
+
+  it('rejects operations over the cost limit before resolving', async () => {
+    const query = `{ organizations(first: 100) { nodes { projects(first: 100) { nodes { id } } } } }`;
+    const error = errorOf(await t.client.raw(query));
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(error.message).toMatch(/cost \d+ exceeds the limit of 500/);
+  });
+
+  it('turns introspection off when configured', async () => {
+    const response = await t.client.raw(`{ __schema { types { name } } }`);
+    expect(response.errors?.[0]?.message).toMatch(/introspection/i);
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    const response = await fetch(t.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
+    expect(response.status).toBe(400);
+  });
+});
