@@ -1,0 +1,198 @@
+import type { ActivationKind, CostTable, ModelGraph } from '@actnas/core';
+import { emitOnnx, importOnnx } from '@actnas/core';
+import { calibrationBatch } from '../accuracy/calibration-images.js';
+import type { CalibrationSource } from '../accuracy/calibration-images.js';
+import { dataDependentInit } from '../accuracy/data-dependent-init.js';
+import { nwotCells, nwotModel } from '../accuracy/nwot-estimator.js';
+import type { CellProtocol } from '../latency/cell-protocol.js';
+import { measureMean } from '../latency/paired-protocol.js';
+import { mean, median, standardDeviation } from '../latency/statistics.js';
+import type { FusionRules } from '../memory/fusion-rules.js';
+import { memoryTable } from '../memory/memory-table.js';
+import type { Runtime } from '../runtimes/runtime.js';
+import type { ProfileCheckpoint } from './checkpoint.js';
+import { memoryGraphOf, siteBlocks } from './graph-adapters.js';
+import { fullLatencyCells, microLatencyCells, syntheticInput } from './latency-sweep.js';
+import type { ProfileCell } from './profile-cell.js';
+import { hostCpu, provenanceNote } from './provenance.js';
+
+export type ProfileMetric = 'latency' | 'memory' | 'accuracy';
+export type LatencyMode = 'full' | 'micro';
+
+export interface NwotSettings {
+  readonly batch: number;
+  readonly seeds: readonly number[];
+  readonly calibration: 'synthetic' | { readonly dir: string };
+  /** Images in the calibration batch of the data-dependent init. */
+  readonly initBatch: number;
+}
+
+export interface ProfileRequest {
+  readonly modelName: string;
+  readonly graph: ModelGraph;
+  readonly runtime: Runtime;
+  readonly metric: ProfileMetric;
+  readonly mode: LatencyMode;
+  readonly protocol: CellProtocol;
+  readonly reference: ActivationKind;
+  readonly candidates: readonly ActivationKind[];
+  readonly seed: number;
+  readonly fusion: FusionRules;
+  readonly nwot: NwotSettings;
+  /** Restrict to these sites (benchmarks sample sites); default every site. */
+  readonly sites?: readonly string[];
+}
+
+export interface ProfileHooks {
+  readonly checkpoint?: ProfileCheckpoint;
+  /** Total cells and how many the checkpoint already had. */
+  readonly onStart?: (total: number, resumed: number) => void;
+  readonly onCell?: (cell: ProfileCell) => void;
+  /** Stop after this many newly measured cells (a resumable interruption). */
+  readonly stopAfter?: number;
+}
+
+export interface ProfileOutcome {
+  /** Undefined when stopped before every cell was measured. */
+  readonly table?: CostTable;
+  readonly cells: readonly ProfileCell[];
+  readonly measured: number;
+}
+
+const REFERENCE_SITE = '__reference__';
+
+function protocolLabel(req: ProfileRequest): string {
+  if (req.metric === 'memory') return `arena planner (best fit, 64-byte aligned), fusion=${req.fusion.id}`;
+  if (req.metric === 'accuracy') return `nwot batch=${req.nwot.batch} seeds=${req.nwot.seeds.join('/')} data-dependent-init`;
+  const p = req.protocol;
+  if (p.kind === 'paper') return `paper (mean of ${p.options.runs} runs, unpaired)`;
+  const s = p.options.stopping;
+  return `paired ${p.options.order} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}`;
+}
+
+function unitOf(metric: ProfileMetric): string {
+  return metric === 'latency' ? 'ms' : metric === 'memory' ? 'KB' : 'nwot';
+}
+
+function selectedSites(req: ProfileRequest): readonly string[] {
+  const all = req.graph.sites.map((s) => s.name);
+  return req.sites ? all.filter((s) => req.sites!.includes(s)) : all;
+}
+
+/** Cells the sweep must produce, in order, for progress and completion checks. */
+function plannedCells(req: ProfileRequest): { site: string; activation: string }[] {
+  const seeds = req.metric === 'accuracy' ? req.nwot.seeds : [undefined];
+  return selectedSites(req).flatMap((site) => seeds.flatMap((seed) => req.candidates.map((k) => ({ site, activation: seedKey(k.id, seed) }))));
+}
+
+function seedKey(activation: string, seed: number | undefined): string {
+  return seed === undefined ? activation : `${activation}#${seed}`;
+}
+
+async function* sweep(req: ProfileRequest, skip: (site: string, activation: string) => boolean): AsyncGenerator<ProfileCell> {
+  const wanted = new Set(selectedSites(req));
+  const skipOther = (site: string, activation: string): boolean => !wanted.has(site) || skip(site, activation);
+  if (req.metric === 'memory') {
+    const table = memoryTable(memoryGraphOf(req.graph), req.fusion, req.reference, req.candidates);
+    for (const c of table.cells) if (!skipOther(c.site, c.activation)) yield c;
+    return;
+  }
+  if (req.metric === 'latency') {
+    const o = { runtime: req.runtime, reference: req.reference, candidates: req.candidates, protocol: req.protocol, seed: req.seed, skip: skipOther };
+    if (req.mode === 'micro') yield* microLatencyCells(siteBlocks(req.graph), o);
+    else yield* fullLatencyCells(importOnnx(emitOnnx(req.graph, { seed: req.seed })), { images: syntheticInput([1, 3, req.graph.imgsz, req.graph.imgsz], req.seed) }, o);
+    return;
+  }
+  for (const seed of req.nwot.seeds) {
+    const perSeed = (site: string, activation: string): boolean => skipOther(site, seedKey(activation, seed));
+    if (req.candidates.every((k) => selectedSites(req).every((s) => perSeed(s, k.id)))) continue;
+    const source: CalibrationSource = req.nwot.calibration === 'synthetic' ? { kind: 'synthetic', seed } : { kind: 'folder', dir: req.nwot.calibration.dir };
+    const imgsz = req.graph.imgsz;
+    const model = importOnnx(emitOnnx(req.graph, { seed, dynamicBatch: true }));
+    const init = await dataDependentInit(model, { runtime: req.runtime, batch: calibrationBatch(source.kind === 'synthetic' ? { kind: 'synthetic', seed: seed + 7919 } : source, req.nwot.initBatch, imgsz) });
+    const batch = calibrationBatch(source, req.nwot.batch, imgsz);
+    for await (const cell of nwotCells(nwotModel(init.model), { runtime: req.runtime, batch, reference: req.reference, candidates: req.candidates, skip: perSeed })) {
+      yield { ...cell, activation: seedKey(cell.activation, seed) };
+    }
+  }
+}
+
+/** The reference model's value: full-model latency (median), arena KB, or mean NWOT score. */
+async function referenceValue(req: ProfileRequest, cells: readonly ProfileCell[]): Promise<number> {
+  if (req.metric === 'memory') return cells[0]?.reference ?? 0;
+  if (req.metric === 'accuracy') return mean(cells.filter((c) => c.reference !== undefined).map((c) => c.reference!));
+  const model = await req.runtime.load(emitOnnx(req.graph, { seed: req.seed }));
+  try {
+    const timer = model.timer({ images: syntheticInput([1, 3, req.graph.imgsz, req.graph.imgsz], req.seed) });
+    return (await measureMean(timer, { warmup: 3, runs: 15 })).median;
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** Averages NWOT cells over seeds (std = spread across seeds). */
+function combineSeeds(req: ProfileRequest, cells: readonly ProfileCell[]): ProfileCell[] {
+  if (req.metric !== 'accuracy') return [...cells];
+  const by = new Map<string, ProfileCell[]>();
+  for (const c of cells) {
+    const key = `${c.site}\u0000${c.activation.replace(/#\d+$/, '')}`;
+    by.set(key, [...(by.get(key) ?? []), c]);
+  }
+  return [...by].map(([key, group]) => {
+    const [site, activation] = key.split('\u0000') as [string, string];
+    const deltas = group.map((c) => c.delta);
+    return { site, activation, delta: mean(deltas), ...(group.length > 1 ? { std: standardDeviation(deltas) } : {}), runs: group.length };
+  });
+}
+
+export async function runProfile(req: ProfileRequest, hooks: ProfileHooks = {}): Promise<ProfileOutcome> {
+  const cp = hooks.checkpoint;
+  const planned = plannedCells(req);
+  const got = new Map<string, ProfileCell>();
+  const key = (site: string, activation: string): string => `${site}\u0000${activation}`;
+  for (const c of planned) {
+    const prior = cp?.get(c.site, c.activation);
+    if (prior) got.set(key(c.site, c.activation), prior);
+  }
+  hooks.onStart?.(planned.length, got.size);
+  let measured = 0;
+  for await (const cell of sweep(req, (s, a) => got.has(key(s, a)))) {
+    got.set(key(cell.site, cell.activation), cell);
+    cp?.add(cell);
+    hooks.onCell?.(cell);
+    if (++measured === hooks.stopAfter) break;
+  }
+  const all = planned.map((c) => got.get(key(c.site, c.activation))).filter((c): c is ProfileCell => c !== undefined);
+  if (all.length < planned.length) return { cells: all, measured };
+  let ref = cp?.get(REFERENCE_SITE, 'value')?.delta;
+  if (ref === undefined) {
+    ref = await referenceValue(req, all);
+    cp?.add({ site: REFERENCE_SITE, activation: 'value', delta: ref });
+  }
+  const cells = combineSeeds(req, all);
+  return { table: toCostTable(req, cells, ref), cells, measured };
+}
+
+function toCostTable(req: ProfileRequest, cells: readonly ProfileCell[], reference: number): CostTable {
+  const runs = cells.map((c) => c.runs ?? 0).filter((r) => r > 0);
+  const prov = req.runtime.provenance;
+  return {
+    metric: req.metric,
+    unit: unitOf(req.metric),
+    device: `${prov.runtime}-${prov.backend}-${prov.threads}t`,
+    reference,
+    sites: selectedSites(req),
+    cells: cells.map((c) => ({
+      site: c.site, activation: c.activation, delta: c.delta, reference,
+      ...(c.ciLow !== undefined ? { ciLow: c.ciLow, ciHigh: c.ciHigh } : {}),
+      ...(c.std !== undefined ? { std: c.std } : {}),
+    })),
+    provenance: {
+      source: req.metric === 'accuracy' ? 'estimated' : 'measured',
+      producer: req.metric === 'memory' ? `actnas arena planner (${req.fusion.id})` : `${prov.runtime === 'ort' ? 'onnxruntime-node' : prov.runtime} ${prov.version} (${prov.backend})`,
+      ...(runs.length ? { runs: Math.round(median(runs)) } : {}),
+      ...(req.metric === 'latency' ? { confidence: 0.95 } : {}),
+      note: provenanceNote({ runtime: prov, hostCpu: hostCpu(), imgsz: req.graph.imgsz, model: req.modelName, metric: req.metric, mode: req.metric === 'latency' ? req.mode : '-', protocol: protocolLabel(req) }),
+    },
+  };
+}
