@@ -41,3 +41,5 @@ export type { ParetoOptions } from './pareto.strategy.js';
 export { solvePareto } from './pareto.strategy.js';
 export type { RunSearchOptions } from './run-search.js';
 export { STRATEGIES, runSearch } from './run-search.js';
+export type { LiveSetRows, LiveSetTerm, PeakMemoryBudget } from './live-set.constraint.js';
+export { compileLiveSetBudget } from './live-set.constraint.js';

@@ -2,6 +2,7 @@ import type { CostTable } from '../cost-table/index.js';
 import { cellLookup } from '../cost-table/index.js';
 import type { Budget, MetricRef, Objective, SearchRequest } from './search-request.js';
 import { metricLabel } from './search-request.js';
+import { compileLiveSetBudget } from './live-set.constraint.js';
 
 export class SearchRequestError extends Error {
   override readonly name = 'SearchRequestError';
@@ -17,7 +18,7 @@ export interface CompiledMetric {
   readonly std: readonly (readonly number[])[];
 }
 
-/** A budget as a row `Σ coef[site][option] ≤ rhs` over the chosen options. */
+/** A budget as a row `Σ coef[site][option] ≤ rhs` over the chosen options (`metric` −1: a live-set row). */
 export interface CompiledConstraint {
   readonly budget: Budget;
   readonly metric: number;
@@ -48,7 +49,10 @@ export function compileProblem(request: SearchRequest): CompiledProblem {
   const metrics = request.tables.map((table) => compileMetric(table, request));
   const find = (ref: MetricRef): number => findMetric(request.tables, ref);
   const { cost, offset, sign } = compileObjective(request.objective, metrics, find, options);
-  const constraints = (request.budgets ?? []).map((budget) => compileBudget(budget, metrics, find));
+  const constraints = [
+    ...(request.budgets ?? []).map((budget) => compileBudget(budget, metrics, find)),
+    ...(request.peakMemory ?? []).flatMap((budget) => compileLiveSetBudget(budget, space.sites.map((s) => s.name), options)),
+  ];
   return { request, sites: space.sites.map((s) => s.name), options, metrics, cost, offset, sign, constraints };
 }
 

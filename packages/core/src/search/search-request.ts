@@ -1,5 +1,6 @@
 import type { CostTable, MetricKind } from '../cost-table/index.js';
 import type { SearchSpace } from '../search-space/index.js';
+import type { PeakMemoryBudget } from './live-set.constraint.js';
 
 /** Names one cost table: a metric, and for per-device metrics the device (optional if only one). */
 export interface MetricRef {
@@ -34,6 +35,8 @@ export interface SearchRequest {
   readonly tables: readonly CostTable[];
   readonly objective: Objective;
   readonly budgets?: readonly Budget[];
+  /** Exact peak-memory budgets over per-step live-set rows (see live-set.constraint.ts). */
+  readonly peakMemory?: readonly PeakMemoryBudget[];
 }
 
 export interface TopKOptions {
