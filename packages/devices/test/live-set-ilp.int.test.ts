@@ -11,7 +11,7 @@ import { createRng } from '../src/random/seeded-rng.js';
 const K = 1024;
 /** A C3-like block with a skip: x → p, q; concat → y; y + x-sized skip. */
 const graph: MemoryGraph = {
-  tensorBytes: { in: 16 * K, x: 32 * K, p: 16 * K, q: 16 * K, cat: 32 * K, y: 8 * K, z: 8 * K },
+  tensorBytes: { in: 4 * K, x: 32 * K, p: 8 * K, q: 8 * K, cat: 16 * K, y: 40 * K, z: 16 * K },
   inputs: ['in'],
   outputs: ['z'],
   ops: [
