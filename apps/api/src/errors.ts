@@ -51,29 +51,32 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === PG_UNIQUE_VIOLATION || driverError?.code === PG_UNIQUE_VIOLATION;
 }
 
+const CLIENT_FAULTS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+
 /**
  * The one place where thrown errors become GraphQL errors. AppErrors keep their code (and field);
- * unique violations become CONFLICT; GraphQL's own validation errors pass through; everything else
- * is masked as INTERNAL_SERVER_ERROR and logged.
+ * malformed operations and variables become BAD_USER_INPUT; unique violations become CONFLICT;
+ * anything else is masked as INTERNAL_SERVER_ERROR and logged.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  // Duck-typed: a second copy of graphql (CJS next to ESM) makes `instanceof GraphQLError` lie.
+  // Duck-typed: should a second copy of graphql load (ESM next to CJS), `instanceof` would lie.
   const original = error !== null && typeof error === 'object' && 'originalError' in error ? error.originalError : error;
+  const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
   if (original instanceof AppError) {
     return {
       message: original.message,
-      ...(formatted.locations ? { locations: formatted.locations } : {}),
-      ...(formatted.path ? { path: formatted.path } : {}),
+      ...where,
       extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
     };
   }
-  if (original && isUniqueViolation(original)) {
-    return { message: 'Conflicts with an existing record', path: formatted.path, extensions: { code: ErrorCode.CONFLICT } };
-  }
   const code = formatted.extensions?.['code'];
-  if (original === undefined || original === null || (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
-    return formatted;
+  if (typeof code === 'string' && Object.hasOwn(ErrorCode, code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  if (typeof code === 'string' && CLIENT_FAULTS.has(code)) {
+    return { message: formatted.message, ...where, extensions: { code: ErrorCode.BAD_USER_INPUT, field: [], reason: code } };
   }
-  console.error('[api] unexpected error', original);
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  if (original && isUniqueViolation(original)) {
+    return { message: 'Conflicts with an existing record', ...where, extensions: { code: ErrorCode.CONFLICT } };
+  }
+  console.error('[api] unexpected error', original ?? error);
+  return { message: 'Internal server error', ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

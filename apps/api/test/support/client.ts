@@ -37,12 +37,12 @@ export class Client {
     return { status: response.status, ...body };
   }
 
-  request<T, V>(document: TypedDocumentNode<T, V>, ...variables: V extends Record<string, never> ? [] : [V]): Promise<GraphQLResponse<T>> {
+  request<T, V>(document: TypedDocumentNode<T, V>, ...variables: Record<string, never> extends V ? [V?] : [V]): Promise<GraphQLResponse<T>> {
     return this.raw<T>(print(document), variables[0] as Record<string, unknown> | undefined);
   }
 
   /** Runs an operation that must succeed and returns its data. */
-  async data<T, V>(document: TypedDocumentNode<T, V>, ...variables: V extends Record<string, never> ? [] : [V]): Promise<T> {
+  async data<T, V>(document: TypedDocumentNode<T, V>, ...variables: Record<string, never> extends V ? [V?] : [V]): Promise<T> {
     const response = await this.request(document, ...variables);
     if (response.errors?.length || !response.data) {
       throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);

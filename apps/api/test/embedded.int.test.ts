@@ -1,0 +1,42 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateOrganizationDocument, OrganizationsDocument, PublicDeviceProfilesDocument } from '../client/generated.js';
+import { createServer } from '../src/index.js';
+import { Client } from './support/client.js';
+import { signUp } from './support/fixtures.js';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'actnas-pglite-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('embedded PostgreSQL (DATABASE_URL unset)', () => {
+  it('starts on PGlite in a local folder, migrates, serves, and keeps data across restarts', async () => {
+    const first = await createServer({ databaseUrl: undefined, dataDir, port: 0, host: '127.0.0.1' });
+    let token: string;
+    try {
+      const anonymous = new Client(first.url);
+      expect((await anonymous.data(PublicDeviceProfilesDocument, {})).publicDeviceProfiles.nodes).toEqual([]);
+      const user = await signUp(anonymous, 'embedded');
+      token = user.token;
+      await user.client.data(CreateOrganizationDocument, { input: { name: 'Local', slug: 'local-org' } });
+      const [{ count }] = (await first.dataSource.query(`SELECT count(*)::int AS count FROM typeorm_migrations`)) as [{ count: number }];
+      expect(count).toBe(first.dataSource.migrations.length);
+    } finally {
+      await first.close();
+    }
+
+    const second = await createServer({ databaseUrl: undefined, dataDir, port: 0, host: '127.0.0.1' });
+    try {
+      const { organizations } = await new Client(second.url, token).data(OrganizationsDocument, {});
+      expect(organizations.edges.map((e) => e.node.slug)).toEqual(['local-org']);
+    } finally {
+      await second.close();
+    }
+  });
+});

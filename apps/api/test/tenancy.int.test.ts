@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CreateInvitationDocument,
+  MembersDocument,
+  SetDeviceProfileVisibilityDocument,
+} from '../client/generated.js';
+import { buildSchema } from '../src/graphql/schema.js';
+import type { Client, GraphQLResponse } from './support/client.js';
+import { createApiToken, createDeviceProfile, createOrganization, createProject, signUp } from './support/fixtures.js';
+import type { OrgFixture } from './support/fixtures.js';
+import { startTestServer } from './support/server.js';
+import type { TestServer } from './support/server.js';
+
+/** The ids an attacker aims at: organization A's real ones, or ids that exist nowhere. */
+interface Target {
+  readonly orgId: string;
+  readonly slug: string;
+  readonly projectId: string;
+  readonly privateProfileId: string;
+  readonly partnerProfileId: string;
+  readonly membershipId: string;
+  readonly invitationId: string;
+  readonly invitationToken: string;
+  readonly tokenId: string;
+}
+/** The attacker's own organization (B). */
+interface Own {
+  readonly orgId: string;
+  readonly slug: string;
+}
+
+interface Case {
+  readonly name: string;
+  /** The root Query/Mutation field it exercises (coverage is checked against the schema). */
+  readonly field: string;
+  readonly query: string;
+  readonly vars: (target: Target, own: Own) => Record<string, unknown>;
+  /** For success-by-design cases (own data, public catalog): what must not leak. */
+  readonly allowed?: (response: GraphQLResponse<unknown>, a: Target) => void;
+  /** Anonymous callers may use it (the public catalog). */
+  readonly anonymousAllowed?: boolean;
+}
+
+const viaOrg = (field: string, selection: string): Case => ({
+  name: `organization(A).${field}`,
+  field: 'organization',
+  query: `query($slug: String!) { organization(slug: $slug) { id ${selection} } }`,
+  vars: (t) => ({ slug: t.slug }),
+});
+const viaOwn = (name: string, selection: string, vars: (t: Target) => Record<string, unknown>, params: string): Case => ({
+  name: `organization(B).${name}(A's id)`,
+  field: 'organization',
+  query: `query($slug: String!, ${params}) { organization(slug: $slug) { id ${selection} } }`,
+  vars: (t, own) => ({ slug: own.slug, ...vars(t) }),
+});
+const mutation = (field: string, inputType: string, input: (t: Target, own: Own) => Record<string, unknown>, selection = '', label = ''): Case => ({
+  name: `${field}${label}`,
+  field,
+  query: `mutation($input: ${inputType}!) { ${field}(input: $input) ${selection} }`,
+  vars: (t, own) => ({ input: input(t, own) }),
+});
+const inA = (t: Target) => ({ organizationId: t.orgId });
+const inOwn = (_t: Target, own: Own) => ({ organizationId: own.orgId });
+
+const profileFields = {
+  name: 'x',
+  processor: 'x',
+  runtime: 'x',
+  runtimeVersion: '1',
+  threads: 1,
+  inputSize: 320,
+};
+
+const cases: readonly Case[] = [
+  viaOrg('organization', ''),
+  viaOrg('members', 'members { nodes { id } }'),
+  viaOrg('invitations', 'invitations { nodes { id } }'),
+  viaOrg('apiTokens', 'apiTokens { nodes { id } }'),
+  viaOrg('projects', 'projects { nodes { id } }'),
+  viaOrg('project', 'project(id: "00000000-0000-4000-8000-000000000000") { id }'),
+  viaOrg('deviceProfiles', 'deviceProfiles { nodes { id } }'),
+  viaOrg('sharedDeviceProfiles', 'sharedDeviceProfiles { nodes { id } }'),
+  viaOrg('auditEvents', 'auditEvents { nodes { id } }'),
+  viaOwn('project', 'project(id: $id) { id name }', (t) => ({ id: t.projectId }), '$id: ID!'),
+  viaOwn('deviceProfile', 'deviceProfile(id: $id) { id name }', (t) => ({ id: t.privateProfileId }), '$id: ID!'),
+  viaOwn('deviceProfile[shared with someone else]', 'deviceProfile(id: $id) { id }', (t) => ({ id: t.partnerProfileId }), '$id: ID!'),
+  {
+    name: 'organization(B).sharedDeviceProfiles',
+    field: 'organization',
+    query: `query($slug: String!) { organization(slug: $slug) { sharedDeviceProfiles { nodes { id } } } }`,
+    vars: (_t, own) => ({ slug: own.slug }),
+    allowed: (response, a) => {
+      expect(JSON.stringify(response.data)).not.toContain(a.privateProfileId);
+      expect(JSON.stringify(response.data)).not.toContain(a.partnerProfileId);
+    },
+  },
+  {
+    name: 'organizations',
+    field: 'organizations',
+    query: `{ organizations { nodes { id } } }`,
+    vars: () => ({}),
+    allowed: (response, a) => expect(JSON.stringify(response.data)).not.toContain(a.orgId),
+  },
+  {
+    name: 'publicDeviceProfiles',
+    field: 'publicDeviceProfiles',
+    query: `{ publicDeviceProfiles(first: 100) { nodes { id sharedWith { id } editable } } }`,
+    vars: () => ({}),
+    anonymousAllowed: true,
+    allowed: (response, a) => {
+      const text = JSON.stringify(response.data);
+      expect(text).not.toContain(a.privateProfileId);
+      expect(text).not.toContain(a.partnerProfileId);
+      expect(text).not.toContain('"editable":true');
+      expect(text).not.toContain('"sharedWith":[');
+    },
+  },
+  {
+    name: 'me',
+    field: 'me',
+    query: `{ me { id } }`,
+    vars: () => ({}),
+    allowed: () => undefined,
+  },
+  mutation('updateOrganization', 'UpdateOrganizationInput', (t) => ({ ...inA(t), name: 'pwned' }), '{ id }'),
+  mutation('updateMembershipRole', 'UpdateMembershipRoleInput', (t) => ({ ...inA(t), membershipId: t.membershipId, role: 'OWNER' }), '{ id }'),
+  mutation('updateMembershipRole', 'UpdateMembershipRoleInput', (t, o) => ({ ...inOwn(t, o), membershipId: t.membershipId, role: 'VIEWER' }), '{ id }', ' via B'),
+  mutation('removeMembership', 'RemoveMembershipInput', (t) => ({ ...inA(t), membershipId: t.membershipId })),
+  mutation('removeMembership', 'RemoveMembershipInput', (t, o) => ({ ...inOwn(t, o), membershipId: t.membershipId }), '', ' via B'),
+  mutation('createInvitation', 'CreateInvitationInput', (t) => ({ ...inA(t), email: 'spy@example.test', role: 'OWNER' }), '{ token }'),
+  mutation('acceptInvitation', 'AcceptInvitationInput', (t) => ({ token: t.invitationToken }), '{ id }'),
+  mutation('revokeInvitation', 'RevokeInvitationInput', (t) => ({ ...inA(t), id: t.invitationId }), '{ id }'),
+  mutation('revokeInvitation', 'RevokeInvitationInput', (t, o) => ({ ...inOwn(t, o), id: t.invitationId }), '{ id }', ' via B'),
+  mutation('createApiToken', 'CreateApiTokenInput', (t) => ({ ...inA(t), name: 'spy', scopes: ['READ'] }), '{ secret }'),
+  mutation('revokeApiToken', 'RevokeApiTokenInput', (t) => ({ ...inA(t), id: t.tokenId }), '{ id }'),
+  mutation('revokeApiToken', 'RevokeApiTokenInput', (t, o) => ({ ...inOwn(t, o), id: t.tokenId }), '{ id }', ' via B'),
+  mutation('createProject', 'CreateProjectInput', (t) => ({ ...inA(t), name: 'spy' }), '{ id }'),
+  mutation('updateProject', 'UpdateProjectInput', (t) => ({ ...inA(t), id: t.projectId, name: 'pwned' }), '{ id }'),
+  mutation('updateProject', 'UpdateProjectInput', (t, o) => ({ ...inOwn(t, o), id: t.projectId, name: 'pwned' }), '{ id }', ' via B'),
+  mutation('deleteProject', 'DeleteProjectInput', (t) => ({ ...inA(t), id: t.projectId })),
+  mutation('deleteProject', 'DeleteProjectInput', (t, o) => ({ ...inOwn(t, o), id: t.projectId }), '', ' via B'),
+  mutation('createDeviceProfile', 'CreateDeviceProfileInput', (t) => ({ ...inA(t), ...profileFields }), '{ id }'),
+  mutation('updateDeviceProfile', 'UpdateDeviceProfileInput', (t) => ({ ...inA(t), id: t.privateProfileId, threads: 2 }), '{ id }'),
+  mutation('updateDeviceProfile', 'UpdateDeviceProfileInput', (t, o) => ({ ...inOwn(t, o), id: t.privateProfileId, threads: 2 }), '{ id }', ' via B'),
+  mutation('setDeviceProfileVisibility', 'SetDeviceProfileVisibilityInput', (t) => ({ ...inA(t), id: t.privateProfileId, visibility: 'PUBLIC' }), '{ id }'),
+  mutation('setDeviceProfileVisibility', 'SetDeviceProfileVisibilityInput', (t, o) => ({ ...inOwn(t, o), id: t.privateProfileId, visibility: 'PUBLIC' }), '{ id }', ' via B'),
+  mutation('deleteDeviceProfile', 'DeleteDeviceProfileInput', (t) => ({ ...inA(t), id: t.privateProfileId })),
+  mutation('deleteDeviceProfile', 'DeleteDeviceProfileInput', (t, o) => ({ ...inOwn(t, o), id: t.privateProfileId }), '', ' via B'),
+];
+
+/** Root fields that act on no organization's data (the caller's own account). */
+const NOT_TENANT_SCOPED = new Set(['signUp', 'signIn', 'signOut', 'createOrganization']);
+
+let t: TestServer;
+let a: OrgFixture;
+let b: OrgFixture;
+let own: Own;
+let real: Target;
+let missing: Target;
+let attackers: readonly { readonly label: string; readonly client: Client }[];
+
+/** Every row of organization A, as JSON, to prove nothing changed. */
+async function snapshotOfA(): Promise<string> {
+  const tables = ['memberships', 'invitations', 'api_tokens', 'projects', 'device_profiles', 'device_profile_shares', 'audit_events'];
+  const rows: Record<string, unknown> = {
+    organizations: await t.server.dataSource.query(`SELECT * FROM organizations WHERE id = $1`, [a.id]),
+  };
+  for (const table of tables) {
+    rows[table] = await t.server.dataSource.query(`SELECT * FROM ${table} WHERE organization_id = $1 ORDER BY created_at, 1`, [a.id]);
+  }
+  return JSON.stringify(rows);
+}
+
+beforeAll(async () => {
+  t = await startTestServer();
+  [a, b] = await Promise.all([createOrganization(t.client, 'tenant-a'), createOrganization(t.client, 'tenant-b')]);
+  const c = await createOrganization(t.client, 'tenant-c');
+  const member = await signUp(t.client, 'a-member');
+  const invited = await a.owner.client.data(CreateInvitationDocument, { input: { organizationId: a.id, email: member.email, role: 'MEMBER' } });
+  const pending = await a.owner.client.data(CreateInvitationDocument, {
+    input: { organizationId: a.id, email: 'someone-else@example.test', role: 'ADMIN' },
+  });
+  await member.client.raw(`mutation($t: String!) { acceptInvitation(input: { token: $t }) { id } }`, { t: invited.createInvitation.token });
+  const members = await a.owner.client.data(MembersDocument, { slug: a.slug });
+  const publicProfileId = await createDeviceProfile(a.owner.client, a.id);
+  const partnerProfileId = await createDeviceProfile(a.owner.client, a.id);
+  await a.owner.client.data(SetDeviceProfileVisibilityDocument, { input: { organizationId: a.id, id: publicProfileId, visibility: 'PUBLIC' } });
+  await a.owner.client.data(SetDeviceProfileVisibilityDocument, {
+    input: { organizationId: a.id, id: partnerProfileId, visibility: 'SHARED', sharedWith: [c.slug] },
+  });
+  const tokenSecret = await createApiToken(a.owner.client, a.id, ['READ']);
+  const [token] = await t.server.dataSource.query<{ id: string }[]>(`SELECT id FROM api_tokens WHERE organization_id = $1`, [a.id]);
+  real = {
+    orgId: a.id,
+    slug: a.slug,
+    projectId: await createProject(a.owner.client, a.id),
+    privateProfileId: await createDeviceProfile(a.owner.client, a.id),
+    partnerProfileId,
+    membershipId: members.organization.members.nodes.find((m) => m.user.id === member.userId)!.id,
+    invitationId: pending.createInvitation.invitation.id,
+    invitationToken: pending.createInvitation.token,
+    tokenId: token!.id,
+  };
+  expect(tokenSecret).toMatch(/^actnas_pat_/);
+  missing = {
+    orgId: randomUUID(),
+    slug: 'no-such-organization',
+    projectId: randomUUID(),
+    privateProfileId: randomUUID(),
+    partnerProfileId: randomUUID(),
+    membershipId: randomUUID(),
+    invitationId: randomUUID(),
+    invitationToken: 'actnas_inv_doesnotexist',
+    tokenId: randomUUID(),
+  };
+  const bToken = await createApiToken(b.owner.client, b.id, ['READ', 'SEARCH_WRITE', 'DEVICES_WRITE', 'AGENT']);
+  own = { orgId: b.id, slug: b.slug };
+  attackers = [
+    { label: 'owner of B', client: b.owner.client },
+    { label: 'API token of B (all scopes)', client: t.client.as(bToken) },
+  ];
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const comparable = (response: GraphQLResponse<unknown>) => ({
+  data: response.data ?? null,
+  errors: response.errors?.map((e) => ({ message: e.message, code: e.extensions?.code })),
+});
+
+describe('cross-tenant isolation (organization A vs. B and anonymous)', () => {
+  it('covers every root query and mutation of the schema', () => {
+    const schema = buildSchema();
+    const roots = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
+    const covered = new Set([...cases.map((c) => c.field), ...NOT_TENANT_SCOPED]);
+    expect(roots.filter((field) => !covered.has(field))).toEqual([]);
+  });
+
+  for (const c of cases) {
+    it(`${c.name}: B sees and changes nothing of A; hidden answers like missing`, async () => {
+      for (const attacker of attackers) {
+        const onReal = await attacker.client.raw(c.query, c.vars(real, own));
+        if (c.allowed) {
+          if (onReal.errors && attacker.label.includes('token') && c.field === 'me') continue;
+          expect(onReal.errors, `${attacker.label}: ${JSON.stringify(onReal.errors)}`).toBeUndefined();
+          c.allowed(onReal, real);
+          continue;
+        }
+        const onMissing = await attacker.client.raw(c.query, c.vars(missing, own));
+        expect(onReal.errors?.length, `${attacker.label} got data: ${JSON.stringify(onReal.data)}`).toBeGreaterThan(0);
+        expect(comparable(onReal), attacker.label).toEqual(comparable(onMissing));
+        if (c.vars(real, own)['slug'] === real.slug || (c.vars(real, own)['input'] as { organizationId?: string })?.organizationId === real.orgId) {
+          expect(onReal.errors![0]!.extensions?.code, attacker.label).toBe('NOT_FOUND');
+        }
+      }
+    });
+
+    it(`${c.name}: anonymous callers ${c.anonymousAllowed ? 'see only public data' : 'are UNAUTHENTICATED'}`, async () => {
+      const response = await t.client.raw(c.query, c.vars(real, own));
+      if (c.anonymousAllowed) {
+        expect(response.errors).toBeUndefined();
+        c.allowed?.(response, real);
+      } else {
+        expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      }
+    });
+  }
+
+  it('left every row of A untouched (no writes, no audit events)', async () => {
+    const before = await snapshotOfA();
+    for (const c of cases) {
+      for (const attacker of attackers) await attacker.client.raw(c.query, c.vars(real, own));
+      await t.client.raw(c.query, c.vars(real, own));
+    }
+    expect(await snapshotOfA()).toBe(before);
+  });
+});
