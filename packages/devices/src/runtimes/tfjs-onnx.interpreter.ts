@@ -1,0 +1,294 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import type { OnnxModel, OnnxNode } from '@actnas/core';
+import { attributeFloat, attributeInt, attributeInts, attributeString, decodeOnnxModel, getAttribute, tensorDims, tensorToFloat32Array, tensorToNumbers } from '@actnas/core';
+
+type Tf = typeof tfjs;
+type Layout = 'nchw' | 'nhwc';
+
+/** A value during interpretation: 4-D feature maps are kept NHWC (tfjs' native layout). */
+interface Value {
+  readonly t: tfjs.Tensor;
+  readonly layout: Layout;
+}
+
+export class TfjsUnsupportedError extends Error {
+  override readonly name = 'TfjsUnsupportedError';
+}
+
+/** Activations XNNPACK fuses into a conv as an output clamp. */
+const FUSABLE = new Set(['Relu', 'Clip']);
+
+interface PreparedConv {
+  readonly filter: tfjs.Tensor4D;
+  readonly bias?: tfjs.Tensor1D;
+  readonly depthwise: boolean;
+}
+
+/**
+ * Runs an ONNX graph (as emitted from the graph IR) with TensorFlow.js ops: conv + ReLU/ReLU6 are
+ * fused as XNNPACK would, everything else runs as its own op. Weights are converted once.
+ */
+export class TfjsOnnxProgram {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly #nodes: readonly OnnxNode[];
+  readonly #consts = new Map<string, tfjs.Tensor>();
+  readonly #numbers = new Map<string, readonly number[]>();
+  readonly #convs = new Map<string, PreparedConv>();
+  readonly #fusedInto = new Map<string, OnnxNode>();
+  readonly #lastUse = new Map<string, number>();
+
+  constructor(private readonly tf: Tf, bytes: Uint8Array) {
+    const model: OnnxModel = decodeOnnxModel(bytes);
+    const g = model.graph ?? {};
+    this.#nodes = g.node ?? [];
+    const inits = new Set((g.initializer ?? []).map((t) => t.name ?? ''));
+    this.inputNames = (g.input ?? []).map((i) => i.name ?? '').filter((n) => !inits.has(n));
+    this.outputNames = (g.output ?? []).map((o) => o.name ?? '');
+    for (const t of g.initializer ?? []) {
+      const dims = tensorDims(t);
+      this.#numbers.set(t.name ?? '', dims.reduce((a, b) => a * b, 1) <= 64 ? tensorToNumbers(t) : []);
+      this.#consts.set(t.name ?? '', tf.tensor(tensorToFloat32Array(t), [...dims]));
+    }
+    this.#prepare();
+  }
+
+  #prepare(): void {
+    const consumers = new Map<string, number>();
+    this.#nodes.forEach((n, i) => {
+      for (const x of n.input ?? []) {
+        consumers.set(x, (consumers.get(x) ?? 0) + 1);
+        this.#lastUse.set(x, i);
+      }
+    });
+    for (const n of this.#nodes) {
+      if (n.opType === 'Constant') {
+        const t = getAttribute(n, 'value')?.t;
+        if (!t) throw new TfjsUnsupportedError(`Constant ${n.name} without a tensor value`);
+        this.#numbers.set(n.output![0]!, tensorToNumbers(t));
+        this.#consts.set(n.output![0]!, this.tf.tensor(tensorToFloat32Array(t), [...tensorDims(t)]));
+      }
+      if (n.opType === 'Conv') this.#convs.set(n.name ?? '', this.#prepareConv(n));
+    }
+    for (const n of this.#nodes) {
+      if (!FUSABLE.has(n.opType ?? '')) continue;
+      const producer = this.#nodes.find((p) => p.opType === 'Conv' && p.output?.[0] === n.input?.[0]);
+      if (!producer || consumers.get(n.input![0]!) !== 1 || this.outputNames.includes(n.input![0]!)) continue;
+      if (n.opType === 'Clip' && !this.#isRelu6(n)) continue;
+      this.#fusedInto.set(producer.name ?? '', n);
+    }
+  }
+
+  #isRelu6(n: OnnxNode): boolean {
+    const lo = n.input?.[1] ? this.#numbers.get(n.input[1])?.[0] : attributeFloat(n, 'min', -Infinity);
+    const hi = n.input?.[2] ? this.#numbers.get(n.input[2])?.[0] : attributeFloat(n, 'max', Infinity);
+    return lo === 0 && hi === 6;
+  }
+
+  #prepareConv(n: OnnxNode): PreparedConv {
+    const tf = this.tf;
+    const w = this.#consts.get(n.input![1]!);
+    if (!w || w.rank !== 4) throw new TfjsUnsupportedError(`Conv ${n.name}: weights must be a 4-D initializer`);
+    const [cout, cinG] = w.shape as [number, number, number, number];
+    const group = attributeInt(n, 'group', 1);
+    const depthwise = group > 1;
+    if (depthwise && !(cinG === 1 && group === cout)) throw new TfjsUnsupportedError(`Conv ${n.name}: grouped conv other than depthwise`);
+    const filter = (depthwise ? tf.transpose(w, [2, 3, 0, 1]) : tf.transpose(w, [2, 3, 1, 0])) as tfjs.Tensor4D;
+    const b = n.input?.[2] ? this.#consts.get(n.input[2]) : undefined;
+    return { filter, ...(b ? { bias: b as tfjs.Tensor1D } : {}), depthwise };
+  }
+
+  /** Runs the graph; returns the requested outputs as NCHW float32 tensors (caller disposes). */
+  run(feeds: ReadonlyMap<string, tfjs.Tensor>, outputs: readonly string[] = this.outputNames): Map<string, tfjs.Tensor> {
+    const values = new Map<string, Value>();
+    for (const [k, t] of feeds) values.set(k, { t, layout: 'nchw' });
+    const keep = new Set(outputs);
+    const skip = new Set([...this.#fusedInto.values()].map((n) => n.name ?? ''));
+    this.#nodes.forEach((node, i) => {
+      if (node.opType === 'Constant' || skip.has(node.name ?? '')) return;
+      const outs = this.#exec(node, values);
+      outs.forEach((v, k) => values.set(node.output![k]!, v));
+      const fused = this.#fusedInto.get(node.name ?? '');
+      if (fused) values.set(fused.output![0]!, values.get(node.output![0]!)!);
+      for (const x of node.input ?? []) {
+        if (this.#lastUse.get(x) === i && !keep.has(x) && feeds.get(x) === undefined && !this.#consts.has(x)) {
+          const v = values.get(x);
+          if (v && ![...keep].some((k) => values.get(k)?.t === v.t)) v.t.dispose();
+          values.delete(x);
+        }
+      }
+    });
+    const result = new Map<string, tfjs.Tensor>();
+    for (const name of outputs) {
+      const v = values.get(name);
+      if (!v) throw new TfjsUnsupportedError(`output ${name} was not computed`);
+      result.set(name, this.#toLayout(v, 'nchw').t);
+    }
+    for (const [name, v] of values) if (!result.has(name) && !feeds.has(name) && ![...result.values()].includes(v.t)) v.t.dispose();
+    return result;
+  }
+
+  #toLayout(v: Value, layout: Layout): Value {
+    if (v.layout === layout || v.t.rank !== 4) return { t: v.t, layout: v.t.rank === 4 ? layout : 'nchw' };
+    return { t: this.tf.transpose(v.t, layout === 'nhwc' ? [0, 2, 3, 1] : [0, 3, 1, 2]), layout };
+  }
+
+  #get(values: Map<string, Value>, name: string): Value {
+    const v = values.get(name) ?? (this.#consts.has(name) ? { t: this.#consts.get(name)!, layout: 'nchw' as const } : undefined);
+    if (!v) throw new TfjsUnsupportedError(`tensor ${name} is not available`);
+    return v;
+  }
+
+  #nhwc(values: Map<string, Value>, name: string): tfjs.Tensor4D {
+    return this.#toLayout(this.#get(values, name), 'nhwc').t as tfjs.Tensor4D;
+  }
+
+  #exec(n: OnnxNode, values: Map<string, Value>): Value[] {
+    const tf = this.tf;
+    const op = n.opType ?? '';
+    const input = (k: number): Value => this.#get(values, n.input![k]!);
+    const same = (f: (t: tfjs.Tensor) => tfjs.Tensor): Value[] => {
+      const x = input(0);
+      return [{ t: f(x.t), layout: x.layout }];
+    };
+    switch (op) {
+      case 'Conv':
+        return [this.#conv(n, values)];
+      case 'Relu':
+        return same((t) => tf.relu(t));
+      case 'Sigmoid':
+        return same((t) => tf.sigmoid(t));
+      case 'LeakyRelu':
+        return same((t) => tf.leakyRelu(t, attributeFloat(n, 'alpha', 0.01)));
+      case 'HardSwish':
+        return same((t) => tf.mul(t, tf.clipByValue(tf.add(tf.mul(t, 1 / 6), 0.5), 0, 1)));
+      case 'HardSigmoid':
+        return same((t) => tf.clipByValue(tf.add(tf.mul(t, attributeFloat(n, 'alpha', 0.2)), attributeFloat(n, 'beta', 0.5)), 0, 1));
+      case 'Clip': {
+        const lo = n.input?.[1] ? this.#numbers.get(n.input[1])![0]! : attributeFloat(n, 'min', -3.4e38);
+        const hi = n.input?.[2] ? this.#numbers.get(n.input[2])![0]! : attributeFloat(n, 'max', 3.4e38);
+        return same((t) => tf.clipByValue(t, lo, hi));
+      }
+      case 'Identity':
+        return same((t) => tf.clone(t));
+      case 'Add':
+      case 'Sub':
+      case 'Mul':
+      case 'Div':
+        return [this.#binary(op, input(0), input(1))];
+      case 'Concat':
+        return [this.#concat(n, values)];
+      case 'Split':
+        return this.#split(n, values);
+      case 'MaxPool':
+        return [this.#maxPool(n, values)];
+      case 'Resize':
+        return [this.#resize(n, values)];
+      case 'Reshape': {
+        const x = this.#toLayout(input(0), 'nchw').t;
+        const shape = this.#numbers.get(n.input![1]!)!.map((d, k) => (d === 0 ? x.shape[k]! : d));
+        return [{ t: tf.reshape(x, shape), layout: 'nchw' }];
+      }
+      case 'Transpose': {
+        const x = this.#toLayout(input(0), 'nchw').t;
+        const perm = attributeInts(n, 'perm')?.map(Number);
+        return [{ t: tf.transpose(x, perm ? [...perm] : undefined), layout: 'nchw' }];
+      }
+      case 'Softmax': {
+        const x = this.#toLayout(input(0), 'nchw').t;
+        const axis = (attributeInt(n, 'axis', -1) + x.rank) % x.rank;
+        if (axis === x.rank - 1) return [{ t: tf.softmax(x), layout: 'nchw' }];
+        const perm = [...Array(x.rank).keys()];
+        [perm[axis], perm[x.rank - 1]] = [x.rank - 1, axis];
+        return [{ t: tf.transpose(tf.softmax(tf.transpose(x, perm)), perm), layout: 'nchw' }];
+      }
+      default:
+        throw new TfjsUnsupportedError(`ONNX op ${op} (${n.name}) is not supported by the tfjs runtime`);
+    }
+  }
+
+  #conv(n: OnnxNode, values: Map<string, Value>): Value {
+    const tf = this.tf;
+    const prep = this.#convs.get(n.name ?? '')!;
+    const x = this.#nhwc(values, n.input![0]!);
+    const s = attributeInts(n, 'strides')?.map(Number) ?? [1, 1];
+    const d = attributeInts(n, 'dilations')?.map(Number) ?? [1, 1];
+    const p = attributeInts(n, 'pads')?.map(Number) ?? [0, 0, 0, 0];
+    const autoPad = attributeString(n, 'auto_pad');
+    if (autoPad && autoPad !== 'NOTSET') throw new TfjsUnsupportedError(`Conv ${n.name}: auto_pad ${autoPad}`);
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [p[0]!, p[2]!], [p[1]!, p[3]!], [0, 0]];
+    const fused = this.#fusedInto.get(n.name ?? '');
+    const activation = fused ? (fused.opType === 'Relu' ? 'relu' : 'relu6') : 'linear';
+    const common = { filter: prep.filter, strides: [s[0]!, s[1]!] as [number, number], dilations: [d[0]!, d[1]!] as [number, number], activation, ...(prep.bias ? { bias: prep.bias } : {}) } as const;
+    let t: tfjs.Tensor;
+    if (prep.depthwise) {
+      const padded = p.some((v) => v > 0) ? tf.pad(x, pad) : x;
+      t = tf.fused.depthwiseConv2d({ x: padded, pad: 'valid', ...common });
+      if (padded !== x) padded.dispose();
+    } else {
+      t = tf.fused.conv2d({ x, pad, ...common });
+    }
+    return { t, layout: 'nhwc' };
+  }
+
+  #binary(op: string, a: Value, b: Value): Value {
+    const tf = this.tf;
+    const fn = op === 'Add' ? tf.add : op === 'Sub' ? tf.sub : op === 'Mul' ? tf.mul : tf.div;
+    if (a.t.rank === 4 && b.t.rank === 4) {
+      const layout: Layout = a.layout === 'nhwc' || b.layout === 'nhwc' ? 'nhwc' : 'nchw';
+      return { t: fn(this.#toLayout(a, layout).t, this.#toLayout(b, layout).t), layout };
+    }
+    if (a.t.rank === 4 || b.t.rank === 4) {
+      // A lower-rank operand broadcasts against NCHW semantics: compute in NCHW.
+      return { t: fn(this.#toLayout(a, 'nchw').t, this.#toLayout(b, 'nchw').t), layout: 'nchw' };
+    }
+    return { t: fn(a.t, b.t), layout: 'nchw' };
+  }
+
+  #concat(n: OnnxNode, values: Map<string, Value>): Value {
+    const xs = (n.input ?? []).map((name) => this.#get(values, name));
+    const rank = xs[0]!.t.rank;
+    const axis = (attributeInt(n, 'axis', 0) + rank) % rank;
+    const layout: Layout = rank === 4 && xs.some((v) => v.layout === 'nhwc') ? 'nhwc' : 'nchw';
+    const ts = xs.map((v) => this.#toLayout(v, layout).t);
+    return { t: this.tf.concat(ts, layout === 'nhwc' ? [0, 3, 1, 2][axis]! : axis), layout };
+  }
+
+  #split(n: OnnxNode, values: Map<string, Value>): Value[] {
+    const x = this.#get(values, n.input![0]!);
+    const rank = x.t.rank;
+    const axis = (attributeInt(n, 'axis', 0) + rank) % rank;
+    const sizes = n.input?.[1] ? this.#numbers.get(n.input[1])! : attributeInts(n, 'split')?.map(Number);
+    const parts = sizes ? [...sizes] : (n.output ?? []).length;
+    const tfAxis = x.layout === 'nhwc' && rank === 4 ? [0, 3, 1, 2][axis]! : axis;
+    return this.tf.split(x.t, parts, tfAxis).map((t) => ({ t, layout: x.layout }));
+  }
+
+  #maxPool(n: OnnxNode, values: Map<string, Value>): Value {
+    const tf = this.tf;
+    const x = this.#nhwc(values, n.input![0]!);
+    const k = attributeInts(n, 'kernel_shape')!.map(Number);
+    const s = attributeInts(n, 'strides')?.map(Number) ?? [1, 1];
+    const p = attributeInts(n, 'pads')?.map(Number) ?? [0, 0, 0, 0];
+    const padded = p.some((v) => v > 0) ? tf.pad(x, [[0, 0], [p[0]!, p[2]!], [p[1]!, p[3]!], [0, 0]], -3.4e38) : x;
+    const t = tf.maxPool(padded, [k[0]!, k[1]!], [s[0]!, s[1]!], 'valid');
+    if (padded !== x) padded.dispose();
+    return { t, layout: 'nhwc' };
+  }
+
+  #resize(n: OnnxNode, values: Map<string, Value>): Value {
+    const x = this.#nhwc(values, n.input![0]!);
+    const mode = attributeString(n, 'mode') ?? 'nearest';
+    if (mode !== 'nearest') throw new TfjsUnsupportedError(`Resize ${n.name}: mode ${mode}`);
+    const scales = n.input?.[2] ? this.#numbers.get(n.input[2]) : undefined;
+    const sizes = n.input?.[3] ? this.#numbers.get(n.input[3]) : undefined;
+    const [, h, w] = x.shape;
+    const size: [number, number] = sizes ? [sizes[2]!, sizes[3]!] : [Math.floor(h * scales![2]!), Math.floor(w * scales![3]!)];
+    return { t: this.tf.image.resizeNearestNeighbor(x, size), layout: 'nhwc' };
+  }
+
+  dispose(): void {
+    for (const t of this.#consts.values()) t.dispose();
+    for (const c of this.#convs.values()) c.filter.dispose();
+  }
+}
