@@ -71,12 +71,14 @@ export function rewriteOnnx(source: ImportedModel | Uint8Array, assignment: Site
     newNodes.set(site.name, nodes.map((n) => n.name ?? ''));
     graphEdits.push(...siteEdits(imported, layout, site, nodes));
   }
-  const topEdits: Edit[] = layout.ownMetadata.map((r) => ({ start: r.start, end: r.end, insert: [] }));
+  const metadata = options.metadata === false ? [] : metadataChunks(imported, new Map(changes.map(([s, k]) => [s.name, k])), newNodes, options);
+  // The new site table takes the place of the old one (other entries keep their order), or goes last.
+  const topEdits: Edit[] = layout.ownMetadata.map((r, k) => ({ start: r.start, end: r.end, insert: k === 0 ? metadata : [] }));
   const graphChunks = applyEdits(imported.bytes, layout.graph.dataStart, layout.graph.end, graphEdits);
   const graphLength = graphChunks.reduce((n, c) => n + c.length, 0);
   topEdits.push({ start: layout.graph.start, end: layout.graph.end, insert: [lengthDelimitedHeader(MODEL_GRAPH_FIELD, graphLength), ...graphChunks] });
   const chunks = applyEdits(imported.bytes, 0, imported.bytes.length, topEdits);
-  if (options.metadata !== false) chunks.push(...metadataChunks(imported, new Map(changes.map(([s, k]) => [s.name, k])), newNodes, options));
+  if (layout.ownMetadata.length === 0) chunks.push(...metadata);
   return concatBytes(chunks);
 }
 
