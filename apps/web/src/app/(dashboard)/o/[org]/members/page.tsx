@@ -1,0 +1,79 @@
+import type { Metadata } from 'next';
+import { OrganizationInvitationsDocument, OrganizationMembersDocument } from '@/graphql/generated';
+import { load } from '@/lib/api/session.server';
+import { InviteForm } from './invite.form';
+import { MemberRowForms } from './member-row.form';
+import { revokeInvitation } from './members.actions';
+
+export const metadata: Metadata = { title: 'Members' };
+
+export default async function MembersPage({ params }: { readonly params: Promise<{ org: string }> }) {
+  const { org } = await params;
+  const { organization } = await load(OrganizationMembersDocument, { slug: org });
+  const admin = organization.viewerRole === 'ADMIN' || organization.viewerRole === 'OWNER';
+  const invitations = admin ? (await load(OrganizationInvitationsDocument, { slug: org })).organization.invitations.nodes : [];
+  return (
+    <>
+      <h1>Members and roles</h1>
+      <div className="table-wrap panel">
+        <table>
+          <caption className="sr-only">Members of this organization</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              {admin ? <th scope="col">Manage</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {organization.members.nodes.map((m) => (
+              <tr key={m.id}>
+                <td>{m.user.name}</td>
+                <td>{m.user.email}</td>
+                <td>
+                  <span className="badge">{m.role.toLowerCase()}</span>
+                </td>
+                {admin ? (
+                  <td>
+                    <MemberRowForms organizationId={organization.id} orgSlug={org} membershipId={m.id} role={m.role} who={m.user.name} />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {admin ? (
+        <div className="grid-2">
+          <section className="panel" aria-labelledby="invite-heading">
+            <h2 id="invite-heading">Invite someone</h2>
+            <InviteForm organizationId={organization.id} orgSlug={org} />
+          </section>
+          <section className="panel" aria-labelledby="invitations-heading">
+            <h2 id="invitations-heading">Invitations</h2>
+            {invitations.length === 0 ? <p className="muted">None pending.</p> : null}
+            <ul>
+              {invitations.map((i) => (
+                <li key={i.id}>
+                  {i.email} as {i.role.toLowerCase()} —{' '}
+                  {i.acceptedAt ? 'accepted' : i.revokedAt ? 'revoked' : `expires ${i.expiresAt.slice(0, 10)}`}
+                  {!i.acceptedAt && !i.revokedAt ? (
+                    <form action={revokeInvitation} style={{ display: 'inline', marginLeft: '0.5rem' }}>
+                      <input type="hidden" name="organizationId" value={organization.id} />
+                      <input type="hidden" name="orgSlug" value={org} />
+                      <input type="hidden" name="id" value={i.id} />
+                      <button type="submit" className="button plain" aria-label={`Revoke the invitation of ${i.email}`}>
+                        Revoke
+                      </button>
+                    </form>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </div>
+      ) : null}
+    </>
+  );
+}
