@@ -3,6 +3,7 @@ import type { OnnxModel, OnnxNode } from '@actnas/core';
 import {
   ACTNAS_SITES_METADATA_KEY,
   Hardswish,
+  Identity,
   LeakyReLU,
   OnnxRewriteError,
   PAPER_ACTIVATIONS,
@@ -109,6 +110,16 @@ describe('opset-aware lowering', () => {
     const out = decodeOnnxModel(rewriteOnnx(tinyConvBytes(), { 'model.0.act': leakyReLU(0.2) }));
     const node = nodesOf(out)[1]!;
     expect([node.name, node.attribute![0]!.name, Math.fround(node.attribute![0]!.f!)]).toEqual(['/model.0/act/LeakyRelu', 'alpha', Math.fround(0.2)]);
+  });
+});
+
+describe('sites the metadata declares', () => {
+  it('an Identity site stays a site, and can be rewritten again', () => {
+    const identity = importOnnx(rewriteOnnx(imported, { 'model.2.cv1.act': Identity }));
+    expect(identity.sites.map((s) => s.name)).toEqual(imported.sites.map((s) => s.name));
+    expect(identity.sites[2]!.activation.id).toBe('identity');
+    const back = decodeOnnxModel(rewriteOnnx(identity, { 'model.2.cv1.act': SiLU }));
+    expect(nodesOf(back).map(plain)).toEqual(nodesOf(imported.model).map(plain));
   });
 });
 

@@ -3,7 +3,7 @@
  * name them (ActNAS metadata, else torch-style node names, else generated) and give them shapes.
  */
 import type { ActivationKind } from '../activations/index.js';
-import { fullActivationRegistry } from '../activations/index.js';
+import { Identity, fullActivationRegistry } from '../activations/index.js';
 import { OnnxGraphIndex } from './onnx-graph-index.js';
 import type { DecodeOnnxOptions, OnnxModel, OnnxStringEntry, OnnxValueInfo } from './onnx-proto.js';
 import { aiOnnxOpset, decodeOnnxModel, tensorDims, toNumber, valueInfoShape } from './onnx-proto.js';
@@ -74,7 +74,8 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
   const g = new OnnxGraphIndex(graph);
   const patterns = matchActivationSites(g);
   const warnings: ImportWarning[] = [...patterns.warnings];
-  const named = nameSites(g, patterns.matches, model, warnings);
+  const matches = [...patterns.matches, ...declaredOnlySites(g, model, patterns.matches, warnings)].sort((a, b) => a.nodeIndices[0]! - b.nodeIndices[0]!);
+  const named = nameSites(g, matches, model, warnings);
   const shapes = inferShapes(g);
   const sites = named.map((s, index) => describeSite(g, shapes, s, index));
   const meta = readSitesMetadata(model);
@@ -140,6 +141,26 @@ function metadataByOutput(model: OnnxModel, warnings: ImportWarning[]): Map<stri
     return new Map();
   }
   return new Map(meta.metadata.sites.map((s) => [s.output, s]));
+}
+
+/**
+ * Sites the metadata declares that no pattern finds: an Identity site (a rewrite to Identity) is
+ * taken as declared; anything else is reported.
+ */
+function declaredOnlySites(g: OnnxGraphIndex, model: OnnxModel, found: readonly SiteMatch[], warnings: ImportWarning[]): SiteMatch[] {
+  const meta = readSitesMetadata(model);
+  if (!meta?.ok) return [];
+  const outputs = new Set(found.map((m) => m.output));
+  return meta.metadata.sites.flatMap((record) => {
+    if (outputs.has(record.output)) return [];
+    const k = g.producer(record.output);
+    const node = k === undefined ? undefined : g.node(k);
+    if (k !== undefined && node?.opType === 'Identity' && node.input?.[0] === record.preact) {
+      return [{ kind: Identity, nodeIndices: [k], preact: record.preact, output: record.output }];
+    }
+    warnings.push({ code: 'METADATA_MISMATCH', message: `site "${record.name}" in the metadata is not an activation in the graph`, nodes: record.nodes });
+    return [];
+  });
 }
 
 function checkRecord(record: ActnasSiteRecord, match: SiteMatch, warnings: ImportWarning[]): void {
