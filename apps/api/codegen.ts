@@ -1,8 +1,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const mapped = [
-  'Role', 'ApiTokenScope', 'Visibility', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
-  ...['Organization', 'Membership', 'Invitation', 'ApiToken', 'Project', 'DeviceProfile', 'AuditEvent'].flatMap((t) => [
+  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'ModelSpec', 'CostTable', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
+  ...['Organization', 'Membership', 'Invitation', 'ApiToken', 'Project', 'DeviceProfile', 'AuditEvent', 'ModelSpec', 'CostTable'].flatMap((t) => [
     `${t}Connection`,
     `${t}Edge`,
   ]),
@@ -27,6 +27,11 @@ const config: CodegenConfig = {
           Role: { VIEWER: 'viewer', MEMBER: 'member', ADMIN: 'admin', OWNER: 'owner' },
           ApiTokenScope: { READ: 'read', SEARCH_WRITE: 'search:write', DEVICES_WRITE: 'devices:write', AGENT: 'agent' },
           Visibility: { PRIVATE: 'private', SHARED: 'shared', PUBLIC: 'public' },
+          ModelSpecKind: { BUILTIN: 'builtin', YAML: 'yaml', ONNX: 'onnx' },
+          ModelUploadFormat: { YAML: 'yaml', ONNX: 'onnx' },
+          Metric: { LATENCY: 'latency', MEMORY: 'memory', ACCURACY: 'accuracy' },
+          CostTableFormat: { CSV: 'csv', JSON: 'json' },
+          ProvenanceSource: { MEASURED: 'measured', IMPORTED: 'imported', ESTIMATED: 'estimated', SYNTHETIC: 'synthetic' },
         },
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
       },

@@ -9,6 +9,8 @@ export interface ApiConfig {
   readonly host: string;
   readonly introspection: boolean;
   readonly bodyLimitBytes: number;
+  /** Largest uploaded model file (ONNX or YAML), after base64 decoding. */
+  readonly modelMaxBytes: number;
   readonly maxDepth: number;
   readonly maxCost: number;
   readonly sessionTtlHours: number;
@@ -27,7 +29,9 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   GRAPHQL_INTROSPECTION: booleanText.optional(),
-  GRAPHQL_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  // Big enough for a base64 ONNX upload of MODEL_MAX_BYTES (base64 adds a third).
+  GRAPHQL_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(24 * 1_048_576),
+  MODEL_MAX_BYTES: z.coerce.number().int().positive().default(16 * 1_048_576),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5_000),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
@@ -55,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     host: e.HOST,
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     bodyLimitBytes: e.GRAPHQL_BODY_LIMIT_BYTES,
+    modelMaxBytes: e.MODEL_MAX_BYTES,
     maxDepth: e.GRAPHQL_MAX_DEPTH,
     maxCost: e.GRAPHQL_MAX_COST,
     sessionTtlHours: e.SESSION_TTL_HOURS,

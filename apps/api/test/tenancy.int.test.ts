@@ -3,10 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateInvitationDocument,
   MembersDocument,
+  PublishCostTableDocument,
+  RegisterBuiltinModelSpecDocument,
   SetDeviceProfileVisibilityDocument,
 } from '../client/generated.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import type { Client, GraphQLResponse } from './support/client.js';
+import { exampleTable } from './support/examples.js';
 import { createApiToken, createDeviceProfile, createOrganization, createProject, signUp } from './support/fixtures.js';
 import type { OrgFixture } from './support/fixtures.js';
 import { startTestServer } from './support/server.js';
@@ -23,6 +26,8 @@ interface Target {
   readonly invitationId: string;
   readonly invitationToken: string;
   readonly tokenId: string;
+  readonly modelSpecId: string;
+  readonly costTableId: string;
 }
 /** The attacker's own organization (B). */
 interface Own {
@@ -72,6 +77,14 @@ const profileFields = {
   inputSize: 320,
 };
 
+const tableFields = (t: Target) => ({
+  deviceProfileId: t.privateProfileId,
+  modelSpecId: t.modelSpecId,
+  metric: 'LATENCY',
+  format: 'CSV',
+  content: 'layer,activation,delta\nmodel.0.act,relu,-1\n',
+});
+
 const cases: readonly Case[] = [
   viaOrg('organization', ''),
   viaOrg('members', 'members { nodes { id } }'),
@@ -82,6 +95,14 @@ const cases: readonly Case[] = [
   viaOrg('deviceProfiles', 'deviceProfiles { nodes { id } }'),
   viaOrg('sharedDeviceProfiles', 'sharedDeviceProfiles { nodes { id } }'),
   viaOrg('auditEvents', 'auditEvents { nodes { id } }'),
+  viaOrg('modelSpecs', 'modelSpecs { nodes { id } }'),
+  viaOrg('costTables', 'costTables { nodes { id } }'),
+  viaOwn('modelSpec', 'modelSpec(id: $id) { id name }', (t) => ({ id: t.modelSpecId }), '$id: ID!'),
+  viaOwn('costTable', 'costTable(id: $id) { id csv }', (t) => ({ id: t.costTableId }), '$id: ID!'),
+  {
+    ...viaOwn('costTables', 'costTables(deviceProfileId: $id) { nodes { id } }', (t) => ({ id: t.privateProfileId }), '$id: ID'),
+    allowed: (response, a) => expect(JSON.stringify(response.data)).not.toContain(a.costTableId),
+  },
   viaOwn('project', 'project(id: $id) { id name }', (t) => ({ id: t.projectId }), '$id: ID!'),
   viaOwn('deviceProfile', 'deviceProfile(id: $id) { id name }', (t) => ({ id: t.privateProfileId }), '$id: ID!'),
   viaOwn('deviceProfile[shared with someone else]', 'deviceProfile(id: $id) { id }', (t) => ({ id: t.partnerProfileId }), '$id: ID!'),
@@ -117,6 +138,14 @@ const cases: readonly Case[] = [
     },
   },
   {
+    name: 'builtinModelNames',
+    field: 'builtinModelNames',
+    query: `{ builtinModelNames }`,
+    vars: () => ({}),
+    anonymousAllowed: true,
+    allowed: () => undefined,
+  },
+  {
     name: 'me',
     field: 'me',
     query: `{ me { id } }`,
@@ -147,6 +176,10 @@ const cases: readonly Case[] = [
   mutation('setDeviceProfileVisibility', 'SetDeviceProfileVisibilityInput', (t, o) => ({ ...inOwn(t, o), id: t.privateProfileId, visibility: 'PUBLIC' }), '{ id }', ' via B'),
   mutation('deleteDeviceProfile', 'DeleteDeviceProfileInput', (t) => ({ ...inA(t), id: t.privateProfileId })),
   mutation('deleteDeviceProfile', 'DeleteDeviceProfileInput', (t, o) => ({ ...inOwn(t, o), id: t.privateProfileId }), '', ' via B'),
+  mutation('registerBuiltinModelSpec', 'RegisterBuiltinModelSpecInput', (t) => ({ ...inA(t), builtinName: 'yolov5nu', name: 'spy' }), '{ id }'),
+  mutation('uploadModelSpec', 'UploadModelSpecInput', (t) => ({ ...inA(t), name: 'spy', format: 'YAML', content: 'nc: 1' }), '{ id }'),
+  mutation('publishCostTable', 'PublishCostTableInput', (t) => ({ ...inA(t), ...tableFields(t) }), '{ id }'),
+  mutation('publishCostTable', 'PublishCostTableInput', (t, o) => ({ ...inOwn(t, o), ...tableFields(t) }), '{ id }', ' via B'),
 ];
 
 /** Root fields that act on no organization's data (the caller's own account). */
@@ -162,7 +195,7 @@ let attackers: readonly { readonly label: string; readonly client: Client }[];
 
 /** Every row of organization A, as JSON, to prove nothing changed. */
 async function snapshotOfA(): Promise<string> {
-  const tables = ['memberships', 'invitations', 'api_tokens', 'projects', 'device_profiles', 'device_profile_shares', 'audit_events'];
+  const tables = ['memberships', 'invitations', 'api_tokens', 'projects', 'device_profiles', 'device_profile_shares', 'model_specs', 'cost_tables', 'audit_events'];
   const rows: Record<string, unknown> = {
     organizations: await t.server.dataSource.query(`SELECT * FROM organizations WHERE id = $1`, [a.id]),
   };
@@ -191,16 +224,30 @@ beforeAll(async () => {
   });
   const tokenSecret = await createApiToken(a.owner.client, a.id, ['READ']);
   const [token] = await t.server.dataSource.query<{ id: string }[]>(`SELECT id FROM api_tokens WHERE organization_id = $1`, [a.id]);
+  const privateProfileId = await createDeviceProfile(a.owner.client, a.id);
+  const spec = await a.owner.client.data(RegisterBuiltinModelSpecDocument, { input: { organizationId: a.id, builtinName: 'yolov5nu' } });
+  const table = await a.owner.client.data(PublishCostTableDocument, {
+    input: {
+      organizationId: a.id,
+      deviceProfileId: privateProfileId,
+      modelSpecId: spec.registerBuiltinModelSpec.id,
+      metric: 'LATENCY',
+      format: 'CSV',
+      content: await exampleTable('latency'),
+    },
+  });
   real = {
     orgId: a.id,
     slug: a.slug,
     projectId: await createProject(a.owner.client, a.id),
-    privateProfileId: await createDeviceProfile(a.owner.client, a.id),
+    privateProfileId,
     partnerProfileId,
     membershipId: members.organization.members.nodes.find((m) => m.user.id === member.userId)!.id,
     invitationId: pending.createInvitation.invitation.id,
     invitationToken: pending.createInvitation.token,
     tokenId: token!.id,
+    modelSpecId: spec.registerBuiltinModelSpec.id,
+    costTableId: table.publishCostTable.id,
   };
   expect(tokenSecret).toMatch(/^actnas_pat_/);
   missing = {
@@ -213,6 +260,8 @@ beforeAll(async () => {
     invitationId: randomUUID(),
     invitationToken: 'actnas_inv_doesnotexist',
     tokenId: randomUUID(),
+    modelSpecId: randomUUID(),
+    costTableId: randomUUID(),
   };
   const bToken = await createApiToken(b.owner.client, b.id, ['READ', 'SEARCH_WRITE', 'DEVICES_WRITE', 'AGENT']);
   own = { orgId: b.id, slug: b.slug };

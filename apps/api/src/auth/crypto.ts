@@ -46,3 +46,5 @@ export const sha256 = (text: string): string => createHash('sha256').update(text
 export function newSecret(kind: 'ses' | 'pat' | 'inv'): string {
   return `actnas_${kind}_${randomBytes(32).toString('base64url')}`;
 }
+
+export const sha256Bytes = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

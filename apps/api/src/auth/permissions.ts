@@ -7,6 +7,7 @@ export type Permission =
   | 'projects:write'
   | 'devices:write'
   | 'search:write'
+  | 'models:write'
   | 'members:manage'
   | 'tokens:manage'
   | 'organization:manage'
@@ -14,7 +15,7 @@ export type Permission =
   | 'agent';
 
 const VIEWER: readonly Permission[] = ['read'];
-const MEMBER: readonly Permission[] = [...VIEWER, 'projects:write', 'devices:write', 'search:write'];
+const MEMBER: readonly Permission[] = [...VIEWER, 'projects:write', 'devices:write', 'search:write', 'models:write'];
 const ADMIN: readonly Permission[] = [...MEMBER, 'members:manage', 'tokens:manage', 'organization:manage', 'audit:read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
@@ -27,7 +28,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
 // Scopes do not imply each other: a CI token that submits searches and reads results has both.
 export const SCOPE_PERMISSIONS: Readonly<Record<Scope, readonly Permission[]>> = {
   read: ['read'],
-  'search:write': ['search:write'],
+  'search:write': ['search:write', 'models:write'],
   'devices:write': ['devices:write'],
   agent: ['agent'],
 };

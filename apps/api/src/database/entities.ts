@@ -1,8 +1,11 @@
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
+import { CostTableEntity } from '../modules/cost-tables/cost-table.entity.js';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { DeviceProfileShareEntity } from '../modules/device-profiles/device-profile-share.entity.js';
 import { DeviceProfileEntity } from '../modules/device-profiles/device-profile.entity.js';
 import { InvitationEntity } from '../modules/invitations/invitation.entity.js';
+import { ModelBlobEntity } from '../modules/model-specs/model-blob.entity.js';
+import { ModelSpecEntity } from '../modules/model-specs/model-spec.entity.js';
 import { MembershipEntity } from '../modules/memberships/membership.entity.js';
 import { OrganizationEntity } from '../modules/organizations/organization.entity.js';
 import { ProjectEntity } from '../modules/projects/project.entity.js';
@@ -21,4 +24,7 @@ export const entities = [
   DeviceProfileEntity,
   DeviceProfileShareEntity,
   AuditEventEntity,
+  ModelBlobEntity,
+  ModelSpecEntity,
+  CostTableEntity,
 ] as const;

@@ -7,6 +7,8 @@ import type { Membership } from '../modules/memberships/membership.entity.js';
 import type { Organization } from '../modules/organizations/organization.entity.js';
 import type { Project } from '../modules/projects/project.entity.js';
 import type { User } from '../modules/users/user.entity.js';
+import type { CostTableRow } from '../modules/cost-tables/cost-table.entity.js';
+import type { ModelSpec } from '../modules/model-specs/model-spec.entity.js';
 import type { Connection, Edge } from './connection.js';
 
 export type {
@@ -41,3 +43,13 @@ export interface AuditActorParent {
 export type { Role as RoleParent } from '../modules/memberships/role.js';
 export type { Scope as ApiTokenScopeParent } from '../modules/api-tokens/scope.js';
 export type { Visibility as VisibilityParent } from '../modules/device-profiles/device-profile.entity.js';
+export type { ModelSpec as ModelSpecParent, CostTableRow as CostTableParent };
+export type ModelSpecConnectionParent = Connection<ModelSpec>;
+export type ModelSpecEdgeParent = Edge<ModelSpec>;
+export type CostTableConnectionParent = Connection<CostTableRow>;
+export type CostTableEdgeParent = Edge<CostTableRow>;
+export type ModelSpecKindParent = ModelSpec['kind'];
+export type ModelUploadFormatParent = 'yaml' | 'onnx';
+export type MetricParent = CostTableRow['metric'];
+export type CostTableFormatParent = 'csv' | 'json';
+export type { CostCell as CostCellParent, CostTableProvenance as CostTableProvenanceParent, ProvenanceSource as ProvenanceSourceParent } from '@actnas/core';

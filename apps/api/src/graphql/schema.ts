@@ -1,6 +1,8 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql/index.js';
 import { apiTokenResolvers } from '../modules/api-tokens/api-token.resolver.js';
+import { costTableResolvers } from '../modules/cost-tables/cost-table.resolver.js';
+import { modelSpecResolvers } from '../modules/model-specs/model-spec.resolver.js';
 import { auditEventResolvers } from '../modules/audit/audit-event.resolver.js';
 import { deviceProfileResolvers } from '../modules/device-profiles/device-profile.resolver.js';
 import { invitationResolvers } from '../modules/invitations/invitation.resolver.js';
@@ -18,6 +20,11 @@ const enumResolvers: Resolvers = {
   Role: { VIEWER: 'viewer', MEMBER: 'member', ADMIN: 'admin', OWNER: 'owner' },
   ApiTokenScope: { READ: 'read', SEARCH_WRITE: 'search:write', DEVICES_WRITE: 'devices:write', AGENT: 'agent' },
   Visibility: { PRIVATE: 'private', SHARED: 'shared', PUBLIC: 'public' },
+  ModelSpecKind: { BUILTIN: 'builtin', YAML: 'yaml', ONNX: 'onnx' },
+  ModelUploadFormat: { YAML: 'yaml', ONNX: 'onnx' },
+  Metric: { LATENCY: 'latency', MEMORY: 'memory', ACCURACY: 'accuracy' },
+  CostTableFormat: { CSV: 'csv', JSON: 'json' },
+  ProvenanceSource: { MEASURED: 'measured', IMPORTED: 'imported', ESTIMATED: 'estimated', SYNTHETIC: 'synthetic' },
 };
 
 const moduleResolvers: readonly Resolvers[] = [
@@ -32,6 +39,8 @@ const moduleResolvers: readonly Resolvers[] = [
   projectResolvers,
   deviceProfileResolvers,
   auditEventResolvers,
+  modelSpecResolvers,
+  costTableResolvers,
 ];
 
 export function buildSchema(): GraphQLSchema {

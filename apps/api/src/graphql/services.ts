@@ -1,9 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { ApiConfig } from '../config.js';
 import { ApiTokenService } from '../modules/api-tokens/api-token.service.js';
+import { CostTableService } from '../modules/cost-tables/cost-table.service.js';
 import { AuditService } from '../modules/audit/audit.service.js';
 import { DeviceProfileService } from '../modules/device-profiles/device-profile.service.js';
 import { InvitationService } from '../modules/invitations/invitation.service.js';
+import { ModelSpecService } from '../modules/model-specs/model-spec.service.js';
 import { MembershipService } from '../modules/memberships/membership.service.js';
 import { OrganizationService } from '../modules/organizations/organization.service.js';
 import { ProjectService } from '../modules/projects/project.service.js';
@@ -21,11 +23,15 @@ export interface Services {
   readonly apiTokens: ApiTokenService;
   readonly projects: ProjectService;
   readonly deviceProfiles: DeviceProfileService;
+  readonly modelSpecs: ModelSpecService;
+  readonly costTables: CostTableService;
 }
 
-export function createServices(dataSource: DataSource, config: Pick<ApiConfig, 'sessionTtlHours'>): Services {
+export function createServices(dataSource: DataSource, config: Pick<ApiConfig, 'sessionTtlHours' | 'modelMaxBytes'>): Services {
   const audit = new AuditService(dataSource);
   const sessions = new SessionService(dataSource, audit, config.sessionTtlHours);
+  const deviceProfiles = new DeviceProfileService(dataSource, audit);
+  const modelSpecs = new ModelSpecService(dataSource, audit, config.modelMaxBytes);
   return {
     audit,
     sessions,
@@ -35,6 +41,8 @@ export function createServices(dataSource: DataSource, config: Pick<ApiConfig, '
     invitations: new InvitationService(dataSource, audit),
     apiTokens: new ApiTokenService(dataSource, audit),
     projects: new ProjectService(dataSource, audit),
-    deviceProfiles: new DeviceProfileService(dataSource, audit),
+    deviceProfiles,
+    modelSpecs,
+    costTables: new CostTableService(dataSource, audit, deviceProfiles, modelSpecs),
   };
 }

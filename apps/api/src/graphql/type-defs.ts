@@ -1,4 +1,6 @@
 import { apiTokenTypeDefs } from '../modules/api-tokens/api-token.graphql.js';
+import { costTableTypeDefs } from '../modules/cost-tables/cost-table.graphql.js';
+import { modelSpecTypeDefs } from '../modules/model-specs/model-spec.graphql.js';
 import { auditEventTypeDefs } from '../modules/audit/audit-event.graphql.js';
 import { deviceProfileTypeDefs } from '../modules/device-profiles/device-profile.graphql.js';
 import { invitationTypeDefs } from '../modules/invitations/invitation.graphql.js';
@@ -21,4 +23,6 @@ export const typeDefs: readonly string[] = [
   projectTypeDefs,
   deviceProfileTypeDefs,
   auditEventTypeDefs,
+  modelSpecTypeDefs,
+  costTableTypeDefs,
 ];

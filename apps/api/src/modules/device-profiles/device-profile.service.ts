@@ -104,6 +104,12 @@ export class DeviceProfileService {
     throw notFound('Device profile');
   }
 
+  /** An owned profile the scope may change (FORBIDDEN when only shared with it). */
+  getEditable(scope: OrgScope, id: string): Promise<DeviceProfile> {
+    demand(scope, 'devices:write');
+    return this.findEditable(this.dataSource.manager, scope, id);
+  }
+
   private async assertNameFree(manager: EntityManager, scope: OrgScope, name: string, exceptId?: string): Promise<void> {
     const existing = await manager.getRepository(DeviceProfileEntity).findOneBy({ organizationId: scope.organizationId, name });
     if (existing && existing.id !== exceptId) throw conflict('A device profile with this name exists');

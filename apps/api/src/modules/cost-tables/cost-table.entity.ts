@@ -1,0 +1,53 @@
+import type { CostCell, CostTableProvenance, MetricKind } from '@actnas/core';
+import { EntitySchema } from 'typeorm';
+
+export const METRICS = ['latency', 'memory', 'accuracy'] as const satisfies readonly MetricKind[];
+
+/**
+ * One published, immutable version of a cost table for (device profile, model spec, metric).
+ * Owned by the device profile's organization; readable wherever the profile is.
+ */
+export interface CostTableRow {
+  id: string;
+  organizationId: string;
+  deviceProfileId: string;
+  modelSpecId: string;
+  metric: MetricKind;
+  version: number;
+  unit: string;
+  reference: number;
+  sites: string[];
+  cells: CostCell[];
+  provenance: CostTableProvenance;
+  contentSha256: string;
+  createdById: string | null;
+  createdAt: Date;
+}
+
+export const CostTableEntity = new EntitySchema<CostTableRow>({
+  name: 'CostTable',
+  tableName: 'cost_tables',
+  columns: {
+    id: { type: 'uuid', primary: true, generated: 'uuid' },
+    organizationId: { name: 'organization_id', type: 'uuid' },
+    deviceProfileId: { name: 'device_profile_id', type: 'uuid' },
+    modelSpecId: { name: 'model_spec_id', type: 'uuid' },
+    metric: { type: 'enum', enum: [...METRICS], enumName: 'cost_metric' },
+    version: { type: 'integer' },
+    unit: { type: 'varchar', length: 32 },
+    reference: { type: 'double precision' },
+    sites: { type: 'text', array: true },
+    cells: { type: 'jsonb' },
+    provenance: { type: 'jsonb' },
+    contentSha256: { name: 'content_sha256', type: 'char', length: 64 },
+    createdById: { name: 'created_by_id', type: 'uuid', nullable: true },
+    createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },
+  },
+  uniques: [{ name: 'uq_cost_tables_version', columns: ['deviceProfileId', 'modelSpecId', 'metric', 'version'] }],
+  indices: [{ name: 'ix_cost_tables_organization_created', columns: ['organizationId', 'createdAt'] }],
+  foreignKeys: [
+    { target: 'Organization', columnNames: ['organization_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+    { target: 'DeviceProfile', columnNames: ['device_profile_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+    { target: 'ModelSpec', columnNames: ['model_spec_id'], referencedColumnNames: ['id'], onDelete: 'RESTRICT' },
+  ],
+});

@@ -1,0 +1,105 @@
+export const costTableTypeDefs = /* GraphQL */ `
+  enum Metric {
+    LATENCY
+    MEMORY
+    ACCURACY
+  }
+
+  enum CostTableFormat {
+    "The paper's long CSV (layer,activation,reference,delta[,std,ci_low,ci_high,unit]) or the wide layout."
+    CSV
+    "actnas.cost-table/v1 JSON."
+    JSON
+  }
+
+  enum ProvenanceSource {
+    MEASURED
+    IMPORTED
+    ESTIMATED
+    SYNTHETIC
+  }
+
+  type CostTableProvenance {
+    source: ProvenanceSource!
+    "Runtime or estimator, e.g. onnxruntime-node 1.30."
+    producer: String
+    runs: Int
+    confidence: Float
+    note: String
+  }
+
+  "Δ of swapping one site to one candidate (candidate − reference), with its uncertainty when known."
+  type CostCell {
+    site: String!
+    activation: String!
+    delta: Float!
+    reference: Float
+    std: Float
+    ciLow: Float
+    ciHigh: Float
+  }
+
+  "One immutable, published version of a cost table for (device profile, model spec, metric)."
+  type CostTable {
+    id: ID!
+    version: Int!
+    metric: Metric!
+    unit: String!
+    "Value of the reference model."
+    reference: Float!
+    sites: [String!]!
+    cells: [CostCell!]!
+    provenance: CostTableProvenance!
+    deviceProfile: DeviceProfile!
+    modelSpecName: String!
+    "SHA-256 of the uploaded content."
+    sha256: String!
+    "The table as the paper's long CSV."
+    csv: String!
+    createdAt: DateTime!
+  }
+
+  type CostTableEdge {
+    cursor: String!
+    node: CostTable!
+  }
+
+  type CostTableConnection {
+    edges: [CostTableEdge!]!
+    nodes: [CostTable!]!
+    pageInfo: PageInfo!
+  }
+
+  input CostTableProvenanceInput {
+    source: ProvenanceSource!
+    producer: String
+    runs: Int
+    confidence: Float
+    note: String
+  }
+
+  input PublishCostTableInput {
+    organizationId: ID!
+    "A device profile the organization owns."
+    deviceProfileId: ID!
+    "A model spec of the organization; every site of the table must be one of its sites."
+    modelSpecId: ID!
+    metric: Metric!
+    format: CostTableFormat!
+    "The file's text. A malformed upload is rejected whole; extensions.issues lists every problem."
+    content: String!
+    "Defaults to IMPORTED."
+    provenance: CostTableProvenanceInput
+  }
+
+  extend type Organization {
+    "Newest first: the organization's tables and those of device profiles shared with it or public."
+    costTables(deviceProfileId: ID, modelSpecId: ID, metric: Metric, first: Int = 20, after: String): CostTableConnection!
+    costTable(id: ID!): CostTable!
+  }
+
+  extend type Mutation {
+    "Publishes the next version; published versions never change."
+    publishCostTable(input: PublishCostTableInput!): CostTable!
+  }
+`;

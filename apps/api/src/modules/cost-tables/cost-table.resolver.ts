@@ -1,0 +1,34 @@
+import { costTableToCsv } from '@actnas/core';
+import { scopeIn } from '../../auth/access.js';
+import { notFound } from '../../errors.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
+import { ModelSpecEntity } from '../model-specs/model-spec.entity.js';
+import { toCoreTable } from './cost-table.service.js';
+
+export const costTableResolvers: Resolvers = {
+  Organization: {
+    costTables: async (organization, { deviceProfileId, modelSpecId, metric, ...page }, ctx) =>
+      ctx.services.costTables.list(await scopeIn(ctx, organization.id), { deviceProfileId, modelSpecId, metric }, page),
+    costTable: async (organization, { id }, ctx) => ctx.services.costTables.get(await scopeIn(ctx, organization.id), id),
+  },
+  Mutation: {
+    publishCostTable: async (_root, { input }, ctx) => ctx.services.costTables.publish(await scopeIn(ctx, input.organizationId), input),
+  },
+  CostTable: {
+    // The table was reached through a visible profile; these look up its owner's rows only.
+    deviceProfile: async (table, _args, ctx) => {
+      const profile = await ctx.dataSource
+        .getRepository(DeviceProfileEntity)
+        .findOneBy({ organizationId: table.organizationId, id: table.deviceProfileId });
+      if (!profile) throw notFound('Device profile');
+      return profile;
+    },
+    modelSpecName: async (table, _args, ctx) => {
+      const spec = await ctx.dataSource.getRepository(ModelSpecEntity).findOneBy({ organizationId: table.organizationId, id: table.modelSpecId });
+      return spec?.name ?? '';
+    },
+    sha256: (table) => table.contentSha256,
+    csv: (table) => costTableToCsv(toCoreTable(table, table.deviceProfileId)),
+  },
+};

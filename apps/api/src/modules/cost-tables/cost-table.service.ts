@@ -1,0 +1,163 @@
+import { CostTableValidationError, parseCostTableCsv, parseCostTableJson } from '@actnas/core';
+import type { CostTable, CostTableProvenance } from '@actnas/core';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { z } from 'zod';
+import { demand, isUuid } from '../../auth/access.js';
+import type { OrgScope } from '../../auth/access.js';
+import { sha256 } from '../../auth/crypto.js';
+import { AppError, ErrorCode, notFound, parseInput } from '../../errors.js';
+import { paginate } from '../../graphql/connection.js';
+import type { Connection, PageArgs } from '../../graphql/connection.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { DeviceProfileService } from '../device-profiles/device-profile.service.js';
+import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
+import type { ModelSpec } from '../model-specs/model-spec.entity.js';
+import type { ModelSpecService } from '../model-specs/model-spec.service.js';
+import { CostTableEntity, METRICS } from './cost-table.entity.js';
+import type { CostTableRow } from './cost-table.entity.js';
+
+const MAX_CONTENT_CHARS = 4 * 1_048_576;
+
+const provenanceSchema = z.object({
+  source: z.enum(['measured', 'imported', 'estimated', 'synthetic']),
+  producer: z.string().max(200).nullish(),
+  runs: z.number().int().positive().nullish(),
+  confidence: z.number().gt(0).lt(1).nullish(),
+  note: z.string().max(2000).nullish(),
+});
+const publishSchema = z.object({
+  organizationId: z.string(),
+  deviceProfileId: z.string(),
+  modelSpecId: z.string(),
+  metric: z.enum(METRICS),
+  format: z.enum(['csv', 'json']),
+  content: z.string().min(1, 'Required').max(MAX_CONTENT_CHARS, `At most ${MAX_CONTENT_CHARS} characters`),
+  provenance: provenanceSchema.nullish(),
+});
+type PublishInput = z.infer<typeof publishSchema>;
+
+export interface CostTableFilter {
+  readonly deviceProfileId?: string | null;
+  readonly modelSpecId?: string | null;
+  readonly metric?: CostTableRow['metric'] | null;
+}
+
+const withoutNulls = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
+
+/** Rejects the upload whole, listing every problem the parser found. */
+function rejected(error: CostTableValidationError): AppError {
+  return new AppError(ErrorCode.BAD_USER_INPUT, error.message, ['input', 'content'], { issues: error.issues });
+}
+
+export class CostTableService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly deviceProfiles: DeviceProfileService,
+    private readonly modelSpecs: ModelSpecService,
+  ) {}
+
+  /** Tables whose device profile the scope's organization may read (own, shared with it, public). */
+  private visible(scope: OrgScope): SelectQueryBuilder<CostTableRow> {
+    return this.dataSource
+      .getRepository(CostTableEntity)
+      .createQueryBuilder('cost_table')
+      .innerJoin(DeviceProfileEntity.options.name, 'profile', 'profile.id = cost_table.device_profile_id')
+      .where(
+        `(cost_table.organization_id = :viewerOrg OR profile.visibility = 'public' OR (profile.visibility = 'shared' AND EXISTS (
+           SELECT 1 FROM device_profile_shares share
+           WHERE share.device_profile_id = profile.id AND share.shared_with_organization_id = :viewerOrg)))`,
+        { viewerOrg: scope.organizationId },
+      );
+  }
+
+  list(scope: OrgScope, filter: CostTableFilter, page: PageArgs): Promise<Connection<CostTableRow>> {
+    demand(scope, 'read');
+    const query = this.visible(scope);
+    for (const [key, column] of [['deviceProfileId', 'device_profile_id'], ['modelSpecId', 'model_spec_id']] as const) {
+      const value = filter[key];
+      if (value) query.andWhere(`cost_table.${column} = :${key}`, { [key]: isUuid(value) ? value : '00000000-0000-0000-0000-000000000000' });
+    }
+    if (filter.metric) query.andWhere('cost_table.metric = :metric', { metric: filter.metric });
+    return paginate(query, page, 'DESC');
+  }
+
+  async get(scope: OrgScope, id: string): Promise<CostTableRow> {
+    demand(scope, 'read');
+    const table = isUuid(id) ? await this.visible(scope).andWhere('cost_table.id = :id', { id }).getOne() : null;
+    if (!table) throw notFound('Cost table');
+    return table;
+  }
+
+  /** Several visible tables at once (for search requests); any hidden one is NOT_FOUND. */
+  async getMany(scope: OrgScope, ids: readonly string[]): Promise<CostTableRow[]> {
+    return Promise.all(ids.map((id) => this.get(scope, id)));
+  }
+
+  private parse(input: PublishInput, device: string, spec: ModelSpec): CostTable {
+    const provenance = withoutNulls(input.provenance ?? { source: 'imported' }) as CostTableProvenance;
+    const options = { metric: input.metric, device, provenance, source: 'upload' };
+    let table: CostTable;
+    try {
+      table = input.format === 'csv' ? parseCostTableCsv(input.content, options) : parseCostTableJson(input.content, options);
+    } catch (error) {
+      if (error instanceof CostTableValidationError) throw rejected(error);
+      throw error;
+    }
+    const known = new Set(spec.sites.map((s) => s.name));
+    const unknown = table.sites.filter((site) => !known.has(site));
+    if (unknown.length > 0) {
+      const issues = unknown.map((site) => ({ row: null, column: 'site', message: `site "${site}" is not in model spec "${spec.name}"` }));
+      throw rejected(new CostTableValidationError(issues, 'upload'));
+    }
+    return table;
+  }
+
+  async publish(scope: OrgScope, rawInput: unknown): Promise<CostTableRow> {
+    demand(scope, 'devices:write');
+    const input = parseInput(publishSchema, rawInput);
+    const profile = await this.deviceProfiles.getEditable(scope, input.deviceProfileId);
+    const spec = await this.modelSpecs.get(scope, input.modelSpecId);
+    const table = this.parse(input, profile.name, spec);
+    return this.dataSource.transaction(async (manager) => {
+      // Lock the profile row: versions of its tables are numbered one at a time.
+      await manager
+        .getRepository(DeviceProfileEntity)
+        .createQueryBuilder('profile')
+        .setLock('pessimistic_write')
+        .where('profile.id = :id AND profile.organization_id = :organizationId', { id: profile.id, organizationId: scope.organizationId })
+        .getOne();
+      const tables = manager.getRepository(CostTableEntity);
+      const latest = await tables.maximum('version', { deviceProfileId: profile.id, modelSpecId: spec.id, metric: input.metric });
+      const saved = await tables.save(
+        tables.create({
+          organizationId: scope.organizationId,
+          deviceProfileId: profile.id,
+          modelSpecId: spec.id,
+          metric: input.metric,
+          version: (latest ?? 0) + 1,
+          unit: table.unit,
+          reference: table.reference,
+          sites: [...table.sites],
+          cells: [...table.cells],
+          provenance: table.provenance,
+          contentSha256: sha256(input.content),
+          createdById: scope.actor.kind === 'user' ? scope.actor.userId : null,
+        }),
+      );
+      await this.audit.record(manager, scope, {
+        action: 'cost_table.publish',
+        targetType: 'cost_table',
+        targetId: saved.id,
+        data: { deviceProfileId: profile.id, modelSpecId: spec.id, metric: saved.metric, version: saved.version, cells: table.cells.length },
+      });
+      return saved;
+    });
+  }
+}
+
+/** The row as the core library's CostTable (for searches and exports). */
+export function toCoreTable(row: CostTableRow, device: string): CostTable {
+  return { metric: row.metric, unit: row.unit, device, reference: row.reference, sites: row.sites, cells: row.cells, provenance: row.provenance };
+}

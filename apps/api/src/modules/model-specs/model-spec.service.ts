@@ -1,0 +1,109 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { demand, isUuid } from '../../auth/access.js';
+import type { OrgScope } from '../../auth/access.js';
+import { sha256Bytes } from '../../auth/crypto.js';
+import { badInput, conflict, notFound, parseInput } from '../../errors.js';
+import { paginate } from '../../graphql/connection.js';
+import type { Connection, PageArgs } from '../../graphql/connection.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { ModelBlobEntity } from './model-blob.entity.js';
+import { builtinSites, onnxSites, yamlSites } from './model-sites.js';
+import { ModelSpecEntity } from './model-spec.entity.js';
+import type { ModelSite, ModelSpec } from './model-spec.entity.js';
+
+const name = z.string().trim().min(1, 'Required').max(200);
+const builtinSchema = z.object({ organizationId: z.string(), builtinName: z.string().trim().toLowerCase(), name: name.nullish() });
+const uploadSchema = z.object({ organizationId: z.string(), name, format: z.enum(['yaml', 'onnx']), content: z.string().min(1, 'Required') });
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export class ModelSpecService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly maxBytes: number,
+  ) {}
+
+  list(scope: OrgScope, page: PageArgs): Promise<Connection<ModelSpec>> {
+    demand(scope, 'read');
+    const query = this.dataSource
+      .getRepository(ModelSpecEntity)
+      .createQueryBuilder('spec')
+      .where('spec.organization_id = :organizationId', { organizationId: scope.organizationId });
+    return paginate(query, page);
+  }
+
+  async get(scope: OrgScope, id: string, manager: EntityManager = this.dataSource.manager): Promise<ModelSpec> {
+    demand(scope, 'read');
+    const spec = isUuid(id) ? await manager.getRepository(ModelSpecEntity).findOneBy({ organizationId: scope.organizationId, id }) : null;
+    if (!spec) throw notFound('Model spec');
+    return spec;
+  }
+
+  /** The uploaded file of a spec the scope may read (for exports). */
+  async content(scope: OrgScope, spec: ModelSpec): Promise<Buffer | null> {
+    if (spec.organizationId !== scope.organizationId || !spec.blobSha256) return null;
+    const blob = await this.dataSource.getRepository(ModelBlobEntity).findOneBy({ sha256: spec.blobSha256 });
+    return blob?.content ?? null;
+  }
+
+  async registerBuiltin(scope: OrgScope, rawInput: unknown): Promise<ModelSpec> {
+    demand(scope, 'models:write');
+    const input = parseInput(builtinSchema, rawInput);
+    const sites = builtinSites(input.builtinName);
+    return this.save(scope, { name: input.name ?? input.builtinName, kind: 'builtin', builtinName: input.builtinName, sites });
+  }
+
+  async upload(scope: OrgScope, rawInput: unknown): Promise<ModelSpec> {
+    demand(scope, 'models:write');
+    const input = parseInput(uploadSchema, rawInput);
+    const bytes = input.format === 'onnx' ? this.decodeBase64(input.content) : Buffer.from(input.content, 'utf8');
+    if (bytes.length > this.maxBytes) throw badInput(['input', 'content'], `Model files are limited to ${this.maxBytes} bytes`);
+    const sites = input.format === 'onnx' ? onnxSites(new Uint8Array(bytes)) : yamlSites(input.content);
+    return this.save(scope, { name: input.name, kind: input.format, builtinName: null, sites }, bytes);
+  }
+
+  private decodeBase64(content: string): Buffer {
+    const compact = content.replace(/\s+/g, '');
+    if (!BASE64.test(compact)) throw badInput(['input', 'content'], 'ONNX content must be base64');
+    return Buffer.from(compact, 'base64');
+  }
+
+  private async save(
+    scope: OrgScope,
+    spec: Pick<ModelSpec, 'name' | 'kind' | 'builtinName'> & { sites: ModelSite[] },
+    bytes?: Buffer,
+  ): Promise<ModelSpec> {
+    const hash = bytes ? sha256Bytes(bytes) : null;
+    return this.dataSource.transaction(async (manager) => {
+      const specs = manager.getRepository(ModelSpecEntity);
+      if (await specs.existsBy({ organizationId: scope.organizationId, name: spec.name })) throw conflict('A model spec with this name exists');
+      if (bytes && hash) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(ModelBlobEntity)
+          .values({ sha256: hash, content: bytes, sizeBytes: bytes.length })
+          .orIgnore()
+          .execute();
+      }
+      const saved = await specs.save(
+        specs.create({
+          ...spec,
+          organizationId: scope.organizationId,
+          blobSha256: hash,
+          sizeBytes: bytes?.length ?? null,
+          createdById: scope.actor.kind === 'user' ? scope.actor.userId : null,
+        }),
+      );
+      await this.audit.record(manager, scope, {
+        action: 'model_spec.create',
+        targetType: 'model_spec',
+        targetId: saved.id,
+        data: { name: saved.name, kind: saved.kind, sha256: hash },
+      });
+      return saved;
+    });
+  }
+}

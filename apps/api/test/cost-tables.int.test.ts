@@ -1,0 +1,145 @@
+import { YOLOV5U_YAML } from '@actnas/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BuiltinModelNamesDocument,
+  CostTableDocument,
+  CostTablesDocument,
+  ModelSpecDocument,
+  ModelSpecsDocument,
+  PublishCostTableDocument,
+  RegisterBuiltinModelSpecDocument,
+  SetDeviceProfileVisibilityDocument,
+  UploadModelSpecDocument,
+} from '../client/generated.js';
+import type { PublishCostTableInput } from '../client/generated.js';
+import { errorOf } from './support/client.js';
+import { exampleTable } from './support/examples.js';
+import { createDeviceProfile, createOrganization } from './support/fixtures.js';
+import type { OrgFixture } from './support/fixtures.js';
+import { startTestServer } from './support/server.js';
+import type { TestServer } from './support/server.js';
+
+let t: TestServer;
+let owner: OrgFixture;
+let partner: OrgFixture;
+let profileId: string;
+let specId: string;
+let latencyCsv: string;
+
+beforeAll(async () => {
+  t = await startTestServer({ modelMaxBytes: 64 * 1024 });
+  [owner, partner] = await Promise.all([createOrganization(t.client, 'tables'), createOrganization(t.client, 'reader')]);
+  profileId = await createDeviceProfile(owner.owner.client, owner.id);
+  const { registerBuiltinModelSpec } = await owner.owner.client.data(RegisterBuiltinModelSpecDocument, {
+    input: { organizationId: owner.id, builtinName: 'yolov5nu' },
+  });
+  specId = registerBuiltinModelSpec.id;
+  latencyCsv = await exampleTable('latency');
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const publishInput = (overrides: Partial<PublishCostTableInput> = {}): PublishCostTableInput => ({
+  organizationId: owner.id,
+  deviceProfileId: profileId,
+  modelSpecId: specId,
+  metric: 'LATENCY',
+  format: 'CSV',
+  content: latencyCsv,
+  provenance: { source: 'SYNTHETIC', note: 'core example' },
+  ...overrides,
+});
+
+describe('model specs', () => {
+  it('registers built-ins with their sites', async () => {
+    const { builtinModelNames } = await t.client.data(BuiltinModelNamesDocument);
+    expect(builtinModelNames).toContain('yolov5nu');
+    const { organization } = await owner.owner.client.data(ModelSpecDocument, { slug: owner.slug, id: specId });
+    expect(organization.modelSpec).toMatchObject({ kind: 'BUILTIN', builtinName: 'yolov5nu', siteCount: 69, sha256: null });
+    expect(organization.modelSpec.sites[0]).toEqual({ name: 'model.0.act', reference: 'silu' });
+    const unknown = await owner.owner.client.request(RegisterBuiltinModelSpecDocument, {
+      input: { organizationId: owner.id, builtinName: 'yolov99', name: 'x' },
+    });
+    expect(errorOf(unknown)).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'builtinName'] });
+  });
+
+  it('stores uploaded files once by content hash, within the size limit', async () => {
+    const yaml = YOLOV5U_YAML;
+    const a = await owner.owner.client.request(UploadModelSpecDocument, { input: { organizationId: owner.id, name: 'tiny', format: 'YAML', content: yaml } });
+    const b = await partner.owner.client.request(UploadModelSpecDocument, { input: { organizationId: partner.id, name: 'tiny', format: 'YAML', content: yaml } });
+    expect(a.errors).toBeUndefined();
+    expect(a.data!.uploadModelSpec).toMatchObject({ kind: 'YAML', siteCount: 69 });
+    expect(a.data!.uploadModelSpec.sha256).toBe(b.data!.uploadModelSpec.sha256);
+    const [row] = await t.server.dataSource.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM model_blobs`);
+    expect(row!.count).toBe(1);
+    const badYaml = await owner.owner.client.request(UploadModelSpecDocument, {
+      input: { organizationId: owner.id, name: 'broken', format: 'YAML', content: 'backbone: [[' },
+    });
+    expect(errorOf(badYaml)).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'content'] });
+    const garbage = await owner.owner.client.request(UploadModelSpecDocument, {
+      input: { organizationId: owner.id, name: 'bad', format: 'ONNX', content: Buffer.from('not onnx').toString('base64') },
+    });
+    expect(errorOf(garbage)).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'content'] });
+    const huge = await owner.owner.client.request(UploadModelSpecDocument, {
+      input: { organizationId: owner.id, name: 'huge', format: 'ONNX', content: Buffer.alloc(65 * 1024).toString('base64') },
+    });
+    expect(errorOf(huge)).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'content'] });
+    expect(errorOf(huge).message).toMatch(/limited to 65536 bytes/);
+    const { organization } = await owner.owner.client.data(ModelSpecsDocument, { slug: owner.slug });
+    expect(organization.modelSpecs.nodes.map((s) => s.name)).not.toContain('huge');
+  });
+});
+
+describe('cost tables', () => {
+  it('publishes immutable numbered versions from the core parser', async () => {
+    const v1 = (await owner.owner.client.data(PublishCostTableDocument, { input: publishInput() })).publishCostTable;
+    const v2 = (await owner.owner.client.data(PublishCostTableDocument, { input: publishInput() })).publishCostTable;
+    expect([v1.version, v2.version]).toEqual([1, 2]);
+    expect(v1).toMatchObject({ metric: 'LATENCY', unit: 'ms', modelSpecName: 'yolov5nu', provenance: { source: 'SYNTHETIC' } });
+    const { organization } = await owner.owner.client.data(CostTableDocument, { slug: owner.slug, id: v1.id });
+    expect(organization.costTable.sites).toHaveLength(69);
+    expect(organization.costTable.cells.length).toBeGreaterThan(69);
+    expect(organization.costTable.csv.split('\n')[0]).toMatch(/^layer,activation,reference,delta/);
+    const schema = await t.server.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM information_schema.columns WHERE table_name = 'cost_tables' AND column_name = 'updated_at'`,
+    );
+    expect(schema[0]!.count).toBe(0);
+  });
+
+  it('rejects malformed uploads whole, listing every issue', async () => {
+    const [header, ...rows] = latencyCsv.trim().split('\n');
+    const broken = [header, ...rows.slice(0, 10), 'model.0.act,relu,937.89,not-a-number,0.1,ms', 'model.999.act,relu,937.89,1,0.1,ms'].join('\n');
+    const before = await owner.owner.client.data(CostTablesDocument, { slug: owner.slug, first: 100 });
+    const response = await owner.owner.client.request(PublishCostTableDocument, { input: publishInput({ content: broken }) });
+    expect(errorOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'content'] });
+    const issues = response.errors![0]!.extensions!['issues'] as unknown[];
+    expect(issues.length).toBeGreaterThanOrEqual(1);
+    const unknownSite = await owner.owner.client.request(PublishCostTableDocument, {
+      input: publishInput({ content: `${header}\nmodel.999.act,relu,937.89,-1,0.1,ms\n` }),
+    });
+    expect(errorOf(unknownSite).code).toBe('BAD_USER_INPUT');
+    const after = await owner.owner.client.data(CostTablesDocument, { slug: owner.slug, first: 100 });
+    expect(after.organization.costTables.nodes.length).toBe(before.organization.costTables.nodes.length);
+  });
+
+  it('are readable where the device profile is shared, and never publishable there', async () => {
+    const { publishCostTable } = await owner.owner.client.data(PublishCostTableDocument, { input: publishInput({ metric: 'MEMORY', content: await exampleTable('memory') }) });
+    expect(errorOf(await partner.owner.client.request(CostTableDocument, { slug: partner.slug, id: publishCostTable.id })).code).toBe('NOT_FOUND');
+    await owner.owner.client.data(SetDeviceProfileVisibilityDocument, {
+      input: { organizationId: owner.id, id: profileId, visibility: 'SHARED', sharedWith: [partner.slug] },
+    });
+    const seen = await partner.owner.client.data(CostTableDocument, { slug: partner.slug, id: publishCostTable.id });
+    expect(seen.organization.costTable).toMatchObject({ id: publishCostTable.id, deviceProfile: { owner: { slug: owner.slug } } });
+    const listed = await partner.owner.client.data(CostTablesDocument, { slug: partner.slug, deviceProfileId: profileId, metric: 'MEMORY' });
+    expect(listed.organization.costTables.nodes.map((n) => n.id)).toEqual([publishCostTable.id]);
+
+    const { registerBuiltinModelSpec } = await partner.owner.client.data(RegisterBuiltinModelSpecDocument, {
+      input: { organizationId: partner.id, builtinName: 'yolov5nu' },
+    });
+    const foreign = await partner.owner.client.request(PublishCostTableDocument, {
+      input: publishInput({ organizationId: partner.id, modelSpecId: registerBuiltinModelSpec.id }),
+    });
+    expect(errorOf(foreign).code).toBe('FORBIDDEN');
+  });
+});
