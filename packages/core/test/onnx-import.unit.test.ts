@@ -112,6 +112,16 @@ describe('activation patterns', () => {
       { name: '/m/act/Mul', opType: 'Mul', input: [PREACT, 't'], output: ['y'] },
     ];
     expect(one(mish).sites.map((s) => s.activation.id)).toEqual(['mish']);
+    const erf: OnnxNode[] = [
+      { name: '/m/act/Div', opType: 'Div', input: [PREACT, 'sqrt2'], output: ['d'] },
+      { name: '/m/act/Erf', opType: 'Erf', input: ['d'], output: ['e'] },
+      { name: '/m/act/Add', opType: 'Add', input: ['e', 'one'], output: ['a'] },
+      { name: '/m/act/Mul', opType: 'Mul', input: [PREACT, 'a'], output: ['m'] },
+      { name: '/m/act/Mul_1', opType: 'Mul', input: ['m', 'half'], output: ['y'] },
+    ];
+    const consts = [float32Scalar('sqrt2', Math.SQRT2), float32Scalar('one', 1), float32Scalar('half', 0.5)];
+    const gelu = one(erf, 17, { extraInitializers: consts }).sites;
+    expect(gelu.map((s) => [s.activation.id, s.nodes.length])).toEqual([['gelu', 5]]);
   });
 
   it('generates stable names when nodes carry no scope', () => {

@@ -1,7 +1,7 @@
 /**
  * Activation patterns in an ONNX graph, as exporters lower them: Sigmoid+Mul (SiLU), HardSwish or
- * HardSigmoid+Mul (Hardswish), Relu, Clip(0, 6) (ReLU6), LeakyRelu, Gelu, Mish or
- * Softplus+Tanh+Mul, HardSigmoid. What looks like an activation but is not one becomes a warning.
+ * HardSigmoid+Mul (Hardswish), Relu, Clip(0, 6) (ReLU6), LeakyRelu, Gelu or Div+Erf+Add+Mul+Mul,
+ * Mish or Softplus+Tanh+Mul, HardSigmoid. What looks like an activation but is not one becomes a warning.
  */
 import type { ActivationKind } from '../activations/index.js';
 import { GELU, HardSigmoid, Hardswish, Mish, ReLU, ReLU6, SiLU, leakyReLU } from '../activations/index.js';
@@ -147,6 +147,38 @@ const softplus: Matcher = (g, k) => {
 };
 
 /** A bound's value, and the Constant node producing it when only this Clip uses that node. */
+/** The one consumer of `tensor` if it is a private `opType` node, else undefined. */
+function soleConsumer(g: OnnxGraphIndex, tensor: string, opType: string): number | undefined {
+  const [k] = g.consumers(tensor);
+  return k !== undefined && privateTensor(g, tensor) && g.node(k).opType === opType ? k : undefined;
+}
+
+/** For a binary node reading `tensor` and a scalar constant ≈ `value`: the Constant node if private, or -1. */
+function scalarOperand(g: OnnxGraphIndex, k: number, tensor: string, value: number): number | undefined {
+  const other = (g.node(k).input ?? []).find((t) => t !== tensor);
+  const values = other === undefined ? undefined : g.constantValues(other);
+  if (!values || values.length !== 1 || !near(values[0]!, value)) return undefined;
+  const producer = g.producer(other!);
+  return producer !== undefined && privateTensor(g, other!) ? producer : -1;
+}
+
+/** x / √2 → Erf → + 1 → x · → · 0.5: exact GELU as exporters lower it before opset 20. */
+const erfGelu: Matcher = (g, k) => {
+  const divIndex = g.producer(in0(g.node(k)));
+  const div = divIndex === undefined ? undefined : g.node(divIndex);
+  if (divIndex === undefined || div?.opType !== 'Div' || !privateTensor(g, out0(div))) return undefined;
+  const x = in0(div);
+  const scale = div.input?.[1] === x ? undefined : scalarOperand(g, divIndex, x, Math.SQRT2);
+  const add = soleConsumer(g, out0(g.node(k)), 'Add');
+  const one = add === undefined ? undefined : scalarOperand(g, add, out0(g.node(k)), 1);
+  const gate = add === undefined ? undefined : gatingMul(g, out0(g.node(add)), x);
+  const half = gate === undefined || !privateTensor(g, out0(g.node(add!))) ? undefined : soleConsumer(g, out0(g.node(gate)), 'Mul');
+  const halfConst = half === undefined ? undefined : scalarOperand(g, half, out0(g.node(gate!)), 0.5);
+  if (scale === undefined || one === undefined || halfConst === undefined) return undefined;
+  const constants = [scale, one, halfConst].filter((c) => c >= 0);
+  return site(GELU, [...constants, divIndex, k, add!, gate!, half!], x, out0(g.node(half!)));
+};
+
 type Bound = { readonly value: number; readonly constantNode?: number } | 'non-constant';
 
 /** A Clip bound from its attribute (opset < 11) or its constant input (opset ≥ 11). */
@@ -187,6 +219,7 @@ const MATCHERS: Readonly<Record<string, Matcher>> = {
   Gelu: gelu,
   Mish: unary(Mish),
   Softplus: softplus,
+  Erf: erfGelu,
 };
 
 /** Finds activation sites in graph order (by each site's first node). */
