@@ -222,11 +222,12 @@ function validateAction(io: CliIo, setExitCode: (code: number) => void) {
     const seed = intFlag(f.seed, '--seed', 0, [0, 2 ** 31 - 1]);
     const assignments = validationAssignments(table, registry, intFlag(f.assignments, '--assignments', 20, [0, 10_000]), seed, [registry.resolve('relu'), registry.resolve('hardswish')]);
     const runtime = await openRuntime(f);
+    const maxPairs = intFlag(f.maxPairs, '--max-pairs', 200, [2, 1_000_000]);
     const report = await validateTable(table, assignments, {
       runtime,
       model: importOnnx(emitOnnx(graph, { seed })),
       feeds: { images: syntheticInput([1, 3, graph.imgsz, graph.imgsz], seed) },
-      protocol: { warmup: 3, order: 'abba', seed, stopping: { relative: 0.1, absolute: 0.05, minPairs: 10, maxPairs: intFlag(f.maxPairs, '--max-pairs', 100, [10, 100_000]), checkEvery: 5 } },
+      protocol: { warmup: 3, order: 'abba', seed, stopping: { relative: 0.1, absolute: 0.05, minPairs: Math.min(10, maxPairs), maxPairs, checkEvery: 5 } },
       onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
     });
     io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}% over ${report.rows.length} models\n`);
@@ -249,7 +250,7 @@ function correlateAction(io: CliIo, setExitCode: (code: number) => void) {
 
 /** `actnas profile …`: latency, memory and NWOT accuracy tables measured on a runtime. */
 export const profileCommand: CommandModule = (program, io, setExitCode) => {
-  const profile = runtimeOptions(program.command('profile').enablePositionalOptions().description('measure a latency, memory or NWOT accuracy cost table on a runtime (resumable)'))
+  const profile = runtimeOptions(program.command('profile').description('measure a latency, memory or NWOT accuracy cost table on a runtime (resumable)'))
     .option('--metric <metric>', 'latency, memory or accuracy')
     .option('--mode <mode>', 'latency: full (every single-swap model) or micro (conv+activation block per site)', 'micro')
     .option('--paper', "the paper's protocol: mean of --runs runs per model, unpaired")
@@ -268,12 +269,14 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
     .option('--stop-after <n>', 'stop after n newly measured cells; rerun to resume')
     .option('-o, --output <file>', 'table to write (.csv in the paper\'s format, or .json)')
     .action(profileAction(io, setExitCode));
-  runtimeOptions(profile.command('validate').description('measure random mixed models and all-ReLU / all-Hardswish against the reference; compare with the table\'s additive prediction'))
+  // Model and runtime flags (and --max-pairs) belong to `profile` and are read from it.
+  profile
+    .command('validate')
+    .description('measure random mixed models and all-ReLU / all-Hardswish against the reference; compare with the table\'s additive prediction')
     .requiredOption('--table <file>', 'latency table (.csv or .json)')
     .option('--assignments <n>', 'random mixed assignments', '20')
-    .option('--max-pairs <n>', 'run cap per model', '100')
     .option('--json <file>', 'write the report as JSON')
-    .action(validateAction(io, setExitCode));
+    .action((_options: unknown, cmd: Command) => validateAction(io, setExitCode)(cmd.optsWithGlobals<ValidateFlags>()));
   profile
     .command('correlate')
     .description('Spearman correlation between an NWOT table and measured accuracy (the paper\'s CSV)')

@@ -1,0 +1,72 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const bin = join(root, 'packages/devices/bin/actnas.js');
+
+function actnas(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('actnas profile (built bin)', () => {
+  let dir: string;
+  beforeAll(() => {
+    execFileSync('npx', ['turbo', 'run', 'build', '--filter=@actnas/devices...'], { cwd: root, stdio: 'ignore', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+    dir = mkdtempSync(join(tmpdir(), 'actnas-profile-'));
+  }, 180_000);
+
+  it('memory table in the paper format', () => {
+    const r = actnas(['profile', '--metric', 'memory', '--imgsz', '160', '-o', 'mem.csv'], dir);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(join(dir, 'mem.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('layer,activation,reference,delta,unit');
+    expect(lines).toHaveLength(1 + 69 * 5);
+    expect(lines[1]).toMatch(/^model\.0\.act,relu,\d+(\.\d+)?,-\d+/);
+  });
+
+  it('micro latency table is resumable: an interrupted run keeps finished cells', () => {
+    const args = ['profile', '--metric', 'latency', '--mode', 'micro', '--imgsz', '64', '--sites', 'model.0.act,model.9.cv2.act', '--min-pairs', '4', '--max-pairs', '8', '--warmup', '1', '-o', 'lat.csv'];
+    const first = actnas([...args, '--stop-after', '3'], dir);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/stopped after 3 new cells/);
+    expect(existsSync(join(dir, 'lat.csv.checkpoint.jsonl'))).toBe(true);
+    const second = actnas(args, dir);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/10 cells \(7 measured, 3 resumed\)/);
+    expect(existsSync(join(dir, 'lat.csv.checkpoint.jsonl'))).toBe(false);
+    const lines = readFileSync(join(dir, 'lat.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('layer,activation,reference,delta,ci_low,ci_high,unit');
+    expect(lines).toHaveLength(11);
+  });
+
+  it('profile validate compares additive predictions with measured mixed models', () => {
+    writeFileSync(join(dir, 'flat.csv'), ['layer,activation,reference,delta', 'model.0.act,relu,5,-0.1', 'model.0.act,silu,5,0', 'model.0.act,hardswish,5,0'].join('\n'));
+    const r = actnas(['profile', 'validate', '--imgsz', '64', '--table', 'flat.csv', '--assignments', '2', '--max-pairs', '10', '--json', 'v.json'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/all-relu .*predicted\s+-0\.100/);
+    expect(r.stdout).toMatch(/correlation .*median relative error/);
+    expect(JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')).rows).toHaveLength(4);
+  });
+
+  it('NWOT accuracy table on late sites; Spearman against a measured table', () => {
+    const r = actnas(['profile', '--metric', 'accuracy', '--imgsz', '64', '--batch', '4', '--sites', 'model.23.cv3.act', '-o', 'acc.csv'], dir);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(join(dir, 'acc.csv'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(6);
+    expect(lines.find((l) => l.startsWith('model.23.cv3.act,silu,'))).toMatch(/,0,nwot$/);
+    const c = actnas(['profile', 'correlate', '--nwot', 'acc.csv', '--measured', 'acc.csv'], dir);
+    expect(c.stdout).toMatch(/Spearman 1\.000 over 4 cells/);
+  });
+
+  it('bad input: one line on stderr, exit 2', () => {
+    const r = actnas(['profile', '--metric', 'latency', '--mode', 'fast', '-o', 'x.csv'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--mode must be one of full, micro/);
+  });
+});
