@@ -128,6 +128,17 @@ describe('sites the metadata declares', () => {
   });
 });
 
+describe('rewriteOnnx into a reused buffer', () => {
+  it('gives the same bytes as a view of the buffer, and never writes over the source', () => {
+    const buffer = new Uint8Array(fixture.length + 100_000);
+    const out = rewriteOnnx(imported, { 'model.1.act': ReLU }, { into: buffer });
+    expect(out.buffer).toBe(buffer.buffer);
+    expect(Buffer.compare(Buffer.from(out), Buffer.from(rewriteOnnx(imported, { 'model.1.act': ReLU })))).toBe(0);
+    const own = importOnnx(tinyConvBytes());
+    expect(rewriteOnnx(own, { 'model.0.act': ReLU }, { into: own.bytes }).buffer).not.toBe(own.bytes.buffer);
+  });
+});
+
 describe('rewriteOnnx errors', () => {
   it('an unknown site', () => {
     expect(() => rewriteOnnx(imported, new Map([['model.99.act', ReLU]]))).toThrow(OnnxRewriteError);

@@ -29,6 +29,12 @@ export interface RewriteOnnxOptions {
   readonly metadata?: boolean;
   /** Model spec recorded in the metadata (defaults to the imported one). */
   readonly modelSpec?: string;
+  /**
+   * Write into this buffer when it is large enough and return a view of it. A fresh buffer of a
+   * large model costs more in page faults than the copy itself; reuse one across candidates
+   * once the previous result is no longer needed.
+   */
+  readonly into?: Uint8Array;
 }
 
 export type OnnxRewriteErrorCode = 'UNKNOWN_SITE' | 'UNSUPPORTED_ACTIVATION' | 'UNSUPPORTED_LAYOUT';
@@ -79,7 +85,9 @@ export function rewriteOnnx(source: ImportedModel | Uint8Array, assignment: Site
   topEdits.push({ start: layout.graph.start, end: layout.graph.end, insert: [lengthDelimitedHeader(MODEL_GRAPH_FIELD, graphLength), ...graphChunks] });
   const chunks = applyEdits(imported.bytes, 0, imported.bytes.length, topEdits);
   if (layout.ownMetadata.length === 0) chunks.push(...metadata);
-  return concatBytes(chunks);
+  // Never write over the source bytes: the unchanged chunks are views of them.
+  const into = options.into && options.into.buffer !== imported.bytes.buffer ? options.into : undefined;
+  return concatBytes(chunks, into);
 }
 
 function resolveAssignment(layout: Layout, assignment: SiteAssignment): [OnnxSite, ActivationKind][] {

@@ -113,11 +113,11 @@ export function lengthDelimitedHeader(field: number, length: number): Uint8Array
   return out;
 }
 
-/** Concatenates byte chunks into one buffer (one allocation). */
-export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+/** Concatenates byte chunks into one buffer: a view of `into` when it is large enough, else a new one. */
+export function concatBytes(chunks: readonly Uint8Array[], into?: Uint8Array): Uint8Array {
   let total = 0;
   for (const chunk of chunks) total += chunk.length;
-  const out = new Uint8Array(total);
+  const out = into && into.length >= total ? into.subarray(0, total) : new Uint8Array(total);
   let pos = 0;
   for (const chunk of chunks) {
     out.set(chunk, pos);
