@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OnnxFormatErrorCode, OnnxNode } from '@actnas/core';
 import {
@@ -203,6 +204,23 @@ describe('rejections', () => {
   it('a truncated file', () => {
     expect(codeOf(() => importOnnx(fixture.subarray(0, fixture.length >> 1)))).toBe('TRUNCATED');
     expect(codeOf(() => importOnnx(fixture.subarray(0, fixture.length - 3)))).toBe('TRUNCATED');
+  });
+
+  it('any cut of the fixture inside a field is TRUNCATED; random bytes never throw anything else', () => {
+    const opsetRecord = 4; // the file ends with opset_import: 42 02 10 11
+    fc.assert(
+      fc.property(fc.integer({ min: 64, max: fixture.length - 1 }), (cut) => {
+        const expected = cut === fixture.length - opsetRecord ? 'UNSUPPORTED_OPSET' : 'TRUNCATED';
+        expect(codeOf(() => importOnnx(fixture.subarray(0, cut)))).toBe(expected);
+      }),
+      { numRuns: 200, seed: 4 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 512 }), (bytes) => {
+        expect(['NOT_PROTOBUF', 'TRUNCATED', 'NO_GRAPH', 'UNSUPPORTED_IR_VERSION', 'UNSUPPORTED_OPSET']).toContain(codeOf(() => importOnnx(bytes)));
+      }),
+      { numRuns: 500, seed: 4 },
+    );
   });
 
   it('external-data tensors', () => {

@@ -211,18 +211,23 @@ function checkTopLevel(bytes: Uint8Array): void {
     }
     throw new OnnxFormatError('NOT_PROTOBUF', `not an ONNX model: invalid protobuf at byte ${err.offset}`);
   }
-  const unknown = records.find((r) => MODEL_FIELDS.get(r.field) !== r.wireType);
-  if (unknown) {
-    throw new OnnxFormatError('NOT_PROTOBUF', `not an ONNX model: unexpected field ${unknown.field} (wire type ${unknown.wireType}) at byte ${unknown.start}`);
+  // Fields a newer ONNX adds are tolerated; a known field with the wrong wire type is not.
+  const wrong = records.find((r) => MODEL_FIELDS.has(r.field) && MODEL_FIELDS.get(r.field) !== r.wireType);
+  if (wrong || !records.some((r) => MODEL_FIELDS.has(r.field))) {
+    const at = wrong ?? records[0]!;
+    throw new OnnxFormatError('NOT_PROTOBUF', `not an ONNX model: unexpected field ${at.field} (wire type ${at.wireType}) at byte ${at.start}`);
   }
 }
 
-/** Whether the records before `offset`, and the one starting there, are ModelProto fields. */
+/**
+ * Whether the file looks like a cut ModelProto: whole ModelProto fields up to `offset` (at least
+ * one, as exporters start with ir_version), and a ModelProto field starting there.
+ */
 function allKnownFields(bytes: Uint8Array, offset: number): boolean {
   try {
     const before = scanRecords(bytes, 0, offset);
     const tag = bytes[offset] ?? 0;
-    return before.every((r) => MODEL_FIELDS.get(r.field) === r.wireType) && MODEL_FIELDS.get(tag >> 3) === (tag & 7);
+    return before.length > 0 && before.every((r) => MODEL_FIELDS.get(r.field) === r.wireType) && MODEL_FIELDS.get(tag >> 3) === (tag & 7);
   } catch {
     return false;
   }
