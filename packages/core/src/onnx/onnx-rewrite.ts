@@ -25,7 +25,7 @@ const ENTRY_KEY_FIELD = 1;
 export type SiteAssignment = ReadonlyMap<string, ActivationKind> | Readonly<Record<string, ActivationKind>>;
 
 export interface RewriteOnnxOptions {
-  /** Write the `actnas.sites` metadata entry (default true). */
+  /** Write the `actnas.sites` site table (default true); false drops an existing one, which would be stale. */
   readonly metadata?: boolean;
   /** Model spec recorded in the metadata (defaults to the imported one). */
   readonly modelSpec?: string;
