@@ -13,9 +13,16 @@ export interface OnnxNamer {
   tensorName(base: string): string;
 }
 
-/** A namer over sets of taken names (`free` are names the replaced nodes give back). */
-export function createNamer(takenNodes: ReadonlySet<string>, takenTensors: ReadonlySet<string>, free: ReadonlySet<string> = new Set()): OnnxNamer {
-  const mine = new Set<string>();
+/**
+ * A namer over sets of taken names: `free` are names the replaced nodes give back, `mine` collects
+ * the names handed out (share it between namers that write into one model).
+ */
+export function createNamer(
+  takenNodes: ReadonlySet<string>,
+  takenTensors: ReadonlySet<string>,
+  free: ReadonlySet<string> = new Set(),
+  mine: Set<string> = new Set(),
+): OnnxNamer {
   const unique = (taken: ReadonlySet<string>, base: string, sep: string): string => {
     const isTaken = (n: string): boolean => mine.has(n) || (taken.has(n) && !free.has(n));
     let name = base;

@@ -70,13 +70,7 @@ export function rewriteOnnx(source: ImportedModel | Uint8Array, assignment: Site
   const imported = source instanceof Uint8Array ? importOnnx(source) : source;
   const layout = layoutOf(imported);
   const changes = resolveAssignment(layout, assignment).filter(([site, kind]) => site.activation.id !== kind.id);
-  const graphEdits: Edit[] = [];
-  const newNodes = new Map<string, readonly string[]>();
-  for (const [site, kind] of changes) {
-    const nodes = lowerSite(imported, layout, site, kind);
-    newNodes.set(site.name, nodes.map((n) => n.name ?? ''));
-    graphEdits.push(...siteEdits(imported, layout, site, nodes));
-  }
+  const { graphEdits, newNodes } = lowerChanges(imported, layout, changes);
   const metadata = options.metadata === false ? [] : metadataChunks(imported, new Map(changes.map(([s, k]) => [s.name, k])), newNodes, options);
   // The new site table takes the place of the old one (other entries keep their order), or goes last.
   const topEdits: Edit[] = layout.ownMetadata.map((r, k) => ({ start: r.start, end: r.end, insert: k === 0 ? metadata : [] }));
@@ -99,12 +93,26 @@ function resolveAssignment(layout: Layout, assignment: SiteAssignment): [OnnxSit
   });
 }
 
-function lowerSite(imported: ImportedModel, layout: Layout, site: OnnxSite, kind: ActivationKind): readonly OnnxNode[] {
+/** The graph edits of all changed sites, and each changed site's new node names. */
+function lowerChanges(imported: ImportedModel, layout: Layout, changes: readonly [OnnxSite, ActivationKind][]) {
+  const graphEdits: Edit[] = [];
+  const newNodes = new Map<string, readonly string[]>();
+  const handedOut = new Set<string>();
+  for (const [site, kind] of changes) {
+    const nodes = lowerSite(imported, layout, site, kind, handedOut);
+    newNodes.set(site.name, nodes.map((n) => n.name ?? ''));
+    graphEdits.push(...siteEdits(imported, layout, site, nodes));
+  }
+  return { graphEdits, newNodes };
+}
+
+function lowerSite(imported: ImportedModel, layout: Layout, site: OnnxSite, kind: ActivationKind, handedOut: Set<string>): readonly OnnxNode[] {
   const nodes = site.nodeIndices.map((k) => imported.model.graph!.node![k]!);
   const namer: OnnxNamer = createNamer(
     layout.nodeNames,
     layout.tensorNames,
     new Set([...nodes.map((n) => n.name ?? ''), ...nodes.flatMap((n) => n.output ?? []).filter((t) => t !== site.outputTensor)]),
+    handedOut,
   );
   try {
     return lowerActivation(kind, { opset: imported.opset, scope: site.scope, input: site.preactTensor, output: site.outputTensor, namer });
