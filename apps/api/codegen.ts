@@ -1,8 +1,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const mapped = [
-  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'ModelSpec', 'CostTable', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
-  ...['Organization', 'Membership', 'Invitation', 'ApiToken', 'Project', 'DeviceProfile', 'AuditEvent', 'ModelSpec', 'CostTable'].flatMap((t) => [
+  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
+  ...['Organization', 'Membership', 'Invitation', 'ApiToken', 'Project', 'DeviceProfile', 'AuditEvent', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet'].flatMap((t) => [
     `${t}Connection`,
     `${t}Edge`,
   ]),
@@ -31,6 +31,11 @@ const config: CodegenConfig = {
           ModelUploadFormat: { YAML: 'yaml', ONNX: 'onnx' },
           Metric: { LATENCY: 'latency', MEMORY: 'memory', ACCURACY: 'accuracy' },
           CostTableFormat: { CSV: 'csv', JSON: 'json' },
+          SearchStrategy: { ILP: 'ilp', EXACT: 'exact', RANDOM: 'random', LZCM: 'lzcm', NAIVE: 'naive', PARETO: 'pareto' },
+          ObjectiveSense: { MIN: 'min', MAX: 'max', WEIGHTED: 'weighted' },
+          BudgetBound: { MAX: 'max', MIN: 'min' },
+          BudgetOf: { TOTAL: 'total', DELTA: 'delta' },
+          SearchRequestStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
           ProvenanceSource: { MEASURED: 'measured', IMPORTED: 'imported', ESTIMATED: 'estimated', SYNTHETIC: 'synthetic' },
         },
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },

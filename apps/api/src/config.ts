@@ -14,6 +14,8 @@ export interface ApiConfig {
   readonly maxDepth: number;
   readonly maxCost: number;
   readonly sessionTtlHours: number;
+  /** Search jobs this process solves at once; 0 makes an API-only process. */
+  readonly searchWorkers: number;
 }
 
 const booleanText = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -34,6 +36,7 @@ const envSchema = z.object({
   MODEL_MAX_BYTES: z.coerce.number().int().positive().default(16 * 1_048_576),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5_000),
+  SEARCH_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   NODE_ENV: z.string().optional(),
 });
@@ -63,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxDepth: e.GRAPHQL_MAX_DEPTH,
     maxCost: e.GRAPHQL_MAX_COST,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    searchWorkers: e.SEARCH_WORKERS,
   };
 }

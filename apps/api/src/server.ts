@@ -21,6 +21,8 @@ import { costLimitPlugin } from './graphql/cost-limit.js';
 import { depthLimitRule } from './graphql/depth-limit.js';
 import { buildSchema } from './graphql/schema.js';
 import { createServices } from './graphql/services.js';
+import { JobQueue } from './jobs/job-queue.js';
+import { SearchRunner } from './modules/searches/search-runner.js';
 
 export interface CreateServerOptions extends Partial<ApiConfig> {
   /** Clock for request contexts; tests pin it. */
@@ -34,11 +36,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function openStorage(config: ApiConfig): Promise<{ dataSource: DataSource; embedded?: EmbeddedPostgres }> {
-  if (config.databaseUrl) return { dataSource: await openDatabase({ url: config.databaseUrl }) };
+interface Storage {
+  readonly dataSource: DataSource;
+  readonly url: string;
+  readonly embedded?: EmbeddedPostgres;
+}
+
+async function openStorage(config: ApiConfig): Promise<Storage> {
+  if (config.databaseUrl) return { dataSource: await openDatabase({ url: config.databaseUrl }), url: config.databaseUrl };
   const embedded = await startEmbeddedPostgres(join(config.dataDir, 'pglite'));
   try {
-    return { dataSource: await openDatabase({ url: embedded.url, poolSize: embeddedPoolSize }), embedded };
+    return { dataSource: await openDatabase({ url: embedded.url, poolSize: embeddedPoolSize }), url: embedded.url, embedded };
   } catch (error) {
     await embedded.close();
     throw error;
@@ -64,8 +72,12 @@ const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string
 export async function createServer(options: CreateServerOptions = {}): Promise<RunningServer> {
   const { clock = () => new Date(), ...overrides } = options;
   const config: ApiConfig = { ...loadConfig(), ...overrides };
-  const { dataSource, embedded } = await openStorage(config);
-  const services = createServices(dataSource, config);
+  const { dataSource, url, embedded } = await openStorage(config);
+  const jobs = new JobQueue({ url, workers: config.searchWorkers, pollingIntervalSeconds: 0.5 });
+  await jobs.start();
+  const services = createServices(dataSource, config, jobs);
+  const runner = new SearchRunner(dataSource, services.proposalSets, services.costTables, clock);
+  await jobs.work((job) => runner.run(job.searchRequestId));
   const schema = buildSchema();
   const app = express();
   const httpServer = createHttpServer(app);
@@ -99,6 +111,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     dataSource,
     async close() {
       await apollo.stop();
+      await jobs.stop();
       await dataSource.destroy();
       await embedded?.close();
     },

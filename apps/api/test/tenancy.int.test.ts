@@ -5,11 +5,13 @@ import {
   MembersDocument,
   PublishCostTableDocument,
   RegisterBuiltinModelSpecDocument,
+  SubmitSearchDocument,
   SetDeviceProfileVisibilityDocument,
 } from '../client/generated.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import type { Client, GraphQLResponse } from './support/client.js';
 import { exampleTable } from './support/examples.js';
+import { waitForSearch } from './support/search-fixture.js';
 import { createApiToken, createDeviceProfile, createOrganization, createProject, signUp } from './support/fixtures.js';
 import type { OrgFixture } from './support/fixtures.js';
 import { startTestServer } from './support/server.js';
@@ -28,6 +30,7 @@ interface Target {
   readonly tokenId: string;
   readonly modelSpecId: string;
   readonly costTableId: string;
+  readonly searchRequestId: string;
 }
 /** The attacker's own organization (B). */
 interface Own {
@@ -85,6 +88,13 @@ const tableFields = (t: Target) => ({
   content: 'layer,activation,delta\nmodel.0.act,relu,-1\n',
 });
 
+const searchFields = (t: Target) => ({
+  projectId: t.projectId,
+  modelSpecId: t.modelSpecId,
+  costTableIds: [t.costTableId],
+  objective: { sense: 'MIN', metric: { metric: 'LATENCY' } },
+});
+
 const cases: readonly Case[] = [
   viaOrg('organization', ''),
   viaOrg('members', 'members { nodes { id } }'),
@@ -103,6 +113,7 @@ const cases: readonly Case[] = [
     ...viaOwn('costTables', 'costTables(deviceProfileId: $id) { nodes { id } }', (t) => ({ id: t.privateProfileId }), '$id: ID'),
     allowed: (response, a) => expect(JSON.stringify(response.data)).not.toContain(a.costTableId),
   },
+  viaOwn('searchRequest', 'searchRequest(id: $id) { id status }', (t) => ({ id: t.searchRequestId }), '$id: ID!'),
   viaOwn('project', 'project(id: $id) { id name }', (t) => ({ id: t.projectId }), '$id: ID!'),
   viaOwn('deviceProfile', 'deviceProfile(id: $id) { id name }', (t) => ({ id: t.privateProfileId }), '$id: ID!'),
   viaOwn('deviceProfile[shared with someone else]', 'deviceProfile(id: $id) { id }', (t) => ({ id: t.partnerProfileId }), '$id: ID!'),
@@ -180,6 +191,8 @@ const cases: readonly Case[] = [
   mutation('uploadModelSpec', 'UploadModelSpecInput', (t) => ({ ...inA(t), name: 'spy', format: 'YAML', content: 'nc: 1' }), '{ id }'),
   mutation('publishCostTable', 'PublishCostTableInput', (t) => ({ ...inA(t), ...tableFields(t) }), '{ id }'),
   mutation('publishCostTable', 'PublishCostTableInput', (t, o) => ({ ...inOwn(t, o), ...tableFields(t) }), '{ id }', ' via B'),
+  mutation('submitSearch', 'SubmitSearchInput', (t) => ({ ...inA(t), ...searchFields(t) }), '{ id }'),
+  mutation('submitSearch', 'SubmitSearchInput', (t, o) => ({ ...inOwn(t, o), ...searchFields(t) }), '{ id }', ' via B'),
 ];
 
 /** Root fields that act on no organization's data (the caller's own account). */
@@ -195,7 +208,7 @@ let attackers: readonly { readonly label: string; readonly client: Client }[];
 
 /** Every row of organization A, as JSON, to prove nothing changed. */
 async function snapshotOfA(): Promise<string> {
-  const tables = ['memberships', 'invitations', 'api_tokens', 'projects', 'device_profiles', 'device_profile_shares', 'model_specs', 'cost_tables', 'audit_events'];
+  const tables = ['memberships', 'invitations', 'api_tokens', 'projects', 'device_profiles', 'device_profile_shares', 'model_specs', 'cost_tables', 'search_requests', 'proposal_sets', 'audit_events'];
   const rows: Record<string, unknown> = {
     organizations: await t.server.dataSource.query(`SELECT * FROM organizations WHERE id = $1`, [a.id]),
   };
@@ -236,10 +249,21 @@ beforeAll(async () => {
       content: await exampleTable('latency'),
     },
   });
+  const projectId = await createProject(a.owner.client, a.id);
+  const search = await a.owner.client.data(SubmitSearchDocument, {
+    input: {
+      organizationId: a.id,
+      projectId,
+      modelSpecId: spec.registerBuiltinModelSpec.id,
+      costTableIds: [table.publishCostTable.id],
+      objective: { sense: 'MIN', metric: { metric: 'LATENCY' } },
+    },
+  });
+  await waitForSearch(a, search.submitSearch.id);
   real = {
     orgId: a.id,
     slug: a.slug,
-    projectId: await createProject(a.owner.client, a.id),
+    projectId,
     privateProfileId,
     partnerProfileId,
     membershipId: members.organization.members.nodes.find((m) => m.user.id === member.userId)!.id,
@@ -248,6 +272,7 @@ beforeAll(async () => {
     tokenId: token!.id,
     modelSpecId: spec.registerBuiltinModelSpec.id,
     costTableId: table.publishCostTable.id,
+    searchRequestId: search.submitSearch.id,
   };
   expect(tokenSecret).toMatch(/^actnas_pat_/);
   missing = {
@@ -262,6 +287,7 @@ beforeAll(async () => {
     tokenId: randomUUID(),
     modelSpecId: randomUUID(),
     costTableId: randomUUID(),
+    searchRequestId: randomUUID(),
   };
   const bToken = await createApiToken(b.owner.client, b.id, ['READ', 'SEARCH_WRITE', 'DEVICES_WRITE', 'AGENT']);
   own = { orgId: b.id, slug: b.slug };

@@ -28,4 +28,5 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   };
 }
 
-export const embeddedPoolSize = MAX_CONNECTIONS - 2;
+/** TypeORM's share of the connections; pg-boss takes a few of the rest. */
+export const embeddedPoolSize = 10;

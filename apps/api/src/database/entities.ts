@@ -1,5 +1,7 @@
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
 import { CostTableEntity } from '../modules/cost-tables/cost-table.entity.js';
+import { ProposalSetEntity } from '../modules/proposal-sets/proposal-set.entity.js';
+import { SearchRequestEntity } from '../modules/searches/search-request.entity.js';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { DeviceProfileShareEntity } from '../modules/device-profiles/device-profile-share.entity.js';
 import { DeviceProfileEntity } from '../modules/device-profiles/device-profile.entity.js';
@@ -27,4 +29,6 @@ export const entities = [
   ModelBlobEntity,
   ModelSpecEntity,
   CostTableEntity,
+  SearchRequestEntity,
+  ProposalSetEntity,
 ] as const;

@@ -9,6 +9,10 @@ import type { Project } from '../modules/projects/project.entity.js';
 import type { User } from '../modules/users/user.entity.js';
 import type { CostTableRow } from '../modules/cost-tables/cost-table.entity.js';
 import type { ModelSpec } from '../modules/model-specs/model-spec.entity.js';
+import type { ProposalSetRow } from '../modules/proposal-sets/proposal-set.entity.js';
+import type { SearchRequestRow } from '../modules/searches/search-request.entity.js';
+import type { ProposalSetDiff } from '../modules/proposal-sets/proposal-set.diff.js';
+import type { Proposal, StrategyName } from '@actnas/core';
 import type { Connection, Edge } from './connection.js';
 
 export type {
@@ -53,3 +57,19 @@ export type ModelUploadFormatParent = 'yaml' | 'onnx';
 export type MetricParent = CostTableRow['metric'];
 export type CostTableFormatParent = 'csv' | 'json';
 export type { CostCell as CostCellParent, CostTableProvenance as CostTableProvenanceParent, ProvenanceSource as ProvenanceSourceParent } from '@actnas/core';
+export type { SearchRequestRow as SearchRequestParent, ProposalSetRow as ProposalSetParent };
+export type SearchRequestConnectionParent = Connection<SearchRequestRow>;
+export type SearchRequestEdgeParent = Edge<SearchRequestRow>;
+export type ProposalSetConnectionParent = Connection<ProposalSetRow>;
+export type ProposalSetEdgeParent = Edge<ProposalSetRow>;
+export type SearchStrategyParent = StrategyName;
+export type SearchRequestStatusParent = SearchRequestRow['status'];
+export interface ProposalParent {
+  readonly proposal: Proposal;
+  readonly sites: readonly string[];
+  /** The reference activation per site (from the all-reference baseline), to list changes. */
+  readonly reference: readonly string[] | undefined;
+}
+export type { MetricTotal as MetricTotalParent } from '@actnas/core';
+export type { MetricDelta as MetricDeltaParent } from '../modules/proposal-sets/proposal-set.diff.js';
+export type ProposalSetDiffParent = ProposalSetDiff & { readonly from: number; readonly to: number };

@@ -3,6 +3,8 @@ import type { GraphQLSchema } from 'graphql/index.js';
 import { apiTokenResolvers } from '../modules/api-tokens/api-token.resolver.js';
 import { costTableResolvers } from '../modules/cost-tables/cost-table.resolver.js';
 import { modelSpecResolvers } from '../modules/model-specs/model-spec.resolver.js';
+import { proposalSetResolvers } from '../modules/proposal-sets/proposal-set.resolver.js';
+import { searchRequestResolvers } from '../modules/searches/search-request.resolver.js';
 import { auditEventResolvers } from '../modules/audit/audit-event.resolver.js';
 import { deviceProfileResolvers } from '../modules/device-profiles/device-profile.resolver.js';
 import { invitationResolvers } from '../modules/invitations/invitation.resolver.js';
@@ -24,6 +26,11 @@ const enumResolvers: Resolvers = {
   ModelUploadFormat: { YAML: 'yaml', ONNX: 'onnx' },
   Metric: { LATENCY: 'latency', MEMORY: 'memory', ACCURACY: 'accuracy' },
   CostTableFormat: { CSV: 'csv', JSON: 'json' },
+  SearchStrategy: { ILP: 'ilp', EXACT: 'exact', RANDOM: 'random', LZCM: 'lzcm', NAIVE: 'naive', PARETO: 'pareto' },
+  ObjectiveSense: { MIN: 'min', MAX: 'max', WEIGHTED: 'weighted' },
+  BudgetBound: { MAX: 'max', MIN: 'min' },
+  BudgetOf: { TOTAL: 'total', DELTA: 'delta' },
+  SearchRequestStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
   ProvenanceSource: { MEASURED: 'measured', IMPORTED: 'imported', ESTIMATED: 'estimated', SYNTHETIC: 'synthetic' },
 };
 
@@ -41,6 +48,8 @@ const moduleResolvers: readonly Resolvers[] = [
   auditEventResolvers,
   modelSpecResolvers,
   costTableResolvers,
+  searchRequestResolvers,
+  proposalSetResolvers,
 ];
 
 export function buildSchema(): GraphQLSchema {

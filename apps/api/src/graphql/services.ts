@@ -1,5 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { ApiConfig } from '../config.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import { ProposalSetService } from '../modules/proposal-sets/proposal-set.service.js';
+import { SearchRequestService } from '../modules/searches/search-request.service.js';
 import { ApiTokenService } from '../modules/api-tokens/api-token.service.js';
 import { CostTableService } from '../modules/cost-tables/cost-table.service.js';
 import { AuditService } from '../modules/audit/audit.service.js';
@@ -25,13 +28,21 @@ export interface Services {
   readonly deviceProfiles: DeviceProfileService;
   readonly modelSpecs: ModelSpecService;
   readonly costTables: CostTableService;
+  readonly searchRequests: SearchRequestService;
+  readonly proposalSets: ProposalSetService;
 }
 
-export function createServices(dataSource: DataSource, config: Pick<ApiConfig, 'sessionTtlHours' | 'modelMaxBytes'>): Services {
+export function createServices(
+  dataSource: DataSource,
+  config: Pick<ApiConfig, 'sessionTtlHours' | 'modelMaxBytes'>,
+  jobs: JobQueue,
+): Services {
   const audit = new AuditService(dataSource);
   const sessions = new SessionService(dataSource, audit, config.sessionTtlHours);
   const deviceProfiles = new DeviceProfileService(dataSource, audit);
   const modelSpecs = new ModelSpecService(dataSource, audit, config.modelMaxBytes);
+  const projects = new ProjectService(dataSource, audit);
+  const costTables = new CostTableService(dataSource, audit, deviceProfiles, modelSpecs);
   return {
     audit,
     sessions,
@@ -40,9 +51,11 @@ export function createServices(dataSource: DataSource, config: Pick<ApiConfig, '
     memberships: new MembershipService(dataSource, audit),
     invitations: new InvitationService(dataSource, audit),
     apiTokens: new ApiTokenService(dataSource, audit),
-    projects: new ProjectService(dataSource, audit),
+    projects,
     deviceProfiles,
     modelSpecs,
-    costTables: new CostTableService(dataSource, audit, deviceProfiles, modelSpecs),
+    costTables,
+    searchRequests: new SearchRequestService(dataSource, audit, projects, modelSpecs, costTables, jobs),
+    proposalSets: new ProposalSetService(dataSource),
   };
 }

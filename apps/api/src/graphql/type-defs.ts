@@ -1,6 +1,8 @@
 import { apiTokenTypeDefs } from '../modules/api-tokens/api-token.graphql.js';
 import { costTableTypeDefs } from '../modules/cost-tables/cost-table.graphql.js';
 import { modelSpecTypeDefs } from '../modules/model-specs/model-spec.graphql.js';
+import { proposalSetTypeDefs } from '../modules/proposal-sets/proposal-set.graphql.js';
+import { searchRequestTypeDefs } from '../modules/searches/search-request.graphql.js';
 import { auditEventTypeDefs } from '../modules/audit/audit-event.graphql.js';
 import { deviceProfileTypeDefs } from '../modules/device-profiles/device-profile.graphql.js';
 import { invitationTypeDefs } from '../modules/invitations/invitation.graphql.js';
@@ -25,4 +27,6 @@ export const typeDefs: readonly string[] = [
   auditEventTypeDefs,
   modelSpecTypeDefs,
   costTableTypeDefs,
+  searchRequestTypeDefs,
+  proposalSetTypeDefs,
 ];

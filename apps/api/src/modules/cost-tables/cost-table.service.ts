@@ -59,7 +59,7 @@ export class CostTableService {
   ) {}
 
   /** Tables whose device profile the scope's organization may read (own, shared with it, public). */
-  private visible(scope: OrgScope): SelectQueryBuilder<CostTableRow> {
+  private visible(scope: Pick<OrgScope, 'organizationId'>): SelectQueryBuilder<CostTableRow> {
     return this.dataSource
       .getRepository(CostTableEntity)
       .createQueryBuilder('cost_table')
@@ -88,6 +88,12 @@ export class CostTableService {
     const table = isUuid(id) ? await this.visible(scope).andWhere('cost_table.id = :id', { id }).getOne() : null;
     if (!table) throw notFound('Cost table');
     return table;
+  }
+
+  /** For the search worker: the tables still visible to the requesting organization, in `ids` order. */
+  async visibleToOrganization(organizationId: string, ids: readonly string[]): Promise<CostTableRow[]> {
+    const rows = await this.visible({ organizationId }).andWhere('cost_table.id IN (:...ids)', { ids: [...ids] }).getMany();
+    return ids.flatMap((id) => rows.filter((row) => row.id === id));
   }
 
   /** Several visible tables at once (for search requests); any hidden one is NOT_FOUND. */

@@ -5,6 +5,8 @@ export interface Project {
   organizationId: string;
   name: string;
   description: string;
+  /** The counter row for proposal-set versions: incremented under a row lock, never skipped. */
+  lastProposalVersion: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -17,6 +19,7 @@ export const ProjectEntity = new EntitySchema<Project>({
     organizationId: { name: 'organization_id', type: 'uuid' },
     name: { type: 'varchar', length: 200 },
     description: { type: 'text', default: '' },
+    lastProposalVersion: { name: 'last_proposal_version', type: 'integer', default: 0 },
     createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz', updateDate: true },
   },

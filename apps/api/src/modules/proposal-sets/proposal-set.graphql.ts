@@ -1,0 +1,88 @@
+export const proposalSetTypeDefs = /* GraphQL */ `
+  type SiteActivation {
+    site: String!
+    activation: String!
+  }
+
+  type MetricTotal {
+    "e.g. latency@<device profile id>"
+    label: String!
+    metric: Metric!
+    deviceProfileId: ID
+    unit: String!
+    reference: Float!
+    delta: Float!
+    total: Float!
+  }
+
+  type Proposal {
+    "1 = best."
+    rank: Int!
+    objective: Float!
+    feasible: Boolean!
+    changedSites: Int!
+    "Only the sites whose activation differs from the reference."
+    changes: [SiteActivation!]!
+    activations: [SiteActivation!]!
+    totals: [MetricTotal!]!
+  }
+
+  "The k ranked proposals of one search: version N of its project."
+  type ProposalSet {
+    id: ID!
+    version: Int!
+    "optimal, feasible or limit."
+    status: String!
+    strategy: String!
+    objective: String!
+    budgets: [String!]!
+    proposals: [Proposal!]!
+    searchRequest: SearchRequest!
+    "The full result (baselines, solver statistics, notes)."
+    result: JSON!
+    createdAt: DateTime!
+  }
+
+  type ProposalSetEdge {
+    cursor: String!
+    node: ProposalSet!
+  }
+
+  type ProposalSetConnection {
+    edges: [ProposalSetEdge!]!
+    nodes: [ProposalSet!]!
+    pageInfo: PageInfo!
+  }
+
+  type SiteChange {
+    site: String!
+    from: String
+    to: String
+  }
+
+  type MetricDelta {
+    label: String!
+    metric: Metric!
+    deviceProfileId: ID
+    from: Float
+    to: Float
+    "to − from."
+    delta: Float
+  }
+
+  "How the best proposal changed between two versions."
+  type ProposalSetDiff {
+    from: Int!
+    to: Int!
+    changedSites: [SiteChange!]!
+    metricDeltas: [MetricDelta!]!
+  }
+
+  extend type Project {
+    "Newest first."
+    proposalSets(first: Int = 20, after: String): ProposalSetConnection!
+    latestProposalSet: ProposalSet
+    proposalSet(version: Int!): ProposalSet!
+    proposalSetDiff(from: Int!, to: Int!): ProposalSetDiff!
+  }
+`;

@@ -1,0 +1,52 @@
+import { scopeIn } from '../../auth/access.js';
+import { notFound } from '../../errors.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import { SearchRequestEntity } from '../searches/search-request.entity.js';
+
+const pairs = (sites: readonly string[], activations: readonly string[]) =>
+  sites.map((site, i) => ({ site, activation: activations[i] ?? '' }));
+
+export const proposalSetResolvers: Resolvers = {
+  Project: {
+    proposalSets: async (project, args, ctx) => ctx.services.proposalSets.list(await scopeIn(ctx, project.organizationId), project, args),
+    latestProposalSet: async (project, _args, ctx) => ctx.services.proposalSets.latest(await scopeIn(ctx, project.organizationId), project),
+    proposalSet: async (project, { version }, ctx) =>
+      ctx.services.proposalSets.byVersion(await scopeIn(ctx, project.organizationId), project, version),
+    proposalSetDiff: async (project, { from, to }, ctx) =>
+      ctx.services.proposalSets.diff(await scopeIn(ctx, project.organizationId), project, from, to),
+  },
+  ProposalSet: {
+    status: (set) => set.result.status,
+    strategy: (set) => set.result.strategy,
+    objective: (set) => set.result.objective,
+    budgets: (set) => [...set.result.budgets],
+    proposals: (set) => {
+      const reference = set.result.baselines.find((b) => b.name === 'all-reference')?.activations;
+      return set.result.proposals.map((proposal) => ({ proposal, sites: set.result.sites, reference }));
+    },
+    result: (set) => set.result,
+    searchRequest: async (set, _args, ctx) => {
+      const request = await ctx.dataSource
+        .getRepository(SearchRequestEntity)
+        .findOneBy({ organizationId: set.organizationId, id: set.searchRequestId });
+      if (!request) throw notFound('Search request');
+      return request;
+    },
+  },
+  Proposal: {
+    rank: ({ proposal }) => proposal.rank,
+    objective: ({ proposal }) => proposal.objective,
+    feasible: ({ proposal }) => proposal.feasible,
+    changedSites: ({ proposal }) => proposal.changedSites,
+    activations: ({ proposal, sites }) => pairs(sites, proposal.activations),
+    changes: ({ proposal, sites, reference }) =>
+      pairs(sites, proposal.activations).filter((pair, i) => (reference ? reference[i] !== pair.activation : true)),
+    totals: ({ proposal }) => [...proposal.totals],
+  },
+  MetricTotal: {
+    deviceProfileId: (total) => total.device ?? null,
+  },
+  MetricDelta: {
+    deviceProfileId: (delta) => delta.device,
+  },
+};

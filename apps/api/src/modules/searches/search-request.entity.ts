@@ -1,0 +1,76 @@
+import type { Budget, Objective, StrategyName } from '@actnas/core';
+import { EntitySchema } from 'typeorm';
+
+export const SEARCH_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type SearchRequestStatus = (typeof SEARCH_STATUSES)[number];
+
+/** What a search asks for, as submitted; the core request is rebuilt from it when the job runs. */
+export interface SearchSpec {
+  readonly objective: Objective;
+  readonly budgets: readonly Budget[];
+  readonly strategy: StrategyName;
+  readonly k: number;
+  readonly diversity: number;
+  /** Candidate activation ids; empty means every activation the tables cover. */
+  readonly candidates: readonly string[];
+  readonly locks: Readonly<Record<string, string>>;
+}
+
+export interface SearchRequestRow {
+  id: string;
+  organizationId: string;
+  projectId: string;
+  modelSpecId: string;
+  costTableIds: string[];
+  spec: SearchSpec;
+  /** SHA-256 of the normalised submission: a retry with the same key must ask for the same thing. */
+  requestHash: string;
+  idempotencyKey: string | null;
+  status: SearchRequestStatus;
+  progress: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  proposalSetId: string | null;
+  attempts: number;
+  createdByUserId: string | null;
+  createdByTokenId: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export const SearchRequestEntity = new EntitySchema<SearchRequestRow>({
+  name: 'SearchRequest',
+  tableName: 'search_requests',
+  columns: {
+    id: { type: 'uuid', primary: true, generated: 'uuid' },
+    organizationId: { name: 'organization_id', type: 'uuid' },
+    projectId: { name: 'project_id', type: 'uuid' },
+    modelSpecId: { name: 'model_spec_id', type: 'uuid' },
+    costTableIds: { name: 'cost_table_ids', type: 'uuid', array: true },
+    spec: { type: 'jsonb' },
+    requestHash: { name: 'request_hash', type: 'char', length: 64 },
+    idempotencyKey: { name: 'idempotency_key', type: 'varchar', length: 200, nullable: true },
+    status: { type: 'enum', enum: [...SEARCH_STATUSES], enumName: 'search_request_status', default: 'queued' },
+    progress: { type: 'double precision', default: 0 },
+    errorCode: { name: 'error_code', type: 'varchar', length: 50, nullable: true },
+    errorMessage: { name: 'error_message', type: 'text', nullable: true },
+    proposalSetId: { name: 'proposal_set_id', type: 'uuid', nullable: true },
+    attempts: { type: 'integer', default: 0 },
+    createdByUserId: { name: 'created_by_user_id', type: 'uuid', nullable: true },
+    createdByTokenId: { name: 'created_by_token_id', type: 'uuid', nullable: true },
+    createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },
+    startedAt: { name: 'started_at', type: 'timestamptz', precision: 3, nullable: true },
+    finishedAt: { name: 'finished_at', type: 'timestamptz', precision: 3, nullable: true },
+  },
+  uniques: [{ name: 'uq_search_requests_idempotency', columns: ['organizationId', 'idempotencyKey'] }],
+  indices: [
+    { name: 'ix_search_requests_organization_created', columns: ['organizationId', 'createdAt'] },
+    { name: 'ix_search_requests_project_created', columns: ['projectId', 'createdAt'] },
+  ],
+  foreignKeys: [
+    { target: 'Organization', columnNames: ['organization_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+    { target: 'Project', columnNames: ['project_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+    { target: 'ModelSpec', columnNames: ['model_spec_id'], referencedColumnNames: ['id'], onDelete: 'RESTRICT' },
+  ],
+});

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProjectProposalsDocument, ProposalSetDiffDocument, ProposalSetVersionDocument, SubmitSearchDocument } from '../client/generated.js';
+import { errorOf } from './support/client.js';
+import { createOrganization } from './support/fixtures.js';
+import type { OrgFixture } from './support/fixtures.js';
+import { searchFixture, searchInput, waitForSearch } from './support/search-fixture.js';
+import type { SearchFixture } from './support/search-fixture.js';
+import { startTestServer } from './support/server.js';
+import type { TestServer } from './support/server.js';
+
+let t: TestServer;
+let org: OrgFixture;
+let f: SearchFixture;
+beforeAll(async () => {
+  t = await startTestServer({ searchWorkers: 2 });
+  org = await createOrganization(t.client, 'search');
+  f = await searchFixture(org);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('search requests and proposal sets', () => {
+  it('runs a search as a job and stores its proposals as version 1', async () => {
+    const started = Date.now();
+    const { submitSearch } = await org.owner.client.data(SubmitSearchDocument, { input: searchInput(org, f) });
+    expect(submitSearch).toMatchObject({ status: 'QUEUED', strategy: 'ILP', k: 3 });
+    const done = await waitForSearch(org, submitSearch.id);
+    console.log(`submission to proposal set: ${Date.now() - started} ms`);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 1, error: null, proposalSet: { version: 1 } });
+
+    const { organization } = await org.owner.client.data(ProjectProposalsDocument, { slug: org.slug, projectId: f.projectId });
+    const latest = organization.project.latestProposalSet!;
+    expect(latest).toMatchObject({ version: 1, strategy: 'ilp', searchRequest: { id: submitSearch.id } });
+    expect(latest.proposals.map((p) => p.rank)).toEqual([1, 2, 3]);
+    const best = latest.proposals[0]!;
+    const accuracy = best.totals.find((total) => total.metric === 'ACCURACY')!;
+    expect(accuracy.delta).toBeGreaterThanOrEqual(-0.005 - 1e-9);
+    expect(best.changes.length).toBe(best.changedSites);
+  });
+
+  it('never runs a search twice for one idempotency key, even when retried concurrently', async () => {
+    const input = searchInput(org, f, { idempotencyKey: 'ci-run-42' });
+    const responses = await Promise.all(Array.from({ length: 8 }, () => org.owner.client.data(SubmitSearchDocument, { input })));
+    const ids = new Set(responses.map((r) => r.submitSearch.id));
+    expect(ids.size).toBe(1);
+    const done = await waitForSearch(org, [...ids][0]!);
+    expect(done.status).toBe('SUCCEEDED');
+    const again = await org.owner.client.data(SubmitSearchDocument, { input });
+    expect(again.submitSearch).toMatchObject({ id: done.id, status: 'SUCCEEDED', proposalSet: done.proposalSet });
+    const [row] = await t.server.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM search_requests WHERE idempotency_key = 'ci-run-42'`,
+    );
+    expect(row!.count).toBe(1);
+
+    const different = await org.owner.client.request(SubmitSearchDocument, { input: { ...input, k: 1 } });
+    expect(errorOf(different).code).toBe('CONFLICT');
+  });
+
+  it('fails INFEASIBLE budgets without using a version number', async () => {
+    const before = await org.owner.client.data(ProjectProposalsDocument, { slug: org.slug, projectId: f.projectId });
+    const { submitSearch } = await org.owner.client.data(SubmitSearchDocument, {
+      input: searchInput(org, f, { budgets: [{ metric: { metric: 'LATENCY' }, bound: 'MAX', value: 1, of: 'TOTAL' }] }),
+    });
+    const done = await waitForSearch(org, submitSearch.id);
+    expect(done).toMatchObject({ status: 'FAILED', proposalSet: null, error: { code: 'INFEASIBLE' } });
+    const after = await org.owner.client.data(ProjectProposalsDocument, { slug: org.slug, projectId: f.projectId });
+    expect(after.organization.project.latestProposalSet?.version).toBe(before.organization.project.latestProposalSet?.version);
+  });
+
+  it('rejects requests the engine cannot compile, before queueing', async () => {
+    const response = await org.owner.client.request(SubmitSearchDocument, {
+      input: searchInput(org, f, { costTableIds: [f.tables.latency], objective: { sense: 'MIN', metric: { metric: 'MEMORY' } } }),
+    });
+    expect(errorOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input'] });
+  });
+
+  it('queries any version and the diff between two', async () => {
+    const { submitSearch } = await org.owner.client.data(SubmitSearchDocument, {
+      input: searchInput(org, f, { budgets: [{ metric: { metric: 'ACCURACY' }, bound: 'MIN', value: -0.0005, of: 'DELTA' }], k: 1 }),
+    });
+    const done = await waitForSearch(org, submitSearch.id);
+    const to = done.proposalSet!.version;
+    const v1 = await org.owner.client.data(ProposalSetVersionDocument, { slug: org.slug, projectId: f.projectId, version: 1 });
+    expect(v1.organization.project.proposalSet.version).toBe(1);
+    const { organization } = await org.owner.client.data(ProposalSetDiffDocument, { slug: org.slug, projectId: f.projectId, from: 1, to });
+    const diff = organization.project.proposalSetDiff;
+    expect(diff).toMatchObject({ from: 1, to });
+    expect(diff.changedSites.length).toBeGreaterThan(0);
+    const latency = diff.metricDeltas.find((d) => d.metric === 'LATENCY')!;
+    expect(latency.delta).toBeCloseTo(latency.to! - latency.from!, 9);
+    const missing = await org.owner.client.request(ProposalSetVersionDocument, { slug: org.slug, projectId: f.projectId, version: 999 });
+    expect(errorOf(missing).code).toBe('NOT_FOUND');
+  });
+});
