@@ -47,6 +47,15 @@ export function siteKernel(codes: PackedCodes): Float64Array {
   return k;
 }
 
+/** K_s from the Gram matrix G = c cᵀ of 0/1 codes: K_ij = N − G_ii − G_jj + 2 G_ij. */
+export function kernelFromGram(gram: ArrayLike<number>, batch: number, length: number): Float64Array {
+  const k = new Float64Array(batch * batch);
+  for (let i = 0; i < batch; i++) {
+    for (let j = 0; j < batch; j++) k[i * batch + j] = length - gram[i * batch + i]! - gram[j * batch + j]! + 2 * gram[i * batch + j]!;
+  }
+  return k;
+}
+
 export function addInto(target: Float64Array, k: Float64Array): void {
   for (let i = 0; i < target.length; i++) target[i]! += k[i]!;
 }

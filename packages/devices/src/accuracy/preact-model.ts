@@ -1,12 +1,12 @@
 import type { ImportedModel, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from '@actnas/core';
-import { OnnxDataType, encodeOnnxModel, float32Tensor, tensorToFloat32Array, tensorValueInfo } from '@actnas/core';
+import { OnnxDataType, encodeOnnxModel, float32Scalar, float32Tensor, int64Tensor, intAttribute, tensorToFloat32Array, tensorValueInfo } from '@actnas/core';
 
 /** A float tensor value-info of unknown shape (a declared `[]` would mean a scalar). */
-function unshapedFloat(name: string): OnnxValueInfo {
+export function unshapedFloat(name: string): OnnxValueInfo {
   return { name, type: { tensorType: { elemType: OnnxDataType.FLOAT } } };
 }
 
-function withGraph(model: OnnxModel, graph: Partial<OnnxGraph>): OnnxModel {
+export function withGraph(model: OnnxModel, graph: Partial<OnnxGraph>): OnnxModel {
   const g = model.graph ?? {};
   return {
     irVersion: model.irVersion, opsetImport: model.opsetImport, producerName: model.producerName, producerVersion: model.producerVersion,
@@ -22,6 +22,48 @@ export function withPreactOutputs(imported: ImportedModel): Uint8Array {
     .filter((s) => !existing.has(s.preactTensor))
     .map((s) => (s.shape ? tensorValueInfo(s.preactTensor, OnnxDataType.FLOAT, s.shape.map((d, i) => (i === 0 ? 'batch' : d))) : unshapedFloat(s.preactTensor)));
   return encodeOnnxModel(withGraph(imported.model, { output: [...(imported.model.graph?.output ?? []), ...extra] }));
+}
+
+/** The Gram output added for one site: G = c cᵀ over the batch, c = (preact > 0) flattened. */
+export interface SiteGram {
+  readonly site: string;
+  readonly output: string;
+  /** Code length per sample (C·H·W). */
+  readonly length: number;
+}
+
+/**
+ * The model with, per site, `G = c cᵀ` (c = (preact > 0) as float, [batch, C·H·W]) computed in the
+ * graph as a Gemm and added as an output: one run yields a batch × batch matrix per site instead
+ * of the whole pre-activation. Entries are integer counts ≤ C·H·W, exact in float32 below 2^24;
+ * sites are summed in float64 outside.
+ */
+export function withGramOutputs(imported: ImportedModel): { readonly bytes: Uint8Array; readonly grams: readonly SiteGram[] } {
+  const graph = imported.model.graph ?? {};
+  const grams: SiteGram[] = [];
+  const extra = new Map<string, OnnxNode[]>();
+  for (const site of imported.sites) {
+    const dims = site.shape?.slice(1);
+    if (!dims || dims.some((d) => typeof d !== 'number')) continue;
+    const length = (dims as number[]).reduce((a, b) => a * b, 1);
+    if (length >= 2 ** 24) continue;
+    const p = site.preactTensor;
+    const name = (op: string): string => `${p}/actnas_${op}`;
+    grams.push({ site: site.name, output: name('gram'), length });
+    extra.set(p, [
+      { name: name('Greater'), opType: 'Greater', input: [p, 'actnas_zero'], output: [name('positive')] },
+      { name: name('Cast'), opType: 'Cast', input: [name('positive')], output: [name('code')], attribute: [intAttribute('to', OnnxDataType.FLOAT)] },
+      { name: name('Reshape'), opType: 'Reshape', input: [name('code'), 'actnas_flat'], output: [name('flat')] },
+      { name: name('Gemm'), opType: 'Gemm', input: [name('flat'), name('flat')], output: [name('gram')], attribute: [intAttribute('transB', 1)] },
+    ]);
+  }
+  const nodes = (graph.node ?? []).flatMap((node) => [node, ...(node.output ?? []).flatMap((o) => extra.get(o) ?? [])]);
+  const bytes = encodeOnnxModel(withGraph(imported.model, {
+    node: nodes,
+    initializer: [...(graph.initializer ?? []), float32Scalar('actnas_zero', 0), int64Tensor('actnas_flat', [2], [0, -1])],
+    output: [...(graph.output ?? []), ...grams.map((g) => unshapedFloat(g.output))],
+  }));
+  return { bytes, grams };
 }
 
 /** Names of the inserted normalisation for one site. */

@@ -1,0 +1,146 @@
+/**
+ * Device-profiling benchmark: yolov5nu at 640 on onnxruntime-node (1 thread) on this host.
+ * Paper mode and adaptive full mode on a sample of sites (extrapolated to 69 × 5), micro mode in
+ * full, validation of each against end-to-end paired measurements, NWOT and memory table times.
+ * Writes bench/results/profile-bench.json as it goes (partial results survive an interruption).
+ *
+ *   npm run bench                         (in packages/devices)
+ *   BENCH_ONLY=micro,memory npm run bench (a subset: paper, full, micro, validate, nwot, memory)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ActivationKind, CostTable } from '@actnas/core';
+import { Hardswish, PAPER_ACTIVATIONS, ReLU, SiLU, buildGraph, builtinModelSpec, emitOnnx, fullActivationRegistry, importOnnx } from '@actnas/core';
+import type { CellProtocol } from '../src/latency/cell-protocol.js';
+import { excludesZero, halfWidth, median } from '../src/latency/statistics.js';
+import { ORT_CPU_FUSION } from '../src/memory/fusion-rules.js';
+import { liveSetRows } from '../src/memory/live-set-rows.js';
+import { memoryGraphOf } from '../src/profile/graph-adapters.js';
+import { syntheticInput } from '../src/profile/latency-sweep.js';
+import type { ProfileRequest } from '../src/profile/profile-runner.js';
+import { runProfile } from '../src/profile/profile-runner.js';
+import { hostCpu } from '../src/profile/provenance.js';
+import type { NamedAssignment, ValidationReport } from '../src/profile/validation.js';
+import { validateTable, validationAssignments } from '../src/profile/validation.js';
+import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
+
+const IMGSZ = Number(process.env['BENCH_IMGSZ'] ?? 640);
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'paper,full,micro,validate,nwot,memory').split(','));
+const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'profile-bench.json');
+const results: Record<string, unknown> = { model: 'yolov5nu', imgsz: IMGSZ, host: hostCpu(), started: new Date().toISOString() };
+const save = (): void => {
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(results, null, 1));
+};
+const log = (s: string): void => void process.stdout.write(`${s}\n`);
+const seconds = (t0: number): number => (performance.now() - t0) / 1000;
+
+const graph = buildGraph(builtinModelSpec('yolov5nu'), { imgsz: IMGSZ });
+const allSites = graph.sites.map((s) => s.name);
+const runtime = await createOrtRuntime({ runtime: 'ort', threads: 1 });
+results['runtime'] = runtime.provenance;
+const TOTAL_CELLS = allSites.length * PAPER_ACTIVATIONS.length;
+const MEASURED_CELLS = allSites.length * (PAPER_ACTIVATIONS.length - 1);
+/** Sites spread over the depth of the model, for the modes too slow to run in full. */
+const SAMPLE = [0, 9, 22, 34, 47, 60].map((i) => allSites[i]!).slice(0, Number(process.env['BENCH_SAMPLE'] ?? 4));
+
+function request(metric: ProfileRequest['metric'], mode: ProfileRequest['mode'], protocol: CellProtocol, sites?: readonly string[]): ProfileRequest {
+  return {
+    modelName: 'yolov5nu', graph, runtime, metric, mode, protocol, reference: SiLU, candidates: PAPER_ACTIVATIONS, seed: 0, fusion: ORT_CPU_FUSION,
+    nwot: { batch: 16, seeds: [0], calibration: 'synthetic', initBatch: 4 }, ...(sites ? { sites } : {}),
+  };
+}
+
+interface TableFigures {
+  readonly seconds: number;
+  readonly cells: number;
+  readonly measuredCells: number;
+  readonly extrapolatedSeconds?: number;
+  readonly ciExcludesZero: number;
+  readonly medianHalfWidthMs: number;
+  readonly withinTarget: number;
+  readonly medianRuns: number;
+}
+
+function figures(table: CostTable, secs: number, measuredInFull: number): TableFigures {
+  const cells = table.cells.filter((c) => c.activation !== 'silu');
+  const ci = cells.map((c) => ({ estimate: c.delta, low: c.ciLow!, high: c.ciHigh!, level: 0.95 }));
+  const hw = ci.map(halfWidth);
+  const within = ci.filter((c, i) => hw[i]! <= Math.max(0.1 * Math.abs(c.estimate), 0.01)).length;
+  return {
+    seconds: secs, cells: table.cells.length, measuredCells: cells.length,
+    ...(cells.length < measuredInFull ? { extrapolatedSeconds: (secs * measuredInFull) / cells.length } : {}),
+    ciExcludesZero: ci.filter(excludesZero).length / ci.length,
+    medianHalfWidthMs: median(hw),
+    withinTarget: within / ci.length,
+    medianRuns: table.provenance.runs ?? 0,
+  };
+}
+
+async function timedTable(name: string, req: ProfileRequest): Promise<CostTable> {
+  log(`[${name}] ${req.sites ? `${req.sites.length} sampled sites` : 'all sites'} …`);
+  const t0 = performance.now();
+  const { table } = await runProfile(req);
+  const f = figures(table!, seconds(t0), MEASURED_CELLS);
+  results[name] = f;
+  save();
+  log(`[${name}] ${JSON.stringify(f)}`);
+  return table!;
+}
+
+const tables: Record<string, CostTable> = {};
+if (ONLY.has('paper')) tables['paper'] = await timedTable('paper', request('latency', 'full', { kind: 'paper', options: { warmup: 3, runs: 50 } }, SAMPLE));
+if (ONLY.has('full')) {
+  tables['full'] = await timedTable('full-adaptive', request('latency', 'full', { kind: 'paired', options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 50, checkEvery: 5 } } }, SAMPLE));
+}
+if (ONLY.has('micro')) {
+  tables['micro'] = await timedTable('micro', request('latency', 'micro', { kind: 'paired', options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 200, checkEvery: 5 } } }));
+}
+
+if (ONLY.has('validate')) {
+  const registry = fullActivationRegistry();
+  const model = importOnnx(emitOnnx(graph, { seed: 0 }));
+  const feeds = { images: syntheticInput([1, 3, IMGSZ, IMGSZ], 0) };
+  const restrict = (a: NamedAssignment, sites: readonly string[]): NamedAssignment => ({ name: a.name, sites: Object.fromEntries(sites.map((s) => [s, a.sites[s] ?? SiLU])) });
+  for (const [name, table] of Object.entries(tables)) {
+    const uniform: readonly ActivationKind[] = [ReLU, Hardswish];
+    const sampled = table.sites.length < allSites.length;
+    const assignments = validationAssignments(table, registry, sampled ? 8 : 20, 1, uniform).map((a) => restrict(a, table.sites));
+    log(`[validate ${name}] ${assignments.length} models${sampled ? ' (mixed over the sampled sites only)' : ''} …`);
+    const t0 = performance.now();
+    const report: ValidationReport = await validateTable(table, assignments, {
+      runtime, model, feeds,
+      protocol: { warmup: 3, order: 'abba', seed: 7, stopping: { relative: 0.1, absolute: 0.05, minPairs: 10, maxPairs: 60, checkEvery: 5 } },
+      onRow: (r) => log(`  ${r.name.padEnd(15)} predicted ${r.predicted.toFixed(3).padStart(8)} measured ${r.measured.toFixed(3).padStart(8)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] ${r.pairs} pairs`),
+    });
+    results[`validate-${name}`] = { seconds: seconds(t0), correlation: report.correlation, medianRelativeError: report.medianRelativeError, rows: report.rows };
+    save();
+    log(`[validate ${name}] correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}%`);
+  }
+}
+
+if (ONLY.has('nwot')) {
+  const nwotGraph = buildGraph(builtinModelSpec('yolov5nu'), { imgsz: 320 });
+  const req: ProfileRequest = { ...request('accuracy', 'full', { kind: 'paper', options: { warmup: 0, runs: 1 } }), graph: nwotGraph, runtime: await createOrtRuntime({ runtime: 'ort', threads: 2 }) };
+  log('[nwot] 345 candidates, 320 input, batch 16 …');
+  const t0 = performance.now();
+  const { table } = await runProfile(req);
+  const deltas = table!.cells.filter((c) => c.activation !== 'silu').map((c) => c.delta);
+  results['nwot'] = { seconds: seconds(t0), cells: table!.cells.length, reference: table!.reference, nonZeroDeltas: deltas.filter((d) => d !== 0).length, medianAbsDelta: median(deltas.map(Math.abs)) };
+  save();
+  log(`[nwot] ${JSON.stringify(results['nwot'])}`);
+}
+
+if (ONLY.has('memory')) {
+  const t0 = performance.now();
+  const { table } = await runProfile(request('memory', 'full', { kind: 'paper', options: { warmup: 0, runs: 1 } }));
+  const rows = liveSetRows(memoryGraphOf(graph), ORT_CPU_FUSION, SiLU, PAPER_ACTIVATIONS);
+  results['memory'] = { seconds: seconds(t0), cells: table!.cells.length, referenceKB: table!.reference, liveSetSteps: rows.base.length, liveSetTerms: rows.terms.length };
+  save();
+  log(`[memory] ${JSON.stringify(results['memory'])}`);
+}
+results['finished'] = new Date().toISOString();
+results['cellsPerTable'] = TOTAL_CELLS;
+save();
+log(`results → ${out}`);
