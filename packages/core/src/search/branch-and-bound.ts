@@ -21,6 +21,8 @@ export interface BnbInput {
   readonly priors: readonly OptionIndices[];
   readonly diversity: number;
   readonly nodeLimit: number;
+  /** Only assignments cheaper than this are of interest (prunes from the first node). */
+  readonly upperBound?: number;
 }
 
 export interface BnbOutput {
@@ -49,7 +51,7 @@ export function branchAndBound(input: BnbInput): BnbOutput {
   const dist = new Int32Array(priors.length);
   const current = new Int32Array(n);
   let best: number[] | undefined;
-  let upper = Number.POSITIVE_INFINITY;
+  let upper = input.upperBound ?? Number.POSITIVE_INFINITY;
   let nodes = 0;
   let complete = true;
 
@@ -95,13 +97,14 @@ export function branchAndBound(input: BnbInput): BnbOutput {
   return { ...(best ? { best } : {}), value: upper, nodes, complete };
 }
 
-/** Sites whose best two options are closest come first: that is where the search must choose. */
+/** Sites where leaving the best option costs most come first (measured: fewest nodes); forced sites last. */
 function siteOrder(kept: readonly (readonly number[])[], reduced: readonly (readonly number[])[]): number[] {
   const regret = kept.map((opts, i) => {
     const r = opts.map((o) => reduced[i]![o]!).sort((a, b) => a - b);
     return r.length < 2 ? Number.POSITIVE_INFINITY : r[1]!;
   });
-  return kept.map((_, i) => i).sort((a, b) => regret[a]! - regret[b]! || a - b);
+  const key = (i: number): number => (regret[i] === Number.POSITIVE_INFINITY ? -1 : regret[i]!);
+  return kept.map((_, i) => i).sort((a, b) => key(b) - key(a) || a - b);
 }
 
 function suffixSums(values: readonly number[]): Float64Array {

@@ -6,7 +6,7 @@ import { buildResult } from './search-result.js';
 import type { OptionIndices } from './search-types.js';
 import { undominatedOptions } from './dominance.js';
 import { lagrangianBound } from './lagrangian.js';
-import { branchAndBound } from './branch-and-bound.js';
+import { optionBounds, smallestPositive, solveOnCores } from './core-bounds.js';
 import type { StepOutcome } from './top-k.js';
 import { checkTopK, runTopK } from './top-k.js';
 import { infeasibilityReport } from './infeasibility.js';
@@ -41,16 +41,24 @@ export function solveExact(request: SearchRequest, options: ExactOptions = {}): 
   });
 }
 
-/** One top-k step of the exact solver; multipliers are computed once and reused. */
+/**
+ * One top-k step of the exact solver: branch and bound on growing cores (options whose lower
+ * bound stays under a threshold), so each step explores only near-optimal assignments.
+ */
 export function exactStep(problem: CompiledProblem, nodeLimit: number): (priors: readonly OptionIndices[], d: number) => StepOutcome {
   let lambda: readonly number[] | undefined;
+  let lastGap = 0;
   return (priors, d) => {
     const kept = undominatedOptions(problem, priors);
     const lag = lagrangianBound(problem, kept, lambda);
     lambda = lag.lambda;
     const pruned = kept.reduce((s, opts, i) => s + problem.options[i]!.length - opts.length, 0);
     if (lag.bound === Number.POSITIVE_INFINITY) return { complete: true, nodes: 0, solves: 1, pruned };
-    const out = branchAndBound({ problem: { cost: problem.cost, rows: problem.constraints }, kept, lambda: lag.lambda, reduced: lag.reduced, priors, diversity: d, nodeLimit });
+    const bounds = optionBounds(lag, kept, priors, d);
+    if (bounds.floor === Number.POSITIVE_INFINITY) return { complete: true, nodes: 0, solves: 1, pruned };
+    const guess = Math.min(bounds.ceiling, bounds.floor + (priors.length > 0 && lastGap > 0 ? lastGap * 1.5 : smallestPositive(lag, kept) * 2));
+    const out = solveOnCores(problem, kept, lag, bounds, guess, priors, d, nodeLimit);
+    if (out.value !== undefined) lastGap = out.value - bounds.floor;
     return { ...(out.best ? { choice: out.best } : {}), complete: out.complete, nodes: out.nodes, solves: 1, pruned };
   };
 }

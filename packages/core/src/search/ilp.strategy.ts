@@ -7,11 +7,11 @@ import type { SearchResult } from './search-result.js';
 import { buildResult, internalCost, isFeasible } from './search-result.js';
 import type { OptionIndices } from './search-types.js';
 import { undominatedOptions } from './dominance.js';
-import type { LagrangianBound } from './lagrangian.js';
 import { lagrangianBound } from './lagrangian.js';
 import type { StepOutcome } from './top-k.js';
 import { checkTopK, runTopK } from './top-k.js';
 import { infeasibilityReport } from './infeasibility.js';
+import { growThreshold, optionBounds, smallestPositive } from './core-bounds.js';
 
 export type IlpOptions = TopKOptions;
 
@@ -26,10 +26,13 @@ export async function solveIlp(request: SearchRequest, options: IlpOptions = {})
  *
  * Each proposal is solved on a core, with the same optimum as the full model:
  *  - options dominated on objective and every budget are dropped (safely for top-k, see dominance);
- *  - with Lagrangian reduced costs r (L + Σ r(x) ≤ cost(x) for every feasible x), options with
- *    r > δ are left out and sites with one option left are fixed. If the core's optimum z satisfies
- *    z ≤ L + δ, no left-out option can beat it; otherwise δ grows to z − L (or ×4 when the core is
- *    infeasible) and the core is solved again. The MIP itself runs with mipgap 0 and presolve.
+ *  - from Lagrangian reduced costs r (L + Σ r(x) ≤ cost(x) for every feasible x) and the cheapest
+ *    disagreements each earlier proposal still forces, every option gets a lower bound on any
+ *    proposal that uses it (core-bounds). Options whose bound exceeds a threshold U are left out
+ *    and sites with one option left are fixed. If the core's optimum z ≤ U, nothing left out can
+ *    beat it; otherwise U grows to z (or ×4 over the floor when the core is infeasible) and the
+ *    core is solved again. U starts from the previous proposal's gap, so re-solves are rare.
+ *  - The MIP itself runs with mipgap 0 and presolve.
  */
 export function solveIlpWith(glpk: GLPK, request: SearchRequest, options: IlpOptions = {}): SearchResult {
   const started = performance.now();
@@ -63,44 +66,28 @@ function ilpStep(glpk: GLPK, problem: CompiledProblem): (priors: readonly Option
     const lag = lagrangianBound(problem, kept, lambda);
     lambda = lag.lambda;
     const pruned = kept.reduce((s, opts, i) => s + problem.options[i]!.length - opts.length, 0);
-    if (lag.bound === Number.POSITIVE_INFINITY) return { complete: true, nodes: 0, solves: 1, pruned };
-    const maxReduced = Math.max(...lag.reduced.flatMap((row, i) => kept[i]!.map((o) => row[o]!)));
-    let delta = Math.min(maxReduced, initialDelta(lag, kept, lastGap, priors.length));
+    if (lag.bound === Number.POSITIVE_INFINITY) return { complete: true, nodes: 0, solves: 0, pruned };
+    const bounds = optionBounds(lag, kept, priors, d);
+    if (bounds.floor === Number.POSITIVE_INFINITY) return { complete: true, nodes: 0, solves: 0, pruned };
+    const guess = Math.min(bounds.ceiling, bounds.floor + (priors.length > 0 && lastGap > 0 ? lastGap * 1.5 : smallestPositive(lag, kept) * 2));
+    let upper = guess;
     for (let solves = 1; ; solves++) {
-      const choice = solveCore(glpk, problem, kept, lag, delta, priors, d);
+      const core = kept.map((opts, i) => opts.filter((o) => bounds.perOption[i]![o]! <= upper));
+      const choice = solveCore(glpk, problem, core, priors, d);
       const z = choice ? internalCost(problem, choice) : Number.POSITIVE_INFINITY;
-      const proven = delta >= maxReduced || (choice !== undefined && z <= lag.bound + delta + 1e-12 * Math.max(1, Math.abs(z)));
+      const proven = upper >= bounds.ceiling || (choice !== undefined && z <= upper + 1e-12 * Math.max(1, Math.abs(z)));
       if (proven) {
-        if (choice) lastGap = z - lag.bound;
+        if (choice) lastGap = z - bounds.floor;
         return { ...(choice ? { choice } : {}), complete: true, nodes: 0, solves, pruned };
       }
-      delta = Math.min(maxReduced, choice ? z - lag.bound : Math.max(delta * 4, smallestPositive(lag, kept)));
+      upper = choice && z > upper ? Math.min(bounds.ceiling, z) : growThreshold(upper, bounds, smallestPositive(lag, kept));
     }
   };
 }
 
-/** First guess for δ: the previous proposal's gap to the bound (proposals get worse), else a small reduced cost. */
-function initialDelta(lag: LagrangianBound, kept: readonly (readonly number[])[], lastGap: number, rank: number): number {
-  if (rank > 0 && lastGap > 0) return lastGap * 1.5;
-  return smallestPositive(lag, kept) * 2;
-}
-
-function smallestPositive(lag: LagrangianBound, kept: readonly (readonly number[])[]): number {
-  const positive = lag.reduced.flatMap((row, i) => kept[i]!.map((o) => row[o]!)).filter((r) => r > 0).sort((a, b) => a - b);
-  return positive[Math.min(positive.length - 1, Math.floor(positive.length / 20))] ?? 1;
-}
-
 /** Solves the core MIP; returns a full assignment or undefined when the core is infeasible. */
-function solveCore(
-  glpk: GLPK,
-  problem: CompiledProblem,
-  kept: readonly (readonly number[])[],
-  lag: LagrangianBound,
-  delta: number,
-  priors: readonly OptionIndices[],
-  d: number,
-): OptionIndices | undefined {
-  const core = kept.map((opts, i) => opts.filter((o) => lag.reduced[i]![o]! <= delta));
+function solveCore(glpk: GLPK, problem: CompiledProblem, core: readonly (readonly number[])[], priors: readonly OptionIndices[], d: number): OptionIndices | undefined {
+  if (core.some((opts) => opts.length === 0)) return undefined;
   const fixed = core.map((opts) => (opts.length === 1 ? opts[0]! : -1));
   const free = core.flatMap((opts, i) => (opts.length > 1 ? [i] : []));
   const fixedChoice = fixed.map((o) => Math.max(o, 0));
