@@ -4,3 +4,38 @@
 export { main as runCli } from './cli/main.js';
 export type { CliIo } from './cli/cli-io.js';
 export { CliUsageError } from './cli/cli-error.js';
+
+export type { Feeds, LoadedModel, Runtime, RuntimeFactory, RuntimeProfile, RuntimeProvenance, TensorData } from './runtimes/runtime.js';
+export { UnknownRuntimeError, createRuntime, registerRuntime, runtimeIds } from './runtimes/runtime-registry.js';
+export { createOrtRuntime } from './runtimes/ort.runtime.js';
+export { createTfjsRuntime } from './runtimes/tfjs.runtime.js';
+export { chooseTfjsBackend } from './runtimes/tfjs-backend.detect.js';
+
+export type { PairedMeasurement, PairedOptions, PaperOptions, RunSummary, StoppingRule, TimedRun } from './latency/paired-protocol.js';
+export { DEFAULT_STOPPING, measureMean, measurePaired, unpairedDelta } from './latency/paired-protocol.js';
+export type { ConfidenceInterval } from './latency/statistics.js';
+export { bootstrapCi, excludesZero, halfWidth, median, trimmedMean } from './latency/statistics.js';
+export type { CellProtocol } from './latency/cell-protocol.js';
+
+export type { FusionRules } from './memory/fusion-rules.js';
+export { FUSION_RULES, NPU_FUSION, ORT_CPU_FUSION, XNNPACK_FUSION, fusionRulesFor } from './memory/fusion-rules.js';
+export type { MemoryGraph, MemoryOp } from './memory/memory-schedule.js';
+export type { LiveSetRows, LiveSetTerm } from './memory/live-set-rows.js';
+export { liveSetPeak, liveSetRows } from './memory/live-set-rows.js';
+export type { MemoryEstimate, MemoryTable } from './memory/memory-table.js';
+export { estimateMemory, memoryTable } from './memory/memory-table.js';
+
+export type { CalibrationSource } from './accuracy/calibration-images.js';
+export { calibrationBatch, syntheticImage } from './accuracy/calibration-images.js';
+export { dataDependentInit } from './accuracy/data-dependent-init.js';
+export type { NwotResult, SiteContribution } from './accuracy/nwot-kernel.js';
+export { nwotCells, nwotModel, nwotOfModel } from './accuracy/nwot-estimator.js';
+export { nwotAgreement } from './accuracy/measured-accuracy.js';
+
+export type { ProfileCell } from './profile/profile-cell.js';
+export type { ProfileHooks, ProfileOutcome, ProfileRequest } from './profile/profile-runner.js';
+export { runProfile } from './profile/profile-runner.js';
+export { ProfileCheckpoint, checkpointPathFor } from './profile/checkpoint.js';
+export { memoryGraphOf, siteBlocks } from './profile/graph-adapters.js';
+export type { ValidationReport, ValidationRow } from './profile/validation.js';
+export { validateTable, validationAssignments } from './profile/validation.js';

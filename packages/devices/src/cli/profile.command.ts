@@ -8,6 +8,8 @@ import { nwotAgreement } from '../accuracy/measured-accuracy.js';
 import type { CellProtocol } from '../latency/cell-protocol.js';
 import type { FusionRules } from '../memory/fusion-rules.js';
 import { FUSION_RULES, ORT_CPU_FUSION, XNNPACK_FUSION } from '../memory/fusion-rules.js';
+import { liveSetRows } from '../memory/live-set-rows.js';
+import { memoryGraphOf } from '../profile/graph-adapters.js';
 import { CheckpointMismatchError, ProfileCheckpoint, checkpointPathFor } from '../profile/checkpoint.js';
 import type { LatencyMode, ProfileMetric, ProfileRequest } from '../profile/profile-runner.js';
 import { runProfile } from '../profile/profile-runner.js';
@@ -47,6 +49,7 @@ interface ProfileFlags extends RuntimeFlags {
   readonly calib?: string;
   readonly sites?: string;
   readonly stopAfter?: string;
+  readonly liveSet?: string;
   readonly output?: string;
 }
 
@@ -200,6 +203,10 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
       return;
     }
     await writeTable(out, outcome.table);
+    if (f.liveSet && metric === 'memory') {
+      const rows = liveSetRows(memoryGraphOf(graph), req.fusion, req.reference, candidates);
+      await writeFile(resolve(io.cwd ?? process.cwd(), f.liveSet), JSON.stringify(rows));
+    }
     checkpoint.remove();
     io.stdout.write(`${metric} table: ${outcome.table.cells.length} cells (${outcome.measured} measured, ${resumed} resumed) → ${f.output}\n`);
     setExitCode(EXIT_OK);
@@ -266,6 +273,7 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
     .option('--seeds <list>', 'accuracy: seeds to average NWOT over', '0')
     .option('--calib <dir>', 'accuracy: folder of PNG/JPEG calibration images (default: seeded synthetic images)')
     .option('--sites <list>', 'only these sites (comma-separated)')
+    .option('--live-set <file>', 'memory: also write the per-step live-set rows (JSON) for exact peak-memory budgets in the search')
     .option('--stop-after <n>', 'stop after n newly measured cells; rerun to resume')
     .option('-o, --output <file>', 'table to write (.csv in the paper\'s format, or .json)')
     .action(profileAction(io, setExitCode));

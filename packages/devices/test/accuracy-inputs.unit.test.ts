@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CostTable } from '@actnas/core';
+import { Hardswish, ReLU, defaultActivationRegistry } from '@actnas/core';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { CalibrationImageError, calibrationBatch, syntheticImage } from '../src/accuracy/calibration-images.js';
+import { nwotAgreement } from '../src/accuracy/measured-accuracy.js';
+import { predictedDelta, summariseValidation, validationAssignments } from '../src/profile/validation.js';
+
+function rgba(w: number, h: number, f: (x: number, y: number) => [number, number, number]): Buffer {
+  const data = Buffer.alloc(w * h * 4);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set([...f(x, y), 255], (y * w + x) * 4);
+  return data;
+}
+
+describe('calibration inputs', () => {
+  it('synthetic images are deterministic per seed, differ across seeds, stay in [0, 1]', () => {
+    const a = syntheticImage(32, 1);
+    expect(syntheticImage(32, 1).chw).toEqual(a.chw);
+    expect(syntheticImage(32, 2).chw).not.toEqual(a.chw);
+    expect(Math.min(...a.chw)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...a.chw)).toBeLessThanOrEqual(1);
+  });
+
+  it('reads a folder of PNG and JPEG files in name order, resized to the input size, cycled to the batch', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'actnas-calib-'));
+    const png = new PNG({ width: 8, height: 8 });
+    png.data = rgba(8, 8, () => [255, 0, 0]);
+    writeFileSync(join(dir, 'a.png'), PNG.sync.write(png));
+    writeFileSync(join(dir, 'b.jpg'), jpeg.encode({ width: 16, height: 8, data: rgba(16, 8, () => [0, 0, 255]) }, 95).data);
+    writeFileSync(join(dir, 'notes.txt'), 'ignored');
+    const batch = calibrationBatch({ kind: 'folder', dir }, 3, 4);
+    expect(batch.dims).toEqual([3, 3, 4, 4]);
+    const plane = 16;
+    expect(batch.data[0]).toBeCloseTo(1, 5); // a.png red
+    expect(batch.data[2 * plane]).toBeCloseTo(0, 5);
+    expect(batch.data[3 * plane + 2 * plane]).toBeGreaterThan(0.9); // b.jpg blue
+    expect([...batch.data.slice(6 * plane, 9 * plane)]).toEqual([...batch.data.slice(0, 3 * plane)]); // cycled
+    expect(() => calibrationBatch({ kind: 'folder', dir: mkdtempSync(join(tmpdir(), 'empty-')) }, 1, 4)).toThrow(CalibrationImageError);
+  });
+});
+
+const table: CostTable = {
+  metric: 'latency', unit: 'ms', reference: 80, sites: ['a', 'b'],
+  cells: [
+    { site: 'a', activation: 'relu', delta: -1 }, { site: 'a', activation: 'silu', delta: 0 }, { site: 'a', activation: 'hardswish', delta: 0.5 },
+    { site: 'b', activation: 'relu', delta: -2 }, { site: 'b', activation: 'silu', delta: 0 }, { site: 'b', activation: 'hardswish', delta: 0.25 },
+  ],
+  provenance: { source: 'synthetic' },
+};
+
+describe('validation and accuracy agreement', () => {
+  it('predicts mixed models as the sum of single-swap deltas; seeded assignments plus all-X', () => {
+    const as = validationAssignments(table, defaultActivationRegistry(), 5, 3, [ReLU, Hardswish]);
+    expect(as.map((a) => a.name).slice(-2)).toEqual(['all-relu', 'all-hardswish']);
+    expect(validationAssignments(table, defaultActivationRegistry(), 5, 3, [])).toEqual(as.slice(0, 5));
+    expect(predictedDelta(table, as.at(-2)!)).toBe(-3);
+    expect(predictedDelta(table, as.at(-1)!)).toBe(0.75);
+  });
+
+  it('summarises correlation and median relative error', () => {
+    const rows = [
+      { name: 'x', predicted: -1, measured: -1.1, ciLow: 0, ciHigh: 0, pairs: 1 },
+      { name: 'y', predicted: -2, measured: -2, ciLow: 0, ciHigh: 0, pairs: 1 },
+      { name: 'z', predicted: -3, measured: -2.5, ciLow: 0, ciHigh: 0, pairs: 1 },
+    ];
+    const r = summariseValidation(rows);
+    expect(r.correlation).toBeGreaterThan(0.9);
+    expect(r.medianRelativeError).toBeCloseTo(0.1 / 1.1, 10);
+  });
+
+  it('Spearman between NWOT and measured accuracy over common non-reference cells', () => {
+    const measured: CostTable = { ...table, metric: 'accuracy', unit: 'mAP', cells: table.cells.map((c) => ({ ...c, delta: c.delta * 0.01 })) };
+    const r = nwotAgreement(table, measured);
+    expect(r.cells).toBe(4);
+    expect(r.spearman).toBeCloseTo(1, 12);
+    const reversed: CostTable = { ...measured, cells: measured.cells.map((c) => ({ ...c, delta: -c.delta })) };
+    expect(nwotAgreement(table, reversed).spearman).toBeCloseTo(-1, 12);
+  });
+});
