@@ -12,7 +12,7 @@ export async function signUp(_previous: FormState, form: FormData): Promise<Form
   try {
     payload = (await request(undefined, SignUpDocument, { input: { email: text(form, 'email'), password: String(form.get('password') ?? ''), name: text(form, 'name') } })).signUp;
   } catch (error) {
-    return formError(error);
+    return formError(error, form);
   }
   await setSession(payload.token, payload.expiresAt);
   redirect('/');
@@ -23,7 +23,7 @@ export async function signIn(_previous: FormState, form: FormData): Promise<Form
   try {
     payload = (await request(undefined, SignInDocument, { input: { email: text(form, 'email'), password: String(form.get('password') ?? '') } })).signIn;
   } catch (error) {
-    return formError(error);
+    return formError(error, form);
   }
   await setSession(payload.token, payload.expiresAt);
   redirect('/');

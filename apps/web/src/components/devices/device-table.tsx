@@ -1,3 +1,4 @@
+import { TableWrap } from '@/components/form/table-wrap';
 import Link from 'next/link';
 import type { DeviceProfileFieldsFragment } from '@/graphql/generated';
 import { VisibilityBadge } from './visibility-badge';
@@ -6,7 +7,7 @@ import { VisibilityBadge } from './visibility-badge';
 export function DeviceTable({ profiles, caption, hrefOf }: { readonly profiles: readonly DeviceProfileFieldsFragment[]; readonly caption: string; readonly hrefOf?: (id: string) => string }) {
   if (profiles.length === 0) return <p className="muted">None.</p>;
   return (
-    <div className="table-wrap">
+    <TableWrap label={caption}>
       <table>
         <caption className="sr-only">{caption}</caption>
         <thead>
@@ -46,6 +47,6 @@ export function DeviceTable({ profiles, caption, hrefOf }: { readonly profiles: 
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -9,14 +9,14 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
 }
 
 /** A labelled input whose server-side error is announced and tied to it. */
-export function Field({ name, label, state, hint, id, ...input }: FieldProps) {
+export function Field({ name, label, state, hint, id, defaultValue, ...input }: FieldProps) {
   const inputId = id ?? `field-${name}`;
   const error = state?.fieldErrors?.[name];
   const describedBy = [hint ? `${inputId}-hint` : '', error ? `${inputId}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
-      <input id={inputId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      <input id={inputId} name={name} defaultValue={state?.values?.[name] ?? defaultValue} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
       {hint ? (
         <small id={`${inputId}-hint`} className="hint">
           {hint}

@@ -6,6 +6,11 @@ export interface FormState {
   /** e.g. an API token's secret, shown once and never stored by the dashboard. */
   readonly secret?: string;
   readonly rowErrors?: readonly RowError[];
+  /**
+   * What was submitted, so a failed submission refills the form (React resets uncontrolled
+   * fields after an action). Never holds passwords.
+   */
+  readonly values?: Readonly<Record<string, string>>;
 }
 
 export interface RowError {

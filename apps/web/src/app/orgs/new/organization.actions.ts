@@ -11,7 +11,7 @@ export async function createOrganization(_previous: FormState, form: FormData): 
   try {
     slug = (await mutate(CreateOrganizationDocument, { input: { name: text(form, 'name'), slug: text(form, 'slug').toLowerCase() } })).createOrganization.slug;
   } catch (error) {
-    return formError(error);
+    return formError(error, form);
   }
   redirect(`/o/${slug}`);
 }

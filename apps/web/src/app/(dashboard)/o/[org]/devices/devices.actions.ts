@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { CreateDeviceProfileDocument, DeleteDeviceProfileDocument, SetDeviceProfileVisibilityDocument, UpdateDeviceProfileDocument } from '@/graphql/generated';
 import type { Visibility } from '@/graphql/generated';
 import { mutate } from '@/lib/api/session.server';
-import { formError, optionalText, text } from '@/lib/forms/form-errors.server';
+import { echo, formError, optionalText, text } from '@/lib/forms/form-errors.server';
 import type { FormState } from '@/lib/forms/form-state';
 
 interface ProfileFields {
@@ -54,13 +54,13 @@ function readProfile(form: FormData): { fields: ProfileFields; errors: Record<st
 
 export async function createDeviceProfile(_previous: FormState, form: FormData): Promise<FormState> {
   const { fields, errors } = readProfile(form);
-  if (Object.keys(errors).length > 0) return { status: 'error', message: 'Check the highlighted fields.', fieldErrors: errors };
+  if (Object.keys(errors).length > 0) return { status: 'error', message: 'Check the highlighted fields.', fieldErrors: errors, values: echo(form) };
   const slug = text(form, 'orgSlug');
   let id: string;
   try {
     id = (await mutate(CreateDeviceProfileDocument, { input: { organizationId: text(form, 'organizationId'), ...fields } })).createDeviceProfile.id;
   } catch (error) {
-    return formError(error);
+    return formError(error, form);
   }
   revalidatePath(`/o/${slug}/devices`);
   redirect(`/o/${slug}/devices/${id}`);
@@ -68,11 +68,11 @@ export async function createDeviceProfile(_previous: FormState, form: FormData):
 
 export async function updateDeviceProfile(_previous: FormState, form: FormData): Promise<FormState> {
   const { fields, errors } = readProfile(form);
-  if (Object.keys(errors).length > 0) return { status: 'error', message: 'Check the highlighted fields.', fieldErrors: errors };
+  if (Object.keys(errors).length > 0) return { status: 'error', message: 'Check the highlighted fields.', fieldErrors: errors, values: echo(form) };
   try {
     await mutate(UpdateDeviceProfileDocument, { input: { organizationId: text(form, 'organizationId'), id: text(form, 'id'), ...fields } });
   } catch (error) {
-    return formError(error);
+    return formError(error, form);
   }
   revalidatePath(`/o/${text(form, 'orgSlug')}/devices`, 'layout');
   return { status: 'ok', message: 'Saved.' };
@@ -87,12 +87,12 @@ export async function setVisibility(_previous: FormState, form: FormData): Promi
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
   if (visibility === 'SHARED' && sharedWith.length === 0) {
-    return { status: 'error', message: 'Name at least one organization to share with.', fieldErrors: { sharedWith: 'Enter organization slugs, separated by commas.' } };
+    return { status: 'error', message: 'Name at least one organization to share with.', fieldErrors: { sharedWith: 'Enter organization slugs, separated by commas.' }, values: echo(form) };
   }
   try {
     await mutate(SetDeviceProfileVisibilityDocument, { input: { organizationId: text(form, 'organizationId'), id: text(form, 'id'), visibility, sharedWith } });
   } catch (error) {
-    return formError(error);
+    return formError(error, form);
   }
   revalidatePath(`/o/${text(form, 'orgSlug')}/devices`, 'layout');
   return { status: 'ok', message: visibility === 'PUBLIC' ? 'Published to the public catalog.' : visibility === 'SHARED' ? `Shared with ${sharedWith.join(', ')}.` : 'Now private.' };

@@ -14,7 +14,7 @@ export async function changeRole(_previous: FormState, form: FormData): Promise<
   try {
     await mutate(UpdateMembershipRoleDocument, { input: { organizationId: text(form, 'organizationId'), membershipId: text(form, 'membershipId'), role: asRole(text(form, 'role')) } });
   } catch (error) {
-    return formError(error);
+    return formError(error, form);
   }
   revalidatePath(`/o/${text(form, 'orgSlug')}/members`);
   return { status: 'ok', message: 'Role updated.' };
@@ -24,7 +24,7 @@ export async function removeMember(_previous: FormState, form: FormData): Promis
   try {
     await mutate(RemoveMembershipDocument, { input: { organizationId: text(form, 'organizationId'), membershipId: text(form, 'membershipId') } });
   } catch (error) {
-    return formError(error);
+    return formError(error, form);
   }
   revalidatePath(`/o/${text(form, 'orgSlug')}/members`);
   return { status: 'ok', message: 'Member removed.' };
@@ -36,7 +36,7 @@ export async function invite(_previous: FormState, form: FormData): Promise<Form
     revalidatePath(`/o/${text(form, 'orgSlug')}/members`);
     return { status: 'ok', message: `Invitation for ${createInvitation.invitation.email} created. Give them this token; it is shown only once.`, secret: createInvitation.token };
   } catch (error) {
-    return formError(error);
+    return formError(error, form);
   }
 }
 

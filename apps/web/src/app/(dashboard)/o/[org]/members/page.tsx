@@ -1,3 +1,4 @@
+import { TableWrap } from '@/components/form/table-wrap';
 import type { Metadata } from 'next';
 import { OrganizationInvitationsDocument, OrganizationMembersDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
@@ -15,7 +16,7 @@ export default async function MembersPage({ params }: { readonly params: Promise
   return (
     <>
       <h1>Members and roles</h1>
-      <div className="table-wrap panel">
+      <TableWrap label="Members" className="panel">
         <table>
           <caption className="sr-only">Members of this organization</caption>
           <thead>
@@ -43,7 +44,7 @@ export default async function MembersPage({ params }: { readonly params: Promise
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {admin ? (
         <div className="grid-2">
           <section className="panel" aria-labelledby="invite-heading">

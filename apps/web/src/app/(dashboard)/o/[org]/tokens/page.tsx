@@ -1,3 +1,4 @@
+import { TableWrap } from '@/components/form/table-wrap';
 import type { Metadata } from 'next';
 import { ApiTokensDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
@@ -21,7 +22,7 @@ export default async function TokensPage({ params }: { readonly params: Promise<
           <TokenForm organizationId={organization.id} orgSlug={org} />
         </section>
       </div>
-      <div className="table-wrap panel">
+      <TableWrap label="API tokens" className="panel">
         <table>
           <caption className="sr-only">API tokens</caption>
           <thead>
@@ -66,7 +67,7 @@ export default async function TokensPage({ params }: { readonly params: Promise<
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </>
   );
 }

@@ -1,0 +1,144 @@
+'use client';
+
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { KeyboardEvent, MouseEvent } from 'react';
+import { buildGrid, deltaColour, describeCell } from './heatmap.model';
+import type { HeatCell } from './heatmap.model';
+
+const ROW_HEIGHT = 22;
+const LABEL_WIDTH = 96;
+const MIN_COLUMN = 4;
+
+interface HeatmapProps {
+  readonly cells: readonly HeatCell[];
+  readonly sites?: readonly string[];
+  readonly unit: string;
+  readonly title: string;
+  /** false for metrics where higher is better (accuracy). */
+  readonly lowerIsBetter?: boolean;
+}
+
+/**
+ * Sites × activations on one canvas: thousands of cells draw in a single pass without a DOM node
+ * each. Pointer hover and arrow keys pick a cell; its value and CI appear in a tooltip and a live
+ * region for screen readers.
+ */
+export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true }: HeatmapProps) {
+  const grid = useMemo(() => buildGrid(cells, sites), [cells, sites]);
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [width, setWidth] = useState(0);
+  const [active, setActive] = useState<{ row: number; column: number } | null>(null);
+  const columns = grid.sites.length;
+  const rows = grid.activations.length;
+  const columnWidth = Math.max(MIN_COLUMN, columns === 0 ? MIN_COLUMN : (Math.max(width, 320) - LABEL_WIDTH) / columns);
+  const canvasWidth = Math.ceil(LABEL_WIDTH + columnWidth * columns);
+  const canvasHeight = rows * ROW_HEIGHT;
+
+  useEffect(() => {
+    const wrap = wrapRef.current;
+    if (!wrap) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
+    observer.observe(wrap);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context || width === 0) return;
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = canvasWidth * ratio;
+    canvas.height = canvasHeight * ratio;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, canvasWidth, canvasHeight);
+    context.font = '12px system-ui, sans-serif';
+    context.textBaseline = 'middle';
+    for (let row = 0; row < rows; row++) {
+      context.fillStyle = '#16181d';
+      context.fillText(grid.activations[row] ?? '', 4, row * ROW_HEIGHT + ROW_HEIGHT / 2, LABEL_WIDTH - 8);
+      for (let column = 0; column < columns; column++) {
+        context.fillStyle = deltaColour(grid.values[row * columns + column] ?? Number.NaN, grid.extent, lowerIsBetter);
+        context.fillRect(LABEL_WIDTH + column * columnWidth, row * ROW_HEIGHT + 1, Math.max(1, columnWidth - (columnWidth > 6 ? 1 : 0)), ROW_HEIGHT - 2);
+      }
+    }
+    if (active) {
+      context.strokeStyle = '#111827';
+      context.lineWidth = 2;
+      context.strokeRect(LABEL_WIDTH + active.column * columnWidth, active.row * ROW_HEIGHT + 1, columnWidth, ROW_HEIGHT - 2);
+    }
+    canvas.dataset['rendered'] = String(columns * rows);
+  }, [grid, width, columnWidth, canvasWidth, canvasHeight, rows, columns, active, lowerIsBetter]);
+
+  const cellAt = (event: MouseEvent<HTMLCanvasElement>): { row: number; column: number } | null => {
+    const rect = event.currentTarget.getBoundingClientRect();
+    const x = event.clientX - rect.left - LABEL_WIDTH;
+    const y = event.clientY - rect.top;
+    const column = Math.floor(x / columnWidth);
+    const row = Math.floor(y / ROW_HEIGHT);
+    return column >= 0 && column < columns && row >= 0 && row < rows ? { row, column } : null;
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>): void => {
+    const moves: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0], Home: [0, -columns], End: [0, columns] };
+    const move = moves[event.key];
+    if (!move) return;
+    event.preventDefault();
+    const from = active ?? { row: 0, column: 0 };
+    setActive({ row: Math.max(0, Math.min(rows - 1, from.row + move[0])), column: Math.max(0, Math.min(columns - 1, from.column + move[1])) });
+  };
+
+  const activeCell = active ? grid.cells[active.row * columns + active.column] : undefined;
+  const activeText = activeCell ? describeCell(activeCell, unit) : active ? `${grid.sites[active.column]} → ${grid.activations[active.row]}: no value` : '';
+  return (
+    <figure className="heatmap" style={{ margin: 0 }}>
+      <figcaption className="label">{title}</figcaption>
+      <div ref={wrapRef} style={{ position: 'relative', overflowX: 'auto' }}>
+        <canvas
+          ref={canvasRef}
+          role="img"
+          tabIndex={0}
+          aria-label={`${title}: ${columns} sites by ${rows} activations, colour by delta in ${unit}. Use the arrow keys to read cells.`}
+          aria-describedby="heatmap-focus"
+          data-testid="heatmap"
+          style={{ width: canvasWidth, height: canvasHeight, display: 'block', cursor: 'crosshair' }}
+          onMouseMove={(event) => setActive(cellAt(event))}
+          onMouseLeave={() => setActive(null)}
+          onKeyDown={onKeyDown}
+          onFocus={() => setActive((a) => a ?? { row: 0, column: 0 })}
+        />
+        {active && activeText ? (
+          <div
+            role="tooltip"
+            className="heatmap-tooltip"
+            style={{
+              position: 'absolute',
+              left: Math.min(LABEL_WIDTH + (active.column + 1) * columnWidth + 8, Math.max(0, canvasWidth - 260)),
+              top: (active.row + 1) * ROW_HEIGHT + 4,
+            }}
+          >
+            {activeText}
+          </div>
+        ) : null}
+      </div>
+      <p id="heatmap-focus" className="sr-only" aria-live="polite">
+        {activeText}
+      </p>
+      <HeatmapLegend extent={grid.extent} unit={unit} lowerIsBetter={lowerIsBetter} />
+    </figure>
+  );
+}
+
+function HeatmapLegend({ extent, unit, lowerIsBetter }: { readonly extent: number; readonly unit: string; readonly lowerIsBetter: boolean }) {
+  const stops = [-1, -0.5, 0, 0.5, 1];
+  return (
+    <div className="legend" aria-label="Colour scale">
+      {stops.map((s) => (
+        <span key={s} className="legend-item">
+          <span className="swatch" style={{ background: deltaColour(s * extent, extent, lowerIsBetter) }} aria-hidden="true" />
+          {s === 0 ? '0' : `${s > 0 ? '+' : '−'}${Math.abs(s * extent).toPrecision(2)}`} {unit}
+        </span>
+      ))}
+    </div>
+  );
+}
