@@ -2,8 +2,14 @@ import type { MigrationInterface } from 'typeorm';
 import { Initial1795577940419 } from './1795577940419-Initial.js';
 import { ModelSpecsAndCostTables1795578720423 } from './1795578720423-ModelSpecsAndCostTables.js';
 import { SearchRequestsAndProposalSets1795579252864 } from './1795579252864-SearchRequestsAndProposalSets.js';
+import { ProfilingJobs1795579875015 } from './1795579875015-ProfilingJobs.js';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** Every migration, oldest first. The API runs the pending ones at start-up. */
-export const migrations: readonly MigrationClass[] = [Initial1795577940419, ModelSpecsAndCostTables1795578720423, SearchRequestsAndProposalSets1795579252864];
+export const migrations: readonly MigrationClass[] = [
+  Initial1795577940419,
+  ModelSpecsAndCostTables1795578720423,
+  SearchRequestsAndProposalSets1795579252864,
+  ProfilingJobs1795579875015,
+];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateInvitationDocument,
+  CreateProfilingJobDocument,
   MembersDocument,
   PublishCostTableDocument,
   RegisterBuiltinModelSpecDocument,
@@ -31,6 +32,7 @@ interface Target {
   readonly modelSpecId: string;
   readonly costTableId: string;
   readonly searchRequestId: string;
+  readonly profilingJobId: string;
 }
 /** The attacker's own organization (B). */
 interface Own {
@@ -95,6 +97,8 @@ const searchFields = (t: Target) => ({
   objective: { sense: 'MIN', metric: { metric: 'LATENCY' } },
 });
 
+const jobFields = (t: Target) => ({ deviceProfileId: t.privateProfileId, modelSpecId: t.modelSpecId, metrics: ['LATENCY'] });
+
 const cases: readonly Case[] = [
   viaOrg('organization', ''),
   viaOrg('members', 'members { nodes { id } }'),
@@ -114,6 +118,8 @@ const cases: readonly Case[] = [
     allowed: (response, a) => expect(JSON.stringify(response.data)).not.toContain(a.costTableId),
   },
   viaOwn('searchRequest', 'searchRequest(id: $id) { id status }', (t) => ({ id: t.searchRequestId }), '$id: ID!'),
+  viaOrg('profilingJobs', 'profilingJobs { nodes { id } }'),
+  viaOwn('profilingJob', 'profilingJob(id: $id) { id status }', (t) => ({ id: t.profilingJobId }), '$id: ID!'),
   viaOwn('project', 'project(id: $id) { id name }', (t) => ({ id: t.projectId }), '$id: ID!'),
   viaOwn('deviceProfile', 'deviceProfile(id: $id) { id name }', (t) => ({ id: t.privateProfileId }), '$id: ID!'),
   viaOwn('deviceProfile[shared with someone else]', 'deviceProfile(id: $id) { id }', (t) => ({ id: t.partnerProfileId }), '$id: ID!'),
@@ -193,6 +199,21 @@ const cases: readonly Case[] = [
   mutation('publishCostTable', 'PublishCostTableInput', (t, o) => ({ ...inOwn(t, o), ...tableFields(t) }), '{ id }', ' via B'),
   mutation('submitSearch', 'SubmitSearchInput', (t) => ({ ...inA(t), ...searchFields(t) }), '{ id }'),
   mutation('submitSearch', 'SubmitSearchInput', (t, o) => ({ ...inOwn(t, o), ...searchFields(t) }), '{ id }', ' via B'),
+  mutation('createProfilingJob', 'CreateProfilingJobInput', (t) => ({ ...inA(t), ...jobFields(t) }), '{ id }'),
+  mutation('createProfilingJob', 'CreateProfilingJobInput', (t, o) => ({ ...inOwn(t, o), ...jobFields(t) }), '{ id }', ' via B'),
+  mutation('leaseProfilingJob', 'LeaseProfilingJobInput', (t) => inA(t), '{ leaseId }'),
+  {
+    ...mutation('leaseProfilingJob', 'LeaseProfilingJobInput', (t, o) => inOwn(t, o), '{ leaseId job { id } }', ' in B'),
+    allowed: (response, a) => expect(JSON.stringify(response.data)).not.toContain(a.profilingJobId),
+  },
+  ...(['reportProfilingProgress', 'completeProfilingJob', 'failProfilingJob'] as const).flatMap((field) => {
+    const type = `${field[0]!.toUpperCase()}${field.slice(1)}Input`;
+    const extra = { reportProfilingProgress: { progress: 0.5 }, completeProfilingJob: { tables: [{ metric: 'LATENCY', format: 'CSV', content: 'x' }] }, failProfilingJob: { message: 'x' } }[field];
+    return [
+      mutation(field, type, (t) => ({ ...inA(t), jobId: t.profilingJobId, leaseId: t.profilingJobId, ...extra }), '{ id }'),
+      mutation(field, type, (t, o) => ({ ...inOwn(t, o), jobId: t.profilingJobId, leaseId: t.profilingJobId, ...extra }), '{ id }', ' via B'),
+    ];
+  }),
 ];
 
 /** Root fields that act on no organization's data (the caller's own account). */
@@ -208,7 +229,7 @@ let attackers: readonly { readonly label: string; readonly client: Client }[];
 
 /** Every row of organization A, as JSON, to prove nothing changed. */
 async function snapshotOfA(): Promise<string> {
-  const tables = ['memberships', 'invitations', 'api_tokens', 'projects', 'device_profiles', 'device_profile_shares', 'model_specs', 'cost_tables', 'search_requests', 'proposal_sets', 'audit_events'];
+  const tables = ['memberships', 'invitations', 'api_tokens', 'projects', 'device_profiles', 'device_profile_shares', 'model_specs', 'cost_tables', 'search_requests', 'proposal_sets', 'profiling_jobs', 'audit_events'];
   const rows: Record<string, unknown> = {
     organizations: await t.server.dataSource.query(`SELECT * FROM organizations WHERE id = $1`, [a.id]),
   };
@@ -260,6 +281,9 @@ beforeAll(async () => {
     },
   });
   await waitForSearch(a, search.submitSearch.id);
+  const job = await a.owner.client.data(CreateProfilingJobDocument, {
+    input: { organizationId: a.id, deviceProfileId: privateProfileId, modelSpecId: spec.registerBuiltinModelSpec.id, metrics: ['LATENCY'] },
+  });
   real = {
     orgId: a.id,
     slug: a.slug,
@@ -273,6 +297,7 @@ beforeAll(async () => {
     modelSpecId: spec.registerBuiltinModelSpec.id,
     costTableId: table.publishCostTable.id,
     searchRequestId: search.submitSearch.id,
+    profilingJobId: job.createProfilingJob.id,
   };
   expect(tokenSecret).toMatch(/^actnas_pat_/);
   missing = {
@@ -288,6 +313,7 @@ beforeAll(async () => {
     modelSpecId: randomUUID(),
     costTableId: randomUUID(),
     searchRequestId: randomUUID(),
+    profilingJobId: randomUUID(),
   };
   const bToken = await createApiToken(b.owner.client, b.id, ['READ', 'SEARCH_WRITE', 'DEVICES_WRITE', 'AGENT']);
   own = { orgId: b.id, slug: b.slug };

@@ -2,6 +2,7 @@ import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
 import { CostTableEntity } from '../modules/cost-tables/cost-table.entity.js';
 import { ProposalSetEntity } from '../modules/proposal-sets/proposal-set.entity.js';
 import { SearchRequestEntity } from '../modules/searches/search-request.entity.js';
+import { ProfilingJobEntity } from '../modules/profiling-jobs/profiling-job.entity.js';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { DeviceProfileShareEntity } from '../modules/device-profiles/device-profile-share.entity.js';
 import { DeviceProfileEntity } from '../modules/device-profiles/device-profile.entity.js';
@@ -31,4 +32,5 @@ export const entities = [
   CostTableEntity,
   SearchRequestEntity,
   ProposalSetEntity,
+  ProfilingJobEntity,
 ] as const;

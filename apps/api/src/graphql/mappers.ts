@@ -13,6 +13,8 @@ import type { ProposalSetRow } from '../modules/proposal-sets/proposal-set.entit
 import type { SearchRequestRow } from '../modules/searches/search-request.entity.js';
 import type { ProposalSetDiff } from '../modules/proposal-sets/proposal-set.diff.js';
 import type { Proposal, StrategyName } from '@actnas/core';
+import type { ProfilingJob } from '../modules/profiling-jobs/profiling-job.entity.js';
+import type { Lease } from '../modules/profiling-jobs/profiling-job.service.js';
 import type { Connection, Edge } from './connection.js';
 
 export type {
@@ -73,3 +75,7 @@ export interface ProposalParent {
 export type { MetricTotal as MetricTotalParent } from '@actnas/core';
 export type { MetricDelta as MetricDeltaParent } from '../modules/proposal-sets/proposal-set.diff.js';
 export type ProposalSetDiffParent = ProposalSetDiff & { readonly from: number; readonly to: number };
+export type { ProfilingJob as ProfilingJobParent, Lease as ProfilingJobLeaseParent };
+export type ProfilingJobConnectionParent = Connection<ProfilingJob>;
+export type ProfilingJobEdgeParent = Edge<ProfilingJob>;
+export type ProfilingJobStatusParent = ProfilingJob['status'];

@@ -5,6 +5,7 @@ import { costTableResolvers } from '../modules/cost-tables/cost-table.resolver.j
 import { modelSpecResolvers } from '../modules/model-specs/model-spec.resolver.js';
 import { proposalSetResolvers } from '../modules/proposal-sets/proposal-set.resolver.js';
 import { searchRequestResolvers } from '../modules/searches/search-request.resolver.js';
+import { profilingJobResolvers } from '../modules/profiling-jobs/profiling-job.resolver.js';
 import { auditEventResolvers } from '../modules/audit/audit-event.resolver.js';
 import { deviceProfileResolvers } from '../modules/device-profiles/device-profile.resolver.js';
 import { invitationResolvers } from '../modules/invitations/invitation.resolver.js';
@@ -31,6 +32,7 @@ const enumResolvers: Resolvers = {
   BudgetBound: { MAX: 'max', MIN: 'min' },
   BudgetOf: { TOTAL: 'total', DELTA: 'delta' },
   SearchRequestStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
+  ProfilingJobStatus: { QUEUED: 'queued', LEASED: 'leased', SUCCEEDED: 'succeeded', FAILED: 'failed' },
   ProvenanceSource: { MEASURED: 'measured', IMPORTED: 'imported', ESTIMATED: 'estimated', SYNTHETIC: 'synthetic' },
 };
 
@@ -50,6 +52,7 @@ const moduleResolvers: readonly Resolvers[] = [
   costTableResolvers,
   searchRequestResolvers,
   proposalSetResolvers,
+  profilingJobResolvers,
 ];
 
 export function buildSchema(): GraphQLSchema {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ApiConfig } from '../config.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import { ProfilingJobService } from '../modules/profiling-jobs/profiling-job.service.js';
 import { ProposalSetService } from '../modules/proposal-sets/proposal-set.service.js';
 import { SearchRequestService } from '../modules/searches/search-request.service.js';
 import { ApiTokenService } from '../modules/api-tokens/api-token.service.js';
@@ -30,6 +31,7 @@ export interface Services {
   readonly costTables: CostTableService;
   readonly searchRequests: SearchRequestService;
   readonly proposalSets: ProposalSetService;
+  readonly profilingJobs: ProfilingJobService;
 }
 
 export function createServices(
@@ -57,5 +59,6 @@ export function createServices(
     costTables,
     searchRequests: new SearchRequestService(dataSource, audit, projects, modelSpecs, costTables, jobs),
     proposalSets: new ProposalSetService(dataSource),
+    profilingJobs: new ProfilingJobService(dataSource, audit, deviceProfiles, modelSpecs, costTables),
   };
 }

@@ -3,6 +3,7 @@ import { costTableTypeDefs } from '../modules/cost-tables/cost-table.graphql.js'
 import { modelSpecTypeDefs } from '../modules/model-specs/model-spec.graphql.js';
 import { proposalSetTypeDefs } from '../modules/proposal-sets/proposal-set.graphql.js';
 import { searchRequestTypeDefs } from '../modules/searches/search-request.graphql.js';
+import { profilingJobTypeDefs } from '../modules/profiling-jobs/profiling-job.graphql.js';
 import { auditEventTypeDefs } from '../modules/audit/audit-event.graphql.js';
 import { deviceProfileTypeDefs } from '../modules/device-profiles/device-profile.graphql.js';
 import { invitationTypeDefs } from '../modules/invitations/invitation.graphql.js';
@@ -29,4 +30,5 @@ export const typeDefs: readonly string[] = [
   costTableTypeDefs,
   searchRequestTypeDefs,
   proposalSetTypeDefs,
+  profilingJobTypeDefs,
 ];

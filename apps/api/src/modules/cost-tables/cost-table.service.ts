@@ -1,6 +1,6 @@
 import { CostTableValidationError, parseCostTableCsv, parseCostTableJson } from '@actnas/core';
 import type { CostTable, CostTableProvenance } from '@actnas/core';
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { z } from 'zod';
 import { demand, isUuid } from '../../auth/access.js';
 import type { OrgScope } from '../../auth/access.js';
@@ -11,6 +11,7 @@ import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { DeviceProfileService } from '../device-profiles/device-profile.service.js';
 import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
+import type { DeviceProfile } from '../device-profiles/device-profile.entity.js';
 import type { ModelSpec } from '../model-specs/model-spec.entity.js';
 import type { ModelSpecService } from '../model-specs/model-spec.service.js';
 import { CostTableEntity, METRICS } from './cost-table.entity.js';
@@ -126,41 +127,60 @@ export class CostTableService {
     const profile = await this.deviceProfiles.getEditable(scope, input.deviceProfileId);
     const spec = await this.modelSpecs.get(scope, input.modelSpecId);
     const table = this.parse(input, profile.name, spec);
-    return this.dataSource.transaction(async (manager) => {
-      // Lock the profile row: versions of its tables are numbered one at a time.
-      await manager
-        .getRepository(DeviceProfileEntity)
-        .createQueryBuilder('profile')
-        .setLock('pessimistic_write')
-        .where('profile.id = :id AND profile.organization_id = :organizationId', { id: profile.id, organizationId: scope.organizationId })
-        .getOne();
-      const tables = manager.getRepository(CostTableEntity);
-      const latest = await tables.maximum('version', { deviceProfileId: profile.id, modelSpecId: spec.id, metric: input.metric });
-      const saved = await tables.save(
-        tables.create({
-          organizationId: scope.organizationId,
-          deviceProfileId: profile.id,
-          modelSpecId: spec.id,
-          metric: input.metric,
-          version: (latest ?? 0) + 1,
-          unit: table.unit,
-          reference: table.reference,
-          sites: [...table.sites],
-          cells: [...table.cells],
-          provenance: table.provenance,
-          contentSha256: sha256(input.content),
-          createdById: scope.actor.kind === 'user' ? scope.actor.userId : null,
-        }),
-      );
-      await this.audit.record(manager, scope, {
-        action: 'cost_table.publish',
-        targetType: 'cost_table',
-        targetId: saved.id,
-        data: { deviceProfileId: profile.id, modelSpecId: spec.id, metric: saved.metric, version: saved.version, cells: table.cells.length },
-      });
-      return saved;
-    });
+    return this.dataSource.transaction((manager) =>
+      this.insertVersion(manager, scope, { profile, spec, metric: input.metric, table, contentSha256: sha256(input.content) }),
+    );
   }
+
+  /** Parses an upload (CSV or JSON) for a profile and spec; rejects it whole when malformed. */
+  parseUpload(
+    upload: { metric: CostTableRow['metric']; format: 'csv' | 'json'; content: string; provenance?: PublishInput['provenance'] },
+    profile: DeviceProfile,
+    spec: ModelSpec,
+  ): CostTable {
+    return this.parse({ organizationId: '', deviceProfileId: profile.id, modelSpecId: spec.id, ...upload }, profile.name, spec);
+  }
+
+  /** Stores the next version within `manager`'s transaction (locks the profile row to number it). */
+  async insertVersion(
+    manager: EntityManager,
+    scope: OrgScope,
+    version: { profile: DeviceProfile; spec: ModelSpec; metric: CostTableRow['metric']; table: CostTable; contentSha256: string },
+  ): Promise<CostTableRow> {
+    const { profile, spec, metric, table } = version;
+    await manager
+      .getRepository(DeviceProfileEntity)
+      .createQueryBuilder('profile')
+      .setLock('pessimistic_write')
+      .where('profile.id = :id AND profile.organization_id = :organizationId', { id: profile.id, organizationId: scope.organizationId })
+      .getOne();
+    const tables = manager.getRepository(CostTableEntity);
+    const latest = await tables.maximum('version', { deviceProfileId: profile.id, modelSpecId: spec.id, metric });
+    const saved = await tables.save(
+      tables.create({
+        organizationId: scope.organizationId,
+        deviceProfileId: profile.id,
+        modelSpecId: spec.id,
+        metric,
+        version: (latest ?? 0) + 1,
+        unit: table.unit,
+        reference: table.reference,
+        sites: [...table.sites],
+        cells: [...table.cells],
+        provenance: table.provenance,
+        contentSha256: version.contentSha256,
+        createdById: scope.actor.kind === 'user' ? scope.actor.userId : null,
+      }),
+    );
+    await this.audit.record(manager, scope, {
+      action: 'cost_table.publish',
+      targetType: 'cost_table',
+      targetId: saved.id,
+      data: { deviceProfileId: profile.id, modelSpecId: spec.id, metric, version: saved.version, cells: table.cells.length },
+    });
+    return saved;
+  }
+
 }
 
 /** The row as the core library's CostTable (for searches and exports). */

@@ -1,0 +1,40 @@
+import { In } from 'typeorm';
+import { scopeIn } from '../../auth/access.js';
+import { notFound } from '../../errors.js';
+import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import { CostTableEntity } from '../cost-tables/cost-table.entity.js';
+import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
+import { ModelSpecEntity } from '../model-specs/model-spec.entity.js';
+
+export const profilingJobResolvers: Resolvers = {
+  Organization: {
+    profilingJobs: async (organization, args, ctx) => ctx.services.profilingJobs.list(await scopeIn(ctx, organization.id), args),
+    profilingJob: async (organization, { id }, ctx) => ctx.services.profilingJobs.get(await scopeIn(ctx, organization.id), id),
+  },
+  // The job was reached through its organization; these read that organization's rows only.
+  ProfilingJob: {
+    deviceProfile: async (job, _args, ctx) => {
+      const profile = await ctx.dataSource.getRepository(DeviceProfileEntity).findOneBy({ organizationId: job.organizationId, id: job.deviceProfileId });
+      if (!profile) throw notFound('Device profile');
+      return profile;
+    },
+    modelSpec: async (job, _args, ctx) => {
+      const spec = await ctx.dataSource.getRepository(ModelSpecEntity).findOneBy({ organizationId: job.organizationId, id: job.modelSpecId });
+      if (!spec) throw notFound('Model spec');
+      return spec;
+    },
+    costTables: (job, _args, ctx) =>
+      job.costTableIds.length === 0
+        ? []
+        : ctx.dataSource.getRepository(CostTableEntity).findBy({ organizationId: job.organizationId, id: In(job.costTableIds) }),
+  },
+  Mutation: {
+    createProfilingJob: async (_root, { input }, ctx) => ctx.services.profilingJobs.create(await scopeIn(ctx, input.organizationId), input),
+    leaseProfilingJob: async (_root, { input }, ctx) => ctx.services.profilingJobs.lease(await scopeIn(ctx, input.organizationId), input, ctx.now),
+    reportProfilingProgress: async (_root, { input }, ctx) =>
+      ctx.services.profilingJobs.reportProgress(await scopeIn(ctx, input.organizationId), input, ctx.now),
+    completeProfilingJob: async (_root, { input }, ctx) =>
+      ctx.services.profilingJobs.complete(await scopeIn(ctx, input.organizationId), input, ctx.now),
+    failProfilingJob: async (_root, { input }, ctx) => ctx.services.profilingJobs.fail(await scopeIn(ctx, input.organizationId), input, ctx.now),
+  },
+};

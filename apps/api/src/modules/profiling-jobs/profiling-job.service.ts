@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { actorIds, demand, isUuid } from '../../auth/access.js';
+import type { OrgScope } from '../../auth/access.js';
+import { sha256 } from '../../auth/crypto.js';
+import { queryRows } from '../../database/query-rows.js';
+import { conflict, notFound, parseInput } from '../../errors.js';
+import { paginate } from '../../graphql/connection.js';
+import type { Connection, PageArgs } from '../../graphql/connection.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { METRICS } from '../cost-tables/cost-table.entity.js';
+import type { CostTableService } from '../cost-tables/cost-table.service.js';
+import type { DeviceProfileService } from '../device-profiles/device-profile.service.js';
+import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
+import { ModelSpecEntity } from '../model-specs/model-spec.entity.js';
+import type { ModelSpecService } from '../model-specs/model-spec.service.js';
+import { ProfilingJobEntity } from './profiling-job.entity.js';
+import type { ProfilingJob } from './profiling-job.entity.js';
+
+const createSchema = z.object({
+  organizationId: z.string(),
+  deviceProfileId: z.string(),
+  modelSpecId: z.string(),
+  metrics: z
+    .array(z.enum(METRICS))
+    .min(1, 'Choose at least one metric')
+    .transform((m) => [...new Set(m)]),
+  maxAttempts: z.number().int().min(1).max(10).nullish(),
+});
+const leaseSchema = z.object({ organizationId: z.string(), leaseSeconds: z.number().int().min(10).max(3600).nullish() });
+const heldSchema = z.object({ organizationId: z.string(), jobId: z.string(), leaseId: z.string() });
+const progressSchema = heldSchema.extend({ progress: z.number().min(0).max(1), leaseSeconds: z.number().int().min(10).max(3600).nullish() });
+const failSchema = heldSchema.extend({ message: z.string().max(4000) });
+const completeSchema = heldSchema.extend({
+  tables: z
+    .array(
+      z.object({
+        metric: z.enum(METRICS),
+        format: z.enum(['csv', 'json']),
+        content: z.string().min(1).max(4 * 1_048_576),
+        provenance: z
+          .object({
+            source: z.enum(['measured', 'imported', 'estimated', 'synthetic']),
+            producer: z.string().max(200).nullish(),
+            runs: z.number().int().positive().nullish(),
+            confidence: z.number().gt(0).lt(1).nullish(),
+            note: z.string().max(2000).nullish(),
+          })
+          .nullish(),
+      }),
+    )
+    .min(1),
+});
+
+const DEFAULT_LEASE_SECONDS = 300;
+
+export interface Lease {
+  readonly job: ProfilingJob;
+  readonly leaseId: string;
+  readonly expiresAt: Date;
+}
+
+export class ProfilingJobService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly deviceProfiles: DeviceProfileService,
+    private readonly modelSpecs: ModelSpecService,
+    private readonly costTables: CostTableService,
+  ) {}
+
+  list(scope: OrgScope, page: PageArgs): Promise<Connection<ProfilingJob>> {
+    demand(scope, 'read');
+    const query = this.dataSource
+      .getRepository(ProfilingJobEntity)
+      .createQueryBuilder('job')
+      .where('job.organization_id = :organizationId', { organizationId: scope.organizationId });
+    return paginate(query, page, 'DESC');
+  }
+
+  async get(scope: OrgScope, id: string): Promise<ProfilingJob> {
+    demand(scope, 'read');
+    return this.find(this.dataSource.manager, scope, id);
+  }
+
+  private async find(manager: EntityManager, scope: OrgScope, id: string, lock = false): Promise<ProfilingJob> {
+    const query = manager
+      .getRepository(ProfilingJobEntity)
+      .createQueryBuilder('job')
+      .where('job.organization_id = :organizationId AND job.id = :id', { organizationId: scope.organizationId, id });
+    const job = isUuid(id) ? await (lock ? query.setLock('pessimistic_write') : query).getOne() : null;
+    if (!job) throw notFound('Profiling job');
+    return job;
+  }
+
+  async create(scope: OrgScope, rawInput: unknown): Promise<ProfilingJob> {
+    demand(scope, 'devices:write');
+    const input = parseInput(createSchema, rawInput);
+    const profile = await this.deviceProfiles.getEditable(scope, input.deviceProfileId);
+    const spec = await this.modelSpecs.get(scope, input.modelSpecId);
+    return this.dataSource.transaction(async (manager) => {
+      const jobs = manager.getRepository(ProfilingJobEntity);
+      const job = await jobs.save(
+        jobs.create({
+          organizationId: scope.organizationId,
+          deviceProfileId: profile.id,
+          modelSpecId: spec.id,
+          metrics: input.metrics,
+          maxAttempts: input.maxAttempts ?? 3,
+          createdById: actorIds(scope).actorUserId,
+        }),
+      );
+      await this.audit.record(manager, scope, {
+        action: 'profiling_job.create',
+        targetType: 'profiling_job',
+        targetId: job.id,
+        data: { deviceProfileId: profile.id, modelSpecId: spec.id, metrics: input.metrics },
+      });
+      return job;
+    });
+  }
+
+  /** Leases the oldest queued (or abandoned) job of the organization; null when there is none. */
+  async lease(scope: OrgScope, rawInput: unknown, now: Date): Promise<Lease | null> {
+    demand(scope, 'agent');
+    const input = parseInput(leaseSchema, rawInput);
+    const leaseId = randomUUID();
+    const expiresAt = new Date(now.getTime() + (input.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000);
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource.manager,
+      `UPDATE profiling_jobs SET status = 'leased', attempts = attempts + 1, lease_id = $2, lease_expires_at = $3, leased_by_token_id = $4
+       WHERE id = (
+         SELECT id FROM profiling_jobs
+         WHERE organization_id = $1 AND attempts < max_attempts
+           AND (status = 'queued' OR (status = 'leased' AND lease_expires_at < $5))
+         ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [scope.organizationId, leaseId, expiresAt, actorIds(scope).actorTokenId, now],
+    );
+    const id = rows[0]?.id;
+    if (!id) return null;
+    return { job: await this.find(this.dataSource.manager, scope, id), leaseId, expiresAt };
+  }
+
+  /** The job under a lease the caller still holds, locked; CONFLICT when the lease was lost. */
+  private async held(manager: EntityManager, scope: OrgScope, jobId: string, leaseId: string, now: Date): Promise<ProfilingJob> {
+    const job = await this.find(manager, scope, jobId, true);
+    if (job.status !== 'leased' || job.leaseId !== leaseId || !job.leaseExpiresAt || job.leaseExpiresAt < now) {
+      throw conflict('This lease is no longer held (it expired or the job was leased again)');
+    }
+    return job;
+  }
+
+  async reportProgress(scope: OrgScope, rawInput: unknown, now: Date): Promise<ProfilingJob> {
+    demand(scope, 'agent');
+    const input = parseInput(progressSchema, rawInput);
+    return this.dataSource.transaction(async (manager) => {
+      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
+      const leaseExpiresAt = new Date(now.getTime() + (input.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000);
+      await manager.getRepository(ProfilingJobEntity).update({ organizationId: scope.organizationId, id: job.id }, { progress: input.progress, leaseExpiresAt });
+      return { ...job, progress: input.progress, leaseExpiresAt };
+    });
+  }
+
+  /** Publishes the measured tables and finishes the job, atomically: a lost lease stores nothing. */
+  async complete(scope: OrgScope, rawInput: unknown, now: Date): Promise<ProfilingJob> {
+    demand(scope, 'agent');
+    const input = parseInput(completeSchema, rawInput);
+    return this.dataSource.transaction(async (manager) => {
+      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
+      const profile = await manager.getRepository(DeviceProfileEntity).findOneBy({ organizationId: scope.organizationId, id: job.deviceProfileId });
+      const spec = await manager.getRepository(ModelSpecEntity).findOneBy({ organizationId: scope.organizationId, id: job.modelSpecId });
+      if (!profile || !spec) throw notFound('Profiling job');
+      const ids: string[] = [];
+      for (const upload of input.tables) {
+        const table = this.costTables.parseUpload(upload, profile, spec);
+        const saved = await this.costTables.insertVersion(manager, scope, { profile, spec, metric: upload.metric, table, contentSha256: sha256(upload.content) });
+        ids.push(saved.id);
+      }
+      const done = { status: 'succeeded' as const, progress: 1, costTableIds: ids, finishedAt: now, leaseId: null, leaseExpiresAt: null };
+      await manager.getRepository(ProfilingJobEntity).update({ organizationId: scope.organizationId, id: job.id }, done);
+      await this.audit.record(manager, scope, { action: 'profiling_job.complete', targetType: 'profiling_job', targetId: job.id, data: { costTableIds: ids } });
+      return { ...job, ...done };
+    });
+  }
+
+  /** Gives the job back (or fails it for good after maxAttempts). */
+  async fail(scope: OrgScope, rawInput: unknown, now: Date): Promise<ProfilingJob> {
+    demand(scope, 'agent');
+    const input = parseInput(failSchema, rawInput);
+    return this.dataSource.transaction(async (manager) => {
+      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
+      const final = job.attempts >= job.maxAttempts;
+      const change = {
+        status: final ? ('failed' as const) : ('queued' as const),
+        errorMessage: input.message,
+        leaseId: null,
+        leaseExpiresAt: null,
+        finishedAt: final ? now : null,
+      };
+      await manager.getRepository(ProfilingJobEntity).update({ organizationId: scope.organizationId, id: job.id }, change);
+      await this.audit.record(manager, scope, { action: 'profiling_job.fail', targetType: 'profiling_job', targetId: job.id, data: { final } });
+      return { ...job, ...change };
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CompleteProfilingJobDocument,
+  CostTablesDocument,
+  CreateProfilingJobDocument,
+  FailProfilingJobDocument,
+  LeaseProfilingJobDocument,
+  ProfilingJobDocument,
+  RegisterBuiltinModelSpecDocument,
+  ReportProfilingProgressDocument,
+} from '../client/generated.js';
+import type { Client } from './support/client.js';
+import { errorOf } from './support/client.js';
+import { exampleTable } from './support/examples.js';
+import { createApiToken, createDeviceProfile, createOrganization } from './support/fixtures.js';
+import type { OrgFixture } from './support/fixtures.js';
+import { startTestServer } from './support/server.js';
+import type { TestServer } from './support/server.js';
+
+let t: TestServer;
+let org: OrgFixture;
+let agentA: Client;
+let agentB: Client;
+let profileId: string;
+let specId: string;
+let latencyCsv: string;
+
+beforeAll(async () => {
+  t = await startTestServer({ searchWorkers: 0 });
+  org = await createOrganization(t.client, 'agents');
+  profileId = await createDeviceProfile(org.owner.client, org.id);
+  specId = (await org.owner.client.data(RegisterBuiltinModelSpecDocument, { input: { organizationId: org.id, builtinName: 'yolov5nu' } }))
+    .registerBuiltinModelSpec.id;
+  agentA = t.client.as(await createApiToken(org.owner.client, org.id, ['AGENT']));
+  agentB = t.client.as(await createApiToken(org.owner.client, org.id, ['AGENT']));
+  latencyCsv = await exampleTable('latency');
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function newJob(maxAttempts = 3): Promise<string> {
+  const { createProfilingJob } = await org.owner.client.data(CreateProfilingJobDocument, {
+    input: { organizationId: org.id, deviceProfileId: profileId, modelSpecId: specId, metrics: ['LATENCY'], maxAttempts },
+  });
+  return createProfilingJob.id;
+}
+
+const lease = (agent: Client) => agent.data(LeaseProfilingJobDocument, { input: { organizationId: org.id, leaseSeconds: 60 } });
+const tables = [{ metric: 'LATENCY' as const, format: 'CSV' as const, content: '', provenance: { source: 'SYNTHETIC' as const, producer: 'test agent' } }];
+const withContent = (content: string) => tables.map((table) => ({ ...table, content }));
+
+async function latencyTableCount(): Promise<number> {
+  const { organization } = await org.owner.client.data(CostTablesDocument, { slug: org.slug, deviceProfileId: profileId, metric: 'LATENCY', first: 100 });
+  return organization.costTables.nodes.length;
+}
+
+describe('profiling jobs and agents', () => {
+  it('an agent leases a job, reports progress and publishes its table', async () => {
+    const id = await newJob();
+    const { leaseProfilingJob } = await lease(agentA);
+    expect(leaseProfilingJob).toMatchObject({ job: { id, status: 'LEASED', attempts: 1, modelSpec: { builtinName: 'yolov5nu' } } });
+    const leaseId = leaseProfilingJob!.leaseId;
+    expect((await lease(agentB)).leaseProfilingJob).toBeNull();
+
+    const progress = await agentA.data(ReportProfilingProgressDocument, { input: { organizationId: org.id, jobId: id, leaseId, progress: 0.5 } });
+    expect(progress.reportProfilingProgress.progress).toBe(0.5);
+
+    const malformed = await agentA.request(CompleteProfilingJobDocument, {
+      input: { organizationId: org.id, jobId: id, leaseId, tables: withContent('layer,activation,delta\nnot.a.site,relu,x\n') },
+    });
+    expect(errorOf(malformed).code).toBe('BAD_USER_INPUT');
+    const before = await latencyTableCount();
+
+    const { completeProfilingJob } = await agentA.data(CompleteProfilingJobDocument, {
+      input: { organizationId: org.id, jobId: id, leaseId, tables: withContent(latencyCsv) },
+    });
+    expect(completeProfilingJob).toMatchObject({ status: 'SUCCEEDED', progress: 1, costTables: [{ metric: 'LATENCY' }] });
+    expect(await latencyTableCount()).toBe(before + 1);
+  });
+
+  it('a job whose agent died is leased again, and only one table is stored', async () => {
+    const id = await newJob();
+    const first = (await lease(agentA)).leaseProfilingJob!;
+    expect(first.job.id).toBe(id);
+    // The agent dies: its lease runs out.
+    await t.server.dataSource.query(`UPDATE profiling_jobs SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+    const second = (await lease(agentB)).leaseProfilingJob!;
+    expect(second.job).toMatchObject({ id, attempts: 2 });
+    const before = await latencyTableCount();
+
+    const late = await agentA.request(CompleteProfilingJobDocument, {
+      input: { organizationId: org.id, jobId: id, leaseId: first.leaseId, tables: withContent(latencyCsv) },
+    });
+    expect(errorOf(late).code).toBe('CONFLICT');
+    await agentB.data(CompleteProfilingJobDocument, { input: { organizationId: org.id, jobId: id, leaseId: second.leaseId, tables: withContent(latencyCsv) } });
+    const again = await agentB.request(CompleteProfilingJobDocument, {
+      input: { organizationId: org.id, jobId: id, leaseId: second.leaseId, tables: withContent(latencyCsv) },
+    });
+    expect(errorOf(again).code).toBe('CONFLICT');
+    expect(await latencyTableCount()).toBe(before + 1);
+  });
+
+  it('failures return the job to the queue until maxAttempts, then fail it', async () => {
+    const id = await newJob(2);
+    const one = (await lease(agentA)).leaseProfilingJob!;
+    const requeued = await agentA.data(FailProfilingJobDocument, { input: { organizationId: org.id, jobId: id, leaseId: one.leaseId, message: 'OOM' } });
+    expect(requeued.failProfilingJob).toMatchObject({ status: 'QUEUED', attempts: 1, errorMessage: 'OOM' });
+    const two = (await lease(agentA)).leaseProfilingJob!;
+    await agentA.data(FailProfilingJobDocument, { input: { organizationId: org.id, jobId: id, leaseId: two.leaseId, message: 'OOM again' } });
+    const { organization } = await org.owner.client.data(ProfilingJobDocument, { slug: org.slug, id });
+    expect(organization.profilingJob).toMatchObject({ status: 'FAILED', attempts: 2 });
+    expect((await lease(agentA)).leaseProfilingJob).toBeNull();
+  });
+
+  it('only AGENT tokens (and owners) lease; members cannot', async () => {
+    const reader = t.client.as(await createApiToken(org.owner.client, org.id, ['READ']));
+    expect(errorOf(await reader.request(LeaseProfilingJobDocument, { input: { organizationId: org.id } })).code).toBe('FORBIDDEN');
+  });
+});
