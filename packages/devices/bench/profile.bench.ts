@@ -7,7 +7,8 @@
  *   npm run bench                         (in packages/devices)
  *   BENCH_ONLY=micro,memory npm run bench (a subset: paper, full, micro, validate, nwot, memory)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActivationKind, CostTable } from '@actnas/core';
@@ -28,7 +29,15 @@ import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
 const IMGSZ = Number(process.env['BENCH_IMGSZ'] ?? 640);
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'paper,full,micro,validate,nwot,memory').split(','));
 const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'profile-bench.json');
-const results: Record<string, unknown> = { model: 'yolov5nu', imgsz: IMGSZ, host: hostCpu(), started: new Date().toISOString() };
+/** Figures of an earlier partial run (BENCH_ONLY) are kept unless re-measured. */
+const previous = ((): Record<string, unknown> => {
+  try {
+    return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+})();
+const results: Record<string, unknown> = { ...previous, model: 'yolov5nu', imgsz: IMGSZ, host: hostCpu(), started: new Date().toISOString() };
 const save = (): void => {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 1));
@@ -40,6 +49,7 @@ const graph = buildGraph(builtinModelSpec('yolov5nu'), { imgsz: IMGSZ });
 const allSites = graph.sites.map((s) => s.name);
 const runtime = await createOrtRuntime({ runtime: 'ort', threads: 1 });
 results['runtime'] = runtime.provenance;
+results['loadAverageAtStart'] = loadavg();
 const TOTAL_CELLS = allSites.length * PAPER_ACTIVATIONS.length;
 const MEASURED_CELLS = allSites.length * (PAPER_ACTIVATIONS.length - 1);
 /** Sites spread over the depth of the model, for the modes too slow to run in full. */
@@ -106,12 +116,12 @@ if (ONLY.has('validate')) {
   for (const [name, table] of Object.entries(tables)) {
     const uniform: readonly ActivationKind[] = [ReLU, Hardswish];
     const sampled = table.sites.length < allSites.length;
-    const assignments = validationAssignments(table, registry, sampled ? 8 : 20, 1, uniform).map((a) => restrict(a, table.sites));
+    const assignments = validationAssignments(table, registry, sampled ? 6 : 20, 1, uniform).map((a) => restrict(a, table.sites));
     log(`[validate ${name}] ${assignments.length} models${sampled ? ' (mixed over the sampled sites only)' : ''} …`);
     const t0 = performance.now();
     const report: ValidationReport = await validateTable(table, assignments, {
       runtime, model, feeds,
-      protocol: { warmup: 3, order: 'abba', seed: 7, stopping: { relative: 0.1, absolute: 0.05, minPairs: 10, maxPairs: 60, checkEvery: 5 } },
+      protocol: { warmup: 3, order: 'abba', seed: 7, stopping: { relative: 0.1, absolute: 0.05, minPairs: 10, maxPairs: 40, checkEvery: 5 } },
       onRow: (r) => log(`  ${r.name.padEnd(15)} predicted ${r.predicted.toFixed(3).padStart(8)} measured ${r.measured.toFixed(3).padStart(8)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] ${r.pairs} pairs`),
     });
     results[`validate-${name}`] = { seconds: seconds(t0), correlation: report.correlation, medianRelativeError: report.medianRelativeError, rows: report.rows };
@@ -141,6 +151,7 @@ if (ONLY.has('memory')) {
   log(`[memory] ${JSON.stringify(results['memory'])}`);
 }
 results['finished'] = new Date().toISOString();
+results['loadAverageAtEnd'] = loadavg();
 results['cellsPerTable'] = TOTAL_CELLS;
 save();
 log(`results → ${out}`);

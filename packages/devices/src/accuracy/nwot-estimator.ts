@@ -33,8 +33,7 @@ export function nwotModel(model: ImportedModel): NwotModel {
 }
 
 /** Per-site kernels of the listed sites from ONE run (`batch`, or the frontier values of a suffix). */
-export async function siteKernels(session: LoadedModel, model: NwotModel, batch: TensorData | Feeds, sites: readonly string[], n = (batch as TensorData).dims[0]!): Promise<Map<string, Float64Array>> {
-  const feeds: Feeds = 'dims' in batch && 'data' in batch && !Object.hasOwn(batch, session.inputNames[0]!) ? { [session.inputNames[0]!]: batch as TensorData } : (batch as Feeds);
+export async function siteKernels(session: LoadedModel, model: NwotModel, feeds: Feeds, sites: readonly string[], n: number): Promise<Map<string, Float64Array>> {
   const outs = await session.run(feeds, sites.map((s) => model.outputs.get(s)!.tensor));
   return new Map(sites.map((s) => {
     const o = model.outputs.get(s)!;
@@ -46,7 +45,7 @@ export async function siteKernels(session: LoadedModel, model: NwotModel, batch:
 export async function nwotOfModel(runtime: Runtime, model: NwotModel, batch: TensorData): Promise<{ result: NwotResult; kernels: Map<string, Float64Array> }> {
   const session = await runtime.load(model.imported.bytes);
   try {
-    const kernels = await siteKernels(session, model, batch, model.sites);
+    const kernels = await siteKernels(session, model, { [session.inputNames[0]!]: batch }, model.sites, batch.dims[0]!);
     return { result: nwotFromKernels(kernels, batch.dims[0]!), kernels };
   } finally {
     await session.dispose();
