@@ -44,6 +44,17 @@ describe('actnas profile (built bin)', () => {
     expect(lines).toHaveLength(11);
   });
 
+  it('full mode with --paper: mean of N runs per single-swap model, unpaired CI columns', () => {
+    const r = actnas(['profile', '--metric', 'latency', '--mode', 'full', '--paper', '--runs', '3', '--warmup', '1', '--imgsz', '64', '--sites', 'model.4.cv1.act', '-o', 'paper.json'], dir);
+    expect(r.code).toBe(0);
+    const table = JSON.parse(readFileSync(join(dir, 'paper.json'), 'utf8')) as { cells: { activation: string; ciLow?: number }[]; provenance: { note: string; runs: number } };
+    expect(table.cells.map((c) => c.activation)).toEqual(['relu', 'silu', 'hardswish', 'relu6', 'leakyrelu']);
+    expect(table.cells.every((c) => c.ciLow !== undefined)).toBe(true);
+    expect(table.provenance.note).toMatch(/mode=full; protocol=paper \(mean of 3 runs, unpaired\); runtime=ort 1\.\d+\.\d+ \(cpu\); threads=1/);
+    expect(table.provenance.note).toMatch(/host-cpu=/);
+    expect(table.provenance.runs).toBe(3);
+  });
+
   it('profile validate compares additive predictions with measured mixed models', () => {
     writeFileSync(join(dir, 'flat.csv'), ['layer,activation,reference,delta', 'model.0.act,relu,5,-0.1', 'model.0.act,silu,5,0', 'model.0.act,hardswish,5,0'].join('\n'));
     const r = actnas(['profile', 'validate', '--imgsz', '64', '--table', 'flat.csv', '--assignments', '2', '--max-pairs', '10', '--json', 'v.json'], dir);
