@@ -1,7 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const mapped = [
-  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'ProfilingJob', 'ProfilingJobLease', 'ProfilingJobStatus', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
+  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'ProfilingJob', 'ProfilingJobLease', 'ProfilingJobStatus', 'ExportFormat', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
   ...['Organization', 'Membership', 'Invitation', 'ApiToken', 'Project', 'DeviceProfile', 'AuditEvent', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'ProfilingJob'].flatMap((t) => [
     `${t}Connection`,
     `${t}Edge`,
@@ -37,6 +37,7 @@ const config: CodegenConfig = {
           BudgetOf: { TOTAL: 'total', DELTA: 'delta' },
           SearchRequestStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
           ProfilingJobStatus: { QUEUED: 'queued', LEASED: 'leased', SUCCEEDED: 'succeeded', FAILED: 'failed' },
+          ExportFormat: { JSON: 'json', ULTRALYTICS_YAML: 'ultralytics_yaml', ONNX: 'onnx' },
           ProvenanceSource: { MEASURED: 'measured', IMPORTED: 'imported', ESTIMATED: 'estimated', SYNTHETIC: 'synthetic' },
         },
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },

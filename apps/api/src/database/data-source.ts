@@ -20,7 +20,9 @@ export function createDataSource({ url, poolSize = 10 }: DataSourceOptions): Dat
     installExtensions: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Query errors surface through the GraphQL error mapping; TypeORM's own log would repeat
+    // expected ones (unique violations of idempotency races) with their parameters.
+    logging: false,
     extra: { max: poolSize },
   });
 }

@@ -79,3 +79,4 @@ export type { ProfilingJob as ProfilingJobParent, Lease as ProfilingJobLeasePare
 export type ProfilingJobConnectionParent = Connection<ProfilingJob>;
 export type ProfilingJobEdgeParent = Edge<ProfilingJob>;
 export type ProfilingJobStatusParent = ProfilingJob['status'];
+export type { ExportFormat as ExportFormatParent } from '../modules/proposal-sets/proposal-export.js';

@@ -33,6 +33,7 @@ const enumResolvers: Resolvers = {
   BudgetOf: { TOTAL: 'total', DELTA: 'delta' },
   SearchRequestStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
   ProfilingJobStatus: { QUEUED: 'queued', LEASED: 'leased', SUCCEEDED: 'succeeded', FAILED: 'failed' },
+  ExportFormat: { JSON: 'json', ULTRALYTICS_YAML: 'ultralytics_yaml', ONNX: 'onnx' },
   ProvenanceSource: { MEASURED: 'measured', IMPORTED: 'imported', ESTIMATED: 'estimated', SYNTHETIC: 'synthetic' },
 };
 

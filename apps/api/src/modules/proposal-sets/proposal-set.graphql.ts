@@ -27,8 +27,26 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     totals: [MetricTotal!]!
   }
 
+  enum ExportFormat {
+    JSON
+    "An Ultralytics model YAML with per-layer activations (built-in and YAML specs)."
+    ULTRALYTICS_YAML
+    "The rewritten ONNX: the uploaded model, or the built-in graph with seeded weights."
+    ONNX
+  }
+
+  type ProposalExport {
+    filename: String!
+    contentType: String!
+    "utf8 for text formats, base64 for ONNX."
+    encoding: String!
+    content: String!
+  }
+
   "The k ranked proposals of one search: version N of its project."
   type ProposalSet {
+    "One proposal as a file."
+    export(rank: Int! = 1, format: ExportFormat!): ProposalExport!
     id: ID!
     version: Int!
     "optimal, feasible or limit."

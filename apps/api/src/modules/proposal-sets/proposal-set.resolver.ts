@@ -2,6 +2,7 @@ import { scopeIn } from '../../auth/access.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import { SearchRequestEntity } from '../searches/search-request.entity.js';
+import { exportProposal } from './proposal-export.js';
 
 const pairs = (sites: readonly string[], activations: readonly string[]) =>
   sites.map((site, i) => ({ site, activation: activations[i] ?? '' }));
@@ -25,6 +26,17 @@ export const proposalSetResolvers: Resolvers = {
       return set.result.proposals.map((proposal) => ({ proposal, sites: set.result.sites, reference }));
     },
     result: (set) => set.result,
+    export: async (set, { rank, format }, ctx) => {
+      const scope = await scopeIn(ctx, set.organizationId);
+      const proposal = set.result.proposals.find((p) => p.rank === rank);
+      if (!proposal) throw notFound('Proposal');
+      const request = await ctx.dataSource
+        .getRepository(SearchRequestEntity)
+        .findOneBy({ organizationId: set.organizationId, id: set.searchRequestId });
+      if (!request) throw notFound('Search request');
+      const spec = await ctx.services.modelSpecs.get(scope, request.modelSpecId);
+      return exportProposal(spec, await ctx.services.modelSpecs.content(scope, spec), set.result, proposal, format);
+    },
     searchRequest: async (set, _args, ctx) => {
       const request = await ctx.dataSource
         .getRepository(SearchRequestEntity)
