@@ -21,6 +21,7 @@ import { costLimitPlugin } from './graphql/cost-limit.js';
 import { depthLimitRule } from './graphql/depth-limit.js';
 import { buildSchema } from './graphql/schema.js';
 import { createServices } from './graphql/services.js';
+import type { Services } from './graphql/services.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { SearchRunner } from './modules/searches/search-runner.js';
 
@@ -33,6 +34,7 @@ export interface RunningServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
   readonly url: string;
   readonly dataSource: DataSource;
+  readonly services: Services;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   return {
     url: `http://${config.host}:${port}/graphql`,
     dataSource,
+    services,
     async close() {
       await apollo.stop();
       await jobs.stop();
