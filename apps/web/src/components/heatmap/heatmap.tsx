@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import { buildGrid, deltaColour, describeCell } from './heatmap.model';
 import type { HeatCell } from './heatmap.model';
@@ -27,6 +27,7 @@ export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true }: Hea
   const grid = useMemo(() => buildGrid(cells, sites), [cells, sites]);
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const overlayRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
   const [active, setActive] = useState<{ row: number; column: number } | null>(null);
   const columns = grid.sites.length;
@@ -35,14 +36,17 @@ export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true }: Hea
   const canvasWidth = Math.ceil(LABEL_WIDTH + columnWidth * columns);
   const canvasHeight = rows * ROW_HEIGHT;
 
-  useEffect(() => {
+  // Measured before paint so the first frame already has the grid.
+  useLayoutEffect(() => {
     const wrap = wrapRef.current;
     if (!wrap) return;
+    setWidth(wrap.clientWidth);
     const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
     observer.observe(wrap);
     return () => observer.disconnect();
   }, []);
 
+  // The grid is drawn once per data or size change; hovering only redraws the thin overlay.
   useEffect(() => {
     const canvas = canvasRef.current;
     const context = canvas?.getContext('2d');
@@ -54,21 +58,34 @@ export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true }: Hea
     context.clearRect(0, 0, canvasWidth, canvasHeight);
     context.font = '12px system-ui, sans-serif';
     context.textBaseline = 'middle';
+    const cellWidth = Math.max(1, columnWidth - (columnWidth > 6 ? 1 : 0));
     for (let row = 0; row < rows; row++) {
       context.fillStyle = '#16181d';
       context.fillText(grid.activations[row] ?? '', 4, row * ROW_HEIGHT + ROW_HEIGHT / 2, LABEL_WIDTH - 8);
       for (let column = 0; column < columns; column++) {
         context.fillStyle = deltaColour(grid.values[row * columns + column] ?? Number.NaN, grid.extent, lowerIsBetter);
-        context.fillRect(LABEL_WIDTH + column * columnWidth, row * ROW_HEIGHT + 1, Math.max(1, columnWidth - (columnWidth > 6 ? 1 : 0)), ROW_HEIGHT - 2);
+        context.fillRect(LABEL_WIDTH + column * columnWidth, row * ROW_HEIGHT + 1, cellWidth, ROW_HEIGHT - 2);
       }
     }
-    if (active) {
-      context.strokeStyle = '#111827';
-      context.lineWidth = 2;
-      context.strokeRect(LABEL_WIDTH + active.column * columnWidth, active.row * ROW_HEIGHT + 1, columnWidth, ROW_HEIGHT - 2);
-    }
     canvas.dataset['rendered'] = String(columns * rows);
-  }, [grid, width, columnWidth, canvasWidth, canvasHeight, rows, columns, active, lowerIsBetter]);
+  }, [grid, width, columnWidth, canvasWidth, canvasHeight, rows, columns, lowerIsBetter]);
+
+  useEffect(() => {
+    const overlay = overlayRef.current;
+    const context = overlay?.getContext('2d');
+    if (!overlay || !context || width === 0) return;
+    const ratio = window.devicePixelRatio || 1;
+    if (overlay.width !== canvasWidth * ratio || overlay.height !== canvasHeight * ratio) {
+      overlay.width = canvasWidth * ratio;
+      overlay.height = canvasHeight * ratio;
+    }
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, canvasWidth, canvasHeight);
+    if (!active) return;
+    context.strokeStyle = '#111827';
+    context.lineWidth = 2;
+    context.strokeRect(LABEL_WIDTH + active.column * columnWidth, active.row * ROW_HEIGHT + 1, columnWidth, ROW_HEIGHT - 2);
+  }, [active, width, columnWidth, canvasWidth, canvasHeight]);
 
   const cellAt = (event: MouseEvent<HTMLCanvasElement>): { row: number; column: number } | null => {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -102,11 +119,15 @@ export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true }: Hea
           aria-describedby="heatmap-focus"
           data-testid="heatmap"
           style={{ width: canvasWidth, height: canvasHeight, display: 'block', cursor: 'crosshair' }}
-          onMouseMove={(event) => setActive(cellAt(event))}
+          onMouseMove={(event) => {
+            const next = cellAt(event);
+            setActive((current) => (current?.row === next?.row && current?.column === next?.column ? current : next));
+          }}
           onMouseLeave={() => setActive(null)}
           onKeyDown={onKeyDown}
           onFocus={() => setActive((a) => a ?? { row: 0, column: 0 })}
         />
+        <canvas ref={overlayRef} aria-hidden="true" style={{ position: 'absolute', left: 0, top: 0, width: canvasWidth, height: canvasHeight, pointerEvents: 'none' }} />
         {active && activeText ? (
           <div
             role="tooltip"

@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { apiUrl } from './config.server';
 
 export interface ApiErrorJson {
@@ -25,7 +26,12 @@ export class ApiError extends Error {
 type Variables<V> = Record<string, never> extends V ? [V?] : [V];
 
 /** Runs one operation against the API with the caller's bearer token (never sent to the browser). */
-export async function request<T, V>(token: string | undefined, document: TypedDocumentNode<T, V>, ...variables: Variables<V>): Promise<T> {
+export function request<T, V>(token: string | undefined, document: TypedDocumentNode<T, V>, ...variables: Variables<V>): Promise<T> {
+  return send(token, document, variables[0] ?? {}) as Promise<T>;
+}
+
+/** The untyped round trip under `request`. */
+export async function send(token: string | undefined, document: DocumentNode, variables: object): Promise<unknown> {
   const response = await fetch(apiUrl(), {
     method: 'POST',
     cache: 'no-store',
@@ -33,10 +39,10 @@ export async function request<T, V>(token: string | undefined, document: TypedDo
       'content-type': 'application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body: JSON.stringify({ query: print(document), variables: variables[0] ?? {} }),
+    body: JSON.stringify({ query: print(document), variables }),
   });
   const body = (await response.json().catch(() => ({ errors: [{ message: `API answered ${response.status}` }] }))) as {
-    data?: T | null;
+    data?: unknown;
     errors?: readonly ApiErrorJson[];
   };
   const first = body.errors?.[0];

@@ -1,7 +1,9 @@
+import { cache } from 'react';
 import { cookies } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { ApiError, request } from './graphql.server';
+import type { DocumentNode } from 'graphql';
+import { ApiError, request, send } from './graphql.server';
 
 /**
  * The API's bearer session token lives only in this httpOnly cookie: server components and server
@@ -29,6 +31,9 @@ export async function clearSession(): Promise<void> {
 
 type Variables<V> = Record<string, never> extends V ? [V?] : [V];
 
+/** One API round trip per distinct read within a render: layout and page often ask the same. */
+const cachedRequest = cache((token: string, document: DocumentNode, variables: string): Promise<unknown> => send(token, document, JSON.parse(variables) as object));
+
 /**
  * Runs a read for a page: no session or an expired one sends the visitor to sign in, and a
  * hidden or missing resource becomes the 404 page (the API answers both alike).
@@ -37,7 +42,7 @@ export async function load<T, V>(document: TypedDocumentNode<T, V>, ...variables
   const token = await sessionToken();
   if (!token) redirect('/sign-in');
   try {
-    return await request(token, document, ...variables);
+    return (await cachedRequest(token, document, JSON.stringify(variables[0] ?? {}))) as T;
   } catch (error) {
     if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') redirect('/sign-in');
     if (error instanceof ApiError && error.code === 'NOT_FOUND') notFound();

@@ -34,6 +34,7 @@ export default async function OrganizationLayout({ children, params }: { readonl
           links={[
             { href: base, label: 'Projects' },
             { href: `${base}/devices`, label: 'Device profiles', prefix: true },
+            { href: `${base}/models`, label: 'Models' },
             { href: `${base}/tables`, label: 'Cost tables', prefix: true },
             { href: `${base}/jobs`, label: 'Profiling jobs', prefix: true },
             { href: `${base}/members`, label: 'Members' },

@@ -1,6 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ProjectDashboardDocument } from '@/graphql/generated';
+import { TableWrap } from '@/components/form/table-wrap';
+import { AutoRefresh } from '@/components/shell/auto-refresh';
+import { ProgressBar } from '@/components/shell/progress-bar';
 import { load } from '@/lib/api/session.server';
 
 export const metadata: Metadata = { title: 'Project' };
@@ -10,6 +13,9 @@ export default async function ProjectPage({ params }: { readonly params: Promise
   const { organization } = await load(ProjectDashboardDocument, { slug: org, projectId });
   const { project } = organization;
   const devices = [...organization.deviceProfiles.nodes, ...organization.sharedDeviceProfiles.nodes];
+  const base = `/o/${org}/p/${project.id}`;
+  const searches = project.searchRequests.nodes;
+  const latest = project.latestProposalSet;
   return (
     <>
       <div className="topbar">
@@ -17,6 +23,66 @@ export default async function ProjectPage({ params }: { readonly params: Promise
           <h1>{project.name}</h1>
           {project.description ? <p className="muted">{project.description}</p> : null}
         </div>
+        <Link className="button primary" href={`${base}/searches/new`}>
+          New search
+        </Link>
+      </div>
+      <AutoRefresh active={searches.some((s) => s.status === 'QUEUED' || s.status === 'RUNNING')} />
+      <section className="panel" aria-labelledby="latest-heading">
+        <h2 id="latest-heading">Latest proposal set</h2>
+        {latest ? (
+          <p>
+            <Link href={`${base}/versions/${latest.version}`}>Version {latest.version}</Link> ({latest.strategy}, {latest.status}): best of {latest.proposals.length} changes {latest.proposals[0]?.changedSites ?? 0} sites, objective {latest.proposals[0]?.objective.toFixed(3) ?? '—'}.
+          </p>
+        ) : (
+          <p className="muted">No results yet. Start a search to get ranked proposals.</p>
+        )}
+      </section>
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="versions-heading">
+          <h2 id="versions-heading">Versions</h2>
+          {project.proposalSets.nodes.length === 0 ? <p className="muted">None yet.</p> : null}
+          <ul>
+            {project.proposalSets.nodes.map((s) => (
+              <li key={s.id}>
+                <Link href={`${base}/versions/${s.version}`}>v{s.version}</Link> · {s.strategy} · {s.status} · {s.createdAt.slice(0, 16).replace('T', ' ')}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section className="panel" aria-labelledby="searches-heading">
+          <h2 id="searches-heading">Recent searches</h2>
+          {searches.length === 0 ? (
+            <p className="muted">None yet.</p>
+          ) : (
+            <TableWrap label="Recent searches">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Search</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Progress</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {searches.map((s) => (
+                    <tr key={s.id}>
+                      <td>
+                        <Link href={s.proposalSet ? `${base}/versions/${s.proposalSet.version}` : `${base}/searches/${s.id}`}>
+                          {s.strategy.toLowerCase()} {s.proposalSet ? `→ v${s.proposalSet.version}` : ''}
+                        </Link>
+                      </td>
+                      <td>{s.error ? `${s.status.toLowerCase()}: ${s.error.code}` : s.status.toLowerCase()}</td>
+                      <td>
+                        <ProgressBar value={s.progress} label={`Progress of ${s.strategy.toLowerCase()} search`} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+        </section>
       </div>
       <div className="grid-2">
         <section className="panel" aria-labelledby="devices-heading">

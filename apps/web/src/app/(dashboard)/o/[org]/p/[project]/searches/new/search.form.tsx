@@ -1,0 +1,289 @@
+'use client';
+
+import { useActionState, useMemo, useState } from 'react';
+import type { FormEvent } from 'react';
+import { FormMessage } from '@/components/form/form-message';
+import { SubmitButton } from '@/components/form/submit-button';
+import { ActivationStrip } from '@/components/strip/activation-strip';
+import type { Metric, SearchStrategy } from '@/graphql/generated';
+import { idle } from '@/lib/forms/form-state';
+import { validateDraft } from '../search.model';
+import type { SearchDraft, TableOption } from '../search.model';
+import { submitSearch } from '../searches.actions';
+
+interface ModelOption {
+  readonly id: string;
+  readonly name: string;
+  readonly sites: readonly { readonly name: string; readonly reference: string }[];
+}
+
+interface BudgetDraft {
+  readonly enabled: boolean;
+  readonly bound: 'MAX' | 'MIN';
+  readonly of: 'TOTAL' | 'DELTA';
+  readonly value: string;
+}
+
+const strategies: readonly SearchStrategy[] = ['ILP', 'EXACT', 'RANDOM', 'LZCM', 'NAIVE', 'PARETO'];
+const lockChoices = ['reference', 'relu', 'silu', 'hardswish', 'relu6', 'leakyrelu'];
+
+function ErrorText({ id, error }: { readonly id: string; readonly error: string | undefined }) {
+  return error ? (
+    <small id={id} className="field-error">
+      {error}
+    </small>
+  ) : null;
+}
+
+export function SearchForm({ organizationId, orgSlug, projectId, models, tables }: { readonly organizationId: string; readonly orgSlug: string; readonly projectId: string; readonly models: readonly ModelOption[]; readonly tables: readonly TableOption[] }) {
+  const [state, action] = useActionState(submitSearch, idle);
+  const [modelId, setModelId] = useState(models[0]?.id ?? '');
+  const model = models.find((m) => m.id === modelId);
+  const usable = useMemo(() => tables.filter((t) => t.modelSpecName === model?.name), [tables, model]);
+  const [tableIds, setTableIds] = useState<readonly string[]>(() => {
+    const seen = new Set<string>();
+    return usable.filter((t) => (seen.has(`${t.metric}@${t.deviceProfile.id}`) ? false : (seen.add(`${t.metric}@${t.deviceProfile.id}`), true))).map((t) => t.id);
+  });
+  const chosen = usable.filter((t) => tableIds.includes(t.id));
+  const [objective, setObjective] = useState<{ sense: 'MIN' | 'MAX'; key: string }>({ sense: 'MIN', key: '' });
+  const [budgets, setBudgets] = useState<Readonly<Record<string, BudgetDraft>>>({});
+  const [strategy, setStrategy] = useState<SearchStrategy>('ILP');
+  const [k, setK] = useState('5');
+  const [diversity, setDiversity] = useState('1');
+  const [locks, setLocks] = useState<ReadonlyMap<string, string>>(new Map());
+  const [lockTo, setLockTo] = useState('reference');
+  const [compare, setCompare] = useState(true);
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const [errors, setErrors] = useState<Record<string, string>>({});
+
+  const keyOf = (t: TableOption): string => `${t.metric}@${t.deviceProfile.id}`;
+  const objectiveKey = objective.key && chosen.some((t) => keyOf(t) === objective.key) ? objective.key : chosen.find((t) => t.metric === 'LATENCY') ? keyOf(chosen.find((t) => t.metric === 'LATENCY')!) : chosen[0] ? keyOf(chosen[0]) : '';
+  const objectiveTable = chosen.find((t) => keyOf(t) === objectiveKey);
+
+  const draft: SearchDraft = {
+    modelSpecId: modelId,
+    costTableIds: chosen.map((t) => t.id),
+    objective: { sense: objective.sense, metric: (objectiveTable?.metric ?? 'LATENCY') as Metric, deviceProfileId: objectiveTable?.deviceProfile.id ?? null },
+    budgets: chosen.flatMap((t) => {
+      const b = budgets[keyOf(t)];
+      return b?.enabled ? [{ metric: t.metric, deviceProfileId: t.deviceProfile.id, bound: b.bound, of: b.of, value: b.value.trim() === '' ? Number.NaN : Number(b.value) }] : [];
+    }),
+    strategy,
+    k: Number(k),
+    diversity: Number(diversity),
+    locks: [...locks].map(([site, activation]) => ({ site, activation })),
+    compare,
+    idempotencyKey,
+  };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>): void => {
+    const found = validateDraft(draft, usable, model?.sites.length ?? 0);
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      event.preventDefault();
+      document.getElementById('search-errors')?.focus();
+    }
+  };
+
+  const toggleLock = (site: string): void => {
+    setLocks((current) => {
+      const next = new Map(current);
+      if (next.has(site)) next.delete(site);
+      else next.set(site, lockTo === 'reference' ? (model?.sites.find((s) => s.name === site)?.reference ?? 'silu') : lockTo);
+      return next;
+    });
+  };
+
+  const errorList = Object.values(errors);
+  const budgetRow = (t: TableOption) => {
+    const key = keyOf(t);
+    const b = budgets[key] ?? { enabled: false, bound: 'MAX', of: t.metric === 'ACCURACY' ? 'DELTA' : 'TOTAL', value: '' };
+    const set = (patch: Partial<BudgetDraft>): void => setBudgets((all) => ({ ...all, [key]: { ...b, ...patch } }));
+    const id = `budget-${t.metric}-${t.deviceProfile.id}`;
+    const error = errors[id];
+    return (
+      <tr key={key}>
+        <td>
+          <label>
+            <input type="checkbox" checked={b.enabled} onChange={(e) => set({ enabled: e.target.checked, ...(t.metric === 'ACCURACY' && !b.enabled ? { bound: 'MIN' } : {}) })} /> {t.metric.toLowerCase()} on {t.deviceProfile.name}
+          </label>
+        </td>
+        <td>
+          <label className="sr-only" htmlFor={`${id}-bound`}>
+            Bound for {t.metric.toLowerCase()} on {t.deviceProfile.name}
+          </label>
+          <select id={`${id}-bound`} value={b.bound} disabled={!b.enabled} onChange={(e) => set({ bound: e.target.value === 'MIN' ? 'MIN' : 'MAX' })}>
+            <option value="MAX">at most</option>
+            <option value="MIN">at least</option>
+          </select>
+        </td>
+        <td>
+          <label className="sr-only" htmlFor={`${id}-value`}>
+            Budget value for {t.metric.toLowerCase()} on {t.deviceProfile.name} ({t.unit})
+          </label>
+          <input id={`${id}-value`} inputMode="decimal" value={b.value} disabled={!b.enabled} onChange={(e) => set({ value: e.target.value })} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} style={{ width: '9rem' }} /> {t.unit}
+          <ErrorText id={`${id}-error`} error={error} />
+        </td>
+        <td>
+          <label className="sr-only" htmlFor={`${id}-of`}>
+            Budget applies to
+          </label>
+          <select id={`${id}-of`} value={b.of} disabled={!b.enabled} onChange={(e) => set({ of: e.target.value === 'DELTA' ? 'DELTA' : 'TOTAL' })}>
+            <option value="TOTAL">model total</option>
+            <option value="DELTA">change from reference</option>
+          </select>
+        </td>
+      </tr>
+    );
+  };
+
+  return (
+    <form action={action} onSubmit={onSubmit} noValidate>
+      <input type="hidden" name="organizationId" value={organizationId} />
+      <input type="hidden" name="orgSlug" value={orgSlug} />
+      <input type="hidden" name="projectId" value={projectId} />
+      <input type="hidden" name="draft" value={JSON.stringify(draft)} />
+      <FormMessage state={state} />
+      <div id="search-errors" tabIndex={-1} role="alert" className={errorList.length ? 'alert error' : 'sr-only'}>
+        {errorList.length ? (
+          <>
+            <p className="label">Fix these before submitting:</p>
+            <ul>
+              {errorList.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </div>
+
+      <div className="grid-2">
+        <div className="field">
+          <label htmlFor="search-model">Model</label>
+          <select
+            id="search-model"
+            value={modelId}
+            onChange={(e) => {
+              setModelId(e.target.value);
+              setTableIds([]);
+              setLocks(new Map());
+            }}
+            aria-invalid={errors['model'] ? true : undefined}
+          >
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name} ({m.sites.length} sites)
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="search-strategy">Strategy</label>
+          <select id="search-strategy" value={strategy} onChange={(e) => setStrategy(strategies.find((s) => s === e.target.value) ?? 'ILP')}>
+            {strategies.map((s) => (
+              <option key={s} value={s}>
+                {s === 'ILP' ? 'ILP (optimal)' : s === 'LZCM' ? 'LZCM (paper)' : s === 'NAIVE' ? 'naive (paper)' : s.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="search-k">Proposals (k)</label>
+          <input id="search-k" type="number" min={1} max={50} value={k} onChange={(e) => setK(e.target.value)} aria-invalid={errors['k'] ? true : undefined} aria-describedby={errors['k'] ? 'search-k-error' : undefined} />
+          <ErrorText id="search-k-error" error={errors['k']} />
+        </div>
+        <div className="field">
+          <label htmlFor="search-diversity">Diversity (sites by which any two proposals differ)</label>
+          <input id="search-diversity" type="number" min={1} value={diversity} onChange={(e) => setDiversity(e.target.value)} aria-invalid={errors['diversity'] ? true : undefined} aria-describedby={errors['diversity'] ? 'search-diversity-error' : undefined} />
+          <ErrorText id="search-diversity-error" error={errors['diversity']} />
+        </div>
+      </div>
+
+      <fieldset aria-describedby={errors['tables'] ? 'search-tables-error' : undefined}>
+        <legend>Cost tables (one per metric and device)</legend>
+        {usable.length === 0 ? <p className="muted">No tables for this model yet.</p> : null}
+        <div className="checks">
+          {usable.map((t) => (
+            <label key={t.id}>
+              <input type="checkbox" checked={tableIds.includes(t.id)} onChange={(e) => setTableIds((ids) => (e.target.checked ? [...ids, t.id] : ids.filter((id) => id !== t.id)))} /> {t.metric.toLowerCase()} · {t.deviceProfile.name} · v{t.version}
+            </label>
+          ))}
+        </div>
+        <ErrorText id="search-tables-error" error={errors['tables']} />
+      </fieldset>
+
+      <fieldset aria-describedby={errors['objective'] ? 'search-objective-error' : undefined}>
+        <legend>Objective</legend>
+        <div className="row-actions">
+          <label className="sr-only" htmlFor="search-sense">
+            Minimise or maximise
+          </label>
+          <select id="search-sense" value={objective.sense} onChange={(e) => setObjective((o) => ({ ...o, sense: e.target.value === 'MAX' ? 'MAX' : 'MIN' }))}>
+            <option value="MIN">minimise</option>
+            <option value="MAX">maximise</option>
+          </select>
+          <label className="sr-only" htmlFor="search-objective">
+            Objective metric
+          </label>
+          <select id="search-objective" value={objectiveKey} onChange={(e) => setObjective((o) => ({ ...o, key: e.target.value }))}>
+            {chosen.map((t) => (
+              <option key={t.id} value={keyOf(t)}>
+                {t.metric.toLowerCase()} on {t.deviceProfile.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <ErrorText id="search-objective-error" error={errors['objective']} />
+      </fieldset>
+
+      <fieldset>
+        <legend>Budgets per device</legend>
+        {chosen.length === 0 ? (
+          <p className="muted">Choose tables first.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Budget</th>
+                <th scope="col">Bound</th>
+                <th scope="col">Value</th>
+                <th scope="col">Of</th>
+              </tr>
+            </thead>
+            <tbody>{chosen.map(budgetRow)}</tbody>
+          </table>
+        )}
+      </fieldset>
+
+      <fieldset aria-describedby={errors['locks'] ? 'search-locks-error' : undefined}>
+        <legend>Locks: click sites to keep them fixed</legend>
+        <div className="field" style={{ maxWidth: 280 }}>
+          <label htmlFor="search-lock-to">Lock clicked sites to</label>
+          <select id="search-lock-to" value={lockTo} onChange={(e) => setLockTo(e.target.value)}>
+            {lockChoices.map((c) => (
+              <option key={c} value={c}>
+                {c === 'reference' ? 'their reference activation' : c}
+              </option>
+            ))}
+          </select>
+        </div>
+        {model ? (
+          <ActivationStrip
+            label={`${model.name}: ${model.sites.length} sites (locked sites show their lock)`}
+            sites={model.sites.map((s) => ({ site: s.name, activation: locks.get(s.name) ?? s.reference }))}
+            locked={new Set(locks.keys())}
+            onToggleLock={toggleLock}
+          />
+        ) : null}
+        <ErrorText id="search-locks-error" error={errors['locks']} />
+      </fieldset>
+
+      <div className="checks" style={{ marginBottom: '0.75rem' }}>
+        <label>
+          <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} /> Also run the paper&apos;s LZCM and naive strategies for comparison (each becomes a version of its own)
+        </label>
+      </div>
+      <SubmitButton>Run search</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,43 @@
+import type { Metric, ObjectiveSense, SearchStrategy } from '@/graphql/generated';
+
+/** What the new-search form sends its server action (as JSON in one field). */
+export interface SearchDraft {
+  readonly modelSpecId: string;
+  readonly costTableIds: readonly string[];
+  readonly objective: { readonly sense: Exclude<ObjectiveSense, 'WEIGHTED'>; readonly metric: Metric; readonly deviceProfileId: string | null };
+  readonly budgets: readonly { readonly metric: Metric; readonly deviceProfileId: string; readonly bound: 'MAX' | 'MIN'; readonly of: 'TOTAL' | 'DELTA'; readonly value: number }[];
+  readonly strategy: SearchStrategy;
+  readonly k: number;
+  readonly diversity: number;
+  readonly locks: readonly { readonly site: string; readonly activation: string }[];
+  readonly compare: boolean;
+  readonly idempotencyKey: string;
+}
+
+export interface TableOption {
+  readonly id: string;
+  readonly metric: Metric;
+  readonly unit: string;
+  readonly version: number;
+  readonly modelSpecName: string;
+  readonly deviceProfile: { readonly id: string; readonly name: string };
+}
+
+/** Problems the form can see before asking the API, keyed by field. */
+export function validateDraft(draft: SearchDraft, tables: readonly TableOption[], siteCount: number): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const chosen = tables.filter((t) => draft.costTableIds.includes(t.id));
+  if (!draft.modelSpecId) errors['model'] = 'Choose a model.';
+  if (chosen.length === 0) errors['tables'] = 'Choose at least one cost table.';
+  const keys = chosen.map((t) => `${t.metric}@${t.deviceProfile.id}`);
+  if (new Set(keys).size !== keys.length) errors['tables'] = 'Choose one table per metric and device.';
+  const objectiveTable = chosen.find((t) => t.metric === draft.objective.metric && (draft.objective.deviceProfileId === null || t.deviceProfile.id === draft.objective.deviceProfileId));
+  if (chosen.length > 0 && !objectiveTable) errors['objective'] = 'The objective needs a chosen table of that metric (and device).';
+  if (!Number.isInteger(draft.k) || draft.k < 1 || draft.k > 50) errors['k'] = 'k is a whole number from 1 to 50.';
+  if (!Number.isInteger(draft.diversity) || draft.diversity < 1 || (siteCount > 0 && draft.diversity > siteCount)) errors['diversity'] = `Diversity is a whole number from 1 to ${siteCount || 'the number of sites'}.`;
+  draft.budgets.forEach((b) => {
+    if (!Number.isFinite(b.value)) errors[`budget-${b.metric}-${b.deviceProfileId}`] = 'Enter a number.';
+  });
+  if (siteCount > 0 && draft.locks.length >= siteCount) errors['locks'] = 'Leave at least one site unlocked.';
+  return errors;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { validateDraft } from './search.model';
+import type { SearchDraft, TableOption } from './search.model';
+
+const tables: TableOption[] = [
+  { id: 't1', metric: 'LATENCY', unit: 'ms', version: 1, modelSpecName: 'yolov5nu', deviceProfile: { id: 'd1', name: 'Pi' } },
+  { id: 't2', metric: 'LATENCY', unit: 'ms', version: 2, modelSpecName: 'yolov5nu', deviceProfile: { id: 'd1', name: 'Pi' } },
+  { id: 't3', metric: 'ACCURACY', unit: 'mAP', version: 1, modelSpecName: 'yolov5nu', deviceProfile: { id: 'd1', name: 'Pi' } },
+];
+const draft: SearchDraft = {
+  modelSpecId: 'm',
+  costTableIds: ['t1', 't3'],
+  objective: { sense: 'MIN', metric: 'LATENCY', deviceProfileId: 'd1' },
+  budgets: [{ metric: 'ACCURACY', deviceProfileId: 'd1', bound: 'MIN', of: 'DELTA', value: -0.01 }],
+  strategy: 'ILP',
+  k: 5,
+  diversity: 2,
+  locks: [],
+  compare: false,
+  idempotencyKey: 'x',
+};
+
+describe('new search validation', () => {
+  it('accepts a complete draft', () => {
+    expect(validateDraft(draft, tables, 69)).toEqual({});
+  });
+
+  it('names each problem by field', () => {
+    const errors = validateDraft({ ...draft, costTableIds: ['t1', 't2'], objective: { sense: 'MAX', metric: 'MEMORY', deviceProfileId: null }, k: 0, diversity: 70, budgets: [{ ...draft.budgets[0]!, value: Number.NaN }] }, tables, 69);
+    expect(Object.keys(errors).sort()).toEqual(['budget-ACCURACY-d1', 'diversity', 'k', 'objective', 'tables']);
+  });
+
+  it('keeps one site free of locks', () => {
+    expect(validateDraft({ ...draft, locks: [{ site: 'a', activation: 'relu' }] }, tables, 1)['locks']).toBeDefined();
+  });
+});
