@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
-import { SessionEntity } from '../modules/sessions/session.entity.js';
 import type { Actor } from './actor.js';
 import { sha256 } from './crypto.js';
 
@@ -18,9 +17,13 @@ export async function authenticate(dataSource: DataSource, authorization: string
   if (secret === undefined) return authorization ? { kind: 'invalid' } : { kind: 'anonymous' };
   const hash = sha256(secret);
   if (secret.startsWith('actnas_ses_')) {
-    const session = await dataSource.getRepository(SessionEntity).findOneBy({ tokenHash: hash });
-    if (!session || session.revokedAt || session.expiresAt <= now) return { kind: 'invalid' };
-    return { kind: 'user', userId: session.userId, sessionId: session.id };
+    // Raw SQL on the hottest path: it runs on every request, and the query builder costs more than the query.
+    const [session] = (await dataSource.query(
+      `SELECT id, user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
+      [hash, now],
+    )) as { id: string; user_id: string }[];
+    if (!session) return { kind: 'invalid' };
+    return { kind: 'user', userId: session.user_id, sessionId: session.id };
   }
   if (secret.startsWith('actnas_pat_')) {
     const tokens = dataSource.getRepository(ApiTokenEntity);

@@ -36,8 +36,9 @@ export const CostTableEntity = new EntitySchema<CostTableRow>({
     version: { type: 'integer' },
     unit: { type: 'varchar', length: 32 },
     reference: { type: 'double precision' },
-    sites: { type: 'text', array: true },
-    cells: { type: 'jsonb' },
+    // Not loaded by default: lists stay light; get() and the search worker select them.
+    sites: { type: 'text', array: true, select: false },
+    cells: { type: 'jsonb', select: false },
     provenance: { type: 'jsonb' },
     contentSha256: { name: 'content_sha256', type: 'char', length: 64 },
     createdById: { name: 'created_by_id', type: 'uuid', nullable: true },

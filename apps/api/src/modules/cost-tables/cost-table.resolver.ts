@@ -29,6 +29,8 @@ export const costTableResolvers: Resolvers = {
       return spec?.name ?? '';
     },
     sha256: (table) => table.contentSha256,
-    csv: (table) => costTableToCsv(toCoreTable(table, table.deviceProfileId)),
+    sites: async (table, _args, ctx) => (await ctx.services.costTables.cellsOf(table)).sites,
+    cells: async (table, _args, ctx) => (await ctx.services.costTables.cellsOf(table)).cells,
+    csv: async (table, _args, ctx) => costTableToCsv(toCoreTable({ ...table, ...(await ctx.services.costTables.cellsOf(table)) }, table.deviceProfileId)),
   },
 };

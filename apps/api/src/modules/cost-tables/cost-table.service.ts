@@ -73,6 +73,23 @@ export class CostTableService {
       );
   }
 
+  private withCells(query: SelectQueryBuilder<CostTableRow>): SelectQueryBuilder<CostTableRow> {
+    return query.addSelect(['cost_table.sites', 'cost_table.cells']);
+  }
+
+  /** Sites and cells of a table already reached through a visible path (lists leave them out). */
+  async cellsOf(table: CostTableRow): Promise<Pick<CostTableRow, 'sites' | 'cells'>> {
+    if (table.cells !== undefined && table.sites !== undefined) return table;
+    const full = await this.dataSource
+      .getRepository(CostTableEntity)
+      .createQueryBuilder('cost_table')
+      .addSelect(['cost_table.sites', 'cost_table.cells'])
+      .where('cost_table.organization_id = :organizationId AND cost_table.id = :id', { organizationId: table.organizationId, id: table.id })
+      .getOne();
+    if (!full) throw notFound('Cost table');
+    return full;
+  }
+
   list(scope: OrgScope, filter: CostTableFilter, page: PageArgs): Promise<Connection<CostTableRow>> {
     demand(scope, 'read');
     const query = this.visible(scope);
@@ -86,14 +103,14 @@ export class CostTableService {
 
   async get(scope: OrgScope, id: string): Promise<CostTableRow> {
     demand(scope, 'read');
-    const table = isUuid(id) ? await this.visible(scope).andWhere('cost_table.id = :id', { id }).getOne() : null;
+    const table = isUuid(id) ? await this.withCells(this.visible(scope)).andWhere('cost_table.id = :id', { id }).getOne() : null;
     if (!table) throw notFound('Cost table');
     return table;
   }
 
   /** For the search worker: the tables still visible to the requesting organization, in `ids` order. */
   async visibleToOrganization(organizationId: string, ids: readonly string[]): Promise<CostTableRow[]> {
-    const rows = await this.visible({ organizationId }).andWhere('cost_table.id IN (:...ids)', { ids: [...ids] }).getMany();
+    const rows = await this.withCells(this.visible({ organizationId })).andWhere('cost_table.id IN (:...ids)', { ids: [...ids] }).getMany();
     return ids.flatMap((id) => rows.filter((row) => row.id === id));
   }
 

@@ -37,15 +37,16 @@ export class OrganizationService {
 
   /** The caller's organization with this slug; hidden and missing ones are both undefined. */
   async visibleBySlug(actor: UserActor | TokenActor, slug: string): Promise<Organization | null> {
-    const query = this.dataSource.getRepository(OrganizationEntity).createQueryBuilder('organization');
-    if (actor.kind === 'user') {
-      query.innerJoin('Membership', 'm', 'm.organization_id = organization.id AND m.user_id = :userId', {
-        userId: actor.userId,
-      });
-    } else {
-      query.where('organization.id = :organizationId', { organizationId: actor.organizationId });
-    }
-    return query.andWhere('organization.slug = :slug', { slug: slug.trim().toLowerCase() }).getOne();
+    // Raw SQL: every dashboard request starts here.
+    const visible =
+      actor.kind === 'user'
+        ? 'EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = o.id AND m.user_id = $2)'
+        : 'o.id = $2';
+    const [row] = (await this.dataSource.query(
+      `SELECT o.id, o.name, o.slug, o.created_at, o.updated_at FROM organizations o WHERE o.slug = $1 AND ${visible}`,
+      [slug.trim().toLowerCase(), actor.kind === 'user' ? actor.userId : actor.organizationId],
+    )) as { id: string; name: string; slug: string; created_at: Date; updated_at: Date }[];
+    return row ? { id: row.id, name: row.name, slug: row.slug, createdAt: row.created_at, updatedAt: row.updated_at } : null;
   }
 
   list(actor: UserActor | TokenActor, page: PageArgs): Promise<Connection<Organization>> {
