@@ -113,6 +113,16 @@ describe('profiling jobs and agents', () => {
     expect((await lease(agentA)).leaseProfilingJob).toBeNull();
   });
 
+  it('a job abandoned on its last attempt fails when its lease runs out', async () => {
+    const id = await newJob(1);
+    const only = (await lease(agentA)).leaseProfilingJob!;
+    expect(only.job.id).toBe(id);
+    await t.server.dataSource.query(`UPDATE profiling_jobs SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+    expect((await lease(agentB)).leaseProfilingJob).toBeNull();
+    const { organization } = await org.owner.client.data(ProfilingJobDocument, { slug: org.slug, id });
+    expect(organization.profilingJob).toMatchObject({ status: 'FAILED', errorMessage: 'The last lease expired' });
+  });
+
   it('only AGENT tokens (and owners) lease; members cannot', async () => {
     const reader = t.client.as(await createApiToken(org.owner.client, org.id, ['READ']));
     expect(errorOf(await reader.request(LeaseProfilingJobDocument, { input: { organizationId: org.id } })).code).toBe('FORBIDDEN');

@@ -125,6 +125,12 @@ export class ProfilingJobService {
   async lease(scope: OrgScope, rawInput: unknown, now: Date): Promise<Lease | null> {
     demand(scope, 'agent');
     const input = parseInput(leaseSchema, rawInput);
+    // An abandoned job that used its last attempt fails instead of staying leased forever.
+    await this.dataSource.query(
+      `UPDATE profiling_jobs SET status = 'failed', error_message = 'The last lease expired', lease_id = NULL, finished_at = $2
+       WHERE organization_id = $1 AND status = 'leased' AND lease_expires_at < $2 AND attempts >= max_attempts`,
+      [scope.organizationId, now],
+    );
     const leaseId = randomUUID();
     const expiresAt = new Date(now.getTime() + (input.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000);
     const rows = await queryRows<{ id: string }>(
