@@ -29,8 +29,8 @@ describe('latency on onnxruntime-node', () => {
   it('runs interleaved paired measurements on two real sessions', async () => {
     const rt = await createOrtRuntime({ runtime: 'ort', threads: 1 });
     const feeds = { images: syntheticInput([4, 8, 32, 32], 1) };
-    const ref = await rt.load(microBlockOnnx(block, SiLU, 4));
-    const cand = await rt.load(microBlockOnnx(block, ReLU, 4));
+    const ref = await rt.load(microBlockOnnx(block, SiLU));
+    const cand = await rt.load(microBlockOnnx(block, ReLU));
     const out = await ref.run(feeds);
     expect(out['pooled']!.dims).toEqual([4, 16, 1, 1]);
     const m = await measurePaired(ref.timer(feeds), cand.timer(feeds), { warmup: 2, order: 'abba', seed: 1, stopping: { minPairs: 8, maxPairs: 8, checkEvery: 4 } });

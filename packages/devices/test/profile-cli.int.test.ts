@@ -70,6 +70,9 @@ describe('actnas profile (built bin)', () => {
     const lines = readFileSync(join(dir, 'acc.csv'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(6);
     expect(lines.find((l) => l.startsWith('model.23.cv3.act,silu,'))).toMatch(/,0,nwot$/);
+    const sites = JSON.parse(readFileSync(join(dir, 'acc.csv.sites.json'), 'utf8')) as { seeds: Record<string, { score: number; sites: { site: string; codeDiversity: number }[] }> };
+    expect(sites.seeds['0']!.sites).toHaveLength(69);
+    expect(sites.seeds['0']!.sites.at(-1)!.codeDiversity).toBeGreaterThan(0);
     const c = actnas(['profile', 'correlate', '--nwot', 'acc.csv', '--measured', 'acc.csv'], dir);
     expect(c.stdout).toMatch(/Spearman 1\.000 over 4 cells/);
   });

@@ -58,6 +58,8 @@ export interface NwotSweepOptions {
   readonly reference: ActivationKind;
   readonly candidates: readonly ActivationKind[];
   readonly skip?: (site: string, activation: string) => boolean;
+  /** The reference model's score and per-site contributions. */
+  readonly onReference?: (result: NwotResult) => void;
 }
 
 /**
@@ -69,6 +71,7 @@ export interface NwotSweepOptions {
 export async function* nwotCells(model: NwotModel, o: NwotSweepOptions): AsyncGenerator<ProfileCell> {
   const n = o.batch.dims[0]!;
   const { result: ref, kernels: refKernels } = await nwotOfModel(o.runtime, model, o.batch);
+  o.onReference?.(ref);
   const cutter = new ModelCutter(model.imported.model);
   const inputName = model.imported.inputs[0]!.name;
   const tensorSite = new Map([...model.outputs].map(([site, out]) => [out.tensor, site]));

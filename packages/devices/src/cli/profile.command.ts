@@ -188,7 +188,11 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
     const bar = progress(io);
     const stopAfter = f.stopAfter === undefined ? undefined : intFlag(f.stopAfter, '--stop-after', 0, [1, 1_000_000]);
     let resumed = 0;
+    const contributions: Record<string, unknown> = {};
     const outcome = await runProfile(req, {
+      onNwotReference: (seed, r) => {
+        contributions[String(seed)] = r;
+      },
       checkpoint,
       onStart: (total, done) => {
         resumed = done;
@@ -203,6 +207,7 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
       return;
     }
     await writeTable(out, outcome.table);
+    if (Object.keys(contributions).length > 0) await writeFile(`${out}.sites.json`, JSON.stringify({ note: 'reference NWOT score and per-site contributions (code diversity, leave-one-out) per seed', seeds: contributions }, null, 1));
     if (f.liveSet && metric === 'memory') {
       const rows = liveSetRows(memoryGraphOf(graph), req.fusion, req.reference, candidates);
       await writeFile(resolve(io.cwd ?? process.cwd(), f.liveSet), JSON.stringify(rows));

@@ -26,20 +26,22 @@ export function blockOutputSize(spec: SiteBlockSpec): { readonly height: number;
 }
 
 /**
- * Batch size that puts one micro-benchmark run well above timer resolution and per-call
- * overhead: about `targetElements` activation outputs per run.
+ * Batch size that puts one micro-benchmark run near `targetMs`, from the reference block's time at
+ * batch 1: light blocks are repeated (per-call overhead and timer resolution stop mattering), heavy
+ * ones are not (a longer run only adds conv noise to a delta that does not scale with it).
  */
-export function microBatch(spec: SiteBlockSpec, targetElements = 1 << 20, maxBatch = 32): number {
-  const { height, width } = blockOutputSize(spec);
-  return Math.max(1, Math.min(maxBatch, Math.round(targetElements / (spec.outChannels * height * width))));
+export function microBatch(batchOneMs: number, targetMs = 1.5, maxBatch = 32): number {
+  if (!(batchOneMs > 0)) return 1;
+  return Math.max(1, Math.min(maxBatch, Math.round(targetMs / batchOneMs)));
 }
 
 /**
  * A one-block ONNX model: Conv → activation → GlobalAveragePool. The pool gives the
  * activation a consumer (as in the full model) while keeping the fetched output tiny; the conv
- * has a single consumer, so the runtime applies the same fusions as in the full model.
+ * has a single consumer, so the runtime applies the same fusions as in the full model. The batch
+ * dimension is symbolic: the caller picks the repetition count at feed time.
  */
-export function microBlockOnnx(spec: SiteBlockSpec, activation: ActivationKind, batch: number, seed = 0): Uint8Array {
+export function microBlockOnnx(spec: SiteBlockSpec, activation: ActivationKind, seed = 0): Uint8Array {
   const groups = spec.groups ?? 1;
   const cinPerGroup = spec.inChannels / groups;
   const rng = createRng(seed);
@@ -69,8 +71,8 @@ export function microBlockOnnx(spec: SiteBlockSpec, activation: ActivationKind, 
       name: `micro ${spec.site} ${activation.id}`,
       node: [conv, ...act, pool],
       initializer: [float32Tensor('w', [spec.outChannels, cinPerGroup, spec.kernel, spec.kernel], w), float32Tensor('b', [spec.outChannels], b)],
-      input: [tensorValueInfo('images', OnnxDataType.FLOAT, [batch, spec.inChannels, spec.inHeight, spec.inWidth])],
-      output: [tensorValueInfo('pooled', OnnxDataType.FLOAT, [batch, spec.outChannels, 1, 1])],
+      input: [tensorValueInfo('images', OnnxDataType.FLOAT, ['batch', spec.inChannels, spec.inHeight, spec.inWidth])],
+      output: [tensorValueInfo('pooled', OnnxDataType.FLOAT, ['batch', spec.outChannels, 1, 1])],
     },
   });
 }

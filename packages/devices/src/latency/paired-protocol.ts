@@ -1,6 +1,6 @@
 import { createRng } from '../random/seeded-rng.js';
 import type { CentralStatistic, ConfidenceInterval } from './statistics.js';
-import { bootstrapCi, halfWidth, mean, median, standardDeviation, trimmedMean } from './statistics.js';
+import { blockMinDeltas, bootstrapCi, halfWidth, mean, median, standardDeviation, trimmedMean } from './statistics.js';
 
 /** One timed run of a model; resolves to its wall time in milliseconds. */
 export type TimedRun = () => Promise<number>;
@@ -41,7 +41,12 @@ export interface PairedOptions {
   readonly order: 'abba' | 'random';
   readonly seed: number;
   readonly stopping: StoppingRule;
-  readonly statistic?: CentralStatistic;
+  /**
+   * `block-min` (default): 20% trimmed mean of ABBA block-minimum differences (robust to
+   * preemption on a shared host, see `blockMinDeltas`); or a central statistic of the per-pair
+   * differences.
+   */
+  readonly statistic?: CentralStatistic | 'block-min';
   readonly resamples?: number;
   readonly level?: number;
 }
@@ -73,14 +78,17 @@ async function warmUp(runs: readonly TimedRun[], count: number): Promise<void> {
  * processes) hits both, and the statistic is taken over per-pair differences.
  */
 export async function measurePaired(reference: TimedRun, candidate: TimedRun, options: PairedOptions): Promise<PairedMeasurement> {
-  const { stopping, statistic = 'trimmed-mean', resamples = 1000, level = 0.95 } = options;
+  const { stopping, statistic = 'block-min', resamples = 1000, level = 0.95 } = options;
   await warmUp([reference, candidate], options.warmup);
   const order = createRng(options.seed ^ 0x5eed);
   const refs: number[] = [];
   const cands: number[] = [];
   const deltas: number[] = [];
-  let ci: ConfidenceInterval | undefined;
-  let ciPairs = 0;
+  const ciOf = (n: number, seed: number): ConfidenceInterval =>
+    statistic === 'block-min'
+      ? bootstrapCi(blockMinDeltas(refs, cands), { seed, resamples: n, level, statistic: 'trimmed-mean', trim: 0.2 })
+      : bootstrapCi(deltas, { seed, resamples: n, level, statistic });
+  let nextCheck = stopping.minPairs;
   let stoppedBy: PairedMeasurement['stoppedBy'] = 'cap';
   while (deltas.length < stopping.maxPairs) {
     const refFirst = options.order === 'abba' ? deltas.length % 2 === 0 : order.float() < 0.5;
@@ -97,22 +105,21 @@ export async function measurePaired(reference: TimedRun, candidate: TimedRun, op
     cands.push(c);
     deltas.push(c - r);
     const n = deltas.length;
-    if (n >= stopping.minPairs && (n - stopping.minPairs) % stopping.checkEvery === 0) {
-      ci = bootstrapCi(deltas, { seed: options.seed + n, resamples, level, statistic });
-      ciPairs = n;
-      if (targetReached(ci, stopping)) {
+    if (n >= nextCheck) {
+      // Interim checks: fewer resamples, spaced geometrically (the bootstrap is not free).
+      const interim = ciOf(Math.min(resamples, 400), options.seed + n);
+      nextCheck = Math.max(n + stopping.checkEvery, Math.ceil(n * 1.2));
+      if (targetReached(interim, stopping)) {
         stoppedBy = 'target';
         break;
       }
     }
   }
-  if (!ci || ciPairs !== deltas.length) {
-    ci = bootstrapCi(deltas, { seed: options.seed + deltas.length, resamples, level, statistic });
-  }
+  const final = ciOf(resamples, options.seed + deltas.length);
   return {
     reference: summarise(refs),
     candidate: summarise(cands),
-    delta: ci,
+    delta: final,
     deltaMedian: median(deltas),
     pairs: deltas.length,
     stoppedBy,

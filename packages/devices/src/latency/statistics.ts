@@ -101,3 +101,18 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
   const hi = Math.min(s.length - 1, lo + 1);
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
+
+/**
+ * Differences of block minima: pairs (2k, 2k+1) form an ABBA block, and each block contributes
+ * min(candidate runs) − min(reference runs). Preemption on a shared host only ever adds time, so
+ * a minimum over two runs is disturbed with probability p² instead of p, while the block is short
+ * enough that slow drift still cancels.
+ */
+export function blockMinDeltas(reference: ArrayLike<number>, candidate: ArrayLike<number>): Float64Array {
+  const blocks = Math.floor(Math.min(reference.length, candidate.length) / 2);
+  const out = new Float64Array(blocks);
+  for (let k = 0; k < blocks; k++) {
+    out[k] = Math.min(candidate[2 * k]!, candidate[2 * k + 1]!) - Math.min(reference[2 * k]!, reference[2 * k + 1]!);
+  }
+  return out;
+}

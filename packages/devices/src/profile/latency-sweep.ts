@@ -4,6 +4,7 @@ import type { CellProtocol } from '../latency/cell-protocol.js';
 import { ReferenceTimer, measureLatencyCell } from '../latency/cell-protocol.js';
 import type { SiteBlockSpec } from '../latency/micro-block.js';
 import { microBatch, microBlockOnnx } from '../latency/micro-block.js';
+import { median } from '../latency/statistics.js';
 import { createRng } from '../random/seeded-rng.js';
 import type { Feeds, LoadedModel, Runtime, TensorData } from '../runtimes/runtime.js';
 import { elementCount } from '../runtimes/runtime.js';
@@ -38,14 +39,22 @@ async function measureAgainst(ref: ReferenceTimer, candidate: LoadedModel, feeds
   return { site, activation, ...stats, reference: stats.referenceMs };
 }
 
+/** Median time of the reference block at batch 1 (after warm-up), to choose the repetition. */
+async function batchOneMs(model: LoadedModel, block: SiteBlockSpec, seed: number): Promise<number> {
+  const timer = model.timer({ images: syntheticInput([1, block.inChannels, block.inHeight, block.inWidth], seed) });
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) times.push(await timer());
+  return median(times.slice(2));
+}
+
 /** Micro mode: each site's conv + activation block, candidate against the reference block. */
 export async function* microLatencyCells(blocks: readonly SiteBlockSpec[], o: LatencySweepOptions): AsyncGenerator<ProfileCell> {
   for (const block of blocks) {
     const todo = o.candidates.filter((k) => !o.skip?.(block.site, k.id));
     if (todo.length === 0) continue;
-    const batch = microBatch(block);
+    const refModel = await o.runtime.load(microBlockOnnx(block, o.reference, o.seed));
+    const batch = microBatch(await batchOneMs(refModel, block, o.seed));
     const feeds = { images: syntheticInput([batch, block.inChannels, block.inHeight, block.inWidth], o.seed) };
-    const refModel = await o.runtime.load(microBlockOnnx(block, o.reference, batch, o.seed));
     const refTimer = refModel.timer(feeds);
     const ref = new ReferenceTimer(async () => (await refTimer()) / batch);
     try {
@@ -54,7 +63,7 @@ export async function* microLatencyCells(blocks: readonly SiteBlockSpec[], o: La
           yield referenceCell(block.site, kind.id);
           continue;
         }
-        const cand = await o.runtime.load(microBlockOnnx(block, kind, batch, o.seed));
+        const cand = await o.runtime.load(microBlockOnnx(block, kind, o.seed));
         try {
           yield await measureAgainst(ref, cand, feeds, batch, o, block.site, kind.id);
         } finally {

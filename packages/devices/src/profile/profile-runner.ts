@@ -4,6 +4,7 @@ import { calibrationBatch } from '../accuracy/calibration-images.js';
 import type { CalibrationSource } from '../accuracy/calibration-images.js';
 import { dataDependentInit } from '../accuracy/data-dependent-init.js';
 import { nwotCells, nwotModel } from '../accuracy/nwot-estimator.js';
+import type { NwotResult } from '../accuracy/nwot-kernel.js';
 import type { CellProtocol } from '../latency/cell-protocol.js';
 import { measureMean } from '../latency/paired-protocol.js';
 import { mean, median, standardDeviation } from '../latency/statistics.js';
@@ -50,6 +51,8 @@ export interface ProfileHooks {
   readonly onCell?: (cell: ProfileCell) => void;
   /** Stop after this many newly measured cells (a resumable interruption). */
   readonly stopAfter?: number;
+  /** NWOT: the reference score and per-site contributions, once per seed. */
+  readonly onNwotReference?: (seed: number, result: NwotResult) => void;
 }
 
 export interface ProfileOutcome {
@@ -89,7 +92,7 @@ function seedKey(activation: string, seed: number | undefined): string {
   return seed === undefined ? activation : `${activation}#${seed}`;
 }
 
-async function* sweep(req: ProfileRequest, skip: (site: string, activation: string) => boolean): AsyncGenerator<ProfileCell> {
+async function* sweep(req: ProfileRequest, skip: (site: string, activation: string) => boolean, hooks: ProfileHooks): AsyncGenerator<ProfileCell> {
   const wanted = new Set(selectedSites(req));
   const skipOther = (site: string, activation: string): boolean => !wanted.has(site) || skip(site, activation);
   if (req.metric === 'memory') {
@@ -111,7 +114,8 @@ async function* sweep(req: ProfileRequest, skip: (site: string, activation: stri
     const model = importOnnx(emitOnnx(req.graph, { seed, dynamicBatch: true }));
     const init = await dataDependentInit(model, { runtime: req.runtime, batch: calibrationBatch(source.kind === 'synthetic' ? { kind: 'synthetic', seed: seed + 7919 } : source, req.nwot.initBatch, imgsz) });
     const batch = calibrationBatch(source, req.nwot.batch, imgsz);
-    for await (const cell of nwotCells(nwotModel(init.model), { runtime: req.runtime, batch, reference: req.reference, candidates: req.candidates, skip: perSeed })) {
+    const onReference = (r: NwotResult): void => hooks.onNwotReference?.(seed, r);
+    for await (const cell of nwotCells(nwotModel(init.model), { runtime: req.runtime, batch, reference: req.reference, candidates: req.candidates, skip: perSeed, onReference })) {
       yield { ...cell, activation: seedKey(cell.activation, seed) };
     }
   }
@@ -156,7 +160,7 @@ export async function runProfile(req: ProfileRequest, hooks: ProfileHooks = {}):
   }
   hooks.onStart?.(planned.length, got.size);
   let measured = 0;
-  for await (const cell of sweep(req, (s, a) => got.has(key(s, a)))) {
+  for await (const cell of sweep(req, (s, a) => got.has(key(s, a)), hooks)) {
     got.set(key(cell.site, cell.activation), cell);
     cp?.add(cell);
     hooks.onCell?.(cell);
