@@ -45,6 +45,7 @@ async function expectAccessible(page: Page): Promise<void> {
 describe('dashboard in Chromium against the production build', () => {
   let page: Page;
   let deviceUrl: string;
+  let projectUrl: string;
   let tokenSecret: string;
 
   it('signs a new user up, keeps the session in an httpOnly cookie, and creates an organization and a project', async () => {
@@ -64,6 +65,7 @@ describe('dashboard in Chromium against the production build', () => {
     await page.waitForURL(/\/o\/acme-vision\/p\/[^/]+$/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Doorbell detector');
     expect(await page.getByLabel('Project').inputValue()).not.toBe('');
+    projectUrl = page.url();
     await expectAccessible(page);
     await screenshot(page, 'project-dashboard');
   });
@@ -139,10 +141,13 @@ describe('dashboard in Chromium against the production build', () => {
     await signUp(other, 'Bob Rival', 'bob@rival.test');
     await createOrganization(other, 'Rival Robotics', 'rival-robotics');
     const deviceId = deviceUrl.split('/').pop()!;
-    for (const path of ['/o/acme-vision', '/o/acme-vision/devices', `/o/acme-vision/devices/${deviceId}`, `/o/rival-robotics/devices/${deviceId}`]) {
+    const projectId = projectUrl.split('/').pop()!;
+    const hidden = ['/o/acme-vision', '/o/acme-vision/devices', `/o/acme-vision/devices/${deviceId}`, `/o/rival-robotics/devices/${deviceId}`, `/o/acme-vision/p/${projectId}`, `/o/rival-robotics/p/${projectId}`, '/o/acme-vision/tokens', '/o/acme-vision/members'];
+    for (const path of hidden) {
       const response = await other.goto(`${platform.webUrl}${path}`);
       expect(response?.status(), path).toBe(404);
       expect(await other.getByText('Pi 5 ORT').count(), path).toBe(0);
+      expect(await other.getByText('Doorbell detector').count(), path).toBe(0);
     }
     await other.goto(`${platform.webUrl}/o/rival-robotics/devices`);
     expect(await other.getByText('Pi 5 ORT').count()).toBe(0);

@@ -21,7 +21,7 @@ beforeAll(async () => {
   platform = await startPlatform('search');
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   page = await context.newPage();
 });
 

@@ -36,7 +36,7 @@ export function ParetoChart({ points, title }: { readonly points: readonly Paret
       <figcaption className="label">{title}</figcaption>
       <div style={{ width: '100%', height: 340 }}>
         <ResponsiveContainer>
-          <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 10 }} accessibilityLayer title={title} desc="Scatter of total latency (ms) against accuracy change; focus it and use the arrow keys to read points, or open the data table below.">
+          <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 24 }} accessibilityLayer title={title} desc="Scatter of total latency (ms) against accuracy change; focus it and use the arrow keys to read points, or open the data table below.">
             <CartesianGrid stroke="#d5d9e0" />
             <XAxis type="number" dataKey="x" name="Latency" unit=" ms" domain={['auto', 'auto']} label={{ value: 'Latency (ms)', position: 'insideBottom', offset: -15 }} />
             <YAxis type="number" dataKey="y" name="Accuracy Δ" domain={['auto', 'auto']} label={{ value: 'Accuracy Δ', angle: -90, position: 'insideLeft' }} />

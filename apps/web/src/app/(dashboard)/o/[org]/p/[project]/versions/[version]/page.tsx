@@ -39,6 +39,7 @@ export default async function ProposalSetPage({ params }: { readonly params: Pro
   const points: ParetoPoint[] = [...set.proposals.flatMap((p) => pointsFor(`#${p.rank}`, 'proposal', p.totals, deviceName)), ...baselinePoints(set.result, deviceName), ...comparisons.flat()];
   const labels = [...new Set(set.proposals.flatMap((p) => p.totals.map((t) => t.label)))];
   const base = `/o/${org}/p/${projectId}`;
+  const readable = (text: string): string => text.replace(/@([0-9a-f-]{36})/g, (_m, id: string) => ` on ${deviceName(id)}`);
   const older = project.proposalSets.nodes.find((s) => s.version < set.version);
 
   return (
@@ -49,8 +50,8 @@ export default async function ProposalSetPage({ params }: { readonly params: Pro
             {project.name}: version {set.version}
           </h1>
           <p className="muted">
-            {set.strategy} · {set.status} · {set.objective}
-            {set.budgets.length ? ` · subject to ${set.budgets.join('; ')}` : ''}
+            {set.strategy} · {set.status} · {readable(set.objective)}
+            {set.budgets.length ? ` · subject to ${set.budgets.map(readable).join('; ')}` : ''}
           </p>
         </div>
         <div className="row-actions">
