@@ -151,6 +151,8 @@ describe('dashboard in Chromium against the production build', () => {
     }
     await other.goto(`${platform.webUrl}/o/rival-robotics/devices`);
     expect(await other.getByText('Pi 5 ORT').count()).toBe(0);
+    await expectAccessible(other);
+    await screenshot(other, 'devices-narrow');
     await other.goto(`${platform.webUrl}/catalog`);
     expect(await other.getByText('Pi 5 ORT').count()).toBe(0);
 

@@ -158,6 +158,7 @@ describe('from sign-up to a downloaded model', () => {
     await page.getByText('k is a whole number from 1 to 50.').first().waitFor();
     expect(await page.getByLabel('Proposals (k)').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Proposals (k)').fill('3');
+    expect(await page.getByText('k is a whole number from 1 to 50.').count()).toBe(0);
     await page.getByLabel('Diversity (sites by which any two proposals differ)').fill('2');
     await page.getByRole('checkbox', { name: 'accuracy on Pi 5 ORT' }).check();
     await page.getByLabel('Budget value for accuracy on Pi 5 ORT (mAP)').fill('-0.01');

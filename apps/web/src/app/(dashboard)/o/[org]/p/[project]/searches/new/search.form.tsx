@@ -54,7 +54,8 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
   const [lockTo, setLockTo] = useState('reference');
   const [compare, setCompare] = useState(true);
   const [idempotencyKey] = useState(() => crypto.randomUUID());
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  // Problems show from the first submit attempt on, then follow every edit.
+  const [attempted, setAttempted] = useState(false);
 
   const keyOf = (t: TableOption): string => `${t.metric}@${t.deviceProfile.id}`;
   const objectiveKey = objective.key && chosen.some((t) => keyOf(t) === objective.key) ? objective.key : chosen.find((t) => t.metric === 'LATENCY') ? keyOf(chosen.find((t) => t.metric === 'LATENCY')!) : chosen[0] ? keyOf(chosen[0]) : '';
@@ -76,9 +77,11 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
     idempotencyKey,
   };
 
+  const errors: Record<string, string> = attempted ? validateDraft(draft, usable, model?.sites.length ?? 0) : {};
+
   const onSubmit = (event: FormEvent<HTMLFormElement>): void => {
     const found = validateDraft(draft, usable, model?.sites.length ?? 0);
-    setErrors(found);
+    setAttempted(true);
     if (Object.keys(found).length > 0) {
       event.preventDefault();
       document.getElementById('search-errors')?.focus();
