@@ -1,0 +1,53 @@
+import { AgentApiError } from './agent.client.js';
+
+export interface HeartbeatOptions {
+  readonly intervalMs: number;
+  /** Reports progress; resolving extends the lease. */
+  readonly beat: () => Promise<void>;
+  /** The API says the lease is gone (expired and leased again): stop measuring, store nothing. */
+  readonly onLost: (message: string) => void;
+  readonly onError: (message: string) => void;
+}
+
+export interface Heartbeat {
+  stop(): void;
+}
+
+/** Lease codes that mean another agent owns the job now; anything else is retried next beat. */
+const LOST = new Set(['CONFLICT', 'NOT_FOUND']);
+
+/** Beats every `intervalMs` (well inside the lease) until stopped or the lease is lost. */
+export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
+  let inFlight = false;
+  let stopped = false;
+  const tick = async (): Promise<void> => {
+    if (inFlight || stopped) return;
+    inFlight = true;
+    try {
+      await options.beat();
+    } catch (err) {
+      if (stopped) return;
+      if (err instanceof AgentApiError && LOST.has(err.code)) {
+        stopped = true;
+        clearInterval(timer);
+        options.onLost(err.message);
+      } else {
+        options.onError(err instanceof Error ? err.message : String(err));
+      }
+    } finally {
+      inFlight = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), options.intervalMs);
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}
+
+/** A beat every quarter lease: three can be missed (a slow network, a busy host) before it lapses. */
+export function heartbeatIntervalMs(leaseSeconds: number): number {
+  return Math.min(30_000, Math.max(1_000, (leaseSeconds * 1000) / 4));
+}
