@@ -8,6 +8,7 @@ let platform: Platform;
 let browser: Browser;
 let alice: BrowserContext;
 let bob: BrowserContext;
+let invitationToken: string;
 
 beforeAll(async () => {
   platform = await startPlatform('dashboard');
@@ -132,6 +133,7 @@ describe('dashboard in Chromium against the production build', () => {
     await page.getByLabel('Email').fill('carol@acme.test');
     await page.getByRole('button', { name: 'Invite' }).click();
     await page.getByLabel('Invitation token').waitFor();
+    invitationToken = (await page.getByLabel('Invitation token').textContent())!.trim();
     await expectAccessible(page);
     await screenshot(page, 'members');
   });
@@ -168,6 +170,42 @@ describe('dashboard in Chromium against the production build', () => {
     await other.goto(`${platform.webUrl}/o/rival-robotics/devices/${deviceId}`);
     await other.getByText('you can use it and its cost tables, but not edit it').waitFor();
     expect(await other.getByRole('button', { name: 'Save changes' }).count()).toBe(0);
+  });
+
+  it('lets an invited user join, and an admin change their role', async () => {
+    const carol = await browser.newContext();
+    const invited = await carol.newPage();
+    await signUp(invited, 'Carol Example', 'carol@acme.test');
+    await invited.getByRole('link', { name: 'Accept an invitation' }).click();
+    await invited.getByLabel('Invitation token').fill(invitationToken);
+    await invited.getByRole('button', { name: 'Join organization' }).click();
+    await invited.waitForURL('**/o/acme-vision');
+    expect(await invited.getByRole('link', { name: 'API tokens' }).count()).toBe(0);
+    await page.goto(`${platform.webUrl}/o/acme-vision/members`);
+    await page.getByLabel('Role of Carol Example').selectOption('VIEWER');
+    await page.getByRole('row', { name: /carol@acme\.test/ }).getByRole('button', { name: 'Change role' }).click();
+    await page.getByText('Role updated.').waitFor();
+    await invited.goto(`${platform.webUrl}/o/acme-vision`);
+    expect(await invited.getByRole('button', { name: 'Create project' }).count()).toBe(0);
+    await carol.close();
+  });
+
+  it('shares a device profile with a named organization, read only', async () => {
+    await page.goto(deviceUrl);
+    await page.getByLabel('Private (this organization)').check();
+    await page.getByRole('button', { name: 'Update sharing' }).click();
+    await page.getByText('Now private.').waitFor();
+    const other = await bob.newPage();
+    await other.goto(`${platform.webUrl}/o/rival-robotics/devices`);
+    expect(await other.getByText('Pi 5 ORT').count()).toBe(0);
+    await page.getByLabel('Shared with named organizations').check();
+    await page.getByLabel('Organization slugs').fill('rival-robotics');
+    await page.getByRole('button', { name: 'Update sharing' }).click();
+    await page.getByText('Shared with rival-robotics.').waitFor();
+    await other.reload();
+    await other.getByRole('link', { name: 'Pi 5 ORT' }).waitFor();
+    await other.goto(`${platform.webUrl}/catalog`);
+    expect(await other.getByText('Pi 5 ORT').count()).toBe(0);
   });
 
   it('signs out and the session no longer opens the dashboard', async () => {

@@ -13,6 +13,9 @@ export default async function NewOrganizationPage() {
       <h1>New organization</h1>
       <p className="muted">Signed in as {me.email}. Everything you create lives in an organization; invite your team later.</p>
       <OrganizationForm />
+      <p>
+        Invited to one? <Link href="/invitations/accept">Accept an invitation</Link>.
+      </p>
       {organizations.nodes.length > 0 ? (
         <p>
           Or go back to <Link href={`/o/${organizations.nodes[0]!.slug}`}>{organizations.nodes[0]!.name}</Link>.
