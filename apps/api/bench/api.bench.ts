@@ -1,10 +1,17 @@
 // npm run bench -w @actnas/api: loopback load on a fresh PostgreSQL database (DATABASE_URL's
-// server, else the local one). Prints and writes bench-results/api.json.
+// server, else the local one). The server runs in a child process (bench-server.ts; API_PROCESSES
+// and the other variables apply to it), the load generator here. Prints and writes
+// bench-results/api.json, with the server's CPU time and SQL statements per request and the load
+// average, since the figures mean little without them on a shared machine.
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { DEMO, createServer, seedDemo } from '../src/index.js';
-import { createTestDatabase } from '../test/support/database.js';
+import { DEMO } from '../src/index.js';
+import type { BenchCpu, BenchReady } from './bench-server.js';
 
 const DASHBOARD = `query Dashboard($slug: String!) {
   organization(slug: $slug) {
@@ -22,11 +29,35 @@ async function gql(url: string, token: string, query: string, variables: Record<
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
+  if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data;
 }
 
-async function load(url: string, token: string, connections: number, body: () => string, seconds = 10) {
+function startServer(): Promise<{ child: ChildProcess; ready: BenchReady }> {
+  const child = fork(fileURLToPath(new URL('./bench-server.ts', import.meta.url)), [], {
+    execArgv: ['--conditions=@actnas/source', '--import', 'tsx', ...(process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: BenchReady) => resolve({ child, ready: message }));
+    child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
+  });
+}
+
+function serverCounters(child: ChildProcess): Promise<BenchCpu> {
+  return new Promise((resolve) => {
+    const onMessage = (message: BenchCpu): void => {
+      if (message.type !== 'cpu') return;
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'cpu' });
+  });
+}
+
+async function load(child: ChildProcess, url: string, token: string, connections: number, body: () => string, seconds = 10) {
+  const before = await serverCounters(child);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -35,6 +66,8 @@ async function load(url: string, token: string, connections: number, body: () =>
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
   });
+  const after = await serverCounters(child);
+  const round = (value: number) => Math.round(value * 100) / 100;
   return {
     connections,
     requestsPerSecond: result.requests.average,
@@ -42,22 +75,21 @@ async function load(url: string, token: string, connections: number, body: () =>
     p99ms: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     total: result.requests.total,
+    serverCpuMsPerRequest: round((after.cpuMs - before.cpuMs) / Math.max(result.requests.total, 1)),
+    sqlPerRequest: round((after.queries - before.queries) / Math.max(result.requests.total, 1)),
+    loadAverage1m: round(loadavg()[0]!),
   };
 }
 
-const database = await createTestDatabase('bench');
-const server = await createServer({ databaseUrl: database.url, port: 0, host: '127.0.0.1', searchWorkers: 2, introspection: false });
+const { child, ready } = await startServer();
 try {
-  const seeded = await seedDemo(server.dataSource, server.services, new Date());
-  const token = ((await gql(server.url, '', `mutation($i: SignInInput!) { signIn(input: $i) { token } }`, { i: { email: DEMO.email, password: DEMO.password } })) as {
-    signIn: { token: string };
-  }).signIn.token;
-  const ids = (await gql(server.url, token, `query($slug: String!) { organization(slug: $slug) { projects { nodes { id } } costTables { nodes { id } } modelSpecs { nodes { id } } } }`, {
+  const { url, token, organizationId } = ready;
+  const ids = (await gql(url, token, `query($slug: String!) { organization(slug: $slug) { projects { nodes { id } } costTables { nodes { id } } modelSpecs { nodes { id } } } }`, {
     slug: DEMO.slug,
   })) as { organization: { projects: { nodes: { id: string }[] }; costTables: { nodes: { id: string }[] }; modelSpecs: { nodes: { id: string }[] } } };
   const submission = (key: string, k: number) => ({
     input: {
-      organizationId: seeded.organizationId,
+      organizationId: organizationId,
       projectId: ids.organization.projects.nodes[0]!.id,
       modelSpecId: ids.organization.modelSpecs.nodes[0]!.id,
       costTableIds: ids.organization.costTables.nodes.map((n) => n.id),
@@ -71,39 +103,44 @@ try {
   const STATUS = `query($slug: String!, $id: ID!) { organization(slug: $slug) { searchRequest(id: $id) { status } } }`;
   const finish = async (id: string) => {
     for (;;) {
-      const data = (await gql(server.url, token, STATUS, { slug: DEMO.slug, id })) as { organization: { searchRequest: { status: string } } };
+      const data = (await gql(url, token, STATUS, { slug: DEMO.slug, id })) as { organization: { searchRequest: { status: string } } };
       if (data.organization.searchRequest.status === 'SUCCEEDED') return;
       if (data.organization.searchRequest.status === 'FAILED') throw new Error('search failed');
       await sleep(5);
     }
   };
-  await finish(seeded.searchRequestId!);
 
   const latencies: number[] = [];
-  for (let run = 0; run < 5; run++) {
+  // BENCH_DASHBOARD_ONLY=1 skips the search figures (for quick iterations on the read path).
+  const dashboardOnly = process.env['BENCH_DASHBOARD_ONLY'] === '1';
+  for (let run = 0; run < (dashboardOnly ? 0 : 5); run++) {
     const started = performance.now();
-    const data = (await gql(server.url, token, SUBMIT, submission(`latency-${run}`, 10))) as { submitSearch: { id: string } };
+    const data = (await gql(url, token, SUBMIT, submission(`latency-${run}`, 10))) as { submitSearch: { id: string } };
     await finish(data.submitSearch.id);
     latencies.push(performance.now() - started);
   }
   latencies.sort((a, b) => a - b);
 
   const dashboardBody = JSON.stringify({ query: DASHBOARD, variables: { slug: DEMO.slug } });
-  const dashboard50 = await load(server.url, token, 50, () => dashboardBody);
-  const dashboard200 = await load(server.url, token, 200, () => dashboardBody);
-  let n = 0;
-  const submissions = await load(server.url, token, 20, () => JSON.stringify({ query: SUBMIT, variables: submission(`throughput-${n++}`, 1) }), 5);
-
-  const report = {
-    dashboard: [dashboard50, dashboard200],
-    searchSubmission: submissions,
-    submissionToProposalSetMs: { search: '69 sites × 5 candidates, ILP, top-10', median: latencies[2], min: latencies[0], max: latencies[4] },
-  };
-  console.table([dashboard50, dashboard200, { ...submissions, connections: `${submissions.connections} (submit)` }]);
-  console.log('submission → proposal set (median of 5):', Math.round(latencies[2]!), 'ms');
-  await mkdir('bench-results', { recursive: true });
-  await writeFile('bench-results/api.json', JSON.stringify(report, null, 2));
+  const dashboard50 = await load(child, url, token, 50, () => dashboardBody);
+  const dashboard200 = await load(child, url, token, 200, () => dashboardBody);
+  if (dashboardOnly) {
+    console.table([dashboard50, dashboard200]);
+  } else {
+    let n = 0;
+    const submissions = await load(child, url, token, 20, () => JSON.stringify({ query: SUBMIT, variables: submission(`throughput-${n++}`, 1) }), 5);
+    const report = {
+      apiProcesses: Number(process.env['API_PROCESSES'] ?? 1),
+      dashboard: [dashboard50, dashboard200],
+      searchSubmission: submissions,
+      submissionToProposalSetMs: { search: '69 sites × 5 candidates, ILP, top-10', median: latencies[2], min: latencies[0], max: latencies[4] },
+    };
+    console.table([dashboard50, dashboard200, { ...submissions, connections: `${submissions.connections} (submit)` }]);
+    console.log('submission → proposal set (median of 5):', Math.round(latencies[2]!), 'ms');
+    await mkdir('bench-results', { recursive: true });
+    await writeFile('bench-results/api.json', JSON.stringify(report, null, 2));
+  }
 } finally {
-  await server.close();
-  await database.drop();
+  child.send({ type: 'stop' });
+  await new Promise((resolve) => child.once('exit', resolve));
 }
