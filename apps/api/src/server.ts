@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -88,7 +89,12 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     introspection: config.introspection,
     formatError,
     validationRules: [depthLimitRule(config.maxDepth)],
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), costLimitPlugin(schema, config.maxCost)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      costLimitPlugin(schema, config.maxCost),
+      // No HTTP caching of GraphQL responses here; the default plugin would hook every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
   });
   await apollo.start();
   app.get('/healthz', (_req, res) => {
@@ -102,7 +108,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
       context: async ({ req }) => {
         const now = clock();
         const actor = await authenticate(dataSource, req.headers.authorization, now);
-        return { dataSource, services, config, actor, now, loaders: createLoaders(dataSource, actor) };
+        return { dataSource, services, config, actor, now, loaders: createLoaders(dataSource, services, actor) };
       },
     }),
   );

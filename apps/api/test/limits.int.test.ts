@@ -37,6 +37,17 @@ describe('request limits', () => {
     expect(error.message).toMatch(/cost \d+ exceeds the limit of 500/);
   });
 
+  it('costs one document by the values of its variables, also once its cost is cached', async () => {
+    const query = `query Lists($n: Int, $m: Int, $deep: Boolean!) {
+      organizations(first: $n) { nodes { projects(first: $m) @include(if: $deep) { nodes { id } } } }
+    }`;
+    const cheap = await t.client.raw(query, { n: 1, m: 1, deep: true });
+    expect(cheap.errors?.[0]?.message ?? '').not.toMatch(/cost/);
+    expect(errorOf(await t.client.raw(query, { n: 100, m: 100, deep: true })).message).toMatch(/exceeds the limit of 500/);
+    expect((await t.client.raw(query, { n: 100, m: 100, deep: false })).errors?.[0]?.message ?? '').not.toMatch(/cost/);
+    expect((await t.client.raw(query, { n: 1, m: 1, deep: true })).errors?.[0]?.message ?? '').not.toMatch(/cost/);
+  });
+
   it('turns introspection off when configured', async () => {
     const response = await t.client.raw(`{ __schema { types { name } } }`);
     expect(response.errors?.[0]?.message).toMatch(/introspection/i);

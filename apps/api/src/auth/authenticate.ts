@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { leanQuery } from '../database/lean.js';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
 import type { Actor } from './actor.js';
 import { sha256 } from './crypto.js';
@@ -17,11 +18,12 @@ export async function authenticate(dataSource: DataSource, authorization: string
   if (secret === undefined) return authorization ? { kind: 'invalid' } : { kind: 'anonymous' };
   const hash = sha256(secret);
   if (secret.startsWith('actnas_ses_')) {
-    // Raw SQL on the hottest path: it runs on every request, and the query builder costs more than the query.
-    const [session] = (await dataSource.query(
+    // Lean SQL on the hottest path: it runs on every request, and the query builder costs more than the query.
+    const [session] = await leanQuery<{ id: string; user_id: string }>(
+      dataSource,
       `SELECT id, user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
       [hash, now],
-    )) as { id: string; user_id: string }[];
+    );
     if (!session) return { kind: 'invalid' };
     return { kind: 'user', userId: session.user_id, sessionId: session.id };
   }

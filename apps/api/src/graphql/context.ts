@@ -3,7 +3,9 @@ import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import type { ApiConfig } from '../config.js';
+import { leanQuery } from '../database/lean.js';
 import type { Membership } from '../modules/memberships/membership.entity.js';
+import type { ProposalSetRow } from '../modules/proposal-sets/proposal-set.entity.js';
 import { OrganizationEntity } from '../modules/organizations/organization.entity.js';
 import type { Organization } from '../modules/organizations/organization.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
@@ -17,6 +19,14 @@ export interface Loaders {
   readonly userById: DataLoader<string, User | null>;
   /** Only for names of organizations the caller may already know (owners of shared profiles). */
   readonly organizationById: DataLoader<string, Organization | null>;
+  /** The newest proposal set per project, batched over a page of projects. */
+  readonly latestProposalSet: DataLoader<ProjectKey, ProposalSetRow | null, string>;
+}
+
+/** A project as the caller reached it: its organization goes into every lookup. */
+export interface ProjectKey {
+  readonly organizationId: string;
+  readonly projectId: string;
 }
 
 export interface Context {
@@ -35,26 +45,35 @@ function byId<T extends { id: string }>(ids: readonly string[], rows: readonly T
 }
 
 /** Fresh loaders for each request, so nothing cached crosses callers. */
-export function createLoaders(dataSource: DataSource, actor: Actor): Loaders {
+export function createLoaders(dataSource: DataSource, services: Pick<Services, 'proposalSets'>, actor: Actor): Loaders {
   return {
     viewerMembership: new DataLoader(async (organizationIds) => {
       if (actor.kind !== 'user') return organizationIds.map(() => null);
-      // Raw SQL: this runs on nearly every request (see authenticate.ts).
-      const rows = (await dataSource.query(
-        `SELECT id, organization_id, user_id, role, created_at FROM memberships WHERE user_id = $1 AND organization_id = ANY($2::uuid[])`,
+      // Lean SQL: this runs on nearly every request (see authenticate.ts).
+      const rows = await leanQuery<Membership>(
+        dataSource,
+        `SELECT id, organization_id AS "organizationId", user_id AS "userId", role, created_at AS "createdAt"
+         FROM memberships WHERE user_id = $1 AND organization_id = ANY($2::uuid[])`,
         [actor.userId, organizationIds],
-      )) as { id: string; organization_id: string; user_id: string; role: Membership['role']; created_at: Date }[];
-      const map = new Map(
-        rows.map((m): [string, Membership] => [
-          m.organization_id,
-          { id: m.id, organizationId: m.organization_id, userId: m.user_id, role: m.role, createdAt: m.created_at },
-        ]),
       );
+      const map = new Map(rows.map((m) => [m.organizationId, m]));
       return organizationIds.map((id) => map.get(id) ?? null);
     }),
     userById: new DataLoader(async (ids) => byId(ids, await dataSource.getRepository(UserEntity).findBy({ id: In([...ids]) }))),
     organizationById: new DataLoader(async (ids) =>
       byId(ids, await dataSource.getRepository(OrganizationEntity).findBy({ id: In([...ids]) })),
+    ),
+    latestProposalSet: new DataLoader(
+      async (keys) => {
+        const byOrganization = new Map<string, string[]>();
+        for (const { organizationId, projectId } of keys) byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), projectId]);
+        const found = new Map<string, ProposalSetRow>();
+        for (const [organizationId, projectIds] of byOrganization) {
+          for (const row of await services.proposalSets.latestOf(organizationId, projectIds)) found.set(`${organizationId}/${row.projectId}`, row);
+        }
+        return keys.map((key) => found.get(`${key.organizationId}/${key.projectId}`) ?? null);
+      },
+      { cacheKeyFn: (key) => `${key.organizationId}/${key.projectId}` },
     ),
   };
 }

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql/index.js';
-import type { GraphQLSchema } from 'graphql/index.js';
+import { GraphQLError, visit } from 'graphql/index.js';
+import type { ArgumentNode, DocumentNode, GraphQLSchema } from 'graphql/index.js';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from './connection.js';
@@ -13,21 +13,60 @@ const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) => 
   return 1 + childComplexity * Math.max(count, 1);
 };
 
-/** Rejects operations whose estimated cost exceeds `maxCost` before any resolver runs. */
+/** Costs already computed for one parsed document (Apollo hands the same object for the same text). */
+interface DocumentCosts {
+  /** The only variables a cost depends on: those in `first` arguments and in directives (@skip/@include). */
+  readonly costVariables: readonly string[];
+  readonly byKey: Map<string, number>;
+}
+
+const MAX_KEYS_PER_DOCUMENT = 64;
+
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (argument: ArgumentNode): void => {
+    visit(argument.value, { Variable: (variable) => void names.add(variable.name.value) });
+  };
+  visit(document, {
+    Field: (field) => field.arguments?.filter((a) => a.name.value === 'first').forEach(collect),
+    Directive: (directive) => directive.arguments?.forEach(collect),
+    VariableDefinition: () => false, // a variable's default value is not a use
+  });
+  return [...names];
+}
+
+/**
+ * Rejects operations whose estimated cost exceeds `maxCost` before any resolver runs. The estimate
+ * is cached per document and the values of the variables it depends on, so a dashboard polling the
+ * same query does not walk its document against the schema on every request.
+ */
 export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
+  const documents = new WeakMap<DocumentNode, DocumentCosts>();
+  const costOf = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number => {
+    let costs = documents.get(document);
+    if (!costs) documents.set(document, (costs = { costVariables: costVariables(document), byKey: new Map() }));
+    const key = JSON.stringify([operationName ?? null, ...costs.costVariables.map((name) => variables[name] ?? null)]);
+    let cost = costs.byKey.get(key);
+    if (cost === undefined) {
+      cost = getComplexity({
+        schema,
+        query: document,
+        operationName,
+        variables,
+        estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+      });
+      if (costs.byKey.size >= MAX_KEYS_PER_DOCUMENT) costs.byKey.clear();
+      costs.byKey.set(key, cost);
+    }
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
           let cost: number;
           try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
+            cost = costOf(document, request.operationName ?? undefined, request.variables ?? {});
           } catch {
             return; // invalid variables: execution reports them as BAD_USER_INPUT with their path
           }

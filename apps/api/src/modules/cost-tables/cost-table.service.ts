@@ -6,7 +6,7 @@ import { demand, isUuid } from '../../auth/access.js';
 import type { OrgScope } from '../../auth/access.js';
 import { sha256 } from '../../auth/crypto.js';
 import { AppError, ErrorCode, notFound, parseInput } from '../../errors.js';
-import { paginate } from '../../graphql/connection.js';
+import { paginateLean } from '../../graphql/connection.js';
 import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { DeviceProfileService } from '../device-profiles/device-profile.service.js';
@@ -43,6 +43,16 @@ export interface CostTableFilter {
   readonly metric?: CostTableRow['metric'] | null;
 }
 
+/**
+ * Whether the viewer organization (`param`) may read a cost table: its own, or one whose device
+ * profile is public or shared with it. Needs `cost_table` and its `profile` in scope.
+ */
+function visibleTo(param: string): string {
+  return `(cost_table.organization_id = ${param} OR profile.visibility = 'public' OR (profile.visibility = 'shared' AND EXISTS (
+     SELECT 1 FROM device_profile_shares share
+     WHERE share.device_profile_id = profile.id AND share.shared_with_organization_id = ${param})))`;
+}
+
 const withoutNulls = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
 
@@ -65,12 +75,7 @@ export class CostTableService {
       .getRepository(CostTableEntity)
       .createQueryBuilder('cost_table')
       .innerJoin(DeviceProfileEntity.options.name, 'profile', 'profile.id = cost_table.device_profile_id')
-      .where(
-        `(cost_table.organization_id = :viewerOrg OR profile.visibility = 'public' OR (profile.visibility = 'shared' AND EXISTS (
-           SELECT 1 FROM device_profile_shares share
-           WHERE share.device_profile_id = profile.id AND share.shared_with_organization_id = :viewerOrg)))`,
-        { viewerOrg: scope.organizationId },
-      );
+      .where(visibleTo(':viewerOrg'), { viewerOrg: scope.organizationId });
   }
 
   private withCells(query: SelectQueryBuilder<CostTableRow>): SelectQueryBuilder<CostTableRow> {
@@ -92,13 +97,20 @@ export class CostTableService {
 
   list(scope: OrgScope, filter: CostTableFilter, page: PageArgs): Promise<Connection<CostTableRow>> {
     demand(scope, 'read');
-    const query = this.visible(scope);
+    const values: unknown[] = [scope.organizationId];
+    let where = visibleTo('$1');
     for (const [key, column] of [['deviceProfileId', 'device_profile_id'], ['modelSpecId', 'model_spec_id']] as const) {
       const value = filter[key];
-      if (value) query.andWhere(`cost_table.${column} = :${key}`, { [key]: isUuid(value) ? value : '00000000-0000-0000-0000-000000000000' });
+      if (!value) continue;
+      values.push(isUuid(value) ? value : '00000000-0000-0000-0000-000000000000');
+      where += ` AND cost_table.${column} = $${values.length}`;
     }
-    if (filter.metric) query.andWhere('cost_table.metric = :metric', { metric: filter.metric });
-    return paginate(query, page, 'DESC');
+    if (filter.metric) {
+      values.push(filter.metric);
+      where += ` AND cost_table.metric = $${values.length}`;
+    }
+    const joins = 'JOIN device_profiles profile ON profile.id = cost_table.device_profile_id';
+    return paginateLean(this.dataSource, { entity: CostTableEntity, alias: 'cost_table', joins, where, values }, page, 'DESC');
   }
 
   async get(scope: OrgScope, id: string): Promise<CostTableRow> {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { demand, isUuid } from '../../auth/access.js';
 import type { OrgScope } from '../../auth/access.js';
 import { badInput, conflict, forbidden, notFound, parseInput } from '../../errors.js';
-import { paginate } from '../../graphql/connection.js';
+import { paginate, paginateLean } from '../../graphql/connection.js';
 import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
@@ -67,7 +67,11 @@ export class DeviceProfileService {
 
   listOwned(scope: OrgScope, page: PageArgs): Promise<Connection<DeviceProfile>> {
     demand(scope, 'read');
-    return paginate(this.profiles().where('profile.organization_id = :organizationId', { organizationId: scope.organizationId }), page);
+    return paginateLean(
+      this.dataSource,
+      { entity: DeviceProfileEntity, alias: 'profile', where: 'profile.organization_id = $1', values: [scope.organizationId] },
+      page,
+    );
   }
 
   listSharedWith(scope: OrgScope, page: PageArgs): Promise<Connection<DeviceProfile>> {

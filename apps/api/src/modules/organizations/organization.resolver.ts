@@ -5,10 +5,11 @@ import type { Resolvers } from '../../graphql/generated/resolvers.js';
 export const organizationResolvers: Resolvers = {
   Query: {
     organization: async (_root, { slug }, ctx) => {
-      const organization = await ctx.services.organizations.visibleBySlug(requireAuthenticated(ctx), slug);
-      if (!organization) throw notFound('Organization');
-      await authorize(ctx, organization.id, 'read');
-      return organization;
+      const visible = await ctx.services.organizations.visibleBySlug(requireAuthenticated(ctx), slug);
+      if (!visible) throw notFound('Organization');
+      if (visible.membership) ctx.loaders.viewerMembership.prime(visible.organization.id, visible.membership);
+      await authorize(ctx, visible.organization.id, 'read');
+      return visible.organization;
     },
     organizations: (_root, args, ctx) => ctx.services.organizations.list(requireAuthenticated(ctx), args),
   },

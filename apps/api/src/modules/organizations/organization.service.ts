@@ -2,11 +2,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { OrgScope } from '../../auth/access.js';
 import type { TokenActor, UserActor } from '../../auth/actor.js';
+import { leanQuery } from '../../database/lean.js';
 import { conflict, notFound, parseInput } from '../../errors.js';
 import { paginate } from '../../graphql/connection.js';
 import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { MembershipEntity } from '../memberships/membership.entity.js';
+import type { Membership } from '../memberships/membership.entity.js';
 import { OrganizationEntity } from './organization.entity.js';
 import type { Organization } from './organization.entity.js';
 
@@ -35,18 +37,32 @@ export class OrganizationService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The caller's organization with this slug; hidden and missing ones are both undefined. */
-  async visibleBySlug(actor: UserActor | TokenActor, slug: string): Promise<Organization | null> {
-    // Raw SQL: every dashboard request starts here.
-    const visible =
-      actor.kind === 'user'
-        ? 'EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = o.id AND m.user_id = $2)'
-        : 'o.id = $2';
-    const [row] = (await this.dataSource.query(
-      `SELECT o.id, o.name, o.slug, o.created_at, o.updated_at FROM organizations o WHERE o.slug = $1 AND ${visible}`,
-      [slug.trim().toLowerCase(), actor.kind === 'user' ? actor.userId : actor.organizationId],
-    )) as { id: string; name: string; slug: string; created_at: Date; updated_at: Date }[];
-    return row ? { id: row.id, name: row.name, slug: row.slug, createdAt: row.created_at, updatedAt: row.updated_at } : null;
+  /**
+   * The caller's organization with this slug (hidden and missing ones are both null), with the
+   * signed-in user's membership there, so the request needs no second round trip for it.
+   */
+  async visibleBySlug(actor: UserActor | TokenActor, slug: string): Promise<{ organization: Organization; membership: Membership | null } | null> {
+    // Lean SQL: every dashboard request starts here.
+    const normalized = slug.trim().toLowerCase();
+    if (actor.kind === 'token') {
+      const [organization] = await leanQuery<Organization>(
+        this.dataSource,
+        `SELECT o.id, o.name, o.slug, o.created_at AS "createdAt", o.updated_at AS "updatedAt" FROM organizations o WHERE o.slug = $1 AND o.id = $2`,
+        [normalized, actor.organizationId],
+      );
+      return organization ? { organization, membership: null } : null;
+    }
+    const [row] = await leanQuery<Organization & { membershipId: string; role: Membership['role']; memberSince: Date }>(
+      this.dataSource,
+      `SELECT o.id, o.name, o.slug, o.created_at AS "createdAt", o.updated_at AS "updatedAt",
+              m.id AS "membershipId", m.role, m.created_at AS "memberSince"
+       FROM organizations o JOIN memberships m ON m.organization_id = o.id AND m.user_id = $2
+       WHERE o.slug = $1`,
+      [normalized, actor.userId],
+    );
+    if (!row) return null;
+    const { membershipId, role, memberSince, ...organization } = row;
+    return { organization, membership: { id: membershipId, organizationId: row.id, userId: actor.userId, role, createdAt: memberSince } };
   }
 
   list(actor: UserActor | TokenActor, page: PageArgs): Promise<Connection<Organization>> {

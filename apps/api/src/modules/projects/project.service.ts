@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { demand, isUuid } from '../../auth/access.js';
 import type { OrgScope } from '../../auth/access.js';
 import { conflict, notFound, parseInput } from '../../errors.js';
-import { paginate } from '../../graphql/connection.js';
+import { paginateLean } from '../../graphql/connection.js';
 import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ProjectEntity } from './project.entity.js';
@@ -23,11 +23,7 @@ export class ProjectService {
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<Project>> {
     demand(scope, 'read');
-    const query = this.dataSource
-      .getRepository(ProjectEntity)
-      .createQueryBuilder('project')
-      .where('project.organization_id = :organizationId', { organizationId: scope.organizationId });
-    return paginate(query, page);
+    return paginateLean(this.dataSource, { entity: ProjectEntity, alias: 'project', where: 'project.organization_id = $1', values: [scope.organizationId] }, page);
   }
 
   get(scope: OrgScope, id: string): Promise<Project> {

@@ -10,7 +10,8 @@ const pairs = (sites: readonly string[], activations: readonly string[]) =>
 export const proposalSetResolvers: Resolvers = {
   Project: {
     proposalSets: async (project, args, ctx) => ctx.services.proposalSets.list(await scopeIn(ctx, project.organizationId), project, args),
-    latestProposalSet: async (project, _args, ctx) => ctx.services.proposalSets.latest(await scopeIn(ctx, project.organizationId), project),
+    latestProposalSet: async (project, _args, ctx) =>
+      ctx.services.proposalSets.latest(await scopeIn(ctx, project.organizationId), project, ctx.loaders.latestProposalSet),
     proposalSet: async (project, { version }, ctx) =>
       ctx.services.proposalSets.byVersion(await scopeIn(ctx, project.organizationId), project, version),
     proposalSetDiff: async (project, { from, to }, ctx) =>

@@ -1,7 +1,9 @@
 import type { SearchResult } from '@actnas/core';
 import type { DataSource, EntityManager } from 'typeorm';
 import { demand } from '../../auth/access.js';
+import { leanQuery, leanTable } from '../../database/lean.js';
 import { queryRows } from '../../database/query-rows.js';
+import type { Loaders } from '../../graphql/context.js';
 import type { OrgScope } from '../../auth/access.js';
 import { badInput, notFound } from '../../errors.js';
 import { paginate } from '../../graphql/connection.js';
@@ -45,12 +47,22 @@ export class ProposalSetService {
     return paginate(query, page, 'DESC');
   }
 
-  async latest(scope: OrgScope, project: Project): Promise<ProposalSetRow | null> {
+  /** The project's newest set, through the request's loader so a page of projects costs one query. */
+  async latest(scope: OrgScope, project: Project, loader: Loaders['latestProposalSet']): Promise<ProposalSetRow | null> {
     demand(scope, 'read');
-    return this.dataSource.getRepository(ProposalSetEntity).findOne({
-      where: { organizationId: scope.organizationId, projectId: project.id },
-      order: { version: 'DESC' },
-    });
+    return loader.load({ organizationId: scope.organizationId, projectId: project.id });
+  }
+
+  /** The newest set of each of the organization's `projectIds` that has one (for the loader). */
+  latestOf(organizationId: string, projectIds: readonly string[]): Promise<ProposalSetRow[]> {
+    const { table, columns } = leanTable(this.dataSource, ProposalSetEntity, 'proposal_set');
+    return leanQuery<ProposalSetRow>(
+      this.dataSource,
+      `SELECT DISTINCT ON (proposal_set.project_id) ${columns} FROM ${table} proposal_set
+       WHERE proposal_set.organization_id = $1 AND proposal_set.project_id = ANY($2::uuid[])
+       ORDER BY proposal_set.project_id, proposal_set.version DESC`,
+      [organizationId, projectIds],
+    );
   }
 
   async byVersion(scope: OrgScope, project: Project, version: number): Promise<ProposalSetRow> {
