@@ -145,6 +145,19 @@ describe('actnas agent against the real API', () => {
     expect(tables[0]!.provenance.confidence).toBe(0.95);
   });
 
+  it('SIGTERM mid-job: the agent gives the job back and exits 0 at once', async () => {
+    const s = await setUp('agent-stopped', 'LATENCY');
+    const agent = startAgent(s.token, '--lease-seconds', '60', '--max-pairs', '20', '--threads', '1', '--name', 'e2e-agent-c', '--poll-interval', '1');
+    await until('measuring to start', async () => (/latency: 345 cells/.test(agent.output()) ? true : undefined), 30_000);
+    const signalled = Date.now();
+    agent.child.kill('SIGTERM');
+    const run = await agent.exited;
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(5_000);
+    expect(run.stdout).toMatch(/back in the queue/);
+    expect(await jobOf(s)).toMatchObject({ status: 'QUEUED', attempts: 1, errorMessage: expect.stringContaining('"e2e-agent-c" stopped (SIGTERM)') });
+  });
+
   it('a bad token or one without the AGENT scope: exit 2 with a one-line message', async () => {
     const bad = await startAgent('actnas_not-a-real-token', '--once').exited;
     expect(bad.code).toBe(2);

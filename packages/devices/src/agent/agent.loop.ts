@@ -14,6 +14,8 @@ export interface AgentLoopOptions {
   /** Organization slug; needed only when the token (a user session) sees several. */
   readonly organization?: string;
   readonly leaseSeconds: number;
+  /** Progress reports (each renews the lease); default a quarter of the lease. */
+  readonly heartbeatMs?: number;
   readonly pollSeconds: number;
   /** Handle at most one job, then exit (at once when the queue is empty). */
   readonly once: boolean;
@@ -41,7 +43,7 @@ export async function runAgent(o: AgentLoopOptions): Promise<number> {
       lease = await leaseJob(o, organizationId);
       backoff = o.pollSeconds;
     } catch (err) {
-      if (!(err instanceof AgentTransportError) || o.once) throw err;
+      if (o.once || !transient(err)) throw err;
       o.log(`warning: ${err.message}; retrying in ${backoff} s`);
       await sleep(backoff, o.signal);
       backoff = Math.min(60, backoff * 2);
@@ -59,6 +61,11 @@ export async function runAgent(o: AgentLoopOptions): Promise<number> {
     if (o.once || outcome === 'stopped') return outcome === 'failed' ? 1 : 0;
   }
   return 0;
+}
+
+/** Worth retrying in a long-running agent: the network, or a server error; not a bad token or request. */
+function transient(err: unknown): err is Error {
+  return err instanceof AgentTransportError || (err instanceof AgentApiError && (err.code === 'INTERNAL_SERVER_ERROR' || err.code === 'UNKNOWN'));
 }
 
 async function resolveOrganization(client: AgentClient, slug: string | undefined): Promise<string> {
@@ -99,7 +106,7 @@ async function runJob(o: AgentLoopOptions, organizationId: string, lease: Lease)
     o.log(`job ${job.id}: ${Math.round(100 * progress)}%`);
   };
   const heartbeat = startHeartbeat({
-    intervalMs: heartbeatIntervalMs(o.leaseSeconds),
+    intervalMs: o.heartbeatMs ?? heartbeatIntervalMs(o.leaseSeconds),
     beat: async () => {
       await o.client.request(AgentReportProgressDocument, { input: { ...held, progress, leaseSeconds: o.leaseSeconds } });
       logProgress();
@@ -158,7 +165,7 @@ async function publish(o: AgentLoopOptions, held: Held, job: AgentJobFragment, t
     return 'succeeded';
   } catch (err) {
     if (err instanceof AgentApiError && err.code === 'CONFLICT') {
-      o.log(`job ${job.id}: lease lost before publishing (${err.message}); nothing stored`);
+      o.log(`job ${job.id}: the lease is no longer held (${err.message}); this agent stored nothing`);
       return 'failed';
     }
     if (err instanceof AgentApiError && err.code === 'BAD_USER_INPUT') return giveBack(o, held, `the API rejected the table: ${err.message}`);
