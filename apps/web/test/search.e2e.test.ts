@@ -215,7 +215,8 @@ describe('from sign-up to a downloaded model', () => {
     const projectUrl = page.url();
     await page.goto(`${projectUrl}/diff?from=1&to=2`);
     await page.getByRole('heading', { name: /sites changed/ }).waitFor();
-    await page.getByRole('heading', { name: 'Best proposal’s metrics' }).waitFor().catch(() => undefined);
+    await page.getByRole('heading', { name: "Best proposal's metrics" }).waitFor();
+    expect(await page.getByRole('list', { name: /^v[12], proposal 1$/ }).count()).toBe(2);
     await expectAccessible();
     await screenshot(page, 'version-diff');
   });

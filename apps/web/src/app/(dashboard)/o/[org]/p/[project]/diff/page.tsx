@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { TableWrap } from '@/components/form/table-wrap';
-import { ProposalSetDiffDocument } from '@/graphql/generated';
+import { ActivationStrip } from '@/components/strip/activation-strip';
+import { ProposalSetBestDocument, ProposalSetDiffDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
 
 export const metadata: Metadata = { title: 'Diff of two versions' };
@@ -15,6 +16,12 @@ export default async function DiffPage({ params, searchParams }: { readonly para
   const { organization } = await load(ProposalSetDiffDocument, { slug: org, projectId, from, to });
   const { project } = organization;
   const diff = project.proposalSetDiff;
+  const bests = await Promise.all([diff.from, diff.to].map((version) => load(ProposalSetBestDocument, { slug: org, projectId, version })));
+  const changed = new Set(diff.changedSites.map((s) => s.site));
+  const strips = bests.flatMap((r) => {
+    const best = r.organization.project.proposalSet.proposals[0];
+    return best ? [{ version: r.organization.project.proposalSet.version, sites: best.activations }] : [];
+  });
   const versionSelect = (name: 'from' | 'to', value: number) => (
     <div className="field">
       <label htmlFor={`diff-${name}`}>{name === 'from' ? 'From version' : 'To version'}</label>
@@ -39,6 +46,12 @@ export default async function DiffPage({ params, searchParams }: { readonly para
           Show diff
         </button>
       </form>
+      <section className="panel" aria-labelledby="strips-heading">
+        <h2 id="strips-heading">Best proposals side by side (changed sites outlined)</h2>
+        {strips.map((s) => (
+          <ActivationStrip key={s.version} label={`v${s.version}, proposal 1`} sites={s.sites} highlighted={changed} />
+        ))}
+      </section>
       <section className="panel" aria-labelledby="metric-heading">
         <h2 id="metric-heading">Best proposal&apos;s metrics</h2>
         <TableWrap label="Metric changes">
