@@ -81,6 +81,9 @@ function describeFetchError(err: unknown): string {
   if (err.name === 'TimeoutError') return 'timed out';
   // undici hides the system error (ECONNREFUSED, ENOTFOUND) in `cause`.
   const cause = (err as Error & { cause?: unknown }).cause;
-  if (cause instanceof Error) return (cause as Error & { code?: string }).code ?? cause.message;
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: string }).code;
+    return code?.startsWith('E') ? code : cause.message;
+  }
   return err.message;
 }
