@@ -42,6 +42,7 @@ afterAll(async () => {
 interface Setup {
   readonly org: OrgFixture;
   readonly profileId: string;
+  readonly specId: string;
   readonly jobId: string;
   readonly token: string;
 }
@@ -55,7 +56,7 @@ async function setUp(name: string, metric: Metric): Promise<Setup> {
   const specId = (await owner.data(RegisterBuiltinModelSpecDocument, { input: { organizationId: org.id, builtinName: 'yolov5nu' } })).registerBuiltinModelSpec.id;
   const token = await createApiToken(owner, org.id, ['AGENT']);
   const job = await owner.data(CreateProfilingJobDocument, { input: { organizationId: org.id, deviceProfileId: profileId, modelSpecId: specId, metrics: [metric] } });
-  return { org, profileId, jobId: job.createProfilingJob.id, token };
+  return { org, profileId, specId, jobId: job.createProfilingJob.id, token };
 }
 
 interface Agent {

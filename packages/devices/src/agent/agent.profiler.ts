@@ -46,10 +46,11 @@ const SEED = 0;
 
 function jobGraph(job: AgentJobFragment): { spec: ModelSpec; graph: ModelGraph } {
   const { modelSpec, deviceProfile } = job;
-  const builtin = modelSpec.kind === 'BUILTIN' ? modelSpec.builtinName : null;
-  if (!builtin || !isBuiltinModel(builtin)) {
+  const builtin = modelSpec.builtinName;
+  if (modelSpec.kind !== 'BUILTIN' || !builtin) {
     throw new AgentJobError(`model spec "${modelSpec.name}" is an uploaded ${modelSpec.kind}; this agent profiles built-in model specs only`);
   }
+  if (!isBuiltinModel(builtin)) throw new AgentJobError(`this agent does not know the built-in model "${builtin}"; update it`);
   const imgsz = deviceProfile.inputSize;
   if (imgsz % 32 !== 0) throw new AgentJobError(`device profile "${deviceProfile.name}": input size ${imgsz} is not a multiple of 32`);
   const spec = builtinModelSpec(builtin);
@@ -96,7 +97,8 @@ export async function measureJob(job: AgentJobFragment, settings: AgentSettings,
 
 /** Where a job's checkpoints are kept until the job is settled (published, or failed for good). */
 export function jobWorkDir(settings: Pick<AgentSettings, 'workDir'>, jobId: string): string {
-  return join(settings.workDir, jobId);
+  // The id comes from the server: keep it one harmless path segment whatever it holds.
+  return join(settings.workDir, jobId.replace(/[^A-Za-z0-9-]/g, '_'));
 }
 
 export function discardJobWork(settings: Pick<AgentSettings, 'workDir'>, jobId: string): void {
