@@ -181,6 +181,7 @@ describe('dashboard in Chromium against the production build', () => {
     await invited.getByRole('button', { name: 'Join organization' }).click();
     await invited.waitForURL('**/o/acme-vision');
     expect(await invited.getByRole('link', { name: 'API tokens' }).count()).toBe(0);
+    expect((await invited.goto(`${platform.webUrl}/o/acme-vision/tokens`))?.status()).toBe(404);
     await page.goto(`${platform.webUrl}/o/acme-vision/members`);
     await page.getByLabel('Role of Carol Example').selectOption('VIEWER');
     await page.getByRole('row', { name: /carol@acme\.test/ }).getByRole('button', { name: 'Change role' }).click();

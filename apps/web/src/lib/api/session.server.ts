@@ -36,7 +36,7 @@ const cachedRequest = cache((token: string, document: DocumentNode, variables: s
 
 /**
  * Runs a read for a page: no session or an expired one sends the visitor to sign in, and a
- * hidden or missing resource becomes the 404 page (the API answers both alike).
+ * hidden, forbidden or missing resource becomes the 404 page (the API answers hidden and missing alike).
  */
 export async function load<T, V>(document: TypedDocumentNode<T, V>, ...variables: Variables<V>): Promise<T> {
   const token = await sessionToken();
@@ -45,7 +45,8 @@ export async function load<T, V>(document: TypedDocumentNode<T, V>, ...variables
     return (await cachedRequest(token, document, JSON.stringify(variables[0] ?? {}))) as T;
   } catch (error) {
     if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') redirect('/sign-in');
-    if (error instanceof ApiError && error.code === 'NOT_FOUND') notFound();
+    // A page the caller's role may not open looks like one that does not exist.
+    if (error instanceof ApiError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) notFound();
     throw error;
   }
 }
