@@ -6,6 +6,7 @@ import { fullActivationRegistry } from '@actnas/core';
 import { describe, expect, it } from 'vitest';
 import { AgentApiError, AgentClient } from '../src/agent/agent.client.js';
 import type { AgentFetch } from '../src/agent/agent.client.js';
+import { startHeartbeat } from '../src/agent/agent.heartbeat.js';
 import { runAgent } from '../src/agent/agent.loop.js';
 import type { AgentLoopOptions } from '../src/agent/agent.loop.js';
 import type { AgentSettings, MeasureHooks } from '../src/agent/agent.profiler.js';
@@ -174,6 +175,23 @@ describe('agent loop', () => {
     const fetch: AgentFetch = async () => new Response('<html>Not found</html>', { status: 404 });
     const client = new AgentClient({ url: 'http://api.test/', token: 't', fetch });
     await expect(runAgent(options(fakeApi({}), undefined, { client }).o)).rejects.toThrow('http://api.test/ is not a GraphQL endpoint (HTTP 404)');
+  });
+});
+
+describe('agent heartbeat', () => {
+  it('gives the lease up when no report has got through for a whole lease', async () => {
+    const errors: string[] = [];
+    const lost = new Promise<string>((resolve) => {
+      startHeartbeat({
+        intervalMs: 10,
+        leaseMs: 60,
+        beat: () => Promise.reject(new Error('ECONNREFUSED')),
+        onLost: resolve,
+        onError: (message) => errors.push(message),
+      });
+    });
+    expect(await lost).toBe('the lease ran out while progress reports failed');
+    expect(errors.length).toBeGreaterThan(0);
   });
 });
 

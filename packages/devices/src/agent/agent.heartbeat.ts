@@ -2,6 +2,8 @@ import { AgentApiError } from './agent.client.js';
 
 export interface HeartbeatOptions {
   readonly intervalMs: number;
+  /** Lease length: when no beat has succeeded for this long, the lease is gone even if the API never said so. */
+  readonly leaseMs: number;
   /** Reports progress; resolving extends the lease. */
   readonly beat: () => Promise<void>;
   /** The API says the lease is gone (expired and leased again): stop measuring, store nothing. */
@@ -20,20 +22,24 @@ const LOST = new Set(['CONFLICT', 'NOT_FOUND']);
 export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
   let inFlight = false;
   let stopped = false;
+  let renewed = Date.now();
+  const lose = (message: string): void => {
+    stopped = true;
+    clearInterval(timer);
+    options.onLost(message);
+  };
   const tick = async (): Promise<void> => {
     if (inFlight || stopped) return;
     inFlight = true;
     try {
       await options.beat();
+      renewed = Date.now();
     } catch (err) {
       if (stopped) return;
-      if (err instanceof AgentApiError && LOST.has(err.code)) {
-        stopped = true;
-        clearInterval(timer);
-        options.onLost(err.message);
-      } else {
-        options.onError(err instanceof Error ? err.message : String(err));
-      }
+      if (err instanceof AgentApiError && LOST.has(err.code)) lose(err.message);
+      // Completing after the lease ran out is refused anyway: stop measuring rather than waste the work.
+      else if (Date.now() - renewed >= options.leaseMs) lose('the lease ran out while progress reports failed');
+      else options.onError(err instanceof Error ? err.message : String(err));
     } finally {
       inFlight = false;
     }

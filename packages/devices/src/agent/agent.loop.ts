@@ -107,6 +107,7 @@ async function runJob(o: AgentLoopOptions, organizationId: string, lease: Lease)
   };
   const heartbeat = startHeartbeat({
     intervalMs: o.heartbeatMs ?? heartbeatIntervalMs(o.leaseSeconds),
+    leaseMs: o.leaseSeconds * 1000,
     beat: async () => {
       await o.client.request(AgentReportProgressDocument, { input: { ...held, progress, leaseSeconds: o.leaseSeconds } });
       logProgress();
