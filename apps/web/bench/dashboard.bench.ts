@@ -4,6 +4,7 @@
  * gaps while the pointer sweeps it). Median of 5 runs each, printed as a table.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../test/support/browser';
@@ -163,10 +164,10 @@ async function main(): Promise<void> {
       { measure: 'heatmap sweep: long tasks', runs: heat.sweepLongTasks, target: '0' },
     ];
     const table = rows.map((r) => ({ measure: r.measure, median: Number(median(r.runs).toFixed(1)), min: Number(Math.min(...r.runs).toFixed(1)), max: Number(Math.max(...r.runs).toFixed(1)), target: r.target }));
-    console.log(`apps/web bench: production build, Chromium ${browser.version()}, median of ${RUNS}`);
+    console.log(`apps/web bench: production build, Chromium ${browser.version()}, median of ${RUNS}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.table(table);
     await mkdir(join(webRoot, 'bench-results'), { recursive: true });
-    await writeFile(join(webRoot, 'bench-results', 'dashboard.json'), JSON.stringify({ runs: RUNS, rows }, null, 2));
+    await writeFile(join(webRoot, 'bench-results', 'dashboard.json'), JSON.stringify({ runs: RUNS, loadAverage: loadavg(), rows }, null, 2));
   } finally {
     await browser?.close();
     await platform.close();
