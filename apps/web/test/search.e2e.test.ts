@@ -213,6 +213,13 @@ describe('from sign-up to a downloaded model', () => {
     await expectAccessible();
     await screenshot(page, 'project-dashboard-results');
     const projectUrl = page.url();
+    // Versions follow completion order, so find the ILP search's version by its strategy.
+    await page.getByRole('listitem').filter({ hasText: '· ilp ·' }).getByRole('link').click();
+    await page.waitForURL(/\/versions\/\d+$/);
+    await page.locator('[data-testid="pareto-chart"] .recharts-legend-wrapper').getByText('Pi 5 ORT LZCM / naive').waitFor();
+    await page.getByText('Chart data as a table').click();
+    expect(await page.getByRole('cell', { name: /^LZCM \(v\d\)$/ }).count()).toBe(2);
+    expect(await page.getByRole('cell', { name: /^naive \(v\d\)$/ }).count()).toBe(2);
     await page.goto(`${projectUrl}/diff?from=1&to=2`);
     await page.getByRole('heading', { name: /sites changed/ }).waitFor();
     await page.getByRole('heading', { name: "Best proposal's metrics" }).waitFor();
