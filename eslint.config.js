@@ -64,10 +64,21 @@ export default tseslint.config(
   },
   {
     files: ['apps/web/**'],
+    ignores: ['apps/web/test/**', 'apps/web/bench/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [deepImport, boundary(['@actnas/core', '@actnas/devices', '@actnas/api', '@actnas/*/*'], 'the dashboard talks to the API over GraphQL only.')] },
+      ],
+    },
+  },
+  {
+    // The dashboard's browser tests and benchmarks start the real API in process.
+    files: ['apps/web/test/**', 'apps/web/bench/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [deepImport, boundary(['@actnas/core', '@actnas/devices', '@actnas/*/*'], 'web tests reach the platform through the API only.')] },
       ],
     },
   },

@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- the browser tests start the real API in process; dashboard code reaches it over HTTP only
 import { createServer } from '@actnas/api';
 import { createTestDatabase } from './database';
 import { startWeb } from './web-server';
