@@ -16,6 +16,10 @@ export interface ApiConfig {
   readonly sessionTtlHours: number;
   /** Search jobs this process solves at once; 0 makes an API-only process. */
   readonly searchWorkers: number;
+  /** Processes serving the API on one port (node:cluster); more than one needs `databaseUrl`. */
+  readonly apiProcesses: number;
+  /** PostgreSQL connections of each process's request pool (pg-boss has its own few). */
+  readonly databasePoolSize: number;
 }
 
 const booleanText = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -38,6 +42,8 @@ const envSchema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5_000),
   SEARCH_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.string().optional(),
 });
 
@@ -67,5 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxCost: e.GRAPHQL_MAX_COST,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     searchWorkers: e.SEARCH_WORKERS,
+    apiProcesses: e.API_PROCESSES,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
   };
 }

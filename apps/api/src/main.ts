@@ -1,16 +1,12 @@
-import { ConfigError } from './config.js';
+import cluster from 'node:cluster';
+import { startApiCluster } from './cluster.js';
+import { ConfigError, loadConfig } from './config.js';
 import { DEMO, seedDemo } from './seed/demo-seed.js';
 import { createServer } from './server.js';
 
-try {
-  const server = await createServer();
-  console.log(`ActNAS API listening on ${server.url}`);
-  if (process.env['ACTNAS_SEED_DEMO'] === '1') {
-    const seeded = await seedDemo(server.dataSource, server.services, new Date());
-    if (seeded.created) console.log(`Seeded the demo organization "${DEMO.slug}": sign in as ${DEMO.email} / ${DEMO.password}`);
-  }
+function stopOn(close: () => Promise<void>): void {
   const stop = (): void => {
-    server.close().then(
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
@@ -20,6 +16,24 @@ try {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+try {
+  const config = loadConfig();
+  if (cluster.isPrimary && config.apiProcesses > 1) {
+    const api = await startApiCluster(config);
+    console.log(`ActNAS API listening on ${api.url} (${config.apiProcesses} processes)`);
+    stopOn(() => api.close());
+  } else {
+    const server = await createServer();
+    if (cluster.isPrimary) console.log(`ActNAS API listening on ${server.url}`);
+    // One process seeds; the others serve meanwhile.
+    if (process.env['ACTNAS_SEED_DEMO'] === '1' && (cluster.isPrimary || cluster.worker?.id === 1)) {
+      const seeded = await seedDemo(server.dataSource, server.services, new Date());
+      if (seeded.created) console.log(`Seeded the demo organization "${DEMO.slug}": sign in as ${DEMO.email} / ${DEMO.password}`);
+    }
+    stopOn(() => server.close());
+  }
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);

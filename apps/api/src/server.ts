@@ -46,7 +46,9 @@ interface Storage {
 }
 
 async function openStorage(config: ApiConfig): Promise<Storage> {
-  if (config.databaseUrl) return { dataSource: await openDatabase({ url: config.databaseUrl }), url: config.databaseUrl };
+  if (config.databaseUrl) {
+    return { dataSource: await openDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize }), url: config.databaseUrl };
+  }
   const embedded = await startEmbeddedPostgres(join(config.dataDir, 'pglite'));
   try {
     return { dataSource: await openDatabase({ url: embedded.url, poolSize: embeddedPoolSize }), url: embedded.url, embedded };
@@ -87,6 +89,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
+    // main.ts (and any embedder) stops the whole server on signals; Apollo's own handler would
+    // re-raise the signal after stopping only itself, killing the process before jobs and pools close.
+    stopOnTerminationSignals: false,
     formatError,
     validationRules: [depthLimitRule(config.maxDepth)],
     plugins: [
