@@ -1,7 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const mapped = [
-  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'ProfilingJob', 'ProfilingJobLease', 'ProfilingJobStatus', 'ExportFormat', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
+  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'CostTableVisibility', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'ProfilingJob', 'ProfilingJobLease', 'ProfilingJobStatus', 'ExportFormat', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
   ...['Organization', 'Membership', 'Invitation', 'ApiToken', 'Project', 'DeviceProfile', 'AuditEvent', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'ProfilingJob'].flatMap((t) => [
     `${t}Connection`,
     `${t}Edge`,
@@ -31,6 +31,7 @@ const config: CodegenConfig = {
           ModelUploadFormat: { YAML: 'yaml', ONNX: 'onnx' },
           Metric: { LATENCY: 'latency', MEMORY: 'memory', ACCURACY: 'accuracy' },
           CostTableFormat: { CSV: 'csv', JSON: 'json' },
+          CostTableVisibility: { INHERIT: 'inherit', PRIVATE: 'private' },
           SearchStrategy: { ILP: 'ilp', EXACT: 'exact', RANDOM: 'random', LZCM: 'lzcm', NAIVE: 'naive', PARETO: 'pareto' },
           ObjectiveSense: { MIN: 'min', MAX: 'max', WEIGHTED: 'weighted' },
           BudgetBound: { MAX: 'max', MIN: 'min' },

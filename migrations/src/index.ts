@@ -3,6 +3,7 @@ import { Initial1795577940419 } from './1795577940419-Initial.js';
 import { ModelSpecsAndCostTables1795578720423 } from './1795578720423-ModelSpecsAndCostTables.js';
 import { SearchRequestsAndProposalSets1795579252864 } from './1795579252864-SearchRequestsAndProposalSets.js';
 import { ProfilingJobs1795579875015 } from './1795579875015-ProfilingJobs.js';
+import { CostTableVisibility1795582296024 } from './1795582296024-CostTableVisibility.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -12,4 +13,5 @@ export const migrations: readonly MigrationClass[] = [
   ModelSpecsAndCostTables1795578720423,
   SearchRequestsAndProposalSets1795579252864,
   ProfilingJobs1795579875015,
+  CostTableVisibility1795582296024,
 ];

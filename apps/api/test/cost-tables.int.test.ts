@@ -8,13 +8,15 @@ import {
   ModelSpecsDocument,
   PublishCostTableDocument,
   RegisterBuiltinModelSpecDocument,
+  SetCostTableVisibilityDocument,
   SetDeviceProfileVisibilityDocument,
+  SubmitSearchDocument,
   UploadModelSpecDocument,
 } from '../client/generated.js';
 import type { PublishCostTableInput } from '../client/generated.js';
 import { errorOf } from './support/client.js';
 import { exampleTable } from './support/examples.js';
-import { createDeviceProfile, createOrganization } from './support/fixtures.js';
+import { createDeviceProfile, createOrganization, createProject } from './support/fixtures.js';
 import type { OrgFixture } from './support/fixtures.js';
 import { startTestServer } from './support/server.js';
 import type { TestServer } from './support/server.js';
@@ -141,5 +143,54 @@ describe('cost tables', () => {
       input: publishInput({ organizationId: partner.id, modelSpecId: registerBuiltinModelSpec.id }),
     });
     expect(errorOf(foreign).code).toBe('FORBIDDEN');
+  });
+
+  it('a restricted (PRIVATE) table stays with its organization where its profile is shared; only the owner lifts it', async () => {
+    const sharedProfileId = await createDeviceProfile(owner.owner.client, owner.id);
+    await owner.owner.client.data(SetDeviceProfileVisibilityDocument, {
+      input: { organizationId: owner.id, id: sharedProfileId, visibility: 'SHARED', sharedWith: [partner.slug] },
+    });
+    const accuracy = await exampleTable('accuracy');
+    const publish = async (visibility?: 'PRIVATE') =>
+      (await owner.owner.client.data(PublishCostTableDocument, { input: publishInput({ deviceProfileId: sharedProfileId, metric: 'ACCURACY', content: accuracy, ...(visibility ? { visibility } : {}) }) }))
+        .publishCostTable;
+    const restricted = await publish('PRIVATE');
+    const inheriting = await publish();
+    expect([restricted.visibility, inheriting.visibility]).toEqual(['PRIVATE', 'INHERIT']);
+    const ownView = await owner.owner.client.data(CostTableDocument, { slug: owner.slug, id: restricted.id });
+    expect(ownView.organization.costTable.visibility).toBe('PRIVATE');
+
+    const partnerSees = async () => {
+      const listed = await partner.owner.client.data(CostTablesDocument, { slug: partner.slug, deviceProfileId: sharedProfileId });
+      return listed.organization.costTables.nodes.map((n) => n.id);
+    };
+    const hidden = await partner.owner.client.request(CostTableDocument, { slug: partner.slug, id: restricted.id });
+    const missing = await partner.owner.client.request(CostTableDocument, { slug: partner.slug, id: '00000000-0000-4000-8000-000000000000' });
+    expect(errorOf(hidden)).toEqual(errorOf(missing));
+    expect(errorOf(hidden).code).toBe('NOT_FOUND');
+    expect(await partnerSees()).toEqual([inheriting.id]);
+
+    const { registerBuiltinModelSpec } = await partner.owner.client.data(RegisterBuiltinModelSpecDocument, {
+      input: { organizationId: partner.id, builtinName: 'yolov5nu', name: `mine-${Date.now()}` },
+    });
+    const search = await partner.owner.client.request(SubmitSearchDocument, {
+      input: {
+        organizationId: partner.id,
+        projectId: await createProject(partner.owner.client, partner.id),
+        modelSpecId: registerBuiltinModelSpec.id,
+        costTableIds: [restricted.id],
+        objective: { sense: 'MAX', metric: { metric: 'ACCURACY' } },
+      },
+    });
+    expect(errorOf(search).code).toBe('NOT_FOUND');
+
+    const lift = (id: string, visibility: 'INHERIT' | 'PRIVATE', as = owner) =>
+      as.owner.client.request(SetCostTableVisibilityDocument, { input: { organizationId: as.id, id, visibility } });
+    expect(errorOf(await lift(restricted.id, 'INHERIT', partner)).code).toBe('NOT_FOUND');
+    expect(errorOf(await lift(inheriting.id, 'PRIVATE', partner)).code).toBe('FORBIDDEN');
+    expect((await lift(restricted.id, 'INHERIT')).data?.setCostTableVisibility).toEqual({ id: restricted.id, visibility: 'INHERIT' });
+    expect((await partnerSees()).sort()).toEqual([restricted.id, inheriting.id].sort());
+    await lift(restricted.id, 'PRIVATE');
+    expect(await partnerSees()).toEqual([inheriting.id]);
   });
 });

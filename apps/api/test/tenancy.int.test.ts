@@ -31,6 +31,10 @@ interface Target {
   readonly tokenId: string;
   readonly modelSpecId: string;
   readonly costTableId: string;
+  /** A's device profile shared with B, with one table left to follow it and one restricted (PRIVATE). */
+  readonly sharedWithBProfileId: string;
+  readonly inheritingCostTableId: string;
+  readonly restrictedCostTableId: string;
   readonly searchRequestId: string;
   readonly profilingJobId: string;
 }
@@ -117,6 +121,24 @@ const cases: readonly Case[] = [
     ...viaOwn('costTables', 'costTables(deviceProfileId: $id) { nodes { id } }', (t) => ({ id: t.privateProfileId }), '$id: ID'),
     allowed: (response, a) => expect(JSON.stringify(response.data)).not.toContain(a.costTableId),
   },
+  viaOwn('costTable[restricted, profile shared with B]', 'costTable(id: $id) { id csv }', (t) => ({ id: t.restrictedCostTableId }), '$id: ID!'),
+  {
+    ...viaOwn('costTables[profile shared with B]', 'costTables(deviceProfileId: $id) { nodes { id } }', (t) => ({ id: t.sharedWithBProfileId }), '$id: ID'),
+    allowed: (response, a) => {
+      expect(JSON.stringify(response.data)).toContain(a.inheritingCostTableId);
+      expect(JSON.stringify(response.data)).not.toContain(a.restrictedCostTableId);
+    },
+  },
+  {
+    name: 'organization(B).costTables[all]',
+    field: 'organization',
+    query: `query($slug: String!) { organization(slug: $slug) { costTables(first: 100) { nodes { id } } } }`,
+    vars: (_t, own) => ({ slug: own.slug }),
+    allowed: (response, a) => {
+      expect(JSON.stringify(response.data)).toContain(a.inheritingCostTableId);
+      expect(JSON.stringify(response.data)).not.toContain(a.restrictedCostTableId);
+    },
+  },
   viaOwn('searchRequest', 'searchRequest(id: $id) { id status }', (t) => ({ id: t.searchRequestId }), '$id: ID!'),
   viaOrg('profilingJobs', 'profilingJobs { nodes { id } }'),
   viaOwn('profilingJob', 'profilingJob(id: $id) { id status }', (t) => ({ id: t.profilingJobId }), '$id: ID!'),
@@ -197,6 +219,8 @@ const cases: readonly Case[] = [
   mutation('uploadModelSpec', 'UploadModelSpecInput', (t) => ({ ...inA(t), name: 'spy', format: 'YAML', content: 'nc: 1' }), '{ id }'),
   mutation('publishCostTable', 'PublishCostTableInput', (t) => ({ ...inA(t), ...tableFields(t) }), '{ id }'),
   mutation('publishCostTable', 'PublishCostTableInput', (t, o) => ({ ...inOwn(t, o), ...tableFields(t) }), '{ id }', ' via B'),
+  mutation('setCostTableVisibility', 'SetCostTableVisibilityInput', (t) => ({ ...inA(t), id: t.restrictedCostTableId, visibility: 'INHERIT' }), '{ id }'),
+  mutation('setCostTableVisibility', 'SetCostTableVisibilityInput', (t, o) => ({ ...inOwn(t, o), id: t.restrictedCostTableId, visibility: 'INHERIT' }), '{ id }', ' via B'),
   mutation('submitSearch', 'SubmitSearchInput', (t) => ({ ...inA(t), ...searchFields(t) }), '{ id }'),
   mutation('submitSearch', 'SubmitSearchInput', (t, o) => ({ ...inOwn(t, o), ...searchFields(t) }), '{ id }', ' via B'),
   mutation('createProfilingJob', 'CreateProfilingJobInput', (t) => ({ ...inA(t), ...jobFields(t) }), '{ id }'),
@@ -270,6 +294,25 @@ beforeAll(async () => {
       content: await exampleTable('latency'),
     },
   });
+  const sharedWithBProfileId = await createDeviceProfile(a.owner.client, a.id);
+  await a.owner.client.data(SetDeviceProfileVisibilityDocument, {
+    input: { organizationId: a.id, id: sharedWithBProfileId, visibility: 'SHARED', sharedWith: [b.slug] },
+  });
+  const [inheriting, restricted] = await Promise.all(
+    (['INHERIT', 'PRIVATE'] as const).map(async (visibility, i) =>
+      a.owner.client.data(PublishCostTableDocument, {
+        input: {
+          organizationId: a.id,
+          deviceProfileId: sharedWithBProfileId,
+          modelSpecId: spec.registerBuiltinModelSpec.id,
+          metric: i === 0 ? 'LATENCY' : 'MEMORY',
+          format: 'CSV',
+          content: await exampleTable(i === 0 ? 'latency' : 'memory'),
+          visibility,
+        },
+      }),
+    ),
+  );
   const projectId = await createProject(a.owner.client, a.id);
   const search = await a.owner.client.data(SubmitSearchDocument, {
     input: {
@@ -296,6 +339,9 @@ beforeAll(async () => {
     tokenId: token!.id,
     modelSpecId: spec.registerBuiltinModelSpec.id,
     costTableId: table.publishCostTable.id,
+    sharedWithBProfileId,
+    inheritingCostTableId: inheriting!.publishCostTable.id,
+    restrictedCostTableId: restricted!.publishCostTable.id,
     searchRequestId: search.submitSearch.id,
     profilingJobId: job.createProfilingJob.id,
   };
@@ -312,6 +358,9 @@ beforeAll(async () => {
     tokenId: randomUUID(),
     modelSpecId: randomUUID(),
     costTableId: randomUUID(),
+    sharedWithBProfileId: randomUUID(),
+    inheritingCostTableId: randomUUID(),
+    restrictedCostTableId: randomUUID(),
     searchRequestId: randomUUID(),
     profilingJobId: randomUUID(),
   };

@@ -27,6 +27,7 @@ const enumResolvers: Resolvers = {
   ModelUploadFormat: { YAML: 'yaml', ONNX: 'onnx' },
   Metric: { LATENCY: 'latency', MEMORY: 'memory', ACCURACY: 'accuracy' },
   CostTableFormat: { CSV: 'csv', JSON: 'json' },
+  CostTableVisibility: { INHERIT: 'inherit', PRIVATE: 'private' },
   SearchStrategy: { ILP: 'ilp', EXACT: 'exact', RANDOM: 'random', LZCM: 'lzcm', NAIVE: 'naive', PARETO: 'pareto' },
   ObjectiveSense: { MIN: 'min', MAX: 'max', WEIGHTED: 'weighted' },
   BudgetBound: { MAX: 'max', MIN: 'min' },

@@ -47,6 +47,13 @@ export type CostTableProvenanceInput = {
   source: ProvenanceSource;
 };
 
+/** Who reads a published cost table besides its organization. */
+export type CostTableVisibility =
+  /** Whoever reads its device profile (shared with named organizations or public): the default. */
+  | 'INHERIT'
+  /** Its organization only, even where the device profile is shared or public; others get NOT_FOUND. */
+  | 'PRIVATE';
+
 export type CreateApiTokenInput = {
   expiresAt?: string | null | undefined;
   name: string;
@@ -169,6 +176,8 @@ export type PublishCostTableInput = {
   organizationId: string | number;
   /** Defaults to IMPORTED. */
   provenance?: CostTableProvenanceInput | null | undefined;
+  /** Defaults to INHERIT. */
+  visibility?: CostTableVisibility | null | undefined;
 };
 
 export type RegisterBuiltinModelSpecInput = {

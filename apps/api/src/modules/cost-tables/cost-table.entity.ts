@@ -3,9 +3,14 @@ import { EntitySchema } from 'typeorm';
 
 export const METRICS = ['latency', 'memory', 'accuracy'] as const satisfies readonly MetricKind[];
 
+/** `inherit`: readable wherever its device profile is; `private`: its organization only. */
+export const COST_TABLE_VISIBILITIES = ['inherit', 'private'] as const;
+export type CostTableVisibility = (typeof COST_TABLE_VISIBILITIES)[number];
+
 /**
  * One published, immutable version of a cost table for (device profile, model spec, metric).
- * Owned by the device profile's organization; readable wherever the profile is.
+ * Owned by the device profile's organization; readable wherever the profile is, unless its owner
+ * restricted it (`visibility`, the one thing about a version that may change).
  */
 export interface CostTableRow {
   id: string;
@@ -20,6 +25,7 @@ export interface CostTableRow {
   cells: CostCell[];
   provenance: CostTableProvenance;
   contentSha256: string;
+  visibility: CostTableVisibility;
   createdById: string | null;
   createdAt: Date;
 }
@@ -41,6 +47,7 @@ export const CostTableEntity = new EntitySchema<CostTableRow>({
     cells: { type: 'jsonb', select: false },
     provenance: { type: 'jsonb' },
     contentSha256: { name: 'content_sha256', type: 'char', length: 64 },
+    visibility: { type: 'enum', enum: [...COST_TABLE_VISIBILITIES], enumName: 'cost_table_visibility', default: 'inherit' },
     createdById: { name: 'created_by_id', type: 'uuid', nullable: true },
     createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },
   },

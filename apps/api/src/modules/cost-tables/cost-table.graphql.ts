@@ -12,6 +12,14 @@ export const costTableTypeDefs = /* GraphQL */ `
     JSON
   }
 
+  "Who reads a published cost table besides its organization."
+  enum CostTableVisibility {
+    "Whoever reads its device profile (shared with named organizations or public): the default."
+    INHERIT
+    "Its organization only, even where the device profile is shared or public; others get NOT_FOUND."
+    PRIVATE
+  }
+
   enum ProvenanceSource {
     MEASURED
     IMPORTED
@@ -56,6 +64,8 @@ export const costTableTypeDefs = /* GraphQL */ `
     sha256: String!
     "The table as the paper's long CSV."
     csv: String!
+    "Whether it follows its device profile's sharing or stays with its organization (the one setting of a version that may change)."
+    visibility: CostTableVisibility!
     createdAt: DateTime!
   }
 
@@ -90,6 +100,15 @@ export const costTableTypeDefs = /* GraphQL */ `
     content: String!
     "Defaults to IMPORTED."
     provenance: CostTableProvenanceInput
+    "Defaults to INHERIT."
+    visibility: CostTableVisibility
+  }
+
+  input SetCostTableVisibilityInput {
+    organizationId: ID!
+    "A cost table the organization owns."
+    id: ID!
+    visibility: CostTableVisibility!
   }
 
   extend type Organization {
@@ -101,5 +120,7 @@ export const costTableTypeDefs = /* GraphQL */ `
   extend type Mutation {
     "Publishes the next version; published versions never change."
     publishCostTable(input: PublishCostTableInput!): CostTable!
+    "Restricts a table to its organization or lets it follow its device profile again; only the owner (FORBIDDEN for organizations that merely read it)."
+    setCostTableVisibility(input: SetCostTableVisibilityInput!): CostTable!
   }
 `;

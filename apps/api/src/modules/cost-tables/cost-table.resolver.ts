@@ -14,6 +14,8 @@ export const costTableResolvers: Resolvers = {
   },
   Mutation: {
     publishCostTable: async (_root, { input }, ctx) => ctx.services.costTables.publish(await scopeIn(ctx, input.organizationId), input),
+    setCostTableVisibility: async (_root, { input }, ctx) =>
+      ctx.services.costTables.setVisibility(await scopeIn(ctx, input.organizationId), input),
   },
   CostTable: {
     // The table was reached through a visible profile; these look up its owner's rows only.

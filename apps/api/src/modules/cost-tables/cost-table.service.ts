@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { demand, isUuid } from '../../auth/access.js';
 import type { OrgScope } from '../../auth/access.js';
 import { sha256 } from '../../auth/crypto.js';
-import { AppError, ErrorCode, notFound, parseInput } from '../../errors.js';
+import { AppError, ErrorCode, forbidden, notFound, parseInput } from '../../errors.js';
 import { paginateLean } from '../../graphql/connection.js';
 import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -14,8 +14,8 @@ import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js
 import type { DeviceProfile } from '../device-profiles/device-profile.entity.js';
 import type { ModelSpec } from '../model-specs/model-spec.entity.js';
 import type { ModelSpecService } from '../model-specs/model-spec.service.js';
-import { CostTableEntity, METRICS } from './cost-table.entity.js';
-import type { CostTableRow } from './cost-table.entity.js';
+import { COST_TABLE_VISIBILITIES, CostTableEntity, METRICS } from './cost-table.entity.js';
+import type { CostTableRow, CostTableVisibility } from './cost-table.entity.js';
 
 const MAX_CONTENT_CHARS = 4 * 1_048_576;
 
@@ -34,7 +34,9 @@ const publishSchema = z.object({
   format: z.enum(['csv', 'json']),
   content: z.string().min(1, 'Required').max(MAX_CONTENT_CHARS, `At most ${MAX_CONTENT_CHARS} characters`),
   provenance: provenanceSchema.nullish(),
+  visibility: z.enum(COST_TABLE_VISIBILITIES).nullish(),
 });
+const visibilitySchema = z.object({ organizationId: z.string(), id: z.string(), visibility: z.enum(COST_TABLE_VISIBILITIES) });
 type PublishInput = z.infer<typeof publishSchema>;
 
 export interface CostTableFilter {
@@ -44,13 +46,13 @@ export interface CostTableFilter {
 }
 
 /**
- * Whether the viewer organization (`param`) may read a cost table: its own, or one whose device
- * profile is public or shared with it. Needs `cost_table` and its `profile` in scope.
+ * Whether the viewer organization (`param`) may read a cost table: its own, or an unrestricted one
+ * whose device profile is public or shared with it. Needs `cost_table` and its `profile` in scope.
  */
 function visibleTo(param: string): string {
-  return `(cost_table.organization_id = ${param} OR profile.visibility = 'public' OR (profile.visibility = 'shared' AND EXISTS (
+  return `(cost_table.organization_id = ${param} OR (cost_table.visibility = 'inherit' AND (profile.visibility = 'public' OR (profile.visibility = 'shared' AND EXISTS (
      SELECT 1 FROM device_profile_shares share
-     WHERE share.device_profile_id = profile.id AND share.shared_with_organization_id = ${param})))`;
+     WHERE share.device_profile_id = profile.id AND share.shared_with_organization_id = ${param})))))`;
 }
 
 const withoutNulls = <T extends object>(value: T): T =>
@@ -157,8 +159,43 @@ export class CostTableService {
     const spec = await this.modelSpecs.get(scope, input.modelSpecId);
     const table = this.parse(input, profile.name, spec);
     return this.dataSource.transaction((manager) =>
-      this.insertVersion(manager, scope, { profile, spec, metric: input.metric, table, contentSha256: sha256(input.content) }),
+      this.insertVersion(manager, scope, {
+        profile,
+        spec,
+        metric: input.metric,
+        table,
+        contentSha256: sha256(input.content),
+        visibility: input.visibility ?? 'inherit',
+      }),
     );
+  }
+
+  /**
+   * Restricts a published version to its organization (`private`) or lets it follow its device
+   * profile again (`inherit`). Only the owner changes it: a table others can read is FORBIDDEN to
+   * them, one they cannot is NOT_FOUND.
+   */
+  async setVisibility(scope: OrgScope, rawInput: unknown): Promise<CostTableRow> {
+    demand(scope, 'devices:write');
+    const input = parseInput(visibilitySchema, rawInput);
+    return this.dataSource.transaction(async (manager) => {
+      const tables = manager.getRepository(CostTableEntity);
+      const owned = isUuid(input.id) ? await tables.findOneBy({ organizationId: scope.organizationId, id: input.id }) : null;
+      if (!owned) {
+        if (isUuid(input.id) && (await this.visible(scope).andWhere('cost_table.id = :id', { id: input.id }).getExists())) {
+          throw forbidden('Only the owning organization changes who reads a cost table');
+        }
+        throw notFound('Cost table');
+      }
+      await tables.update({ organizationId: scope.organizationId, id: owned.id }, { visibility: input.visibility });
+      await this.audit.record(manager, scope, {
+        action: 'cost_table.set_visibility',
+        targetType: 'cost_table',
+        targetId: owned.id,
+        data: { visibility: input.visibility },
+      });
+      return { ...owned, visibility: input.visibility };
+    });
   }
 
   /** Parses an upload (CSV or JSON) for a profile and spec; rejects it whole when malformed. */
@@ -174,7 +211,14 @@ export class CostTableService {
   async insertVersion(
     manager: EntityManager,
     scope: OrgScope,
-    version: { profile: DeviceProfile; spec: ModelSpec; metric: CostTableRow['metric']; table: CostTable; contentSha256: string },
+    version: {
+      profile: DeviceProfile;
+      spec: ModelSpec;
+      metric: CostTableRow['metric'];
+      table: CostTable;
+      contentSha256: string;
+      visibility?: CostTableVisibility;
+    },
   ): Promise<CostTableRow> {
     const { profile, spec, metric, table } = version;
     await manager
@@ -198,6 +242,7 @@ export class CostTableService {
         cells: [...table.cells],
         provenance: table.provenance,
         contentSha256: version.contentSha256,
+        visibility: version.visibility ?? 'inherit',
         createdById: scope.actor.kind === 'user' ? scope.actor.userId : null,
       }),
     );
@@ -205,7 +250,7 @@ export class CostTableService {
       action: 'cost_table.publish',
       targetType: 'cost_table',
       targetId: saved.id,
-      data: { deviceProfileId: profile.id, modelSpecId: spec.id, metric, version: saved.version, cells: table.cells.length },
+      data: { deviceProfileId: profile.id, modelSpecId: spec.id, metric, version: saved.version, cells: table.cells.length, visibility: saved.visibility },
     });
     return saved;
   }
