@@ -46,6 +46,10 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown, root: readon
   throw badInput(path, issue.message);
 }
 
+/** A streamed body over its limit: BAD_USER_INPUT for GraphQL clients, HTTP 413 on plain routes. */
+export const payloadTooLarge = (limitBytes: number): AppError =>
+  new AppError(ErrorCode.BAD_USER_INPUT, `Model files are limited to ${limitBytes} bytes`, ['body'], { reason: 'PAYLOAD_TOO_LARGE', limitBytes });
+
 const PG_UNIQUE_VIOLATION = '23505';
 
 function isUniqueViolation(error: unknown): boolean {
@@ -81,4 +85,23 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   console.error('[api] unexpected error', original ?? error);
   return { message: 'Internal server error', ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  CONFLICT: 409,
+  INFEASIBLE: 422,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/** `formatError` for plain HTTP routes (uploads): the status for its code and a GraphQL-shaped body. */
+export function httpError(error: unknown): { status: number; body: { errors: GraphQLFormattedError[] } } {
+  const formatted = formatError({ message: error instanceof Error ? error.message : String(error) }, error);
+  const code = formatted.extensions?.['code'];
+  const status =
+    formatted.extensions?.['reason'] === 'PAYLOAD_TOO_LARGE' ? 413 : typeof code === 'string' && Object.hasOwn(HTTP_STATUS, code) ? HTTP_STATUS[code as ErrorCode] : 500;
+  return { status, body: { errors: [formatted] } };
 }

@@ -24,6 +24,7 @@ import { buildSchema } from './graphql/schema.js';
 import { createServices } from './graphql/services.js';
 import type { Services } from './graphql/services.js';
 import { JobQueue } from './jobs/job-queue.js';
+import { modelUploadRoute } from './modules/model-specs/model-upload.route.js';
 import { SearchRunner } from './modules/searches/search-runner.js';
 
 export interface CreateServerOptions extends Partial<ApiConfig> {
@@ -105,6 +106,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.put('/uploads/model-specs', modelUploadRoute({ dataSource, services, config, clock }));
   app.use(
     '/graphql',
     express.json({ limit: config.bodyLimitBytes }),

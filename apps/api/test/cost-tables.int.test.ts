@@ -1,4 +1,5 @@
-import { YOLOV5U_YAML } from '@actnas/core';
+import { createHash } from 'node:crypto';
+import { YOLOV5U_YAML, buildGraph, emitOnnx, parseModelYaml } from '@actnas/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BuiltinModelNamesDocument,
@@ -192,5 +193,89 @@ describe('cost tables', () => {
     expect((await partnerSees()).sort()).toEqual([restricted.id, inheriting.id].sort());
     await lift(restricted.id, 'PRIVATE');
     expect(await partnerSees()).toEqual([inheriting.id]);
+  });
+});
+
+describe('model uploads over HTTP (PUT /uploads/model-specs)', () => {
+  const put = (token: string | undefined, params: Record<string, string>, body: NonNullable<RequestInit['body']>, headers: Record<string, string> = {}) =>
+    fetch(new URL(`/uploads/model-specs?${new URLSearchParams(params)}`, t.server.url), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+  const errorBody = async (response: Response) => ((await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors[0]!;
+  const counts = async () =>
+    (await t.server.dataSource.query<{ specs: number; blobs: number }[]>(
+      `SELECT (SELECT count(*)::int FROM model_specs) AS specs, (SELECT count(*)::int FROM model_blobs) AS blobs`,
+    ))[0]!;
+  const tinyOnnx = () => emitOnnx(buildGraph(parseModelYaml('nc: 1\nbackbone:\n  - [-1, 1, Conv, [3, 1, 1]]\nhead: []\n', { name: 'tiny' }), { imgsz: 32 }));
+
+  it('streams a model in, stores it once by content hash, and answers the same id for the same upload', async () => {
+    const onnx = tinyOnnx();
+    const params = { organizationId: owner.id, name: 'tiny-streamed' };
+    const first = await put(owner.owner.token, params, onnx);
+    expect(first.status).toBe(201);
+    const created = (await first.json()) as { id: string; sha256: string; sizeBytes: number; siteCount: number; created: boolean };
+    expect(created).toMatchObject({ sha256: createHash('sha256').update(onnx).digest('hex'), sizeBytes: onnx.length, siteCount: 1, created: true });
+    const before = await counts();
+    const again = await put(owner.owner.token, params, onnx);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ id: created.id, created: false });
+    const elsewhere = await put(partner.owner.token, { organizationId: partner.id, name: 'theirs' }, onnx);
+    expect(elsewhere.status).toBe(201);
+    expect((await counts()).blobs).toBe(before.blobs);
+    const { organization } = await owner.owner.client.data(ModelSpecDocument, { slug: owner.slug, id: created.id });
+    expect(organization.modelSpec).toMatchObject({ kind: 'ONNX', siteCount: 1, sha256: created.sha256 });
+    const other = await put(owner.owner.token, params, Buffer.from(YOLOV5U_YAML), {});
+    expect(other.status).toBe(409);
+    expect((await errorBody(other)).extensions['code']).toBe('CONFLICT');
+  });
+
+  it('rejects a body over the limit with 413 while it streams, storing nothing', async () => {
+    const before = await counts();
+    const chunk = new Uint8Array(16 * 1024);
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += chunk.length;
+        if (sent > 1024 * 1024) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const streamed = await put(owner.owner.token, { organizationId: owner.id, name: 'too-big' }, endless);
+    expect(streamed.status).toBe(413);
+    expect(await errorBody(streamed)).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'PAYLOAD_TOO_LARGE', limitBytes: 65_536 } });
+    const declared = await put(owner.owner.token, { organizationId: owner.id, name: 'too-big' }, new Uint8Array(65_537));
+    expect(declared.status).toBe(413);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('names the problem of a malformed ONNX file (core OnnxFormatError code), 400', async () => {
+    const before = await counts();
+    const response = await put(owner.owner.token, { organizationId: owner.id, name: 'garbage' }, Buffer.from('definitely not a protobuf'));
+    expect(response.status).toBe(400);
+    const error = await errorBody(response);
+    expect(error.message).toMatch(/^Not a usable ONNX model: /);
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: ['body'] });
+    expect(error.extensions['reason']).toMatch(/^[A-Z_]+$/);
+    const truncated = await put(owner.owner.token, { organizationId: owner.id, name: 'truncated' }, tinyOnnx().slice(0, 100));
+    expect(truncated.status).toBe(400);
+    expect((await errorBody(truncated)).extensions['reason']).toMatch(/^[A-Z_]+$/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('checks the bearer and the organization before reading the body; a foreign organization answers like a missing one', async () => {
+    const onnx = tinyOnnx();
+    const anonymous = await put(undefined, { organizationId: owner.id, name: 'x' }, onnx);
+    expect(anonymous.status).toBe(401);
+    expect((await errorBody(anonymous)).extensions['code']).toBe('UNAUTHENTICATED');
+    const foreign = await put(partner.owner.token, { organizationId: owner.id, name: 'x' }, onnx);
+    const missing = await put(partner.owner.token, { organizationId: '00000000-0000-4000-8000-000000000000', name: 'x' }, onnx);
+    expect(foreign.status).toBe(404);
+    expect(await errorBody(foreign)).toEqual(await errorBody(missing));
+    const noName = await put(owner.owner.token, { organizationId: owner.id }, onnx);
+    expect(noName.status).toBe(400);
+    expect((await errorBody(noName)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: ['query', 'name'] });
   });
 });

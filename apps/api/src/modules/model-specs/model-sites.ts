@@ -1,5 +1,5 @@
-import { BUILTIN_MODEL_NAMES, buildGraph, builtinModelSpec, importOnnx, parseModelYaml } from '@actnas/core';
-import { badInput } from '../../errors.js';
+import { BUILTIN_MODEL_NAMES, OnnxFormatError, buildGraph, builtinModelSpec, importOnnx, parseModelYaml } from '@actnas/core';
+import { AppError, ErrorCode, badInput } from '../../errors.js';
 import type { ModelSite } from './model-spec.entity.js';
 
 // Ultralytics YOLO graphs built from YAML use SiLU at every site.
@@ -16,21 +16,27 @@ export function builtinSites(builtinName: string): ModelSite[] {
   return buildGraph(builtinModelSpec(builtinName)).sites.map((site) => ({ name: site.name, reference: YAML_REFERENCE }));
 }
 
-export function yamlSites(text: string): ModelSite[] {
+/** Where the file came in: the GraphQL upload's `content`, or the body of the HTTP upload. */
+type FileField = readonly (string | number)[];
+const GRAPHQL_CONTENT: FileField = ['input', 'content'];
+
+export function yamlSites(text: string, field: FileField = GRAPHQL_CONTENT): ModelSite[] {
   try {
     return buildGraph(parseModelYaml(text)).sites.map((site) => ({ name: site.name, reference: YAML_REFERENCE }));
   } catch (error) {
-    throw badInput(['input', 'content'], `Not a usable model YAML: ${explain(error)}`);
+    throw badInput(field, `Not a usable model YAML: ${explain(error)}`);
   }
 }
 
-export function onnxSites(bytes: Uint8Array): ModelSite[] {
+/** The sites of an ONNX file; a malformed one is BAD_USER_INPUT with core's OnnxFormatError code as `reason`. */
+export function onnxSites(bytes: Uint8Array, field: FileField = GRAPHQL_CONTENT): ModelSite[] {
   let sites: ModelSite[];
   try {
     sites = importOnnx(bytes).sites.map((site) => ({ name: site.name, reference: site.activation.id }));
   } catch (error) {
-    throw badInput(['input', 'content'], `Not a usable ONNX model: ${explain(error)}`);
+    const reason = error instanceof OnnxFormatError ? { reason: error.code } : undefined;
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `Not a usable ONNX model: ${explain(error)}`, field, reason);
   }
-  if (sites.length === 0) throw badInput(['input', 'content'], 'The ONNX model has no activation sites');
+  if (sites.length === 0) throw badInput(field, 'The ONNX model has no activation sites');
   return sites;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { demand, isUuid } from '../../auth/access.js';
 import type { OrgScope } from '../../auth/access.js';
 import { sha256Bytes } from '../../auth/crypto.js';
-import { badInput, conflict, notFound, parseInput } from '../../errors.js';
+import { badInput, conflict, notFound, parseInput, payloadTooLarge } from '../../errors.js';
 import { paginate } from '../../graphql/connection.js';
 import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -15,6 +15,13 @@ import type { ModelSite, ModelSpec } from './model-spec.entity.js';
 const name = z.string().trim().min(1, 'Required').max(200);
 const builtinSchema = z.object({ organizationId: z.string(), builtinName: z.string().trim().toLowerCase(), name: name.nullish() });
 const uploadSchema = z.object({ organizationId: z.string(), name, format: z.enum(['yaml', 'onnx']), content: z.string().min(1, 'Required') });
+const fileSchema = z.object({ name, format: z.enum(['yaml', 'onnx']) });
+
+/** A file received whole by the HTTP upload route, hashed while it streamed in. */
+export interface ReceivedFile {
+  readonly bytes: Buffer;
+  readonly sha256: string;
+}
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -64,6 +71,26 @@ export class ModelSpecService {
     return this.save(scope, { name: input.name, kind: input.format, builtinName: null, sites }, bytes);
   }
 
+  /**
+   * The HTTP upload (`PUT /uploads/model-specs`): the checks of `upload`, made idempotent — the same
+   * name with the same content returns the existing spec (`created: false`), the same name with
+   * other content is CONFLICT. `options` are the query parameters (`name`, `format`).
+   */
+  async uploadFile(scope: OrgScope, options: unknown, file: ReceivedFile): Promise<{ spec: ModelSpec; created: boolean }> {
+    demand(scope, 'models:write');
+    const input = parseInput(fileSchema, options, ['query']);
+    if (file.bytes.length === 0) throw badInput(['body'], 'The body is empty');
+    if (file.bytes.length > this.maxBytes) throw payloadTooLarge(this.maxBytes);
+    const existing = await this.dataSource.getRepository(ModelSpecEntity).findOneBy({ organizationId: scope.organizationId, name: input.name });
+    if (existing) {
+      if (existing.kind === input.format && existing.blobSha256 === file.sha256) return { spec: existing, created: false };
+      throw conflict('A model spec with this name exists');
+    }
+    const sites = input.format === 'onnx' ? onnxSites(new Uint8Array(file.bytes), ['body']) : yamlSites(file.bytes.toString('utf8'), ['body']);
+    const spec = await this.save(scope, { name: input.name, kind: input.format, builtinName: null, sites }, file.bytes, file.sha256);
+    return { spec, created: true };
+  }
+
   private decodeBase64(content: string): Buffer {
     const compact = content.replace(/\s+/g, '');
     if (!BASE64.test(compact)) throw badInput(['input', 'content'], 'ONNX content must be base64');
@@ -74,8 +101,9 @@ export class ModelSpecService {
     scope: OrgScope,
     spec: Pick<ModelSpec, 'name' | 'kind' | 'builtinName'> & { sites: ModelSite[] },
     bytes?: Buffer,
+    sha256?: string,
   ): Promise<ModelSpec> {
-    const hash = bytes ? sha256Bytes(bytes) : null;
+    const hash = bytes ? (sha256 ?? sha256Bytes(bytes)) : null;
     return this.dataSource.transaction(async (manager) => {
       const specs = manager.getRepository(ModelSpecEntity);
       if (await specs.existsBy({ organizationId: scope.organizationId, name: spec.name })) throw conflict('A model spec with this name exists');

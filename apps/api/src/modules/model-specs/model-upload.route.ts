@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import type { DataSource } from 'typeorm';
+import { demand, scopeIn } from '../../auth/access.js';
+import { authenticate } from '../../auth/authenticate.js';
+import type { ApiConfig } from '../../config.js';
+import { httpError, payloadTooLarge } from '../../errors.js';
+import type { Context } from '../../graphql/context.js';
+import { createLoaders } from '../../graphql/context.js';
+import type { Services } from '../../graphql/services.js';
+import type { ReceivedFile } from './model-spec.service.js';
+
+/**
+ * Reads the body whole, hashing as it arrives, and stops at `limit` bytes: a larger body is never
+ * buffered past the limit (nor at all when its Content-Length says so up front).
+ */
+function receive(req: IncomingMessage, limit: number): Promise<ReceivedFile> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(payloadTooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        chunks.length = 0;
+        reject(payloadTooLarge(limit));
+        return;
+      }
+      hash.update(chunk);
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve({ bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex') }));
+    req.once('error', reject);
+  });
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * `PUT /uploads/model-specs?organizationId=…&name=…&format=onnx|yaml` with the raw file as the body:
+ * large models without base64 inside a GraphQL request. Same bearer auth and permission as
+ * `uploadModelSpec` (checked before the body is read), the size limit enforced while streaming
+ * (413), content-hashed and stored once; answers `{ id, sha256, sizeBytes, siteCount, created }`,
+ * 201 when created and 200 when the same name and content were uploaded before.
+ */
+export function modelUploadRoute(deps: {
+  readonly dataSource: DataSource;
+  readonly services: Services;
+  readonly config: ApiConfig;
+  readonly clock: () => Date;
+}): RequestHandler {
+  const { dataSource, services, config, clock } = deps;
+  return async (req, res) => {
+    try {
+      const now = clock();
+      const actor = await authenticate(dataSource, req.headers.authorization, now);
+      const ctx: Context = { dataSource, services, config, actor, now, loaders: createLoaders(dataSource, services, actor) };
+      const scope = demand(await scopeIn(ctx, text(req.query['organizationId']) ?? ''), 'models:write');
+      const file = await receive(req, config.modelMaxBytes);
+      const options = { name: text(req.query['name']) ?? '', format: (text(req.query['format']) ?? 'onnx').toLowerCase() };
+      const { spec, created } = await services.modelSpecs.uploadFile(scope, options, file);
+      res.status(created ? 201 : 200).json({ id: spec.id, sha256: spec.blobSha256, sizeBytes: spec.sizeBytes, siteCount: spec.sites.length, created });
+    } catch (error) {
+      const { status, body } = httpError(error);
+      // An unread body is not drained (it may be huge): answer, then close the connection.
+      if (!req.complete) res.setHeader('connection', 'close');
+      res.status(status).json(body);
+      if (!req.complete) res.once('finish', () => req.socket.destroySoon());
+    }
+  };
+}
