@@ -1,9 +1,13 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntitySchema } from 'typeorm';
 import { In } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import type { ApiConfig } from '../config.js';
-import { leanQuery } from '../database/lean.js';
+import { leanQuery, leanTable } from '../database/lean.js';
+import { DeviceProfileEntity } from '../modules/device-profiles/device-profile.entity.js';
+import type { DeviceProfile } from '../modules/device-profiles/device-profile.entity.js';
+import { ModelSpecEntity } from '../modules/model-specs/model-spec.entity.js';
+import type { ModelSpec } from '../modules/model-specs/model-spec.entity.js';
 import type { Membership } from '../modules/memberships/membership.entity.js';
 import type { ProposalSetRow } from '../modules/proposal-sets/proposal-set.entity.js';
 import { OrganizationEntity } from '../modules/organizations/organization.entity.js';
@@ -19,8 +23,40 @@ export interface Loaders {
   readonly userById: DataLoader<string, User | null>;
   /** Only for names of organizations the caller may already know (owners of shared profiles). */
   readonly organizationById: DataLoader<string, Organization | null>;
+  /**
+   * Rows of one organization by id, batched over a page (e.g. a cost table's device profile and
+   * model spec). Only for ids reached through a row the caller may already read.
+   */
+  readonly deviceProfileOf: DataLoader<OwnedKey, DeviceProfile | null, string>;
+  readonly modelSpecOf: DataLoader<OwnedKey, ModelSpec | null, string>;
   /** The newest proposal set per project, batched over a page of projects. */
   readonly latestProposalSet: DataLoader<ProjectKey, ProposalSetRow | null, string>;
+}
+
+/** A row of an organization: the organization goes into every lookup, never the id alone. */
+export interface OwnedKey {
+  readonly organizationId: string;
+  readonly id: string;
+}
+
+const ownedKey = (key: OwnedKey): string => `${key.organizationId}/${key.id}`;
+
+/** A loader of one organization's rows of `entity` by id (one query per organization in the batch). */
+function ownedLoader<T extends { id: string; organizationId: string }>(dataSource: DataSource, entity: EntitySchema<T>): DataLoader<OwnedKey, T | null, string> {
+  return new DataLoader(
+    async (keys) => {
+      const byOrganization = new Map<string, string[]>();
+      for (const { organizationId, id } of keys) byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), id]);
+      const found = new Map<string, T>();
+      for (const [organizationId, ids] of byOrganization) {
+        const { table, columns } = leanTable(dataSource, entity, 'row');
+        const rows = await leanQuery<T>(dataSource, `SELECT ${columns} FROM ${table} row WHERE row.organization_id = $1 AND row.id = ANY($2::uuid[])`, [organizationId, ids]);
+        for (const row of rows) found.set(ownedKey(row), row);
+      }
+      return keys.map((key) => found.get(ownedKey(key)) ?? null);
+    },
+    { cacheKeyFn: ownedKey },
+  );
 }
 
 /** A project as the caller reached it: its organization goes into every lookup. */
@@ -63,6 +99,8 @@ export function createLoaders(dataSource: DataSource, services: Pick<Services, '
     organizationById: new DataLoader(async (ids) =>
       byId(ids, await dataSource.getRepository(OrganizationEntity).findBy({ id: In([...ids]) })),
     ),
+    deviceProfileOf: ownedLoader(dataSource, DeviceProfileEntity),
+    modelSpecOf: ownedLoader(dataSource, ModelSpecEntity),
     latestProposalSet: new DataLoader(
       async (keys) => {
         const byOrganization = new Map<string, string[]>();

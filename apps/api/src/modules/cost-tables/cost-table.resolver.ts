@@ -2,8 +2,6 @@ import { costTableToCsv } from '@actnas/core';
 import { scopeIn } from '../../auth/access.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
-import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
-import { ModelSpecEntity } from '../model-specs/model-spec.entity.js';
 import { toCoreTable } from './cost-table.service.js';
 
 export const costTableResolvers: Resolvers = {
@@ -20,16 +18,12 @@ export const costTableResolvers: Resolvers = {
   CostTable: {
     // The table was reached through a visible profile; these look up its owner's rows only.
     deviceProfile: async (table, _args, ctx) => {
-      const profile = await ctx.dataSource
-        .getRepository(DeviceProfileEntity)
-        .findOneBy({ organizationId: table.organizationId, id: table.deviceProfileId });
+      const profile = await ctx.loaders.deviceProfileOf.load({ organizationId: table.organizationId, id: table.deviceProfileId });
       if (!profile) throw notFound('Device profile');
       return profile;
     },
-    modelSpecName: async (table, _args, ctx) => {
-      const spec = await ctx.dataSource.getRepository(ModelSpecEntity).findOneBy({ organizationId: table.organizationId, id: table.modelSpecId });
-      return spec?.name ?? '';
-    },
+    modelSpecName: async (table, _args, ctx) =>
+      (await ctx.loaders.modelSpecOf.load({ organizationId: table.organizationId, id: table.modelSpecId }))?.name ?? '',
     sha256: (table) => table.contentSha256,
     sites: async (table, _args, ctx) => (await ctx.services.costTables.cellsOf(table)).sites,
     cells: async (table, _args, ctx) => (await ctx.services.costTables.cellsOf(table)).cells,
