@@ -13,6 +13,7 @@ import { authenticate } from './auth/authenticate.js';
 import { loadConfig } from './config.js';
 import type { ApiConfig } from './config.js';
 import { openDatabase } from './database/data-source.js';
+import { disableNamedStatements } from './database/lean.js';
 import { embeddedPoolSize, startEmbeddedPostgres } from './database/embedded.js';
 import type { EmbeddedPostgres } from './database/embedded.js';
 import { formatError } from './errors.js';
@@ -52,7 +53,9 @@ async function openStorage(config: ApiConfig): Promise<Storage> {
   }
   const embedded = await startEmbeddedPostgres(join(config.dataDir, 'pglite'));
   try {
-    return { dataSource: await openDatabase({ url: embedded.url, poolSize: embeddedPoolSize }), url: embedded.url, embedded };
+    const dataSource = await openDatabase({ url: embedded.url, poolSize: embeddedPoolSize });
+    disableNamedStatements(dataSource);
+    return { dataSource, url: embedded.url, embedded };
   } catch (error) {
     await embedded.close();
     throw error;

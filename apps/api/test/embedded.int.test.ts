@@ -35,6 +35,13 @@ describe('embedded PostgreSQL (DATABASE_URL unset)', () => {
     try {
       const { organizations } = await new Client(second.url, token).data(OrganizationsDocument, {});
       expect(organizations.edges.map((e) => e.node.slug)).toEqual(['local-org']);
+      // The dashboard's lean prepared statements, twice so PGlite also serves them once prepared.
+      const dashboard = `{ organization(slug: "local-org") { viewerRole projects { nodes { id latestProposalSet { version } } } deviceProfiles { nodes { id } } costTables { nodes { id } } } }`;
+      for (let i = 0; i < 2; i++) {
+        const response = await new Client(second.url, token).raw(dashboard);
+        expect(response.errors).toBeUndefined();
+        expect(response.data).toEqual({ organization: { viewerRole: 'OWNER', projects: { nodes: [] }, deviceProfiles: { nodes: [] }, costTables: { nodes: [] } } });
+      }
     } finally {
       await second.close();
     }
