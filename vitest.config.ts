@@ -20,6 +20,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
+          globalSetup: ['test/support/built-cli.global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

@@ -1,7 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = join(root, 'packages', 'devices', 'bin', 'actnas.js');
@@ -9,10 +9,6 @@ const examples = join(root, 'packages', 'core', 'examples', 'yolov5nu-synthetic'
 const run = (...args: string[]) => spawnSync('node', [bin, 'search', ...args], { cwd: examples, encoding: 'utf8' });
 
 describe('actnas search (built bin)', () => {
-  beforeAll(() => {
-    execFileSync('npx', ['turbo', 'run', 'build', '--filter=@actnas/devices...'], { cwd: root, stdio: 'ignore', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
-  });
-
   it('prints ranked, diverse proposals within the accuracy budget as JSON', () => {
     const out = run('--latency', 'latency.csv', '--accuracy', 'accuracy.csv', '--memory', 'memory.csv', '--objective', 'min-latency', '--max-accuracy-drop', '0.005', '--k', '10', '--diversity', '3', '--json');
     expect(out.status).toBe(0);
