@@ -78,10 +78,26 @@ export async function paginate<T extends ObjectLiteral & CursorKey>(
   return connectionOf(rows, limit);
 }
 
+// Cursors are encoded when read: most pages (the dashboard's) select `nodes` and never ask for them.
 function connectionOf<T extends CursorKey>(rows: readonly T[], limit: number): Connection<T> {
   const nodes = rows.slice(0, limit);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
-  return { edges, nodes, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+  const edges = nodes.map((node) => ({
+    node,
+    get cursor() {
+      return encodeCursor(node);
+    },
+  }));
+  const last = nodes.at(-1);
+  return {
+    edges,
+    nodes,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      get endCursor() {
+        return last ? encodeCursor(last) : null;
+      },
+    },
+  };
 }
 
 export interface LeanPageQuery {
@@ -119,6 +135,11 @@ export async function paginateLean<T extends CursorKey>(
 
 /** Maps a connection's nodes (e.g. to attach the caller's scope) keeping cursors. */
 export function mapConnection<T, U>(connection: Connection<T>, map: (node: T) => U): Connection<U> {
-  const edges = connection.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) }));
+  const edges = connection.edges.map((edge) => ({
+    node: map(edge.node),
+    get cursor() {
+      return edge.cursor;
+    },
+  }));
   return { edges, nodes: edges.map((e) => e.node), pageInfo: connection.pageInfo };
 }
