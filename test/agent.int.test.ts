@@ -104,7 +104,9 @@ describe('actnas agent against the real API', () => {
     expect(run.stdout).toMatch(/published memory v1/);
 
     const job = await jobOf(s);
-    expect(job).toMatchObject({ status: 'SUCCEEDED', attempts: 1, progress: 1, costTables: [{ metric: 'MEMORY', version: 1 }] });
+    expect(job).toMatchObject({ status: 'SUCCEEDED', attempts: 1, progress: 1, costTables: [{ metric: 'MEMORY', version: 1 }], agent: { name: 'e2e-agent-1' } });
+    expect(job.agent!.tokenPrefix).toBeTruthy();
+    expect(s.token.startsWith(job.agent!.tokenPrefix!)).toBe(true);
     const { organization } = await s.org.owner.client.data(CostTableDocument, { slug: s.org.slug, id: job.costTables[0]!.id });
     const table = organization.costTable;
     expect(table.provenance.source).toBe('MEASURED');
@@ -126,7 +128,7 @@ describe('actnas agent against the real API', () => {
     const killed = await first.exited;
     expect(killed.signal, killed.stdout + killed.stderr).toBe('SIGKILL');
     const abandoned = await jobOf(s);
-    expect(abandoned).toMatchObject({ status: 'LEASED', attempts: 1 });
+    expect(abandoned).toMatchObject({ status: 'LEASED', attempts: 1, agent: { name: 'e2e-agent-a' } });
     expect(abandoned.progress).toBeLessThan(1);
 
     // Nothing gives the job back: only the lease running out returns it to the queue.
@@ -138,7 +140,7 @@ describe('actnas agent against the real API', () => {
     expect(second.stdout).toMatch(/published latency v1/);
 
     const job = await jobOf(s);
-    expect(job).toMatchObject({ status: 'SUCCEEDED', attempts: 2, costTables: [{ metric: 'LATENCY', version: 1 }] });
+    expect(job).toMatchObject({ status: 'SUCCEEDED', attempts: 2, costTables: [{ metric: 'LATENCY', version: 1 }], agent: { name: 'e2e-agent-b' } });
     const tables = await tablesOf(s, 'LATENCY');
     expect(tables).toHaveLength(1);
     expect(tables[0]!.provenance.note).toContain('actnas agent "e2e-agent-b"');

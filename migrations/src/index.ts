@@ -4,6 +4,7 @@ import { ModelSpecsAndCostTables1795578720423 } from './1795578720423-ModelSpecs
 import { SearchRequestsAndProposalSets1795579252864 } from './1795579252864-SearchRequestsAndProposalSets.js';
 import { ProfilingJobs1795579875015 } from './1795579875015-ProfilingJobs.js';
 import { CostTableVisibility1795582296024 } from './1795582296024-CostTableVisibility.js';
+import { ProfilingJobAgent1795583620559 } from './1795583620559-ProfilingJobAgent.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -14,4 +15,5 @@ export const migrations: readonly MigrationClass[] = [
   SearchRequestsAndProposalSets1795579252864,
   ProfilingJobs1795579875015,
   CostTableVisibility1795582296024,
+  ProfilingJobAgent1795583620559,
 ];

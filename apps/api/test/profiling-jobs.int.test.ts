@@ -20,6 +20,7 @@ import type { TestServer } from './support/server.js';
 let t: TestServer;
 let org: OrgFixture;
 let agentA: Client;
+let agentASecret: string;
 let agentB: Client;
 let profileId: string;
 let specId: string;
@@ -31,7 +32,8 @@ beforeAll(async () => {
   profileId = await createDeviceProfile(org.owner.client, org.id);
   specId = (await org.owner.client.data(RegisterBuiltinModelSpecDocument, { input: { organizationId: org.id, builtinName: 'yolov5nu' } }))
     .registerBuiltinModelSpec.id;
-  agentA = t.client.as(await createApiToken(org.owner.client, org.id, ['AGENT']));
+  agentASecret = await createApiToken(org.owner.client, org.id, ['AGENT']);
+  agentA = t.client.as(agentASecret);
   agentB = t.client.as(await createApiToken(org.owner.client, org.id, ['AGENT']));
   latencyCsv = await exampleTable('latency');
 });
@@ -121,6 +123,32 @@ describe('profiling jobs and agents', () => {
     expect((await lease(agentB)).leaseProfilingJob).toBeNull();
     const { organization } = await org.owner.client.data(ProfilingJobDocument, { slug: org.slug, id });
     expect(organization.profilingJob).toMatchObject({ status: 'FAILED', errorMessage: 'The last lease expired' });
+  });
+
+  it('a job shows which agent leased it (its name and token prefix), also after it finished', async () => {
+    const id = await newJob();
+    const before = await org.owner.client.data(ProfilingJobDocument, { slug: org.slug, id });
+    expect(before.organization.profilingJob.agent).toBeNull();
+    const leased = (await agentA.data(LeaseProfilingJobDocument, { input: { organizationId: org.id, leaseSeconds: 60, agentName: '  jetson-07 ' } }))
+      .leaseProfilingJob!;
+    const agent = leased.job.agent!;
+    expect(agent.name).toBe('jetson-07');
+    expect(agent.tokenPrefix).toBeTruthy();
+    expect(agentASecret.startsWith(agent.tokenPrefix!)).toBe(true);
+    expect(agent.tokenPrefix!.length).toBeLessThan(agentASecret.length);
+    await agentA.data(FailProfilingJobDocument, { input: { organizationId: org.id, jobId: id, leaseId: leased.leaseId, message: 'no device' } });
+    const after = await org.owner.client.data(ProfilingJobDocument, { slug: org.slug, id });
+    expect(after.organization.profilingJob).toMatchObject({ status: 'QUEUED', agent: { name: 'jetson-07', tokenPrefix: agent.tokenPrefix } });
+    // Leave the queue empty for the other tests.
+    const again = (await lease(agentB)).leaseProfilingJob!;
+    expect(again.job).toMatchObject({ id, agent: { name: null } });
+    expect(again.job.agent!.tokenPrefix).not.toBe(agent.tokenPrefix);
+    await agentB.data(CompleteProfilingJobDocument, { input: { organizationId: org.id, jobId: id, leaseId: again.leaseId, tables: withContent(latencyCsv) } });
+  });
+
+  it('rejects an agent name over 100 characters with its field path', async () => {
+    const response = await agentA.request(LeaseProfilingJobDocument, { input: { organizationId: org.id, agentName: 'x'.repeat(101) } });
+    expect(errorOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'agentName'] });
   });
 
   it('only AGENT tokens (and owners) lease; members cannot', async () => {

@@ -136,7 +136,7 @@ describe('from sign-up to a downloaded model', () => {
     const organizationId = org.data!.organization.id;
     const created = await graphql<{ createApiToken: { secret: string } }>(platform.apiUrl, sessionToken, 'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }', { i: { organizationId, name: 'agent', scopes: ['AGENT'] } });
     const agent = created.data!.createApiToken.secret;
-    const lease = await graphql<{ leaseProfilingJob: { leaseId: string; job: { id: string } } }>(platform.apiUrl, agent, 'mutation($i: LeaseProfilingJobInput!) { leaseProfilingJob(input: $i) { leaseId job { id } } }', { i: { organizationId } });
+    const lease = await graphql<{ leaseProfilingJob: { leaseId: string; job: { id: string } } }>(platform.apiUrl, agent, 'mutation($i: LeaseProfilingJobInput!) { leaseProfilingJob(input: $i) { leaseId job { id } } }', { i: { organizationId, agentName: 'bench-pi-5' } });
     expect(lease.errors).toBeUndefined();
     const { leaseId, job } = lease.data!.leaseProfilingJob;
     const progress = await graphql(platform.apiUrl, agent, 'mutation($i: ReportProfilingProgressInput!) { reportProfilingProgress(input: $i) { id } }', { i: { organizationId, jobId: job.id, leaseId, progress: 0.5 } });
@@ -144,8 +144,14 @@ describe('from sign-up to a downloaded model', () => {
     // No reload: the page polls the API through the server.
     await page.getByTestId('job-status').filter({ hasText: 'leased' }).waitFor({ timeout: 15_000 });
     await page.getByText('50%').first().waitFor();
+    // The page names the agent that holds the job and its token's prefix.
+    const held = await page.getByTestId('job-agent').textContent();
+    expect(held).toMatch(/^leased by "bench-pi-5" \(token actnas_pat_[\w-]{6}…\) until/);
+    expect(held).not.toContain(agent);
     await expectAccessible();
     await screenshot(page, 'profiling-job');
+    await page.goto(`${platform.webUrl}/o/edge-lab/jobs`);
+    await page.getByRole('cell', { name: /leased by "bench-pi-5"/ }).first().waitFor();
   });
 
   it('validates a new search, locks a site from the strip, and runs it', async () => {

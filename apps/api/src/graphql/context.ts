@@ -4,6 +4,8 @@ import { In } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import type { ApiConfig } from '../config.js';
 import { leanQuery, leanTable } from '../database/lean.js';
+import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
+import type { ApiToken } from '../modules/api-tokens/api-token.entity.js';
 import { DeviceProfileEntity } from '../modules/device-profiles/device-profile.entity.js';
 import type { DeviceProfile } from '../modules/device-profiles/device-profile.entity.js';
 import { ModelSpecEntity } from '../modules/model-specs/model-spec.entity.js';
@@ -29,6 +31,8 @@ export interface Loaders {
    */
   readonly deviceProfileOf: DataLoader<OwnedKey, DeviceProfile | null, string>;
   readonly modelSpecOf: DataLoader<OwnedKey, ModelSpec | null, string>;
+  /** An organization's API tokens by id (e.g. the token that leased a job); expose the prefix only. */
+  readonly apiTokenOf: DataLoader<OwnedKey, ApiToken | null, string>;
   /** The newest proposal set per project, batched over a page of projects. */
   readonly latestProposalSet: DataLoader<ProjectKey, ProposalSetRow | null, string>;
 }
@@ -100,6 +104,7 @@ export function createLoaders(dataSource: DataSource, services: Pick<Services, '
       byId(ids, await dataSource.getRepository(OrganizationEntity).findBy({ id: In([...ids]) })),
     ),
     deviceProfileOf: ownedLoader(dataSource, DeviceProfileEntity),
+    apiTokenOf: ownedLoader(dataSource, ApiTokenEntity),
     modelSpecOf: ownedLoader(dataSource, ModelSpecEntity),
     latestProposalSet: new DataLoader(
       async (keys) => {

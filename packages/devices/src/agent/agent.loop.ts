@@ -82,7 +82,9 @@ async function resolveOrganization(client: AgentClient, slug: string | undefined
 }
 
 async function leaseJob(o: AgentLoopOptions, organizationId: string): Promise<Lease | null> {
-  const { leaseProfilingJob } = await o.client.request(AgentLeaseDocument, { input: { organizationId, leaseSeconds: o.leaseSeconds } });
+  // The API shows the name on the job and takes at most 100 characters (a long host name would be refused).
+  const agentName = o.settings.name.trim().slice(0, 100);
+  const { leaseProfilingJob } = await o.client.request(AgentLeaseDocument, { input: { organizationId, leaseSeconds: o.leaseSeconds, agentName } });
   return leaseProfilingJob;
 }
 

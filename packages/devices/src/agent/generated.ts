@@ -34,6 +34,8 @@ export type FailProfilingJobInput = {
 };
 
 export type LeaseProfilingJobInput = {
+  /** The agent's name, shown on the job (trimmed, at most 100 characters). */
+  agentName?: string | null | undefined;
   leaseSeconds?: number | null | undefined;
   organizationId: string | number;
 };

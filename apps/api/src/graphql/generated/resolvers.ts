@@ -353,6 +353,8 @@ export type InvitationEdge = {
 };
 
 export type LeaseProfilingJobInput = {
+  /** The agent's name, shown on the job (trimmed, at most 100 characters). */
+  agentName?: InputMaybe<Scalars['String']['input']>;
   leaseSeconds?: InputMaybe<Scalars['Int']['input']>;
   organizationId: Scalars['ID']['input'];
 };
@@ -828,9 +830,20 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** The agent that holds (or last held) a profiling job. */
+export type ProfilingAgent = {
+  __typename?: 'ProfilingAgent';
+  /** The name the agent sent when it leased the job (actnas agent --name); null if it sent none. */
+  name: Maybe<Scalars['String']['output']>;
+  /** The recognisable prefix of the API token it leased with (never the secret). */
+  tokenPrefix: Maybe<Scalars['String']['output']>;
+};
+
 /** A request to measure a model spec on a device profile, done by an agent (actnas agent). */
 export type ProfilingJob = {
   __typename?: 'ProfilingJob';
+  /** Who holds or last held the job; null when it was never leased. */
+  agent: Maybe<ProfilingAgent>;
   attempts: Scalars['Int']['output'];
   /** The tables the agent published (one per metric). */
   costTables: Array<CostTable>;
@@ -1421,6 +1434,7 @@ export type ResolversTypes = ResolversObject<{
   OrganizationEdge: ResolverTypeWrapper<OrganizationEdgeParentModel>;
   OrganizationRef: ResolverTypeWrapper<OrganizationRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  ProfilingAgent: ResolverTypeWrapper<ProfilingAgent>;
   ProfilingJob: ResolverTypeWrapper<ProfilingJobParentModel>;
   ProfilingJobConnection: ResolverTypeWrapper<ProfilingJobConnectionParentModel>;
   ProfilingJobEdge: ResolverTypeWrapper<ProfilingJobEdgeParentModel>;
@@ -1530,6 +1544,7 @@ export type ResolversParentTypes = ResolversObject<{
   OrganizationEdge: OrganizationEdgeParentModel;
   OrganizationRef: OrganizationRef;
   PageInfo: PageInfo;
+  ProfilingAgent: ProfilingAgent;
   ProfilingJob: ProfilingJobParentModel;
   ProfilingJobConnection: ProfilingJobConnectionParentModel;
   ProfilingJobEdge: ProfilingJobEdgeParentModel;
@@ -1907,7 +1922,13 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type ProfilingAgentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProfilingAgent'] = ResolversParentTypes['ProfilingAgent']> = ResolversObject<{
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tokenPrefix?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type ProfilingJobResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProfilingJob'] = ResolversParentTypes['ProfilingJob']> = ResolversObject<{
+  agent?: Resolver<Maybe<ResolversTypes['ProfilingAgent']>, ParentType, ContextType>;
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   costTables?: Resolver<Array<ResolversTypes['CostTable']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2134,6 +2155,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrganizationEdge?: OrganizationEdgeResolvers<ContextType>;
   OrganizationRef?: OrganizationRefResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ProfilingAgent?: ProfilingAgentResolvers<ContextType>;
   ProfilingJob?: ProfilingJobResolvers<ContextType>;
   ProfilingJobConnection?: ProfilingJobConnectionResolvers<ContextType>;
   ProfilingJobEdge?: ProfilingJobEdgeResolvers<ContextType>;

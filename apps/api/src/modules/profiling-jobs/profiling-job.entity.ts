@@ -21,6 +21,8 @@ export interface ProfilingJob {
   leaseId: string | null;
   leaseExpiresAt: Date | null;
   leasedByTokenId: string | null;
+  /** The name the agent gave when it last leased the job (its --name); kept after it finishes. */
+  agentName: string | null;
   progress: number;
   errorMessage: string | null;
   costTableIds: string[];
@@ -44,6 +46,7 @@ export const ProfilingJobEntity = new EntitySchema<ProfilingJob>({
     leaseId: { name: 'lease_id', type: 'uuid', nullable: true },
     leaseExpiresAt: { name: 'lease_expires_at', type: 'timestamptz', precision: 3, nullable: true },
     leasedByTokenId: { name: 'leased_by_token_id', type: 'uuid', nullable: true },
+    agentName: { name: 'agent_name', type: 'varchar', length: 100, nullable: true },
     progress: { type: 'double precision', default: 0 },
     errorMessage: { name: 'error_message', type: 'text', nullable: true },
     costTableIds: { name: 'cost_table_ids', type: 'uuid', array: true, default: () => "'{}'" },

@@ -6,6 +6,14 @@ export const profilingJobTypeDefs = /* GraphQL */ `
     FAILED
   }
 
+  "The agent that holds (or last held) a profiling job."
+  type ProfilingAgent {
+    "The name the agent sent when it leased the job (actnas agent --name); null if it sent none."
+    name: String
+    "The recognisable prefix of the API token it leased with (never the secret)."
+    tokenPrefix: String
+  }
+
   "A request to measure a model spec on a device profile, done by an agent (actnas agent)."
   type ProfilingJob {
     id: ID!
@@ -16,6 +24,8 @@ export const profilingJobTypeDefs = /* GraphQL */ `
     progress: Float!
     leaseExpiresAt: DateTime
     errorMessage: String
+    "Who holds or last held the job; null when it was never leased."
+    agent: ProfilingAgent
     deviceProfile: DeviceProfile!
     modelSpec: ModelSpec!
     "The tables the agent published (one per metric)."
@@ -54,6 +64,8 @@ export const profilingJobTypeDefs = /* GraphQL */ `
   input LeaseProfilingJobInput {
     organizationId: ID!
     leaseSeconds: Int = 300
+    "The agent's name, shown on the job (trimmed, at most 100 characters)."
+    agentName: String
   }
 
   input ReportProfilingProgressInput {

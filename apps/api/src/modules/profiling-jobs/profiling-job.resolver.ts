@@ -23,6 +23,13 @@ export const profilingJobResolvers: Resolvers = {
       if (!spec) throw notFound('Model spec');
       return spec;
     },
+    agent: async (job, _args, ctx) => {
+      // Every lease counts an attempt, so a job with none was never leased.
+      if (job.attempts === 0) return null;
+      // The token belongs to the job's organization; only its public prefix leaves the API.
+      const token = job.leasedByTokenId ? await ctx.loaders.apiTokenOf.load({ organizationId: job.organizationId, id: job.leasedByTokenId }) : null;
+      return { name: job.agentName, tokenPrefix: token?.prefix ?? null };
+    },
     costTables: (job, _args, ctx) =>
       job.costTableIds.length === 0
         ? []

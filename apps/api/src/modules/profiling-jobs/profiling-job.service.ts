@@ -28,7 +28,11 @@ const createSchema = z.object({
     .transform((m) => [...new Set(m)]),
   maxAttempts: z.number().int().min(1).max(10).nullish(),
 });
-const leaseSchema = z.object({ organizationId: z.string(), leaseSeconds: z.number().int().min(10).max(3600).nullish() });
+const leaseSchema = z.object({
+  organizationId: z.string(),
+  leaseSeconds: z.number().int().min(10).max(3600).nullish(),
+  agentName: z.string().trim().max(100).nullish(),
+});
 const heldSchema = z.object({ organizationId: z.string(), jobId: z.string(), leaseId: z.string() });
 const progressSchema = heldSchema.extend({ progress: z.number().min(0).max(1), leaseSeconds: z.number().int().min(10).max(3600).nullish() });
 const failSchema = heldSchema.extend({ message: z.string().max(4000) });
@@ -135,14 +139,14 @@ export class ProfilingJobService {
     const expiresAt = new Date(now.getTime() + (input.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000);
     const rows = await queryRows<{ id: string }>(
       this.dataSource.manager,
-      `UPDATE profiling_jobs SET status = 'leased', attempts = attempts + 1, lease_id = $2, lease_expires_at = $3, leased_by_token_id = $4
+      `UPDATE profiling_jobs SET status = 'leased', attempts = attempts + 1, lease_id = $2, lease_expires_at = $3, leased_by_token_id = $4, agent_name = $6
        WHERE id = (
          SELECT id FROM profiling_jobs
          WHERE organization_id = $1 AND attempts < max_attempts
            AND (status = 'queued' OR (status = 'leased' AND lease_expires_at < $5))
          ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING id`,
-      [scope.organizationId, leaseId, expiresAt, actorIds(scope).actorTokenId, now],
+      [scope.organizationId, leaseId, expiresAt, actorIds(scope).actorTokenId, now, input.agentName || null],
     );
     const id = rows[0]?.id;
     if (!id) return null;

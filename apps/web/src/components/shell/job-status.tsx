@@ -2,9 +2,19 @@ import type { ProfilingJobFieldsFragment } from '@/graphql/generated';
 
 export const jobIsLive = (status: string): boolean => status === 'QUEUED' || status === 'LEASED' || status === 'RUNNING';
 
-/** Who holds the job: the API knows an agent only by its lease. */
+/** The agent as the API knows it: the name it leased with and its token's prefix (never the secret). */
+export function agentLabel(agent: NonNullable<ProfilingJobFieldsFragment['agent']>): string {
+  const name = agent.name ? `"${agent.name}"` : 'an unnamed agent';
+  return agent.tokenPrefix ? `${name} (token ${agent.tokenPrefix}…)` : name;
+}
+
+/** Who holds the job, or who last held it. */
 export function agentText(job: ProfilingJobFieldsFragment): string {
-  if (job.status === 'LEASED') return `leased by an agent until ${job.leaseExpiresAt?.slice(11, 19) ?? '?'} UTC`;
-  if (job.status === 'QUEUED') return job.attempts > 0 ? 'back in the queue (a lease expired)' : 'waiting for an agent';
-  return '—';
+  const agent = job.agent ? agentLabel(job.agent) : null;
+  if (job.status === 'LEASED') return `leased by ${agent ?? 'an agent'} until ${job.leaseExpiresAt?.slice(11, 19) ?? '?'} UTC`;
+  if (job.status === 'QUEUED') {
+    if (job.attempts === 0) return 'waiting for an agent';
+    return agent ? `back in the queue (last held by ${agent})` : 'back in the queue (a lease expired)';
+  }
+  return agent ? `ran on ${agent}` : '—';
 }

@@ -26,7 +26,7 @@ export default async function JobPage({ params }: { readonly params: Promise<{ o
           </div>
           <div>
             <dt className="label">Agent</dt>
-            <dd>{agentText(job)}</dd>
+            <dd data-testid="job-agent">{agentText(job)}</dd>
           </div>
           <div>
             <dt className="label">Progress</dt>
