@@ -55,6 +55,7 @@ const settings: AgentSettings = {
   runtime: 'ort',
   mode: 'micro',
   maxPairs: 10,
+  maxCellSeconds: 8,
   candidates: [],
   workDir: mkdtempSync(join(tmpdir(), 'actnas-agent-unit-')),
 };

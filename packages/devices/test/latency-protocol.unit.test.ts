@@ -80,6 +80,34 @@ describe('paired protocol', () => {
     expect(m.pairs).toBe(30);
   });
 
+  it('never stops on the target with a published CI that misses it', async () => {
+    for (let seed = 0; seed < 30; seed++) {
+      const { ref, cand } = syntheticPair(100 + seed, 0.3);
+      const stopping = { absolute: 0.15, minPairs: 10, maxPairs: 600, checkEvery: 5 };
+      const m = await measurePaired(ref, cand, { warmup: 0, order: 'abba', seed, stopping });
+      if (m.stoppedBy === 'target') expect(halfWidth(m.delta)).toBeLessThanOrEqual(stopping.absolute);
+    }
+  });
+
+  it('stops at the time cap, measured on the injected clock, and says so', async () => {
+    let now = 0;
+    const { ref, cand } = syntheticPair(21, 0);
+    // Each run advances the clock by its own duration, as a wall clock would.
+    const timed = (run: TimedRun): TimedRun => async () => {
+      const ms = await run();
+      now += ms;
+      return ms;
+    };
+    const m = await measurePaired(timed(ref), timed(cand), {
+      warmup: 1, order: 'abba', seed: 3, clock: () => now,
+      stopping: { absolute: 1e-6, minPairs: 10, maxPairs: 10_000, maxMs: 1600, checkEvery: 10 },
+    });
+    expect(m.stoppedBy).toBe('time');
+    // About 160 ms per pair of ~80 ms runs; warm-up time does not count.
+    expect(m.pairs).toBeGreaterThanOrEqual(9);
+    expect(m.pairs).toBeLessThanOrEqual(11);
+  });
+
   it('paper mode (unpaired means) is much wider than paired on drifting runs', async () => {
     const { ref, cand } = syntheticPair(13, 0.4);
     const r = await measureMean(ref, { warmup: 0, runs: 50 });

@@ -9,7 +9,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = join(root, 'packages/devices/bin/actnas.js');
 
 function actnas(args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  // Under `npx vitest` npm_command=exec would make the bin resolve paths from INIT_CWD instead of cwd.
+  const { npm_command: _npmCommand, ...env } = process.env;
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...env, TURBO_TELEMETRY_DISABLED: '1' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -81,5 +83,8 @@ describe('actnas profile (built bin)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--mode must be one of full, micro/);
+    const cap = actnas(['profile', '--metric', 'latency', '--max-cell-seconds', '-1', '-o', 'x.csv'], dir);
+    expect(cap.code).toBe(2);
+    expect(cap.stderr).toMatch(/--max-cell-seconds must be a number ≥ 0, got "-1"/);
   });
 });

@@ -21,6 +21,8 @@ export interface AgentSettings {
   readonly threads?: number;
   readonly mode: LatencyMode;
   readonly maxPairs: number;
+  /** Time cap per latency cell, in seconds. */
+  readonly maxCellSeconds: number;
   readonly candidates: readonly ActivationKind[];
   /** Checkpoints live here, one folder per job, so a restarted agent resumes where it stopped. */
   readonly workDir: string;
@@ -71,7 +73,7 @@ export function deviceFusion(fusedActivations: readonly string[], runtime: strin
 }
 
 function protocolOf(settings: AgentSettings): CellProtocol {
-  const stopping = { relative: 0.1, absolute: 0.01, minPairs: Math.min(10, settings.maxPairs), maxPairs: settings.maxPairs, checkEvery: 5 };
+  const stopping = { relative: 0.1, absolute: 0.01, minPairs: Math.min(10, settings.maxPairs), maxPairs: settings.maxPairs, maxMs: 1000 * settings.maxCellSeconds, checkEvery: 5 };
   return { kind: 'paired', options: { warmup: 3, order: 'abba', stopping } };
 }
 

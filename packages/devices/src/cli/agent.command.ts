@@ -22,6 +22,7 @@ interface AgentFlags {
   readonly threads?: string;
   readonly mode: string;
   readonly maxPairs: string;
+  readonly maxCellSeconds: string;
   readonly candidates: string;
   readonly leaseSeconds: string;
   readonly pollInterval: string;
@@ -61,7 +62,8 @@ function settingsOf(f: AgentFlags, cwd: string): AgentSettings {
     runtime: f.runtime,
     ...(f.threads === undefined ? {} : { threads: intFlag(f.threads, '--threads', 1, [1, 256]) }),
     mode: f.mode as LatencyMode,
-    maxPairs: intFlag(f.maxPairs, '--max-pairs', 200, [2, 1_000_000]),
+    maxPairs: intFlag(f.maxPairs, '--max-pairs', 2000, [2, 1_000_000]),
+    maxCellSeconds: intFlag(f.maxCellSeconds, '--max-cell-seconds', 8, [1, 86_400]),
     candidates: candidatesOf(f.candidates),
     workDir: resolve(cwd, f.workDir),
   };
@@ -133,7 +135,8 @@ export const agentCommand: CommandModule = (program, io, setExitCode) => {
     .option('--runtime <id>', `runtime to measure with (${runtimeIds().join(', ')})`, 'ort')
     .option('--threads <n>', "intra-op threads (default: the device profile's)")
     .option('--mode <mode>', 'latency tables: micro (conv+activation block per site) or full (every single-swap model)', 'micro')
-    .option('--max-pairs <n>', 'latency: paired-run cap per cell', '200')
+    .option('--max-pairs <n>', 'latency: paired-run cap per cell', '2000')
+    .option('--max-cell-seconds <s>', 'latency: time cap per cell', '8')
     .option('--candidates <list>', 'candidate activations', DEFAULT_CANDIDATES)
     .option('--lease-seconds <n>', 'lease length asked for; progress reports renew it every quarter of it (10 to 3600)', '300')
     .option('--poll-interval <s>', 'seconds between polls when the queue is empty', '5')

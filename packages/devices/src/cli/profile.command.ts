@@ -42,6 +42,7 @@ interface ProfileFlags extends RuntimeFlags {
   readonly targetAbs: string;
   readonly minPairs: string;
   readonly maxPairs: string;
+  readonly maxCellSeconds: string;
   readonly candidates: string;
   readonly fusion?: string;
   readonly batch: string;
@@ -95,12 +96,13 @@ function protocolFrom(f: ProfileFlags): CellProtocol {
   const warmup = intFlag(f.warmup, '--warmup', 3, [0, 1000]);
   if (f.paper) return { kind: 'paper', options: { warmup, runs: intFlag(f.runs, '--runs', 50, [2, 100_000]) } };
   const minPairs = intFlag(f.minPairs, '--min-pairs', 10, [2, 100_000]);
-  const maxPairs = intFlag(f.maxPairs, '--max-pairs', 200, [minPairs, 1_000_000]);
+  const maxPairs = intFlag(f.maxPairs, '--max-pairs', 2000, [minPairs, 1_000_000]);
+  const maxMs = 1000 * numberFlag(f.maxCellSeconds, '--max-cell-seconds', 0);
   return {
     kind: 'paired',
     options: {
       warmup, order: 'abba',
-      stopping: { relative: numberFlag(f.targetRel, '--target-rel', 0), absolute: numberFlag(f.targetAbs, '--target-abs', 0), minPairs, maxPairs, checkEvery: 5 },
+      stopping: { relative: numberFlag(f.targetRel, '--target-rel', 0), absolute: numberFlag(f.targetAbs, '--target-abs', 0), minPairs, maxPairs, maxMs, checkEvery: 5 },
     },
   };
 }
@@ -218,6 +220,10 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
   };
 }
 
+/** Validation judges additivity, so each measured mixed model must be tighter than the spread of predictions. */
+const VALIDATION_MAX_PAIRS = 120;
+const VALIDATION_STOPPING = (maxPairs: number) => ({ relative: 0.05, absolute: 0.02, minPairs: Math.min(10, maxPairs), maxPairs, checkEvery: 5 });
+
 interface ValidateFlags extends RuntimeFlags {
   readonly table: string;
   readonly assignments: string;
@@ -234,12 +240,12 @@ function validateAction(io: CliIo, setExitCode: (code: number) => void) {
     const seed = intFlag(f.seed, '--seed', 0, [0, 2 ** 31 - 1]);
     const assignments = validationAssignments(table, registry, intFlag(f.assignments, '--assignments', 20, [0, 10_000]), seed, [registry.resolve('relu'), registry.resolve('hardswish')]);
     const runtime = await openRuntime(f);
-    const maxPairs = intFlag(f.maxPairs, '--max-pairs', 200, [2, 1_000_000]);
+    const maxPairs = intFlag(f.maxPairs, '--max-pairs', VALIDATION_MAX_PAIRS, [2, 1_000_000]);
     const report = await validateTable(table, assignments, {
       runtime,
       model: importOnnx(emitOnnx(graph, { seed })),
       feeds: { images: syntheticInput([1, 3, graph.imgsz, graph.imgsz], seed) },
-      protocol: { warmup: 3, order: 'abba', seed, stopping: { relative: 0.1, absolute: 0.05, minPairs: Math.min(10, maxPairs), maxPairs, checkEvery: 5 } },
+      protocol: { warmup: 3, order: 'abba', seed, stopping: VALIDATION_STOPPING(maxPairs) },
       onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
     });
     io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}% over ${report.rows.length} models\n`);
@@ -271,7 +277,8 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
     .option('--target-rel <f>', 'stop a cell when its 95% CI half-width is ≤ this fraction of |delta|', '0.1')
     .option('--target-abs <ms>', '… or ≤ this many ms', '0.01')
     .option('--min-pairs <n>', 'paired runs before the first CI check', '10')
-    .option('--max-pairs <n>', 'run cap per cell', '200')
+    .option('--max-pairs <n>', 'paired-run cap per cell', '2000')
+    .option('--max-cell-seconds <s>', 'time cap per cell: heavy blocks take more pairs than light ones to reach the target', '8')
     .option('--candidates <list>', 'candidate activations', 'relu,silu,hardswish,relu6,leakyrelu')
     .option('--fusion <rules>', `memory: fusion rules (${Object.keys(FUSION_RULES).join(', ')}); default from the runtime`)
     .option('--batch <n>', 'accuracy: NWOT batch size', '16')
@@ -282,14 +289,20 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
     .option('--stop-after <n>', 'stop after n newly measured cells; rerun to resume')
     .option('-o, --output <file>', 'table to write (.csv in the paper\'s format, or .json)')
     .action(profileAction(io, setExitCode));
-  // Model and runtime flags (and --max-pairs) belong to `profile` and are read from it.
+  // Model and runtime flags (and --max-pairs, whose default here is VALIDATION_MAX_PAIRS) belong to `profile` and are read from it.
   profile
     .command('validate')
     .description('measure random mixed models and all-ReLU / all-Hardswish against the reference; compare with the table\'s additive prediction')
     .requiredOption('--table <file>', 'latency table (.csv or .json)')
     .option('--assignments <n>', 'random mixed assignments', '20')
     .option('--json <file>', 'write the report as JSON')
-    .action((_options: unknown, cmd: Command) => validateAction(io, setExitCode)(cmd.optsWithGlobals<ValidateFlags>()));
+    .action((_options: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<ValidateFlags>();
+      // A mixed model is a whole-model run (~100× a micro block), so validation has its own pair cap
+      // unless --max-pairs is given.
+      const explicit = cmd.parent?.getOptionValueSource('maxPairs') === 'cli';
+      return validateAction(io, setExitCode)({ ...flags, maxPairs: explicit ? flags.maxPairs : String(VALIDATION_MAX_PAIRS) });
+    });
   profile
     .command('correlate')
     .description('Spearman correlation between an NWOT table and measured accuracy (the paper\'s CSV)')

@@ -11,7 +11,7 @@ export interface LatencyCellStats {
   readonly ciLow: number;
   readonly ciHigh: number;
   readonly runs: number;
-  readonly stoppedBy?: 'target' | 'cap';
+  readonly stoppedBy?: 'target' | 'cap' | 'time';
   readonly referenceMs: number;
 }
 

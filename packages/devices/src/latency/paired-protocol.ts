@@ -31,6 +31,12 @@ export interface StoppingRule {
   readonly minPairs: number;
   /** The run cap: stop here whatever the CI. */
   readonly maxPairs: number;
+  /**
+   * The time cap: stop once the cell's paired runs have taken this many milliseconds, whatever
+   * the CI. Heavy blocks need many more pairs than light ones, so a time cap spends a table's
+   * budget where the noise is, where a pair cap would cut them all off at the same count.
+   */
+  readonly maxMs?: number;
   /** Re-evaluate the CI every this many pairs. */
   readonly checkEvery: number;
 }
@@ -49,6 +55,8 @@ export interface PairedOptions {
   readonly statistic?: CentralStatistic | 'block-min';
   readonly resamples?: number;
   readonly level?: number;
+  /** Milliseconds clock for the time cap; tests inject one. */
+  readonly clock?: () => number;
 }
 
 export const DEFAULT_STOPPING: StoppingRule = { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 200, checkEvery: 10 };
@@ -60,7 +68,8 @@ export interface PairedMeasurement {
   readonly delta: ConfidenceInterval;
   readonly deltaMedian: number;
   readonly pairs: number;
-  readonly stoppedBy: 'target' | 'cap';
+  /** `cap`: the pair cap; `time`: the time cap. */
+  readonly stoppedBy: 'target' | 'cap' | 'time';
 }
 
 export function targetReached(ci: ConfidenceInterval, rule: Pick<StoppingRule, 'relative' | 'absolute'>): boolean {
@@ -78,8 +87,9 @@ async function warmUp(runs: readonly TimedRun[], count: number): Promise<void> {
  * processes) hits both, and the statistic is taken over per-pair differences.
  */
 export async function measurePaired(reference: TimedRun, candidate: TimedRun, options: PairedOptions): Promise<PairedMeasurement> {
-  const { stopping, statistic = 'block-min', resamples = 1000, level = 0.95 } = options;
+  const { stopping, statistic = 'block-min', resamples = 1000, level = 0.95, clock = () => performance.now() } = options;
   await warmUp([reference, candidate], options.warmup);
+  const started = clock();
   const order = createRng(options.seed ^ 0x5eed);
   const refs: number[] = [];
   const cands: number[] = [];
@@ -90,7 +100,12 @@ export async function measurePaired(reference: TimedRun, candidate: TimedRun, op
       : bootstrapCi(deltas, { seed, resamples: n, level, statistic });
   let nextCheck = stopping.minPairs;
   let stoppedBy: PairedMeasurement['stoppedBy'] = 'cap';
+  let final: ConfidenceInterval | undefined;
   while (deltas.length < stopping.maxPairs) {
+    if (stopping.maxMs !== undefined && clock() - started >= stopping.maxMs) {
+      stoppedBy = 'time';
+      break;
+    }
     const refFirst = options.order === 'abba' ? deltas.length % 2 === 0 : order.float() < 0.5;
     let r: number;
     let c: number;
@@ -109,13 +124,17 @@ export async function measurePaired(reference: TimedRun, candidate: TimedRun, op
       // Interim checks: fewer resamples, spaced geometrically (the bootstrap is not free).
       const interim = ciOf(Math.min(resamples, 400), options.seed + n);
       nextCheck = Math.max(n + stopping.checkEvery, Math.ceil(n * 1.2));
-      if (targetReached(interim, stopping)) {
+      // The reported CI must meet the target too: an interim pass is confirmed with the full
+      // resample count, else a cell could stop on a lucky coarse bootstrap and publish a wider CI.
+      const confirmed = targetReached(interim, stopping) ? ciOf(resamples, options.seed + n) : undefined;
+      if (confirmed && targetReached(confirmed, stopping)) {
         stoppedBy = 'target';
+        final = confirmed;
         break;
       }
     }
   }
-  const final = ciOf(resamples, options.seed + deltas.length);
+  final ??= ciOf(resamples, options.seed + deltas.length);
   return {
     reference: summarise(refs),
     candidate: summarise(cands),

@@ -7,7 +7,7 @@ export interface ProfileCell {
   readonly ciHigh?: number;
   /** Paired runs (or runs per model in paper mode) behind the cell. */
   readonly runs?: number;
-  readonly stoppedBy?: 'target' | 'cap';
+  readonly stoppedBy?: 'target' | 'cap' | 'time';
   /** Reference value measured alongside (e.g. the micro block's own time). */
   readonly reference?: number;
   /** Spread (sd) across seeds, for averaged NWOT cells. */

@@ -70,7 +70,7 @@ function protocolLabel(req: ProfileRequest): string {
   const p = req.protocol;
   if (p.kind === 'paper') return `paper (mean of ${p.options.runs} runs, unpaired)`;
   const s = p.options.stopping;
-  return `paired ${p.options.order} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}`;
+  return `paired ${p.options.order} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}`;
 }
 
 function unitOf(metric: ProfileMetric): string {
