@@ -5,6 +5,7 @@ import { SearchRequestsAndProposalSets1795579252864 } from './1795579252864-Sear
 import { ProfilingJobs1795579875015 } from './1795579875015-ProfilingJobs.js';
 import { CostTableVisibility1795582296024 } from './1795582296024-CostTableVisibility.js';
 import { ProfilingJobAgent1795583620559 } from './1795583620559-ProfilingJobAgent.js';
+import { ChangeNotifications1795590000000 } from './1795590000000-ChangeNotifications.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -16,4 +17,7 @@ export const migrations: readonly MigrationClass[] = [
   ProfilingJobs1795579875015,
   CostTableVisibility1795582296024,
   ProfilingJobAgent1795583620559,
+  ChangeNotifications1795590000000,
 ];
+
+export { CHANGE_CHANNEL } from './1795590000000-ChangeNotifications.js';

@@ -23,6 +23,9 @@ export interface BenchCpu {
   readonly cpuMs: number;
   /** SQL statements sent since it started (pg-boss's polling included). */
   readonly queries: number;
+  /** GraphQL requests answered from the response cache, and looked up there without an answer. */
+  readonly cacheHits: number;
+  readonly cacheMisses: number;
 }
 
 // Counts every statement the process sends, to report round trips per request.
@@ -44,14 +47,17 @@ async function gql(url: string, token: string, query: string, variables: Record<
   return body.data;
 }
 
+let cacheOf: () => { hits: number; misses: number } = () => ({ hits: 0, misses: 0 });
 const cpu = (): BenchCpu => {
   const usage = process.cpuUsage();
-  return { type: 'cpu', cpuMs: (usage.user + usage.system) / 1000, queries };
+  const { hits, misses } = cacheOf();
+  return { type: 'cpu', cpuMs: (usage.user + usage.system) / 1000, queries, cacheHits: hits, cacheMisses: misses };
 };
 
 if (cluster.isWorker) {
   // A server process of the cluster: DATABASE_URL, PORT and HOST come from the primary.
   const server = await createServer({ searchWorkers: 2, introspection: false });
+  cacheOf = () => server.responseCache;
   process.on('message', (message: { type?: string }) => {
     if (message.type === 'cpu') process.send!(cpu());
   });
@@ -86,13 +92,15 @@ if (cluster.isWorker) {
         ),
       );
       const own = cpu();
-      return { type: 'cpu', cpuMs: replies.reduce((sum, r) => sum + r.cpuMs, own.cpuMs), queries: replies.reduce((sum, r) => sum + r.queries, own.queries) };
+      const sum = (field: 'cpuMs' | 'queries' | 'cacheHits' | 'cacheMisses') => replies.reduce((total, r) => total + r[field], own[field]);
+      return { type: 'cpu', cpuMs: sum('cpuMs'), queries: sum('queries'), cacheHits: sum('cacheHits'), cacheMisses: sum('cacheMisses') };
     };
     close = () => api.close();
   } else {
     const server = await createServer({ databaseUrl: database.url, port: 0, host: '127.0.0.1', searchWorkers: 2, introspection: false });
     seeded = await seedDemo(server.dataSource, server.services, new Date());
     url = server.url;
+    cacheOf = () => server.responseCache;
     counters = async () => cpu();
     close = () => server.close();
   }

@@ -20,6 +20,8 @@ export interface ApiConfig {
   readonly apiProcesses: number;
   /** PostgreSQL connections of each process's request pool (pg-boss has its own few). */
   readonly databasePoolSize: number;
+  /** Serve repeated queries from a per-process cache invalidated by database change notifications. */
+  readonly responseCache: boolean;
 }
 
 const booleanText = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -44,6 +46,7 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  GRAPHQL_RESPONSE_CACHE: booleanText.default(true),
   NODE_ENV: z.string().optional(),
 });
 
@@ -75,5 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     searchWorkers: e.SEARCH_WORKERS,
     apiProcesses: e.API_PROCESSES,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    responseCache: e.GRAPHQL_RESPONSE_CACHE,
   };
 }

@@ -9,7 +9,6 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { ErrorRequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
-import { authenticate } from './auth/authenticate.js';
 import { loadConfig } from './config.js';
 import type { ApiConfig } from './config.js';
 import { openDatabase } from './database/data-source.js';
@@ -27,6 +26,9 @@ import type { Services } from './graphql/services.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { modelUploadRoute } from './modules/model-specs/model-upload.route.js';
 import { SearchRunner } from './modules/searches/search-runner.js';
+import { ChangeFeed } from './response-cache/change-feed.js';
+import { ResponseCache } from './response-cache/response-cache.js';
+import { requestCacheState, responseCacheMiddleware, responseCachePlugin } from './response-cache/response-cache.middleware.js';
 
 export interface CreateServerOptions extends Partial<ApiConfig> {
   /** Clock for request contexts; tests pin it. */
@@ -38,6 +40,8 @@ export interface RunningServer {
   readonly url: string;
   readonly dataSource: DataSource;
   readonly services: Services;
+  /** Whether the response cache is serving (the change feed is live), and its counters. */
+  readonly responseCache: { readonly enabled: boolean; readonly hits: number; readonly misses: number };
   close(): Promise<void>;
 }
 
@@ -82,6 +86,11 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   const { clock = () => new Date(), ...overrides } = options;
   const config: ApiConfig = { ...loadConfig(), ...overrides };
   const { dataSource, url, embedded } = await openStorage(config);
+  const feed = new ChangeFeed(url, (message) => console.warn(message));
+  // PGlite behind pglite-socket hands a NOTIFY only to the session that sent it, so other
+  // connections' writes would go unseen: no response cache on the embedded database.
+  if (config.responseCache && !embedded) await feed.start();
+  const cache = new ResponseCache(feed);
   const jobs = new JobQueue({ url, workers: config.searchWorkers, pollingIntervalSeconds: 0.5 });
   await jobs.start();
   const services = createServices(dataSource, config, jobs);
@@ -89,6 +98,8 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   await jobs.work((job) => runner.run(job.searchRequestId));
   const schema = buildSchema();
   const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
   const httpServer = createHttpServer(app);
   const apollo = new ApolloServer<Context>({
     schema,
@@ -101,24 +112,26 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       costLimitPlugin(schema, config.maxCost),
+      responseCachePlugin(cache),
       // No HTTP caching of GraphQL responses here; the default plugin would hook every resolved field.
       ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    res.json({ ok: true, responseCache: cache.enabled });
   });
   app.put('/uploads/model-specs', modelUploadRoute({ dataSource, services, config, clock }));
   app.use(
     '/graphql',
     express.json({ limit: config.bodyLimitBytes }),
     bodyErrors,
+    responseCacheMiddleware({ cache, dataSource, clock }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const now = clock();
-        const actor = await authenticate(dataSource, req.headers.authorization, now);
-        return { dataSource, services, config, actor, now, loaders: createLoaders(dataSource, services, actor) };
+      context: async ({ res }) => {
+        const responseCache = requestCacheState(res)!;
+        const { actor } = responseCache;
+        return { dataSource, services, config, actor, now: clock(), loaders: createLoaders(dataSource, services, actor), responseCache };
       },
     }),
   );
@@ -128,8 +141,10 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     url: `http://${config.host}:${port}/graphql`,
     dataSource,
     services,
+    responseCache: cache,
     async close() {
       await apollo.stop();
+      await feed.close();
       await jobs.stop();
       await dataSource.destroy();
       await embedded?.close();

@@ -21,6 +21,10 @@ describe('embedded PostgreSQL (DATABASE_URL unset)', () => {
     let token: string;
     try {
       const anonymous = new Client(first.url);
+      // PGlite behind pglite-socket hands a NOTIFY only to the session that sent it, so the
+      // response cache stays off rather than serve stale answers.
+      const health = (await (await fetch(new URL('/healthz', first.url))).json()) as { responseCache: boolean };
+      expect(health.responseCache).toBe(false);
       expect((await anonymous.data(PublicDeviceProfilesDocument, {})).publicDeviceProfiles.nodes).toEqual([]);
       const user = await signUp(anonymous, 'embedded');
       token = user.token;
@@ -42,6 +46,15 @@ describe('embedded PostgreSQL (DATABASE_URL unset)', () => {
         expect(response.errors).toBeUndefined();
         expect(response.data).toEqual({ organization: { viewerRole: 'OWNER', projects: { nodes: [] }, deviceProfiles: { nodes: [] }, costTables: { nodes: [] } } });
       }
+      // A write from another connection (as the search worker's) is seen on the next read.
+      const named = `{ organization(slug: "local-org") { name } }`;
+      await new Client(second.url, token).raw(named);
+      await second.dataSource.query(`UPDATE organizations SET name = 'Renamed locally' WHERE slug = 'local-org'`);
+      let name: unknown;
+      for (const until = Date.now() + 5_000; Date.now() < until && name !== 'Renamed locally'; await new Promise((r) => setTimeout(r, 10))) {
+        name = ((await new Client(second.url, token).raw(named)).data as { organization: { name: string } }).organization.name;
+      }
+      expect(name).toBe('Renamed locally');
     } finally {
       await second.close();
     }

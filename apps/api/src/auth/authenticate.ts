@@ -12,35 +12,56 @@ function bearer(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/** An actor and how long that answer holds without asking the database again. */
+export interface Authentication {
+  readonly actor: Actor;
+  /** The secret's hash, when a bearer of a known kind was sent (the key of a cached answer). */
+  readonly secretHash?: string;
+  /** The credential's own expiry: after it the answer is `invalid`, whatever a cache holds. */
+  readonly expiresAt?: Date;
+  /** When the token's last-used time is due again: a cache must ask the database from then on. */
+  readonly revalidateAt?: Date;
+}
+
 /** Turns the Authorization header into an Actor; never throws for a bad token (resolvers do). */
 export async function authenticate(dataSource: DataSource, authorization: string | undefined, now: Date): Promise<Actor> {
+  return (await authenticateWithValidity(dataSource, authorization, now)).actor;
+}
+
+export function bearerHash(authorization: string | undefined): string | undefined {
   const secret = bearer(authorization);
-  if (secret === undefined) return authorization ? { kind: 'invalid' } : { kind: 'anonymous' };
+  return secret === undefined ? undefined : sha256(secret);
+}
+
+export async function authenticateWithValidity(dataSource: DataSource, authorization: string | undefined, now: Date): Promise<Authentication> {
+  const secret = bearer(authorization);
+  if (secret === undefined) return { actor: authorization ? { kind: 'invalid' } : { kind: 'anonymous' } };
   const hash = sha256(secret);
   if (secret.startsWith('actnas_ses_')) {
     // Lean SQL on the hottest path: it runs on every request, and the query builder costs more than the query.
-    const [session] = await leanQuery<{ id: string; user_id: string }>(
+    const [session] = await leanQuery<{ id: string; user_id: string; expires_at: Date }>(
       dataSource,
-      `SELECT id, user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
+      `SELECT id, user_id, expires_at FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
       [hash, now],
     );
-    if (!session) return { kind: 'invalid' };
-    return { kind: 'user', userId: session.user_id, sessionId: session.id };
+    if (!session) return { actor: { kind: 'invalid' }, secretHash: hash };
+    return { actor: { kind: 'user', userId: session.user_id, sessionId: session.id }, secretHash: hash, expiresAt: new Date(session.expires_at) };
   }
   if (secret.startsWith('actnas_pat_')) {
     const tokens = dataSource.getRepository(ApiTokenEntity);
     const token = await tokens.findOneBy({ secretHash: hash });
-    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return { kind: 'invalid' };
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return { actor: { kind: 'invalid' }, secretHash: hash };
+    let lastUsedAt = token.lastUsedAt;
+    if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await tokens.update({ id: token.id, organizationId: token.organizationId }, { lastUsedAt: now });
+      lastUsedAt = now;
     }
     return {
-      kind: 'token',
-      tokenId: token.id,
-      organizationId: token.organizationId,
-      createdById: token.createdById,
-      scopes: token.scopes,
+      actor: { kind: 'token', tokenId: token.id, organizationId: token.organizationId, createdById: token.createdById, scopes: token.scopes },
+      secretHash: hash,
+      ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+      revalidateAt: new Date(lastUsedAt.getTime() + LAST_USED_RESOLUTION_MS),
     };
   }
-  return { kind: 'invalid' };
+  return { actor: { kind: 'invalid' } };
 }

@@ -16,6 +16,7 @@ import { OrganizationEntity } from '../modules/organizations/organization.entity
 import type { Organization } from '../modules/organizations/organization.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
 import type { User } from '../modules/users/user.entity.js';
+import type { RequestCacheState } from '../response-cache/response-cache.middleware.js';
 import type { Services } from './services.js';
 
 export interface Loaders {
@@ -77,6 +78,8 @@ export interface Context {
   /** The request's clock: one instant per request, so a request never sees time move. */
   readonly now: Date;
   readonly loaders: Loaders;
+  /** What the response cache needs to know about this request (absent when the cache is not in the chain). */
+  readonly responseCache?: RequestCacheState;
 }
 
 function byId<T extends { id: string }>(ids: readonly string[], rows: readonly T[]): (T | null)[] {

@@ -1,0 +1,124 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Request, RequestHandler, Response } from 'express';
+import type { DataSource } from 'typeorm';
+import type { Actor } from '../auth/actor.js';
+import type { Authentication } from '../auth/authenticate.js';
+import { authenticateWithValidity, bearerHash } from '../auth/authenticate.js';
+import type { Context } from '../graphql/context.js';
+import type { ResponseCache } from './response-cache.js';
+import { actorCacheKey } from './response-cache.js';
+
+export const CACHE_HEADER = 'x-actnas-cache';
+
+/** Per request, shared by the middleware (which stores) and the Apollo plugin (which judges). */
+export interface RequestCacheState {
+  readonly actor: Actor;
+  /** A successful query: its response may be stored. */
+  cacheable: boolean;
+}
+
+interface GraphQLBody {
+  readonly query?: unknown;
+  readonly operationName?: unknown;
+  readonly variables?: unknown;
+  readonly extensions?: unknown;
+}
+
+function cacheKey(req: Request, actor: Actor): string | undefined {
+  const body = req.body as GraphQLBody | undefined;
+  if (req.method !== 'POST' || typeof body?.query !== 'string' || body.extensions !== undefined) return undefined;
+  const caller = actorCacheKey(actor);
+  if (caller === undefined) return undefined;
+  // The Accept header picks Apollo's response content type, so it is part of the response.
+  return `${caller}\n${req.headers.accept ?? ''}\n${JSON.stringify([body.operationName ?? null, body.variables ?? null])}\n${body.query}`;
+}
+
+async function authenticateThroughCache(cache: ResponseCache, dataSource: DataSource, authorization: string | undefined, now: Date, epoch: number): Promise<Authentication> {
+  const hash = bearerHash(authorization);
+  const cached = hash === undefined ? undefined : cache.authentication(hash, now);
+  if (cached) return cached;
+  const fresh = await authenticateWithValidity(dataSource, authorization, now);
+  cache.storeAuthentication(epoch, fresh);
+  return fresh;
+}
+
+export interface ResponseCacheDeps {
+  readonly cache: ResponseCache;
+  readonly dataSource: DataSource;
+  readonly clock: () => Date;
+}
+
+/**
+ * In front of Apollo: authenticates (through the cache), answers a repeated query from the cache
+ * without parsing or executing it, and otherwise lets Apollo answer and keeps the response when
+ * the plugin found it cacheable. The epoch is read before anything touches the database, so a
+ * response is never filed under an epoch newer than the data it was built from.
+ */
+export function responseCacheMiddleware({ cache, dataSource, clock }: ResponseCacheDeps): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const epoch = cache.feed.epoch;
+      const now = clock();
+      const { actor } = await authenticateThroughCache(cache, dataSource, req.headers.authorization, now, epoch);
+      const state: RequestCacheState = { actor, cacheable: false };
+      res.locals['responseCache'] = state;
+      const key = cache.enabled ? cacheKey(req, actor) : undefined;
+      if (key === undefined) {
+        next();
+        return;
+      }
+      const hit = cache.response(key, now.getTime()) ?? (await cache.inFlight(key, epoch));
+      if (hit) cache.hits++;
+      else cache.misses++;
+      if (hit) {
+        // Straight to Node's response: Express's send would hash the body for an ETag on every hit.
+        res.writeHead(200, { 'content-type': hit.contentType, 'content-length': hit.bytes.length, [CACHE_HEADER]: 'hit' }).end(hit.bytes);
+        return;
+      }
+      res.setHeader(CACHE_HEADER, 'miss');
+      const settle = cache.lead(key, epoch);
+      res.once('close', () => settle(undefined));
+      keepOnSend(res, (body) => {
+        const contentType = res.getHeader('content-type');
+        const entry = state.cacheable && res.statusCode === 200 && typeof contentType === 'string' ? { epoch, storedAt: now.getTime(), contentType, bytes: Buffer.from(body) } : undefined;
+        if (entry) cache.storeResponse(key, entry);
+        settle(entry);
+      });
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function keepOnSend(res: Response, keep: (body: string) => void): void {
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) => {
+    if (typeof body === 'string') keep(body);
+    return send(body);
+  };
+}
+
+/** The request's state, when the cache middleware ran. */
+export function requestCacheState(res: Response): RequestCacheState | undefined {
+  return res.locals['responseCache'] as RequestCacheState | undefined;
+}
+
+/** Marks successful queries cacheable; a mutation invalidates this process's cache before it answers. */
+export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, operation, response }) {
+          if (operation?.operation === 'mutation') {
+            cache.feed.bump();
+            return;
+          }
+          const state = contextValue.responseCache;
+          if (!state) return;
+          state.cacheable = operation?.operation === 'query' && response.body.kind === 'single' && !response.body.singleResult.errors?.length;
+        },
+      };
+    },
+  };
+}

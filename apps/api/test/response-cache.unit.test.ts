@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { CachedResponse, ChangeEpoch } from '../src/response-cache/response-cache.js';
+import { ResponseCache } from '../src/response-cache/response-cache.js';
+
+class FakeFeed implements ChangeEpoch {
+  epoch = 1;
+  live = true;
+  bump(): void {
+    this.epoch++;
+  }
+}
+
+const entry = (epoch: number, storedAt = 0, body = '{"data":{}}'): CachedResponse => ({ epoch, storedAt, contentType: 'application/json', bytes: Buffer.from(body) });
+const options = { maxBytes: 1_000_000, maxEntryBytes: 100, ttlMs: 2_000 };
+
+describe('ResponseCache', () => {
+  it('serves an entry only in the epoch it was computed in, within its age limit, while the feed is live', () => {
+    const feed = new FakeFeed();
+    const cache = new ResponseCache(feed, options);
+    cache.storeResponse('k', entry(1, 1_000));
+    expect(cache.response('k', 2_999)).toBeDefined();
+    expect(cache.response('k', 3_000)).toBeUndefined();
+    feed.live = false;
+    expect(cache.response('k', 1_500)).toBeUndefined();
+    feed.live = true;
+    feed.bump();
+    expect(cache.response('k', 1_500)).toBeUndefined();
+  });
+
+  it('refuses entries of an older epoch and bodies over the size limit', () => {
+    const feed = new FakeFeed();
+    const cache = new ResponseCache(feed, options);
+    feed.bump();
+    cache.storeResponse('old', entry(1));
+    cache.storeResponse('big', entry(2, 0, 'x'.repeat(101)));
+    expect(cache.response('old', 0)).toBeUndefined();
+    expect(cache.response('big', 0)).toBeUndefined();
+  });
+
+  it('hands a request computing the same key in the same epoch to concurrent callers, never across epochs', async () => {
+    const feed = new FakeFeed();
+    const cache = new ResponseCache(feed, options);
+    expect(await cache.inFlight('k', 1)).toBeUndefined();
+    const settle = cache.lead('k', 1);
+    const waiter = cache.inFlight('k', 1);
+    const laterEpoch = cache.inFlight('k', 2);
+    settle(entry(1));
+    expect((await waiter)?.bytes.toString()).toBe('{"data":{}}');
+    expect(await laterEpoch).toBeUndefined();
+
+    const again = cache.lead('k', 1);
+    const waiting = cache.inFlight('k', 1);
+    feed.bump(); // a change committed while the leader was computing: its answer may predate it
+    again(entry(1));
+    expect(await waiting).toBeUndefined();
+    expect(await cache.inFlight('k', 2)).toBeUndefined();
+  });
+
+  it('a failed leader leaves its waiters to compute for themselves', async () => {
+    const cache = new ResponseCache(new FakeFeed(), options);
+    const settle = cache.lead('k', 1);
+    const waiter = cache.inFlight('k', 1);
+    settle(undefined);
+    settle(entry(1)); // only the first answer counts
+    expect(await waiter).toBeUndefined();
+  });
+});
