@@ -67,9 +67,13 @@ describe('validation and accuracy agreement', () => {
       { name: 'y', predicted: -2, measured: -2, ciLow: 0, ciHigh: 0, pairs: 1 },
       { name: 'z', predicted: -3, measured: -2.5, ciLow: 0, ciHigh: 0, pairs: 1 },
     ];
-    const r = summariseValidation(rows);
+    const nulls = [0.05, -0.2, 0.1].map((measured, i) => ({ name: `null-${i}`, predicted: 0, measured, ciLow: 0, ciHigh: 0, pairs: 1 }));
+    const r = summariseValidation(rows, nulls);
     expect(r.correlation).toBeGreaterThan(0.9);
     expect(r.medianRelativeError).toBeCloseTo(0.1 / 1.1, 10);
+    expect(r.medianAbsoluteError).toBeCloseTo(0.1, 10);
+    expect(r.noiseFloor).toBeCloseTo(0.1, 10);
+    expect(r.nullRows).toHaveLength(3);
   });
 
   it('Spearman between NWOT and measured accuracy over common non-reference cells', () => {

@@ -61,8 +61,12 @@ describe('actnas profile (built bin)', () => {
     const r = actnas(['profile', 'validate', '--imgsz', '64', '--table', 'flat.csv', '--assignments', '2', '--max-pairs', '10', '--json', 'v.json'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/all-relu .*predicted\s+-0\.100/);
-    expect(r.stdout).toMatch(/correlation .*median relative error/);
-    expect(JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')).rows).toHaveLength(4);
+    expect(r.stdout).toMatch(/correlation .*median relative error .*median absolute error/);
+    expect(r.stdout).toMatch(/null-1 .*predicted\s+0\.000/);
+    expect(r.stdout).toMatch(/noise floor \d+\.\d{3}: .*\(3 null rows\)/);
+    const report = JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')) as { rows: unknown[]; nullRows: unknown[] };
+    expect(report.rows).toHaveLength(4);
+    expect(report.nullRows).toHaveLength(3);
   });
 
   it('NWOT accuracy table on late sites; Spearman against a measured table', () => {

@@ -227,6 +227,7 @@ const VALIDATION_STOPPING = (maxPairs: number) => ({ relative: 0.05, absolute: 0
 interface ValidateFlags extends RuntimeFlags {
   readonly table: string;
   readonly assignments: string;
+  readonly nullCopies: string;
   readonly maxPairs: string;
   readonly json?: string;
 }
@@ -246,9 +247,11 @@ function validateAction(io: CliIo, setExitCode: (code: number) => void) {
       model: importOnnx(emitOnnx(graph, { seed })),
       feeds: { images: syntheticInput([1, 3, graph.imgsz, graph.imgsz], seed) },
       protocol: { warmup: 3, order: 'abba', seed, stopping: VALIDATION_STOPPING(maxPairs) },
+      nullCopies: intFlag(f.nullCopies, '--null-copies', 3, [0, 100]),
       onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
     });
-    io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}% over ${report.rows.length} models\n`);
+    io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}%, median absolute error ${report.medianAbsoluteError.toFixed(3)} over ${report.rows.length} models\n`);
+    if (report.nullRows.length) io.stdout.write(`noise floor ${report.noiseFloor.toFixed(3)}: the median |delta| of the unchanged model in a new session (${report.nullRows.length} null rows)\n`);
     if (f.json) await writeFile(resolve(io.cwd ?? process.cwd(), f.json), JSON.stringify(report, null, 1));
     setExitCode(EXIT_OK);
   };
@@ -295,6 +298,7 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
     .description('measure random mixed models and all-ReLU / all-Hardswish against the reference; compare with the table\'s additive prediction')
     .requiredOption('--table <file>', 'latency table (.csv or .json)')
     .option('--assignments <n>', 'random mixed assignments', '20')
+    .option('--null-copies <n>', 'fresh sessions of the unchanged model to measure first: the noise floor of a new session', '3')
     .option('--json <file>', 'write the report as JSON')
     .action((_options: unknown, cmd: Command) => {
       const flags = cmd.optsWithGlobals<ValidateFlags>();

@@ -45,12 +45,23 @@ export interface ValidationReport {
   readonly correlation: number;
   /** Median of |predicted − measured| / |measured|. */
   readonly medianRelativeError: number;
+  /** Median of |predicted − measured|, in the table's unit: meaningful where deltas are near zero. */
+  readonly medianAbsoluteError: number;
+  /**
+   * The unchanged reference, loaded again like every candidate and measured against it: the
+   * delta a new session alone produces (memory placement), which no table can predict.
+   */
+  readonly nullRows: readonly ValidationRow[];
+  /** Median |measured| of the null rows: below it, a measured mixed-model delta is session noise. */
+  readonly noiseFloor: number;
 }
 
-export function summariseValidation(rows: readonly ValidationRow[]): ValidationReport {
+export function summariseValidation(rows: readonly ValidationRow[], nullRows: readonly ValidationRow[] = []): ValidationReport {
   const correlation = rows.length > 2 ? sampleCorrelation(rows.map((r) => r.predicted), rows.map((r) => r.measured)) : Number.NaN;
   const medianRelativeError = median(rows.map((r) => Math.abs(r.predicted - r.measured) / Math.max(Math.abs(r.measured), 1e-9)));
-  return { rows, correlation, medianRelativeError };
+  const medianAbsoluteError = median(rows.map((r) => Math.abs(r.predicted - r.measured)));
+  const noiseFloor = nullRows.length ? median(nullRows.map((r) => Math.abs(r.measured))) : Number.NaN;
+  return { rows, correlation, medianRelativeError, medianAbsoluteError, nullRows, noiseFloor };
 }
 
 export interface ValidationOptions {
@@ -58,6 +69,8 @@ export interface ValidationOptions {
   readonly model: ImportedModel;
   readonly feeds: Feeds;
   readonly protocol: PairedOptions;
+  /** Fresh sessions of the unchanged reference to measure as null rows (default 0). */
+  readonly nullCopies?: number;
   readonly onRow?: (row: ValidationRow) => void;
 }
 
@@ -66,13 +79,15 @@ export async function validateTable(table: CostTable, assignments: readonly Name
   const ref = await o.runtime.load(o.model.bytes);
   const refTimer = ref.timer(o.feeds);
   const rows: ValidationRow[] = [];
+  const nullRows: ValidationRow[] = [];
+  const nulls: NamedAssignment[] = Array.from({ length: o.nullCopies ?? 0 }, (_, i) => ({ name: `null-${i + 1}`, sites: {} }));
   try {
-    for (const [i, a] of assignments.entries()) {
+    for (const [i, a] of [...nulls, ...assignments].entries()) {
       const cand = await o.runtime.load(rewriteOnnx(o.model, a.sites, { metadata: false }));
       try {
         const m = await measurePaired(refTimer, cand.timer(o.feeds), { ...o.protocol, seed: o.protocol.seed + i });
         const row = { name: a.name, predicted: predictedDelta(table, a), measured: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, pairs: m.pairs };
-        rows.push(row);
+        (i < nulls.length ? nullRows : rows).push(row);
         o.onRow?.(row);
       } finally {
         await cand.dispose();
@@ -81,5 +96,5 @@ export async function validateTable(table: CostTable, assignments: readonly Name
   } finally {
     await ref.dispose();
   }
-  return summariseValidation(rows);
+  return summariseValidation(rows, nullRows);
 }
