@@ -12,6 +12,8 @@ import { ModelSpecEntity } from '../modules/model-specs/model-spec.entity.js';
 import type { ModelSpec } from '../modules/model-specs/model-spec.entity.js';
 import type { Membership } from '../modules/memberships/membership.entity.js';
 import type { ProposalSetRow } from '../modules/proposal-sets/proposal-set.entity.js';
+import { SearchRequestEntity } from '../modules/searches/search-request.entity.js';
+import type { SearchRequestRow } from '../modules/searches/search-request.entity.js';
 import { OrganizationEntity } from '../modules/organizations/organization.entity.js';
 import type { Organization } from '../modules/organizations/organization.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
@@ -32,6 +34,8 @@ export interface Loaders {
    */
   readonly deviceProfileOf: DataLoader<OwnedKey, DeviceProfile | null, string>;
   readonly modelSpecOf: DataLoader<OwnedKey, ModelSpec | null, string>;
+  /** A proposal set's search request, batched over a page of proposal sets. */
+  readonly searchRequestOf: DataLoader<OwnedKey, SearchRequestRow | null, string>;
   /** An organization's API tokens by id (e.g. the token that leased a job); expose the prefix only. */
   readonly apiTokenOf: DataLoader<OwnedKey, ApiToken | null, string>;
   /** The newest proposal set per project, batched over a page of projects. */
@@ -109,6 +113,7 @@ export function createLoaders(dataSource: DataSource, services: Pick<Services, '
     deviceProfileOf: ownedLoader(dataSource, DeviceProfileEntity),
     apiTokenOf: ownedLoader(dataSource, ApiTokenEntity),
     modelSpecOf: ownedLoader(dataSource, ModelSpecEntity),
+    searchRequestOf: ownedLoader(dataSource, SearchRequestEntity),
     latestProposalSet: new DataLoader(
       async (keys) => {
         const byOrganization = new Map<string, string[]>();

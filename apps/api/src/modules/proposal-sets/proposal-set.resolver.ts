@@ -1,7 +1,6 @@
 import { scopeIn } from '../../auth/access.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
-import { SearchRequestEntity } from '../searches/search-request.entity.js';
 import { exportProposal } from './proposal-export.js';
 
 const pairs = (sites: readonly string[], activations: readonly string[]) =>
@@ -31,17 +30,14 @@ export const proposalSetResolvers: Resolvers = {
       const scope = await scopeIn(ctx, set.organizationId);
       const proposal = set.result.proposals.find((p) => p.rank === rank);
       if (!proposal) throw notFound('Proposal');
-      const request = await ctx.dataSource
-        .getRepository(SearchRequestEntity)
-        .findOneBy({ organizationId: set.organizationId, id: set.searchRequestId });
+      const request = await ctx.loaders.searchRequestOf.load({ organizationId: set.organizationId, id: set.searchRequestId });
       if (!request) throw notFound('Search request');
       const spec = await ctx.services.modelSpecs.get(scope, request.modelSpecId);
       return exportProposal(spec, await ctx.services.modelSpecs.content(scope, spec), set.result, proposal, format);
     },
     searchRequest: async (set, _args, ctx) => {
-      const request = await ctx.dataSource
-        .getRepository(SearchRequestEntity)
-        .findOneBy({ organizationId: set.organizationId, id: set.searchRequestId });
+      // Batched: a page of proposal sets asks for its search requests in one query.
+      const request = await ctx.loaders.searchRequestOf.load({ organizationId: set.organizationId, id: set.searchRequestId });
       if (!request) throw notFound('Search request');
       return request;
     },
