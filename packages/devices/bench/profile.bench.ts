@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { ActivationKind, CostTable } from '@actnas/core';
 import { Hardswish, PAPER_ACTIVATIONS, ReLU, SiLU, buildGraph, builtinModelSpec, emitOnnx, fullActivationRegistry, importOnnx } from '@actnas/core';
 import type { CellProtocol } from '../src/latency/cell-protocol.js';
+import { targetReached } from '../src/latency/paired-protocol.js';
 import { excludesZero, halfWidth, median } from '../src/latency/statistics.js';
 import { ORT_CPU_FUSION } from '../src/memory/fusion-rules.js';
 import { liveSetRows } from '../src/memory/live-set-rows.js';
@@ -74,11 +75,14 @@ interface TableFigures {
   readonly medianRuns: number;
 }
 
+/** The per-cell target: 95% CI half-width ≤ 10% of |delta| or ≤ 0.01 ms. */
+const CELL_TARGET = { relative: 0.1, absolute: 0.01 } as const;
+
 function figures(table: CostTable, secs: number, measuredInFull: number): TableFigures {
   const cells = table.cells.filter((c) => c.activation !== 'silu');
   const ci = cells.map((c) => ({ estimate: c.delta, low: c.ciLow!, high: c.ciHigh!, level: 0.95 }));
   const hw = ci.map(halfWidth);
-  const within = ci.filter((c, i) => hw[i]! <= Math.max(0.1 * Math.abs(c.estimate), 0.01)).length;
+  const within = ci.filter((c) => targetReached(c, CELL_TARGET)).length;
   return {
     seconds: secs, cells: table.cells.length, measuredCells: cells.length,
     ...(cells.length < measuredInFull ? { extrapolatedSeconds: (secs * measuredInFull) / cells.length } : {}),
@@ -94,7 +98,7 @@ function missedCells(cells: readonly ProfileCell[]) {
   const round = (x: number) => Math.round(x * 10_000) / 10_000;
   return cells
     .filter((c) => c.activation !== 'silu' && c.ciLow !== undefined && c.ciHigh !== undefined)
-    .filter((c) => (c.ciHigh! - c.ciLow!) / 2 > Math.max(0.1 * Math.abs(c.delta), 0.01))
+    .filter((c) => !targetReached({ estimate: c.delta, low: c.ciLow!, high: c.ciHigh!, level: 0.95 }, CELL_TARGET))
     .map((c) => ({ site: c.site, activation: c.activation, delta: round(c.delta), halfWidth: round((c.ciHigh! - c.ciLow!) / 2), runs: c.runs, referenceMs: c.reference === undefined ? undefined : round(c.reference) }));
 }
 
@@ -112,10 +116,10 @@ async function timedTable(name: string, req: ProfileRequest): Promise<CostTable>
 const tables: Record<string, CostTable> = {};
 if (ONLY.has('paper')) tables['paper'] = await timedTable('paper', request('latency', 'full', { kind: 'paper', options: { warmup: 3, runs: 50 } }, SAMPLE));
 if (ONLY.has('full')) {
-  tables['full'] = await timedTable('full-adaptive', request('latency', 'full', { kind: 'paired', options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 50, checkEvery: 5 } } }, SAMPLE));
+  tables['full'] = await timedTable('full-adaptive', request('latency', 'full', { kind: 'paired', options: { warmup: 3, order: 'abba', stopping: { ...CELL_TARGET, minPairs: 10, maxPairs: 50, checkEvery: 5 } } }, SAMPLE));
 }
 if (ONLY.has('micro')) {
-  tables['micro'] = await timedTable('micro', request('latency', 'micro', { kind: 'paired', options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 2000, maxMs: 8000, checkEvery: 5 } } }));
+  tables['micro'] = await timedTable('micro', request('latency', 'micro', { kind: 'paired', options: { warmup: 3, order: 'abba', stopping: { ...CELL_TARGET, minPairs: 10, maxPairs: 2000, maxMs: 8000, checkEvery: 5 } } }));
 }
 
 if (ONLY.has('validate')) {

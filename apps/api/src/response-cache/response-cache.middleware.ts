@@ -68,13 +68,13 @@ export function responseCacheMiddleware({ cache, dataSource, clock }: ResponseCa
         return;
       }
       const hit = cache.response(key, now.getTime()) ?? (await cache.inFlight(key, epoch));
-      if (hit) cache.hits++;
-      else cache.misses++;
       if (hit) {
+        cache.hits++;
         // Straight to Node's response: Express's send would hash the body for an ETag on every hit.
         res.writeHead(200, { 'content-type': hit.contentType, 'content-length': hit.bytes.length, [CACHE_HEADER]: 'hit' }).end(hit.bytes);
         return;
       }
+      cache.misses++;
       res.setHeader(CACHE_HEADER, 'miss');
       const settle = cache.lead(key, epoch);
       res.once('close', () => settle(undefined));
