@@ -110,6 +110,20 @@ describe('cost tables', () => {
     expect(schema[0]!.count).toBe(0);
   });
 
+  it('keeps the run count of each cell, as the profiler writes it, through publish, cells and csv', async () => {
+    const [header, ...rows] = latencyCsv.trim().split('\n');
+    const columns = header!.split(',');
+    const withRuns = [[...columns.slice(0, -1), 'runs', columns.at(-1)].join(','), ...rows.map((r, i) => { const c = r.split(','); return [...c.slice(0, -1), String(10 + i), c.at(-1)].join(','); })].join('\n');
+    const published = (await owner.owner.client.data(PublishCostTableDocument, { input: publishInput({ content: withRuns }) })).publishCostTable;
+    const { organization } = await owner.owner.client.data(CostTableDocument, { slug: owner.slug, id: published.id });
+    const first = rows[0]!.split(',');
+    expect(organization.costTable.cells.find((c) => c.site === first[0] && c.activation === first[1])?.runs).toBe(10);
+    expect(organization.costTable.csv.split('\n')[0]).toMatch(/,runs,unit$/);
+    const bad = await owner.owner.client.request(PublishCostTableDocument, { input: publishInput({ content: withRuns.replace(/,10,(ms)$/m, ',-3,$1') }) });
+    expect(errorOf(bad).code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(bad.errors![0]!.extensions!['issues'])).toContain('runs must be a positive whole number, got -3');
+  });
+
   it('rejects malformed uploads whole, listing every issue', async () => {
     const [header, ...rows] = latencyCsv.trim().split('\n');
     const broken = [header, ...rows.slice(0, 10), 'model.0.act,relu,937.89,not-a-number,0.1,ms', 'model.999.act,relu,937.89,1,0.1,ms'].join('\n');

@@ -29,6 +29,20 @@ describe('cost table CSV', () => {
     expect(t.cells[0]).toMatchObject({ site: 'a', activation: 'relu', delta: -1, std: 0.1, ciLow: -1.2, ciHigh: -0.8 });
   });
 
+  it('keeps the run count behind each cell through CSV and JSON, and rejects one that is not a count', () => {
+    const t = parseCostTableCsv('layer,activation,reference,delta,ci_low,ci_high,runs\na,relu,10,-1,-1.2,-0.8,120\na,silu,10,0,,,\n', { metric: 'latency' });
+    expect(t.cells[0]?.runs).toBe(120);
+    expect(t.cells[1]?.runs).toBeUndefined();
+    const csv = costTableToCsv(t);
+    expect(csv.split('\n')[0]).toBe('layer,activation,reference,delta,ci_low,ci_high,runs,unit');
+    expect(parseCostTableCsv(csv, { metric: 'latency' }).cells).toEqual(t.cells);
+    expect(parseCostTableJson(JSON.stringify(costTableToJson(t))).cells).toEqual(t.cells);
+    expect(issuesOf(() => parseCostTableCsv('layer,activation,reference,delta,pairs\na,relu,10,-1,0\nb,relu,10,-1,2.5\nc,relu,10,-1,7\n', { metric: 'latency' }))).toEqual([
+      { row: 2, column: 'pairs', message: 'runs must be a positive whole number, got 0' },
+      { row: 3, column: 'pairs', message: 'runs must be a positive whole number, got 2.5' },
+    ]);
+  });
+
   it('names the row and column of every problem and accepts nothing', () => {
     const bad = 'layer,activation,reference,delta\na,relu,10,-1\na,gelu2,10,-1\na,relu,10,-2\nb,relu,10,abc\nb,silu,10,0\nc,silu,10,0\n';
     const issues = issuesOf(() => parseCostTableCsv(bad, { metric: 'latency', referenceActivation: 'silu' }));

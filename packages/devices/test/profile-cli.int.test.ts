@@ -41,16 +41,20 @@ describe('actnas profile (built bin)', () => {
     expect(second.stdout).toMatch(/10 cells \(7 measured, 3 resumed\)/);
     expect(existsSync(join(dir, 'lat.csv.checkpoint.jsonl'))).toBe(false);
     const lines = readFileSync(join(dir, 'lat.csv'), 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('layer,activation,reference,delta,ci_low,ci_high,unit');
+    expect(lines[0]).toBe('layer,activation,reference,delta,ci_low,ci_high,runs,unit');
     expect(lines).toHaveLength(11);
+    const runs = lines.slice(1).map((l) => l.split(',')).filter((c) => c[1] !== 'silu').map((c) => Number(c[6]));
+    expect(runs).toHaveLength(8);
+    expect(runs.every((n) => n >= 4 && n <= 8)).toBe(true);
   });
 
   it('full mode with --paper: mean of N runs per single-swap model, unpaired CI columns', () => {
     const r = actnas(['profile', '--metric', 'latency', '--mode', 'full', '--paper', '--runs', '3', '--warmup', '1', '--imgsz', '64', '--sites', 'model.4.cv1.act', '-o', 'paper.json'], dir);
     expect(r.code).toBe(0);
-    const table = JSON.parse(readFileSync(join(dir, 'paper.json'), 'utf8')) as { cells: { activation: string; ciLow?: number }[]; provenance: { note: string; runs: number } };
+    const table = JSON.parse(readFileSync(join(dir, 'paper.json'), 'utf8')) as { cells: { activation: string; ciLow?: number; runs?: number }[]; provenance: { note: string; runs: number } };
     expect(table.cells.map((c) => c.activation)).toEqual(['relu', 'silu', 'hardswish', 'relu6', 'leakyrelu']);
     expect(table.cells.every((c) => c.ciLow !== undefined)).toBe(true);
+    expect(table.cells.filter((c) => c.activation !== 'silu').map((c) => c.runs)).toEqual([3, 3, 3, 3]);
     expect(table.provenance.note).toMatch(/mode=full; protocol=paper \(mean of 3 runs, unpaired\); runtime=ort 1\.\d+\.\d+ \(cpu\); threads=1/);
     expect(table.provenance.note).toMatch(/host-cpu=/);
     expect(table.provenance.runs).toBe(3);
@@ -74,7 +78,8 @@ describe('actnas profile (built bin)', () => {
     expect(r.code).toBe(0);
     const lines = readFileSync(join(dir, 'acc.csv'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(6);
-    expect(lines.find((l) => l.startsWith('model.23.cv3.act,silu,'))).toMatch(/,0,nwot$/);
+    // delta 0 at the reference; runs = 1 seed
+    expect(lines.find((l) => l.startsWith('model.23.cv3.act,silu,'))).toMatch(/,0,1,nwot$/);
     const sites = JSON.parse(readFileSync(join(dir, 'acc.csv.sites.json'), 'utf8')) as { seeds: Record<string, { score: number; sites: { site: string; codeDiversity: number }[] }> };
     expect(sites.seeds['0']!.sites).toHaveLength(69);
     expect(sites.seeds['0']!.sites.at(-1)!.codeDiversity).toBeGreaterThan(0);
@@ -90,5 +95,11 @@ describe('actnas profile (built bin)', () => {
     const cap = actnas(['profile', '--metric', 'latency', '--max-cell-seconds', '-1', '-o', 'x.csv'], dir);
     expect(cap.code).toBe(2);
     expect(cap.stderr).toMatch(/--max-cell-seconds must be a number ≥ 0, got "-1"/);
+    for (const bad of ['-1', '101', 'three']) {
+      const nulls = actnas(['profile', 'validate', '--table', 'no-such-table.csv', '--null-copies', bad], dir);
+      expect(nulls.code).toBe(2);
+      expect(nulls.stderr.trim().split('\n')).toHaveLength(1);
+      expect(nulls.stderr).toContain(`--null-copies must be an integer from 0 to 100, got "${bad}"`);
+    }
   });
 });

@@ -15,6 +15,7 @@ export interface RawCellColumns {
   readonly std?: string;
   readonly ciLow?: string;
   readonly ciHigh?: string;
+  readonly runs?: string;
   readonly unit?: string;
 }
 
@@ -29,6 +30,7 @@ export interface RawCell {
   readonly std?: unknown;
   readonly ciLow?: unknown;
   readonly ciHigh?: unknown;
+  readonly runs?: unknown;
   readonly unit?: unknown;
 }
 
@@ -128,6 +130,8 @@ function readCell(r: RawCell, registry: ActivationRegistry, issues: CostTableIss
   const std = readNumber(r.std, r.row, r.columns.std, false, issues);
   const ciLow = readNumber(r.ciLow, r.row, r.columns.ciLow, false, issues);
   const ciHigh = readNumber(r.ciHigh, r.row, r.columns.ciHigh, false, issues);
+  const runs = readNumber(r.runs, r.row, r.columns.runs, false, issues);
+  if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) issues.push({ row: r.row, column: r.columns.runs ?? 'runs', message: `runs must be a positive whole number, got ${runs}` });
   if (std !== undefined && std < 0) issues.push({ row: r.row, column: r.columns.std ?? 'std', message: `negative std ${std}` });
   if (ciLow !== undefined && ciHigh !== undefined && ciLow > ciHigh) {
     issues.push({ row: r.row, column: r.columns.ciLow ?? 'ci_low', message: `ci_low ${ciLow} is above ci_high ${ciHigh}` });
@@ -141,6 +145,7 @@ function readCell(r: RawCell, registry: ActivationRegistry, issues: CostTableIss
     ...(std === undefined ? {} : { std }),
     ...(ciLow === undefined ? {} : { ciLow }),
     ...(ciHigh === undefined ? {} : { ciHigh }),
+    ...(runs === undefined ? {} : { runs }),
   };
 }
 

@@ -21,6 +21,7 @@ const ALIASES = {
   std: ['std', 'stddev', 'sd', 'deltastd'],
   ciLow: ['cilow', 'cilo', 'lower', 'ci95low'],
   ciHigh: ['cihigh', 'cihi', 'upper', 'ci95high'],
+  runs: ['runs', 'pairs', 'samples', 'n'],
   unit: ['unit', 'units'],
 } as const;
 
@@ -106,15 +107,19 @@ function parseLong(records: readonly CsvRecord[], header: readonly string[], col
       std: at(r, 'std'),
       ciLow: at(r, 'ciLow'),
       ciHigh: at(r, 'ciHigh'),
+      runs: at(r, 'runs'),
       unit: at(r, 'unit'),
     }),
   );
   return buildCostTable(raw, options, headerUnit(header, columns));
 }
 
-function optionalColumns(name: (field: Field) => string | undefined): Partial<Record<'reference' | 'std' | 'ciLow' | 'ciHigh' | 'unit', string>> {
-  const out: Partial<Record<'reference' | 'std' | 'ciLow' | 'ciHigh' | 'unit', string>> = {};
-  for (const field of ['reference', 'std', 'ciLow', 'ciHigh', 'unit'] as const) {
+const OPTIONAL_FIELDS = ['reference', 'std', 'ciLow', 'ciHigh', 'runs', 'unit'] as const;
+type OptionalField = (typeof OPTIONAL_FIELDS)[number];
+
+function optionalColumns(name: (field: Field) => string | undefined): Partial<Record<OptionalField, string>> {
+  const out: Partial<Record<OptionalField, string>> = {};
+  for (const field of OPTIONAL_FIELDS) {
     const n = name(field);
     if (n !== undefined) out[field] = n;
   }
@@ -169,7 +174,7 @@ export interface CostTableCsvWriteOptions {
   readonly layout?: CsvLayout;
 }
 
-/** Writes the paper's long CSV (with std / ci columns when any cell has them) or the wide layout. */
+/** Writes the paper's long CSV (with std / ci / runs columns when any cell has them) or the wide layout. */
 export function costTableToCsv(table: CostTable, options: CostTableCsvWriteOptions = {}): string {
   return options.layout === 'wide' ? toWide(table) : toLong(table);
 }
@@ -177,7 +182,8 @@ export function costTableToCsv(table: CostTable, options: CostTableCsvWriteOptio
 function toLong(table: CostTable): string {
   const hasStd = table.cells.some((c) => c.std !== undefined);
   const hasCi = table.cells.some((c) => c.ciLow !== undefined || c.ciHigh !== undefined);
-  const header = ['layer', 'activation', 'reference', 'delta', ...(hasStd ? ['std'] : []), ...(hasCi ? ['ci_low', 'ci_high'] : []), 'unit'];
+  const hasRuns = table.cells.some((c) => c.runs !== undefined);
+  const header = ['layer', 'activation', 'reference', 'delta', ...(hasStd ? ['std'] : []), ...(hasCi ? ['ci_low', 'ci_high'] : []), ...(hasRuns ? ['runs'] : []), 'unit'];
   const rows = table.cells.map((c) => [
     c.site,
     c.activation,
@@ -185,6 +191,7 @@ function toLong(table: CostTable): string {
     c.delta,
     ...(hasStd ? [c.std ?? ''] : []),
     ...(hasCi ? [c.ciLow ?? '', c.ciHigh ?? ''] : []),
+    ...(hasRuns ? [c.runs ?? ''] : []),
     table.unit,
   ]);
   return stringify([header, ...rows]);

@@ -23,6 +23,7 @@ export interface CostTableJson {
     readonly std?: number;
     readonly ciLow?: number;
     readonly ciHigh?: number;
+    readonly runs?: number;
   }[];
 }
 
@@ -67,7 +68,7 @@ function toRawCell(c: unknown, row: number): RawCell {
   const cell = isRecord(c) ? c : {};
   return {
     row,
-    columns: { site: 'site', activation: 'activation', delta: 'delta', reference: 'reference', std: 'std', ciLow: 'ciLow', ciHigh: 'ciHigh' },
+    columns: { site: 'site', activation: 'activation', delta: 'delta', reference: 'reference', std: 'std', ciLow: 'ciLow', ciHigh: 'ciHigh', runs: 'runs' },
     site: cell['site'],
     activation: cell['activation'],
     delta: cell['delta'],
@@ -75,6 +76,7 @@ function toRawCell(c: unknown, row: number): RawCell {
     std: cell['std'],
     ciLow: cell['ciLow'],
     ciHigh: cell['ciHigh'],
+    runs: cell['runs'],
   };
 }
 

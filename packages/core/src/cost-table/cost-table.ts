@@ -32,6 +32,8 @@ export interface CostCell {
   /** Confidence interval of the delta. */
   readonly ciLow?: number;
   readonly ciHigh?: number;
+  /** Measurements behind the delta: paired runs of a latency cell, runs per model in paper mode, seeds of an averaged NWOT cell. */
+  readonly runs?: number;
 }
 
 export type ProvenanceSource = 'measured' | 'imported' | 'estimated' | 'synthetic';

@@ -234,20 +234,23 @@ interface ValidateFlags extends RuntimeFlags {
 
 function validateAction(io: CliIo, setExitCode: (code: number) => void) {
   return async (f: ValidateFlags): Promise<void> => {
+    // Every flag is checked before anything slow or stateful happens.
+    const seed = intFlag(f.seed, '--seed', 0, [0, 2 ** 31 - 1]);
+    const count = intFlag(f.assignments, '--assignments', 20, [0, 10_000]);
+    const maxPairs = intFlag(f.maxPairs, '--max-pairs', VALIDATION_MAX_PAIRS, [2, 1_000_000]);
+    const nullCopies = intFlag(f.nullCopies, '--null-copies', 3, [0, 100]);
     const spec = await loadSpec(f.model, f, io);
     const graph = buildFromFlags(spec, f);
     const table = await readTable(resolve(io.cwd ?? process.cwd(), f.table), 'latency');
     const registry = fullActivationRegistry();
-    const seed = intFlag(f.seed, '--seed', 0, [0, 2 ** 31 - 1]);
-    const assignments = validationAssignments(table, registry, intFlag(f.assignments, '--assignments', 20, [0, 10_000]), seed, [registry.resolve('relu'), registry.resolve('hardswish')]);
+    const assignments = validationAssignments(table, registry, count, seed, [registry.resolve('relu'), registry.resolve('hardswish')]);
     const runtime = await openRuntime(f);
-    const maxPairs = intFlag(f.maxPairs, '--max-pairs', VALIDATION_MAX_PAIRS, [2, 1_000_000]);
     const report = await validateTable(table, assignments, {
       runtime,
       model: importOnnx(emitOnnx(graph, { seed })),
       feeds: { images: syntheticInput([1, 3, graph.imgsz, graph.imgsz], seed) },
       protocol: { warmup: 3, order: 'abba', seed, stopping: VALIDATION_STOPPING(maxPairs) },
-      nullCopies: intFlag(f.nullCopies, '--null-copies', 3, [0, 100]),
+      nullCopies,
       onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
     });
     io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}%, median absolute error ${report.medianAbsoluteError.toFixed(3)} over ${report.rows.length} models\n`);

@@ -190,6 +190,7 @@ function toCostTable(req: ProfileRequest, cells: readonly ProfileCell[], referen
       site: c.site, activation: c.activation, delta: c.delta, reference,
       ...(c.ciLow !== undefined ? { ciLow: c.ciLow, ciHigh: c.ciHigh } : {}),
       ...(c.std !== undefined ? { std: c.std } : {}),
+      ...(c.runs !== undefined && c.runs > 0 ? { runs: c.runs } : {}),
     })),
     provenance: {
       source: req.metric === 'accuracy' ? 'estimated' : 'measured',

@@ -133,6 +133,8 @@ export type CostCell = {
   ciLow: Maybe<Scalars['Float']['output']>;
   delta: Scalars['Float']['output'];
   reference: Maybe<Scalars['Float']['output']>;
+  /** Measurements behind the delta: paired runs of a latency cell, runs per model in paper mode, seeds of an averaged accuracy cell. */
+  runs: Maybe<Scalars['Int']['output']>;
   site: Scalars['String']['output'];
   std: Maybe<Scalars['Float']['output']>;
 };
@@ -174,7 +176,7 @@ export type CostTableEdge = {
 };
 
 export type CostTableFormat =
-  /** The paper's long CSV (layer,activation,reference,delta[,std,ci_low,ci_high,unit]) or the wide layout. */
+  /** The paper's long CSV (layer,activation,reference,delta[,std,ci_low,ci_high,runs,unit]) or the wide layout. */
   | 'csv'
   /** actnas.cost-table/v1 JSON. */
   | 'json';
@@ -1655,6 +1657,7 @@ export type CostCellResolvers<ContextType = Context, ParentType extends Resolver
   ciLow?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   delta?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  runs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   site?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   std?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;

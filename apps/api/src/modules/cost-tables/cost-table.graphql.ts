@@ -6,7 +6,7 @@ export const costTableTypeDefs = /* GraphQL */ `
   }
 
   enum CostTableFormat {
-    "The paper's long CSV (layer,activation,reference,delta[,std,ci_low,ci_high,unit]) or the wide layout."
+    "The paper's long CSV (layer,activation,reference,delta[,std,ci_low,ci_high,runs,unit]) or the wide layout."
     CSV
     "actnas.cost-table/v1 JSON."
     JSON
@@ -45,6 +45,8 @@ export const costTableTypeDefs = /* GraphQL */ `
     std: Float
     ciLow: Float
     ciHigh: Float
+    "Measurements behind the delta: paired runs of a latency cell, runs per model in paper mode, seeds of an averaged accuracy cell."
+    runs: Int
   }
 
   "One immutable, published version of a cost table for (device profile, model spec, metric)."

@@ -6,6 +6,7 @@ export interface HeatCell {
   readonly std?: number | null;
   readonly ciLow?: number | null;
   readonly ciHigh?: number | null;
+  readonly runs?: number | null;
 }
 
 export interface HeatGrid {
@@ -62,5 +63,6 @@ export function formatNumber(value: number): string {
 
 export function describeCell(cell: HeatCell, unit: string): string {
   const ci = cell.ciLow != null && cell.ciHigh != null ? `, 95% CI ${formatNumber(cell.ciLow)} to ${formatNumber(cell.ciHigh)}` : cell.std != null ? `, ± ${formatNumber(cell.std)} (std)` : '';
-  return `${cell.site} → ${cell.activation}: Δ ${cell.delta > 0 ? '+' : ''}${formatNumber(cell.delta)} ${unit}${ci}`;
+  const runs = cell.runs != null ? `, ${cell.runs} runs` : '';
+  return `${cell.site} → ${cell.activation}: Δ ${cell.delta > 0 ? '+' : ''}${formatNumber(cell.delta)} ${unit}${ci}${runs}`;
 }

@@ -26,5 +26,6 @@ describe('heatmap model', () => {
 
   it('describes a cell with its confidence interval', () => {
     expect(describeCell({ site: 'model.0.act', activation: 'relu', delta: -0.5, ciLow: -0.7, ciHigh: -0.3 }, 'ms')).toBe('model.0.act → relu: Δ -0.500 ms, 95% CI -0.700 to -0.300');
+    expect(describeCell({ site: 'model.0.act', activation: 'relu', delta: -0.5, ciLow: -0.7, ciHigh: -0.3, runs: 120 }, 'ms')).toBe('model.0.act → relu: Δ -0.500 ms, 95% CI -0.700 to -0.300, 120 runs');
   });
 });

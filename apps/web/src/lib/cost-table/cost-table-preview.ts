@@ -16,6 +16,7 @@ const aliases: Readonly<Record<string, readonly string[]>> = {
   std: ['std', 'stddev', 'sd'],
   ciLow: ['cilow', 'ci95low', 'lower'],
   ciHigh: ['cihigh', 'ci95high', 'upper'],
+  runs: ['runs', 'pairs', 'samples', 'n'],
   unit: ['unit', 'units'],
 };
 
@@ -96,6 +97,8 @@ export function previewCsv(text: string): PreviewResult {
     const ciLow = number(at(values, 'ciLow'), row, 'ci_low', false);
     const ciHigh = number(at(values, 'ciHigh'), row, 'ci_high', false);
     if (ciLow !== null && ciHigh !== null && ciLow > ciHigh) errors.push({ row, column: 'ci_low', message: 'ci_low is above ci_high' });
+    const runs = number(at(values, 'runs'), row, 'runs', false);
+    if (runs !== null && !(Number.isInteger(runs) && runs > 0)) errors.push({ row, column: 'runs', message: 'runs must be a positive whole number' });
     unit ||= at(values, 'unit') ?? '';
     if (!site || !activation || delta === null) return;
     const key = `${site}\u0000${activation}`;
@@ -108,7 +111,7 @@ export function previewCsv(text: string): PreviewResult {
       seenSites.add(site);
       sites.push(site);
     }
-    cells.push({ site, activation, delta, std, ciLow, ciHigh });
+    cells.push({ site, activation, delta, std, ciLow, ciHigh, runs });
   });
   return { cells, sites, unit, errors };
 }
@@ -134,7 +137,7 @@ export function previewJson(text: string): PreviewResult {
       return;
     }
     const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
-    cells.push({ site, activation, delta, std: num(c['std']), ciLow: num(c['ciLow']), ciHigh: num(c['ciHigh']) });
+    cells.push({ site, activation, delta, std: num(c['std']), ciLow: num(c['ciLow']), ciHigh: num(c['ciHigh']), runs: num(c['runs']) });
   });
   const sites = Array.isArray(body.sites) ? body.sites.filter((s): s is string => typeof s === 'string') : [...new Set(cells.map((c) => c.site))];
   return { cells, sites, unit: typeof body.unit === 'string' ? body.unit : '', errors };

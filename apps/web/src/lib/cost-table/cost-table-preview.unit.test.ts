@@ -3,11 +3,19 @@ import { previewCsv, previewJson } from './cost-table-preview';
 
 describe('cost table preview', () => {
   it('reads the paper CSV with uncertainty and keeps site order', () => {
-    const preview = previewCsv('layer,activation,reference,delta,std,ci_low,ci_high,unit\nmodel.2.act,relu,10,-0.5,0.1,-0.7,-0.3,ms\nmodel.0.act,relu,10,-0.2,,,,ms\nmodel.2.act,silu,10,0,,,,ms\n');
+    const preview = previewCsv('layer,activation,reference,delta,std,ci_low,ci_high,runs,unit\nmodel.2.act,relu,10,-0.5,0.1,-0.7,-0.3,120,ms\nmodel.0.act,relu,10,-0.2,,,,,ms\nmodel.2.act,silu,10,0,,,,,ms\n');
     expect(preview.errors).toEqual([]);
     expect(preview.sites).toEqual(['model.2.act', 'model.0.act']);
     expect(preview.unit).toBe('ms');
-    expect(preview.cells[0]).toEqual({ site: 'model.2.act', activation: 'relu', delta: -0.5, std: 0.1, ciLow: -0.7, ciHigh: -0.3 });
+    expect(preview.cells[0]).toEqual({ site: 'model.2.act', activation: 'relu', delta: -0.5, std: 0.1, ciLow: -0.7, ciHigh: -0.3, runs: 120 });
+  });
+
+  it('rejects a run count that is not a positive whole number', () => {
+    const preview = previewCsv('layer,activation,reference,delta,runs\nmodel.0.act,relu,1,-0.1,2.5\nmodel.1.act,relu,1,-0.1,0\n');
+    expect(preview.errors).toEqual([
+      { row: 2, column: 'runs', message: 'runs must be a positive whole number' },
+      { row: 3, column: 'runs', message: 'runs must be a positive whole number' },
+    ]);
   });
 
   it('reports errors by row and column', () => {
