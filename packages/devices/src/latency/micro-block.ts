@@ -26,20 +26,10 @@ export function blockOutputSize(spec: SiteBlockSpec): { readonly height: number;
 }
 
 /**
- * Batch size that puts one micro-benchmark run near `targetMs`, from the reference block's time at
- * batch 1: light blocks are repeated (per-call overhead and timer resolution stop mattering), heavy
- * ones are not (a longer run only adds conv noise to a delta that does not scale with it).
- */
-export function microBatch(batchOneMs: number, targetMs = 1.5, maxBatch = 32): number {
-  if (!(batchOneMs > 0)) return 1;
-  return Math.max(1, Math.min(maxBatch, Math.round(targetMs / batchOneMs)));
-}
-
-/**
  * A one-block ONNX model: Conv → activation → GlobalAveragePool. The pool gives the
  * activation a consumer (as in the full model) while keeping the fetched output tiny; the conv
  * has a single consumer, so the runtime applies the same fusions as in the full model. The batch
- * dimension is symbolic: the caller picks the repetition count at feed time.
+ * dimension is symbolic; profiling feeds batch 1, as the full model runs.
  */
 export function microBlockOnnx(spec: SiteBlockSpec, activation: ActivationKind, seed = 0): Uint8Array {
   const groups = spec.groups ?? 1;

@@ -3,8 +3,7 @@ import { rewriteOnnx } from '@actnas/core';
 import type { CellProtocol } from '../latency/cell-protocol.js';
 import { ReferenceTimer, measureLatencyCell } from '../latency/cell-protocol.js';
 import type { SiteBlockSpec } from '../latency/micro-block.js';
-import { microBatch, microBlockOnnx } from '../latency/micro-block.js';
-import { median } from '../latency/statistics.js';
+import { microBlockOnnx } from '../latency/micro-block.js';
 import { createRng } from '../random/seeded-rng.js';
 import type { Feeds, LoadedModel, Runtime, TensorData } from '../runtimes/runtime.js';
 import { elementCount } from '../runtimes/runtime.js';
@@ -33,30 +32,24 @@ function referenceCell(site: string, activation: string): ProfileCell {
   return { site, activation, delta: 0, ciLow: 0, ciHigh: 0, runs: 0 };
 }
 
-async function measureAgainst(ref: ReferenceTimer, candidate: LoadedModel, feeds: Feeds, scale: number, o: LatencySweepOptions, site: string, activation: string): Promise<ProfileCell> {
-  const timer = candidate.timer(feeds);
-  const stats = await measureLatencyCell(ref, async () => (await timer()) / scale, o.protocol, cellSeed(o.seed, site, activation));
+async function measureAgainst(ref: ReferenceTimer, candidate: LoadedModel, feeds: Feeds, o: LatencySweepOptions, site: string, activation: string): Promise<ProfileCell> {
+  const stats = await measureLatencyCell(ref, candidate.timer(feeds), o.protocol, cellSeed(o.seed, site, activation));
   return { site, activation, ...stats, reference: stats.referenceMs };
 }
 
-/** Median time of the reference block at batch 1 (after warm-up), to choose the repetition. */
-async function batchOneMs(model: LoadedModel, block: SiteBlockSpec, seed: number): Promise<number> {
-  const timer = model.timer({ images: syntheticInput([1, block.inChannels, block.inHeight, block.inWidth], seed) });
-  const times: number[] = [];
-  for (let i = 0; i < 7; i++) times.push(await timer());
-  return median(times.slice(2));
-}
-
-/** Micro mode: each site's conv + activation block, candidate against the reference block. */
+/**
+ * Micro mode: each site's conv + activation block, candidate against the reference block, at
+ * batch 1 as in the full model. Batching light blocks would divide each op's fixed dispatch cost
+ * by the batch, yet that cost is part of what a swap saves (ReLU fused into the conv removes the
+ * Sigmoid and Mul kernels): batched tables under-predicted full-model deltas by ~0.3 ms here.
+ */
 export async function* microLatencyCells(blocks: readonly SiteBlockSpec[], o: LatencySweepOptions): AsyncGenerator<ProfileCell> {
   for (const block of blocks) {
     const todo = o.candidates.filter((k) => !o.skip?.(block.site, k.id));
     if (todo.length === 0) continue;
     const refModel = await o.runtime.load(microBlockOnnx(block, o.reference, o.seed));
-    const batch = microBatch(await batchOneMs(refModel, block, o.seed));
-    const feeds = { images: syntheticInput([batch, block.inChannels, block.inHeight, block.inWidth], o.seed) };
-    const refTimer = refModel.timer(feeds);
-    const ref = new ReferenceTimer(async () => (await refTimer()) / batch);
+    const feeds = { images: syntheticInput([1, block.inChannels, block.inHeight, block.inWidth], o.seed) };
+    const ref = new ReferenceTimer(refModel.timer(feeds));
     try {
       for (const kind of todo) {
         if (kind.id === o.reference.id) {
@@ -65,7 +58,7 @@ export async function* microLatencyCells(blocks: readonly SiteBlockSpec[], o: La
         }
         const cand = await o.runtime.load(microBlockOnnx(block, kind, o.seed));
         try {
-          yield await measureAgainst(ref, cand, feeds, batch, o, block.site, kind.id);
+          yield await measureAgainst(ref, cand, feeds, o, block.site, kind.id);
         } finally {
           await cand.dispose();
         }
@@ -90,7 +83,7 @@ export async function* fullLatencyCells(model: ImportedModel, feeds: Feeds, o: L
         }
         const cand = await o.runtime.load(rewriteOnnx(model, { [site.name]: kind }, { metadata: false }));
         try {
-          yield await measureAgainst(ref, cand, feeds, 1, o, site.name, kind.id);
+          yield await measureAgainst(ref, cand, feeds, o, site.name, kind.id);
         } finally {
           await cand.dispose();
         }
