@@ -1,11 +1,13 @@
 /**
  * Device-profiling benchmark: yolov5nu at 640 on onnxruntime-node (1 thread) on this host.
- * Paper mode and adaptive full mode on a sample of sites (extrapolated to 69 × 5), micro mode in
- * full, validation of each against end-to-end paired measurements, NWOT and memory table times.
+ * Paper mode on a sample of sites (extrapolated to 69 × 5), adaptive full mode and micro mode on
+ * every site, validation of each against end-to-end paired measurements, the micro mode on
+ * TensorFlow.js (wasm) for a sample of sites, NWOT and memory table times.
  * Writes bench/results/profile-bench.json as it goes (partial results survive an interruption).
  *
  *   npm run bench                         (in packages/devices)
- *   BENCH_ONLY=micro,memory npm run bench (a subset: paper, full, micro, validate, nwot, memory)
+ *   BENCH_ONLY=micro,memory npm run bench (a subset: paper, full, micro, validate, tfjs, nwot, memory)
+ *   BENCH_FULL_SITES=sample               (adaptive full mode on the sampled sites only: ~1 min, not ~15)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,13 +25,15 @@ import { syntheticInput } from '../src/profile/latency-sweep.js';
 import type { ProfileCell } from '../src/profile/profile-cell.js';
 import type { ProfileRequest } from '../src/profile/profile-runner.js';
 import { runProfile } from '../src/profile/profile-runner.js';
-import { hostCpu } from '../src/profile/provenance.js';
+import { hostCpu, mallocHugePages } from '../src/profile/provenance.js';
 import type { NamedAssignment, ValidationReport } from '../src/profile/validation.js';
 import { validateTable, validationAssignments } from '../src/profile/validation.js';
 import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
+import { createTfjsRuntime } from '../src/runtimes/tfjs.runtime.js';
 
 const IMGSZ = Number(process.env['BENCH_IMGSZ'] ?? 640);
-const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'paper,full,micro,validate,nwot,memory').split(','));
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'paper,full,micro,validate,tfjs,nwot,memory').split(','));
+const FULL_ON_SAMPLE = process.env['BENCH_FULL_SITES'] === 'sample';
 const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'profile-bench.json');
 /** Figures of an earlier partial run (BENCH_ONLY) are kept unless re-measured. */
 const previous = ((): Record<string, unknown> => {
@@ -44,6 +48,14 @@ const save = (): void => {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 1));
 };
+/** How much of this process's memory the kernel backed with huge pages (Linux; else undefined). */
+const anonHugePagesKB = (): number | undefined => {
+  try {
+    return Number(/AnonHugePages:\s+(\d+)/.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))?.[1]);
+  } catch {
+    return undefined;
+  }
+};
 const log = (s: string): void => void process.stdout.write(`${s}\n`);
 const seconds = (t0: number): number => (performance.now() - t0) / 1000;
 
@@ -52,6 +64,7 @@ const allSites = graph.sites.map((s) => s.name);
 const runtime = await createOrtRuntime({ runtime: 'ort', threads: 1 });
 results['runtime'] = runtime.provenance;
 results['loadAverageAtStart'] = loadavg();
+results['mallocHugePages'] = mallocHugePages();
 const TOTAL_CELLS = allSites.length * PAPER_ACTIVATIONS.length;
 const MEASURED_CELLS = allSites.length * (PAPER_ACTIVATIONS.length - 1);
 /** Sites spread over the depth of the model, for the modes too slow to run in full. */
@@ -116,7 +129,10 @@ async function timedTable(name: string, req: ProfileRequest): Promise<CostTable>
 const tables: Record<string, CostTable> = {};
 if (ONLY.has('paper')) tables['paper'] = await timedTable('paper', request('latency', 'full', { kind: 'paper', options: { warmup: 3, runs: 50 } }, SAMPLE));
 if (ONLY.has('full')) {
-  tables['full'] = await timedTable('full-adaptive', request('latency', 'full', { kind: 'paired', options: { warmup: 3, order: 'abba', stopping: { ...CELL_TARGET, minPairs: 10, maxPairs: 50, checkEvery: 5 } } }, SAMPLE));
+  // A single swap moves the full model by ~0.05 ms against ~1.5 ms of pair noise: no cell can reach
+  // the CI target, so every cell runs to its cap, and the table shows what that buys.
+  const stopping = { ...CELL_TARGET, minPairs: 10, maxPairs: 16, maxMs: 4000, checkEvery: 5 };
+  tables['full'] = await timedTable('full-adaptive', request('latency', 'full', { kind: 'paired', options: { warmup: 2, order: 'abba', stopping } }, FULL_ON_SAMPLE ? SAMPLE : undefined));
 }
 if (ONLY.has('micro')) {
   tables['micro'] = await timedTable('micro', request('latency', 'micro', { kind: 'paired', options: { warmup: 3, order: 'abba', stopping: { ...CELL_TARGET, minPairs: 10, maxPairs: 2000, maxMs: 8000, checkEvery: 5 } } }));
@@ -148,6 +164,14 @@ if (ONLY.has('validate')) {
   }
 }
 
+if (ONLY.has('tfjs')) {
+  // TensorFlow.js (tfjs-node when installed, else wasm) runs the same graph; its runs are ~10× ORT's.
+  const tfjs = await createTfjsRuntime({ runtime: 'tfjs', threads: 1 });
+  const req = { ...request('latency', 'micro', { kind: 'paired', options: { warmup: 2, order: 'abba', stopping: { ...CELL_TARGET, minPairs: 10, maxPairs: 400, maxMs: 8000, checkEvery: 5 } } }, SAMPLE), runtime: tfjs };
+  results['tfjs-runtime'] = tfjs.provenance;
+  await timedTable('tfjs-micro', req);
+}
+
 if (ONLY.has('nwot')) {
   const nwotGraph = buildGraph(builtinModelSpec('yolov5nu'), { imgsz: 320 });
   const req: ProfileRequest = { ...request('accuracy', 'full', { kind: 'paper', options: { warmup: 0, runs: 1 } }), graph: nwotGraph, runtime: await createOrtRuntime({ runtime: 'ort', threads: 2 }) };
@@ -170,6 +194,7 @@ if (ONLY.has('memory')) {
 }
 results['finished'] = new Date().toISOString();
 results['loadAverageAtEnd'] = loadavg();
+results['anonHugePagesKB'] = anonHugePagesKB();
 results['cellsPerTable'] = TOTAL_CELLS;
 save();
 log(`results → ${out}`);

@@ -1,6 +1,11 @@
-import { Hardswish, LeakyReLU, ReLU, ReLU6, buildGraph, builtinModelSpec, emitOnnx } from '@actnas/core';
+import { Hardswish, LeakyReLU, ReLU, ReLU6, SiLU, buildGraph, builtinModelSpec, emitOnnx } from '@actnas/core';
 import { describe, expect, it } from 'vitest';
 import { calibrationBatch } from '../src/accuracy/calibration-images.js';
+import { microBlockOnnx } from '../src/latency/micro-block.js';
+import { XNNPACK_FUSION } from '../src/memory/fusion-rules.js';
+import { siteBlocks } from '../src/profile/graph-adapters.js';
+import { syntheticInput } from '../src/profile/latency-sweep.js';
+import { runProfile } from '../src/profile/profile-runner.js';
 import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
 import { createRuntime, registerRuntime, runtimeIds } from '../src/runtimes/runtime-registry.js';
 import type { Runtime } from '../src/runtimes/runtime.js';
@@ -40,6 +45,27 @@ describe('tfjs runtime (wasm backend)', () => {
     expect(await model.timer({ images: x })()).toBeGreaterThan(0);
     await model.dispose();
     await ort.dispose();
+  });
+
+  it('profiles a micro-mode latency table (Conv → activation → GlobalAveragePool blocks) like onnxruntime does', async () => {
+    const graph = buildGraph(builtinModelSpec('yolov5nu'), { imgsz: 64 });
+    const tf = await createTfjsRuntime({ runtime: 'tfjs', threads: 1 });
+    const ort = await createOrtRuntime({ runtime: 'ort', threads: 1 });
+    const block = siteBlocks(graph).find((b) => b.site === 'model.2.cv1.act')!;
+    const x = { images: syntheticInput([1, block.inChannels, 16, 16], 3) };
+    const onnx = microBlockOnnx({ ...block, inHeight: 16, inWidth: 16 }, Hardswish);
+    const [a, b] = await Promise.all([ort.load(onnx), tf.load(onnx)]);
+    const [ya, yb] = [(await a.run(x))[a.outputNames[0]!]!, (await b.run(x))[b.outputNames[0]!]!];
+    expect(yb.dims).toEqual(ya.dims);
+    for (let i = 0; i < ya.data.length; i++) expect(yb.data[i]).toBeCloseTo(ya.data[i]!, 4);
+    await Promise.all([a.dispose(), b.dispose()]);
+    const { table } = await runProfile({
+      modelName: 'yolov5nu', graph, runtime: tf, metric: 'latency', mode: 'micro', reference: SiLU, candidates: [SiLU, ReLU], seed: 0, fusion: XNNPACK_FUSION, sites: ['model.0.act'],
+      nwot: { batch: 2, seeds: [0], calibration: 'synthetic', initBatch: 2 },
+      protocol: { kind: 'paired', options: { warmup: 1, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 4, maxPairs: 4, checkEvery: 2 } } },
+    });
+    expect(table!.cells.find((c) => c.activation === 'relu')).toMatchObject({ site: 'model.0.act', runs: 4 });
+    expect(table!.provenance.note).toMatch(/runtime=tfjs 4\.22\.0 \(wasm\)/);
   });
 
   it('a custom runtime plugs in by id', async () => {

@@ -15,7 +15,7 @@ import type { ProfileCheckpoint } from './checkpoint.js';
 import { memoryGraphOf, siteBlocks } from './graph-adapters.js';
 import { fullLatencyCells, microLatencyCells, syntheticInput } from './latency-sweep.js';
 import type { ProfileCell } from './profile-cell.js';
-import { hostCpu, provenanceNote } from './provenance.js';
+import { hostCpu, mallocHugePages, provenanceNote } from './provenance.js';
 
 export type ProfileMetric = 'latency' | 'memory' | 'accuracy';
 export type LatencyMode = 'full' | 'micro';
@@ -197,7 +197,7 @@ function toCostTable(req: ProfileRequest, cells: readonly ProfileCell[], referen
       producer: req.metric === 'memory' ? `actnas arena planner (${req.fusion.id})` : `${prov.runtime === 'ort' ? 'onnxruntime-node' : prov.runtime} ${prov.version} (${prov.backend})`,
       ...(runs.length ? { runs: Math.round(median(runs)) } : {}),
       ...(req.metric === 'latency' ? { confidence: 0.95 } : {}),
-      note: provenanceNote({ runtime: prov, hostCpu: hostCpu(), imgsz: req.graph.imgsz, model: req.modelName, metric: req.metric, mode: req.metric === 'latency' ? req.mode : '-', protocol: protocolLabel(req) }),
+      note: provenanceNote({ runtime: prov, hostCpu: hostCpu(), imgsz: req.graph.imgsz, model: req.modelName, metric: req.metric, mode: req.metric === 'latency' ? req.mode : '-', protocol: protocolLabel(req), hugePages: mallocHugePages() }),
     },
   };
 }

@@ -182,6 +182,9 @@ export class TfjsOnnxProgram {
         return this.#split(n, values);
       case 'MaxPool':
         return [this.#maxPool(n, values)];
+      case 'GlobalAveragePool':
+        // The consumer of every micro-benchmark block (latency micro mode).
+        return [{ t: tf.mean(this.#nhwc(values, n.input![0]!), [1, 2], true), layout: 'nhwc' }];
       case 'Resize':
         return [this.#resize(n, values)];
       case 'Reshape': {
