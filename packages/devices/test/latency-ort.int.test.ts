@@ -8,6 +8,7 @@ import { microBlockOnnx } from '../src/latency/micro-block.js';
 import type { SiteBlockSpec } from '../src/latency/micro-block.js';
 import { measurePaired } from '../src/latency/paired-protocol.js';
 import { ProfileCheckpoint } from '../src/profile/checkpoint.js';
+import type { Runtime } from '../src/runtimes/runtime.js';
 import { fullLatencyCells, microLatencyCells, syntheticInput } from '../src/profile/latency-sweep.js';
 import type { ProfileCell } from '../src/profile/profile-cell.js';
 import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
@@ -72,5 +73,25 @@ describe('latency on onnxruntime-node', () => {
     const rest = await collect(fullLatencyCells(model, feeds, { ...opts, skip: (s, a) => resumed.has(s, a) }));
     expect(rest.map((c) => `${c.site}:${c.activation}`)).toEqual(['model.1.act:relu', 'model.2.act:silu', 'model.2.act:relu']);
     expect(() => ProfileCheckpoint.open(path, { ...key, metric: 'memory' })).toThrow(/different metric/);
+  });
+
+  it('full mode loads a fresh reference session per site for paired cells, one for the table in paper mode', async () => {
+    const rt = await createOrtRuntime({ runtime: 'ort', threads: 1 });
+    const model = importOnnx(tinyConvNet({ channels: 8, size: 32, depth: 3 }));
+    const feeds = { images: syntheticInput([1, 3, 32, 32], 2) };
+    const referenceLoads = (): { runtime: Runtime; count: () => number } => {
+      let n = 0;
+      return {
+        runtime: { ...rt, load: (bytes) => ((n += bytes === model.bytes ? 1 : 0), rt.load(bytes)) },
+        count: () => n,
+      };
+    };
+    const paired = referenceLoads();
+    const cells = await collect(fullLatencyCells(model, feeds, { runtime: paired.runtime, reference: SiLU, candidates: [SiLU, ReLU], protocol: quick, seed: 5, skip: (s) => s === 'model.0.act' }));
+    expect(cells).toHaveLength(4);
+    expect(paired.count()).toBe(2); // model.1 and model.2; model.0 was finished
+    const paper = referenceLoads();
+    await collect(fullLatencyCells(model, feeds, { runtime: paper.runtime, reference: SiLU, candidates: [ReLU], protocol: { kind: 'paper', options: { warmup: 0, runs: 2 } }, seed: 5 }));
+    expect(paper.count()).toBe(1);
   });
 });

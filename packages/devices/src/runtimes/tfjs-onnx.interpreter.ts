@@ -100,6 +100,13 @@ export class TfjsOnnxProgram {
 
   /** Runs the graph; returns the requested outputs as NCHW float32 tensors (caller disposes). */
   run(feeds: ReadonlyMap<string, tfjs.Tensor>, outputs: readonly string[] = this.outputNames): Map<string, tfjs.Tensor> {
+    // Layout transposes made inside ops have no name to dispose them by; without tidy every run
+    // leaked them, and a latency sweep ran the wasm heap out of memory.
+    const kept = this.tf.tidy(() => Object.fromEntries(this.#run(feeds, outputs)));
+    return new Map(Object.entries(kept));
+  }
+
+  #run(feeds: ReadonlyMap<string, tfjs.Tensor>, outputs: readonly string[]): Map<string, tfjs.Tensor> {
     const values = new Map<string, Value>();
     for (const [k, t] of feeds) values.set(k, { t, layout: 'nchw' });
     const keep = new Set(outputs);
