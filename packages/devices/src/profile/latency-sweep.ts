@@ -72,11 +72,11 @@ export async function* microLatencyCells(blocks: readonly SiteBlockSpec[], o: La
 /**
  * Full mode: every single-swap model, rewritten from the reference ONNX, against the reference.
  * Paired cells get a reference session loaded afresh for each site: a session's memory placement
- * shifts a whole model's latency by 0.05–0.3 ms (PROFILING.md), so one reference session for the
- * table put the same offset, with the same sign, into every cell, and a 69-site sum carried it 69
- * times (validation here: sums of −4 to −10 ms for models measured at −1.6 to −4 ms). Per site the
- * offsets are independent and average out in sums. Paper mode keeps the paper's single reference,
- * measured once.
+ * shifts a whole model's latency by 0.05–0.15 ms (the null rows of a validation), and with one
+ * reference session for the table that offset would enter all 276 cells with one sign, and a
+ * mixed model's sum ~55 times. Per site the offsets are independent. (It is not what makes
+ * full-mode sums overshoot on this host: that bias stayed; see PROFILING.md.) Paper mode keeps
+ * the paper's single reference, measured once.
  */
 export async function* fullLatencyCells(model: ImportedModel, feeds: Feeds, o: LatencySweepOptions): AsyncGenerator<ProfileCell> {
   const openReference = async () => {
