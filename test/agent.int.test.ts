@@ -48,10 +48,10 @@ interface Setup {
 }
 
 /** An organization with a small-input device profile, yolov5nu, an AGENT token and one queued job. */
-async function setUp(name: string, metric: Metric): Promise<Setup> {
+async function setUp(name: string, metric: Metric, inputSize = IMGSZ): Promise<Setup> {
   const org = await createOrganization(t.client, name);
   const owner = org.owner.client;
-  const input = deviceProfileInput(org.id, { name: `${name}-cpu`, inputSize: IMGSZ, threads: 1 });
+  const input = deviceProfileInput(org.id, { name: `${name}-cpu`, inputSize, threads: 1 });
   const profileId = (await owner.data(CreateDeviceProfileDocument, { input })).createDeviceProfile.id;
   const specId = (await owner.data(RegisterBuiltinModelSpecDocument, { input: { organizationId: org.id, builtinName: 'yolov5nu' } })).registerBuiltinModelSpec.id;
   const token = await createApiToken(owner, org.id, ['AGENT']);
@@ -119,7 +119,10 @@ describe('actnas agent against the real API', () => {
   });
 
   it('an agent killed mid-job: the lease expires, a second agent resumes it, attempts = 2 and one table is stored', async () => {
-    const s = await setUp('agent-killed', 'LATENCY');
+    // 448 px, not 64: the job must outlast the first progress report (a quarter lease, 2.5 s) with
+    // room to spare on a faster machine; micro blocks at 64 px finish the whole table in a second,
+    // and at 192 px in three.
+    const s = await setUp('agent-killed', 'LATENCY', 448);
     const common = ['--once', '--lease-seconds', '10', '--max-pairs', '20', '--threads', '1'];
     const first = startAgent(s.token, ...common, '--name', 'e2e-agent-a');
     // At least one progress report has reached the API (it also renewed the lease).

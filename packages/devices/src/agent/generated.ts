@@ -13,7 +13,7 @@ export type CompleteProfilingJobInput = {
 };
 
 export type CostTableFormat =
-  /** The paper's long CSV (layer,activation,reference,delta[,std,ci_low,ci_high,unit]) or the wide layout. */
+  /** The paper's long CSV (layer,activation,reference,delta[,std,ci_low,ci_high,runs,unit]) or the wide layout. */
   | 'CSV'
   /** actnas.cost-table/v1 JSON. */
   | 'JSON';
