@@ -87,18 +87,15 @@ export async function* fullLatencyCells(model: ImportedModel, feeds: Feeds, o: L
   let shared: Awaited<ReturnType<typeof openReference>> | undefined;
   try {
     for (const site of model.sites) {
-      const todo = o.candidates.filter((k) => !o.skip?.(site.name, k.id));
-      if (todo.every((k) => k.id === o.reference.id)) {
-        for (const k of todo) yield referenceCell(site.name, k.id);
-        continue;
-      }
-      const ref = perSite ? await openReference() : (shared ??= await openReference());
+      let ref: typeof shared;
       try {
-        for (const kind of todo) {
+        for (const kind of o.candidates) {
+          if (o.skip?.(site.name, kind.id)) continue;
           if (kind.id === o.reference.id) {
             yield referenceCell(site.name, kind.id);
             continue;
           }
+          ref ??= perSite ? await openReference() : (shared ??= await openReference());
           const cand = await o.runtime.load(rewriteOnnx(model, { [site.name]: kind }, { metadata: false }));
           try {
             yield await measureAgainst(ref.timer, cand, feeds, o, site.name, kind.id);
@@ -107,7 +104,7 @@ export async function* fullLatencyCells(model: ImportedModel, feeds: Feeds, o: L
           }
         }
       } finally {
-        if (perSite) await ref.loaded.dispose();
+        if (perSite) await ref?.loaded.dispose();
       }
     }
   } finally {

@@ -131,7 +131,6 @@ export class TfjsOnnxProgram {
       if (!v) throw new TfjsUnsupportedError(`output ${name} was not computed`);
       result.set(name, this.#toLayout(v, 'nchw').t);
     }
-    for (const [name, v] of values) if (!result.has(name) && !feeds.has(name) && ![...result.values()].includes(v.t)) v.t.dispose();
     return result;
   }
 
