@@ -14,7 +14,7 @@ import type { ImportedModel } from '@actnas/core';
 import { PAPER_ACTIVATIONS, buildGraph, builtinModelSpec, emitOnnx, importOnnx, rewriteOnnx } from '@actnas/core';
 
 const RUNS = 5;
-const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/yolov8n-pytorch-export-opset17.onnx', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/models/yolov8n-pytorch-export-opset17.onnx', import.meta.url));
 
 interface Row {
   readonly figure: string;

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { OnnxModel, OnnxNode, OnnxTensor } from '@actnas/core';
 import { OnnxDataType, encodeOnnxModel, float32Tensor, tensorValueInfo } from '@actnas/core';
 
-/** The repository root is three levels up from packages/core/test; CI has ../shared beside it. */
-const FIXTURES = new URL('../../../../shared/fixtures/', import.meta.url);
+/** Outside-made models kept in the repository (test/fixtures/models), so a clone needs nothing beside it. */
+const FIXTURES = new URL('../../../test/fixtures/models/', import.meta.url);
 
 export const FIXTURE_ONNX = fileURLToPath(new URL('yolov8n-pytorch-export-opset17.onnx', FIXTURES));
 

@@ -9,7 +9,7 @@ import { runCli } from '@actnas/devices';
 
 /** The repository root is three levels up from packages/devices/test; CI has ../shared beside it. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/yolov8n-pytorch-export-opset17.onnx', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/models/yolov8n-pytorch-export-opset17.onnx', import.meta.url));
 const BIN = join(ROOT, 'packages/devices/bin/actnas.js');
 
 async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
