@@ -1,10 +1,13 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
- * Package boundaries: dependencies point one way, core <- devices <- api, and web talks to the
- * API only over GraphQL. Nothing imports another package's `src/` (or `dist/`) directly.
+ * Package boundaries: dependencies point one way, core <- devices <- cli and core <- api; web and
+ * cli talk to the API only over GraphQL (types generated from apps/api/schema.graphql). Nothing
+ * imports another package's `src/` (or `dist/`) directly, and no module imports itself in a loop.
  */
 const deepImport = {
   group: ['@actnas/*/src/*', '@actnas/*/dist/*', '**/packages/*/src/*', '**/apps/*/src/*'],
@@ -30,6 +33,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'apps/web/src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': importX.flatConfigs.typescript.settings['import-x/extensions'],
+      'import-x/parsers': importX.flatConfigs.typescript.settings['import-x/parsers'],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['packages/*/tsconfig.json', 'apps/*/tsconfig.json'], noWarnOnMultipleProjects: true })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
     files: ['packages/core/src/**'],
     rules: {
       'no-restricted-imports': [
@@ -37,7 +50,7 @@ export default tseslint.config(
         {
           patterns: [
             deepImport,
-            boundary(['@actnas/devices', '@actnas/api', '@actnas/web', '@actnas/devices/*', '@actnas/api/*'], 'core depends on no other workspace package.'),
+            boundary(['@actnas/devices', '@actnas/cli', '@actnas/api', '@actnas/web', '@actnas/*/*'], 'core depends on no other workspace package.'),
             boundary(['node:fs', 'node:fs/*', 'fs', 'node:child_process', 'node:net', 'node:http', 'onnxruntime-node'], 'core is pure: no I/O, no runtimes. Do it in packages/devices.'),
           ],
         },
@@ -49,7 +62,22 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [deepImport, boundary(['@actnas/api', '@actnas/web', '@actnas/api/*'], 'devices may depend on core only.')] },
+        {
+          patterns: [
+            deepImport,
+            boundary(['@actnas/cli', '@actnas/api', '@actnas/web', '@actnas/*/*'], 'devices is a library on top of core: it knows no app.'),
+            boundary(['graphql', 'graphql/*', '@graphql-typed-document-node/*', '@apollo/*', 'commander', 'cli-progress', 'cli-table3'], 'devices has no CLI and no GraphQL: they live in apps/cli.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/cli/src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [deepImport, boundary(['@actnas/api', '@actnas/web', '@actnas/migrations', '@actnas/*/*'], 'the CLI talks to the API over GraphQL only (types generated from apps/api/schema.graphql).')] },
       ],
     },
   },
@@ -58,7 +86,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [deepImport, boundary(['@actnas/web', '@actnas/web/*'], 'the API never depends on the dashboard.')] },
+        { patterns: [deepImport, boundary(['@actnas/devices', '@actnas/cli', '@actnas/web', '@actnas/*/*'], 'the API depends on core only; devices measure through agents (apps/cli) over GraphQL.')] },
       ],
     },
   },
@@ -68,7 +96,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [deepImport, boundary(['@actnas/core', '@actnas/devices', '@actnas/api', '@actnas/*/*'], 'the dashboard talks to the API over GraphQL only.')] },
+        { patterns: [deepImport, boundary(['@actnas/core', '@actnas/devices', '@actnas/cli', '@actnas/api', '@actnas/*/*'], 'the dashboard talks to the API over GraphQL only.')] },
       ],
     },
   },
@@ -78,7 +106,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [deepImport, boundary(['@actnas/core', '@actnas/devices', '@actnas/*/*'], 'web tests reach the platform through the API only.')] },
+        { patterns: [deepImport, boundary(['@actnas/core', '@actnas/devices', '@actnas/cli', '@actnas/*/*'], 'web tests reach the platform through the API only.')] },
       ],
     },
   },

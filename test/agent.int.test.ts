@@ -22,15 +22,15 @@ import type { TestServer } from '../apps/api/test/support/server.js';
 
 // The agent runs as a user would run it: the built CLI in its own process, talking HTTP to a real
 // API server on a fresh PostgreSQL database of this file.
-const bin = fileURLToPath(new URL('../packages/devices/bin/actnas.js', import.meta.url));
-const builtCli = new URL('../packages/devices/dist/cli/main.js', import.meta.url);
+const bin = fileURLToPath(new URL('../apps/cli/bin/actnas.js', import.meta.url));
+const builtCli = new URL('../apps/cli/dist/main.js', import.meta.url);
 const IMGSZ = 64;
 
 let t: TestServer;
 let workDir: string;
 
 beforeAll(async () => {
-  if (!existsSync(builtCli)) throw new Error('packages/devices/dist is missing: run `npm run build` first (`npm test` builds before vitest)');
+  if (!existsSync(builtCli)) throw new Error('apps/cli/dist is missing: run `npm run build` first (`npm test` builds before vitest)');
   workDir = await mkdtemp(join(tmpdir(), 'actnas-agent-e2e-'));
   t = await startTestServer({ searchWorkers: 0 });
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  */
 export default function buildCliOnce(): void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  execFileSync('npx', ['turbo', 'run', 'build', '--filter=@actnas/devices...', '--output-logs=errors-only'], {
+  execFileSync('npx', ['turbo', 'run', 'build', '--filter=@actnas/cli...', '--output-logs=errors-only'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },

@@ -1,9 +1,7 @@
 /**
- * @actnas/devices — runtimes, measurement, and the `actnas` CLI.
+ * @actnas/devices — runs models on real runtimes and measures them: latency, memory, NWOT
+ * accuracy, validation. A library: no CLI, no GraphQL, no knowledge of the apps that use it.
  */
-export { main as runCli } from './cli/main.js';
-export type { CliIo } from './cli/cli-io.js';
-export { CliUsageError } from './cli/cli-error.js';
 
 export type { Feeds, LoadedModel, Runtime, RuntimeFactory, RuntimeProfile, RuntimeProvenance, TensorData } from './runtimes/runtime.js';
 export { UnknownRuntimeError, createRuntime, registerRuntime, runtimeIds } from './runtimes/runtime-registry.js';
@@ -33,9 +31,13 @@ export { nwotCells, nwotModel, nwotOfModel } from './accuracy/nwot-estimator.js'
 export { nwotAgreement } from './accuracy/measured-accuracy.js';
 
 export type { ProfileCell } from './profile/profile-cell.js';
-export type { ProfileHooks, ProfileOutcome, ProfileRequest } from './profile/profile-runner.js';
+export type { LatencyMode, NwotSettings, ProfileHooks, ProfileMetric, ProfileOutcome, ProfileRequest } from './profile/profile-runner.js';
 export { runProfile } from './profile/profile-runner.js';
-export { ProfileCheckpoint, checkpointPathFor } from './profile/checkpoint.js';
+export type { PairedLimits, ProfileJob, ProfileJobInput } from './profile/profile-job.js';
+export { PROFILE_DEFAULTS, pairedProtocol, paperProtocol, profileCheckpointKey, profileJob, runtimeFusion } from './profile/profile-job.js';
+export type { CheckpointKey } from './profile/checkpoint.js';
+export { CheckpointMismatchError, ProfileCheckpoint, checkpointPathFor } from './profile/checkpoint.js';
+export { syntheticInput } from './profile/latency-sweep.js';
 export { memoryGraphOf, siteBlocks } from './profile/graph-adapters.js';
 export type { ValidationReport, ValidationRow } from './profile/validation.js';
 export { validateTable, validationAssignments } from './profile/validation.js';

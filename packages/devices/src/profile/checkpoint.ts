@@ -25,7 +25,22 @@ export class ProfileCheckpoint {
 
   private constructor(readonly path: string) {}
 
-  static open(path: string, key: CheckpointKey): ProfileCheckpoint {
+  /**
+   * Opens (or starts) the checkpoint at `path`. One written under another key throws
+   * CheckpointMismatchError, or is started over with `restartOnMismatch` (the agent's choice: a
+   * job measured again with new settings is better than a job that cannot run).
+   */
+  static open(path: string, key: CheckpointKey, options: { readonly restartOnMismatch?: boolean } = {}): ProfileCheckpoint {
+    try {
+      return ProfileCheckpoint.#open(path, key);
+    } catch (err) {
+      if (!(err instanceof CheckpointMismatchError) || !options.restartOnMismatch) throw err;
+      rmSync(path, { force: true });
+      return ProfileCheckpoint.#open(path, key);
+    }
+  }
+
+  static #open(path: string, key: CheckpointKey): ProfileCheckpoint {
     const cp = new ProfileCheckpoint(path);
     if (!existsSync(path)) {
       writeFileSync(path, JSON.stringify({ header: key }) + '\n');

@@ -1,0 +1,134 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { LatencyMode } from '@actnas/devices';
+import { PROFILE_DEFAULTS, runtimeIds } from '@actnas/devices';
+import { AgentClient, AgentApiError, AgentTransportError } from './agent.client.js';
+import { runAgent } from './agent.loop.js';
+import type { AgentSettings } from './agent.profiler.js';
+import { CliUsageError } from '../shared/cli-error.js';
+import type { CliIo } from '../shared/cli-io.js';
+import type { CommandModule } from '../shared/command-module.js';
+import { candidatesFlag, intFlag } from '../shared/flags.js';
+
+interface AgentFlags {
+  readonly api: string;
+  readonly token?: string;
+  readonly org?: string;
+  readonly name?: string;
+  readonly runtime: string;
+  readonly threads?: string;
+  readonly mode: string;
+  readonly maxPairs: string;
+  readonly maxCellSeconds: string;
+  readonly candidates: string;
+  readonly leaseSeconds: string;
+  readonly pollInterval: string;
+  readonly once?: boolean;
+  readonly workDir: string;
+}
+
+const TOKEN_ENV = 'ACTNAS_AGENT_TOKEN';
+/** API answers that no retry fixes: the user must change the token or the URL. */
+const USER_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+
+function apiUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliUsageError(`--api must be the API's GraphQL URL, e.g. http://127.0.0.1:4000/graphql, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliUsageError(`--api must be an http(s) URL, got "${value}"`);
+  return url.toString();
+}
+
+function settingsOf(f: AgentFlags, cwd: string): AgentSettings {
+  if (!runtimeIds().includes(f.runtime)) throw new CliUsageError(`--runtime must be one of ${runtimeIds().join(', ')}, got "${f.runtime}"`);
+  if (f.mode !== 'micro' && f.mode !== 'full') throw new CliUsageError(`--mode must be micro or full, got "${f.mode}"`);
+  return {
+    name: f.name ?? hostname(),
+    runtime: f.runtime,
+    ...(f.threads === undefined ? {} : { threads: intFlag(f.threads, '--threads', 1, [1, 256]) }),
+    mode: f.mode as LatencyMode,
+    maxPairs: intFlag(f.maxPairs, '--max-pairs', PROFILE_DEFAULTS.maxPairs, [2, 1_000_000]),
+    maxCellSeconds: intFlag(f.maxCellSeconds, '--max-cell-seconds', PROFILE_DEFAULTS.maxCellSeconds, [1, 86_400]),
+    candidates: candidatesFlag(f.candidates),
+    workDir: resolve(cwd, f.workDir),
+  };
+}
+
+/** SIGINT/SIGTERM abort the loop, which gives the current job back; a second signal exits at once. */
+function stopOnSignals(controller: AbortController): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+/** Network and auth failures become one-line usage errors (exit 2) naming the URL. */
+function explain(err: unknown, url: string): unknown {
+  if (err instanceof AgentTransportError) return new CliUsageError(err.message);
+  if (err instanceof AgentApiError && USER_CODES.has(err.code)) {
+    const hint = err.code === 'FORBIDDEN' ? ' (an agent needs an API token with the AGENT scope)' : '';
+    return new CliUsageError(`${err.code} from ${url}: ${err.message}${hint}`);
+  }
+  return err;
+}
+
+function agentAction(io: CliIo, setExitCode: (code: number) => void) {
+  return async (f: AgentFlags): Promise<void> => {
+    const url = apiUrl(f.api);
+    const token = f.token ?? process.env[TOKEN_ENV];
+    if (!token) throw new CliUsageError(`--token (or ${TOKEN_ENV}) is required: an API token with the AGENT scope`);
+    const settings = settingsOf(f, io.cwd ?? process.cwd());
+    const controller = new AbortController();
+    const release = stopOnSignals(controller);
+    try {
+      const code = await runAgent({
+        client: new AgentClient({ url, token }),
+        settings,
+        ...(f.org === undefined ? {} : { organization: f.org }),
+        leaseSeconds: intFlag(f.leaseSeconds, '--lease-seconds', 300, [10, 3600]),
+        pollSeconds: intFlag(f.pollInterval, '--poll-interval', 5, [1, 3600]),
+        once: f.once === true,
+        signal: controller.signal,
+        log: (line) => io.stdout.write(`${new Date().toISOString()} ${line}\n`),
+      });
+      setExitCode(code);
+    } catch (err) {
+      throw explain(err, url);
+    } finally {
+      release();
+      // A cell still running in the runtime after a stop must not keep the process alive.
+      if (controller.signal.aborted) setTimeout(() => process.exit(), 1000).unref();
+    }
+  };
+}
+
+/** `actnas agent`: lease profiling jobs from the API, measure them here, upload the tables. */
+export const agentCommand: CommandModule = (program, io, setExitCode) => {
+  program
+    .command('agent')
+    .description('lease profiling jobs from the ActNAS API, measure them on this host with the profiler, upload the tables')
+    .requiredOption('--api <url>', "the API's GraphQL URL, e.g. http://127.0.0.1:4000/graphql")
+    .option('--token <token>', `API token with the AGENT scope (default: $${TOKEN_ENV})`)
+    .option('--org <slug>', 'organization, when the token sees several')
+    .option('--name <name>', "this agent's name in the tables' provenance (default: the host name)")
+    .option('--runtime <id>', `runtime to measure with (${runtimeIds().join(', ')})`, 'ort')
+    .option('--threads <n>', "intra-op threads (default: the device profile's)")
+    .option('--mode <mode>', 'latency tables: micro (conv+activation block per site) or full (every single-swap model)', PROFILE_DEFAULTS.mode)
+    .option('--max-pairs <n>', 'latency: paired-run cap per cell', String(PROFILE_DEFAULTS.maxPairs))
+    .option('--max-cell-seconds <s>', 'latency: time cap per cell', String(PROFILE_DEFAULTS.maxCellSeconds))
+    .option('--candidates <list>', 'candidate activations', PROFILE_DEFAULTS.candidates)
+    .option('--lease-seconds <n>', 'lease length asked for; progress reports renew it every quarter of it (10 to 3600)', '300')
+    .option('--poll-interval <s>', 'seconds between polls when the queue is empty', '5')
+    .option('--once', 'handle at most one job, then exit (at once when none is queued)')
+    .option('--work-dir <dir>', 'checkpoints of jobs in progress, so a restarted agent resumes', '.actnas-agent')
+    .action(agentAction(io, setExitCode));
+};

@@ -1,0 +1,287 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { CostTable } from '@actnas/core';
+import { CostTableValidationError, costTableToCsv, costTableToJson, emitOnnx, fullActivationRegistry, importOnnx, parseCostTableCsv, parseCostTableJson } from '@actnas/core';
+import type { CellProtocol, FusionRules, LatencyMode, ProfileMetric, RuntimeProfile } from '@actnas/devices';
+import {
+  CheckpointMismatchError, FUSION_RULES, PROFILE_DEFAULTS, ProfileCheckpoint, UnknownRuntimeError, checkpointPathFor, createRuntime, liveSetRows, memoryGraphOf, nwotAgreement,
+  pairedProtocol, paperProtocol, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
+} from '@actnas/devices';
+import { SingleBar } from 'cli-progress';
+import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
+import type { CliIo } from '../shared/cli-io.js';
+import type { CommandModule } from '../shared/command-module.js';
+import type { SpecOptions } from '../model/model-spec-loader.js';
+import { buildFromFlags, loadSpec } from '../model/model-spec-loader.js';
+import { candidatesFlag, choiceFlag, intFlag, numberFlag } from '../shared/flags.js';
+
+interface RuntimeFlags extends SpecOptions {
+  readonly model: string;
+  readonly runtime: string;
+  readonly threads: string;
+  readonly graphOpt: string;
+  readonly executionMode: string;
+  readonly seed: string;
+}
+
+interface ProfileFlags extends RuntimeFlags {
+  readonly metric?: string;
+  readonly mode: string;
+  readonly paper?: boolean;
+  readonly runs: string;
+  readonly warmup: string;
+  readonly targetRel: string;
+  readonly targetAbs: string;
+  readonly minPairs: string;
+  readonly maxPairs: string;
+  readonly maxCellSeconds: string;
+  readonly candidates: string;
+  readonly fusion?: string;
+  readonly batch: string;
+  readonly seeds: string;
+  readonly calib?: string;
+  readonly sites?: string;
+  readonly stopAfter?: string;
+  readonly liveSet?: string;
+  readonly output?: string;
+}
+
+function runtimeProfile(f: RuntimeFlags): RuntimeProfile {
+  return {
+    runtime: f.runtime,
+    threads: intFlag(f.threads, '--threads', 1, [1, 256]),
+    graphOptimizationLevel: choiceFlag(f.graphOpt, '--graph-opt', ['disabled', 'basic', 'extended', 'all'] as const),
+    executionMode: choiceFlag(f.executionMode, '--execution-mode', ['sequential', 'parallel'] as const),
+  };
+}
+
+async function openRuntime(f: RuntimeFlags): Promise<Awaited<ReturnType<typeof createRuntime>>> {
+  try {
+    return await createRuntime(runtimeProfile(f));
+  } catch (err) {
+    if (err instanceof UnknownRuntimeError) throw new CliUsageError(err.message);
+    throw err;
+  }
+}
+
+function protocolFrom(f: ProfileFlags): CellProtocol {
+  const warmup = intFlag(f.warmup, '--warmup', PROFILE_DEFAULTS.warmup, [0, 1000]);
+  if (f.paper) return paperProtocol(intFlag(f.runs, '--runs', PROFILE_DEFAULTS.paperRuns, [2, 100_000]), warmup);
+  const minPairs = intFlag(f.minPairs, '--min-pairs', PROFILE_DEFAULTS.minPairs, [2, 100_000]);
+  return pairedProtocol({
+    warmup,
+    minPairs,
+    maxPairs: intFlag(f.maxPairs, '--max-pairs', PROFILE_DEFAULTS.maxPairs, [minPairs, 1_000_000]),
+    maxCellSeconds: numberFlag(f.maxCellSeconds, '--max-cell-seconds', 0),
+    targetRelative: numberFlag(f.targetRel, '--target-rel', 0),
+    targetAbsoluteMs: numberFlag(f.targetAbs, '--target-abs', 0),
+  });
+}
+
+function fusionFor(f: ProfileFlags, runtime: string): FusionRules {
+  if (f.fusion !== undefined) {
+    const rules = FUSION_RULES[f.fusion];
+    if (!rules) throw new CliUsageError(`--fusion must be one of ${Object.keys(FUSION_RULES).join(', ')}, got "${f.fusion}"`);
+    return rules;
+  }
+  return runtimeFusion(runtime);
+}
+
+/** A progress bar with ETA on a terminal; silent otherwise (logs, CI, tests). */
+function progress(io: CliIo): { start(total: number, done: number): void; tick(): void; stop(): void } {
+  if (!io.stderr.isTTY) return { start: () => undefined, tick: () => undefined, stop: () => undefined };
+  const bar = new SingleBar({ stream: io.stderr as NodeJS.WritableStream, format: 'profile [{bar}] {value}/{total} cells | ETA {eta_formatted} | {duration_formatted}', etaBuffer: 20 });
+  return { start: (total, done) => bar.start(total, done), tick: () => bar.increment(), stop: () => bar.stop() };
+}
+
+function runtimeOptions(cmd: Command): Command {
+  return cmd
+    .option('--model <name>', 'built-in model (yolov5nu, yolov8n, ...) or an Ultralytics model YAML', 'yolov5nu')
+    .option('--imgsz <n>', 'square input size (multiple of 32)', '640')
+    .option('--runtime <id>', 'ort (onnxruntime-node CPU), tfjs, or a registered runtime', 'ort')
+    .option('--threads <n>', 'intra-op threads', '1')
+    .option('--graph-opt <level>', 'ORT graph optimisation: disabled, basic, extended, all', 'all')
+    .option('--execution-mode <mode>', 'ORT execution mode: sequential, parallel', 'sequential')
+    .option('--seed <n>', 'seed of weights, inputs, run order and bootstrap', String(PROFILE_DEFAULTS.seed));
+}
+
+async function writeTable(path: string, table: CostTable): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, path.endsWith('.json') ? JSON.stringify(costTableToJson(table), null, 1) : costTableToCsv(table));
+}
+
+async function readTable(path: string, metric: 'latency' | 'accuracy'): Promise<CostTable> {
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new CliUsageError(`${path}: no such file`);
+  });
+  try {
+    return path.endsWith('.json') ? parseCostTableJson(text, { source: path }) : parseCostTableCsv(text, { metric, source: path, referenceActivation: 'silu' });
+  } catch (err) {
+    if (err instanceof CostTableValidationError) throw new CliUsageError(`${path}: ${err.message}`);
+    throw err;
+  }
+}
+
+function profileAction(io: CliIo, setExitCode: (code: number) => void) {
+  return async (f: ProfileFlags): Promise<void> => {
+    const metric = choiceFlag(f.metric, '--metric', ['latency', 'memory', 'accuracy'] as const) as ProfileMetric;
+    const mode = choiceFlag(f.mode, '--mode', ['full', 'micro'] as const) as LatencyMode;
+    if (!f.output) throw new CliUsageError('-o, --output <file> is required');
+    const spec = await loadSpec(f.model, f, io);
+    const graph = buildFromFlags(spec, f);
+    const candidates = candidatesFlag(f.candidates);
+    const sites = f.sites?.split(',').map((s) => s.trim());
+    const unknown = sites?.find((s) => !graph.sites.some((g) => g.name === s));
+    if (unknown) throw new CliUsageError(`--sites: "${unknown}" is not a site of ${spec.name}`);
+    const out = resolve(io.cwd ?? process.cwd(), f.output);
+    const protocol = protocolFrom(f);
+    const seed = intFlag(f.seed, '--seed', PROFILE_DEFAULTS.seed, [0, 2 ** 31 - 1]);
+    const fusion = fusionFor(f, f.runtime);
+    const nwot = {
+      batch: intFlag(f.batch, '--batch', PROFILE_DEFAULTS.nwot.batch, [2, 1024]),
+      seeds: f.seeds.split(',').map((s) => intFlag(s.trim(), '--seeds', 0, [0, 2 ** 31 - 1])),
+      calibration: f.calib ? { dir: resolve(io.cwd ?? process.cwd(), f.calib) } : ('synthetic' as const),
+      initBatch: PROFILE_DEFAULTS.nwot.initBatch,
+    };
+    const runtime = await openRuntime(f);
+    const { request: req, checkpointKey } = profileJob({
+      modelName: spec.name, graph, runtime, metric, mode, protocol, reference: spec.activation, candidates, seed, fusion, nwot, ...(sites ? { sites } : {}),
+    });
+    let checkpoint: ProfileCheckpoint;
+    try {
+      checkpoint = ProfileCheckpoint.open(checkpointPathFor(out), checkpointKey);
+    } catch (err) {
+      if (err instanceof CheckpointMismatchError) throw new CliUsageError(err.message);
+      throw err;
+    }
+    const bar = progress(io);
+    const stopAfter = f.stopAfter === undefined ? undefined : intFlag(f.stopAfter, '--stop-after', 0, [1, 1_000_000]);
+    let resumed = 0;
+    const contributions: Record<string, unknown> = {};
+    const outcome = await runProfile(req, {
+      onNwotReference: (seed, r) => {
+        contributions[String(seed)] = r;
+      },
+      checkpoint,
+      onStart: (total, done) => {
+        resumed = done;
+        bar.start(total, done);
+      },
+      onCell: () => bar.tick(),
+      ...(stopAfter ? { stopAfter } : {}),
+    }).finally(() => bar.stop());
+    if (!outcome.table) {
+      io.stdout.write(`stopped after ${outcome.measured} new cells (${outcome.cells.length} done); rerun the same command to resume from ${checkpointPathFor(out)}\n`);
+      setExitCode(EXIT_OK);
+      return;
+    }
+    await writeTable(out, outcome.table);
+    if (Object.keys(contributions).length > 0) await writeFile(`${out}.sites.json`, JSON.stringify({ note: 'reference NWOT score and per-site contributions (code diversity, leave-one-out) per seed', seeds: contributions }, null, 1));
+    if (f.liveSet && metric === 'memory') {
+      const rows = liveSetRows(memoryGraphOf(graph), req.fusion, req.reference, candidates);
+      await writeFile(resolve(io.cwd ?? process.cwd(), f.liveSet), JSON.stringify(rows));
+    }
+    checkpoint.remove();
+    io.stdout.write(`${metric} table: ${outcome.table.cells.length} cells (${outcome.measured} measured, ${resumed} resumed) → ${f.output}\n`);
+    setExitCode(EXIT_OK);
+  };
+}
+
+/** Validation judges additivity, so each measured mixed model must be tighter than the spread of predictions. */
+const VALIDATION_MAX_PAIRS = 120;
+const VALIDATION_STOPPING = (maxPairs: number) => ({ relative: 0.05, absolute: 0.02, minPairs: Math.min(10, maxPairs), maxPairs, checkEvery: 5 });
+
+interface ValidateFlags extends RuntimeFlags {
+  readonly table: string;
+  readonly assignments: string;
+  readonly nullCopies: string;
+  readonly maxPairs: string;
+  readonly json?: string;
+}
+
+function validateAction(io: CliIo, setExitCode: (code: number) => void) {
+  return async (f: ValidateFlags): Promise<void> => {
+    // Every flag is checked before anything slow or stateful happens.
+    const seed = intFlag(f.seed, '--seed', 0, [0, 2 ** 31 - 1]);
+    const count = intFlag(f.assignments, '--assignments', 20, [0, 10_000]);
+    const maxPairs = intFlag(f.maxPairs, '--max-pairs', VALIDATION_MAX_PAIRS, [2, 1_000_000]);
+    const nullCopies = intFlag(f.nullCopies, '--null-copies', 3, [0, 100]);
+    const spec = await loadSpec(f.model, f, io);
+    const graph = buildFromFlags(spec, f);
+    const table = await readTable(resolve(io.cwd ?? process.cwd(), f.table), 'latency');
+    const registry = fullActivationRegistry();
+    const assignments = validationAssignments(table, registry, count, seed, [registry.resolve('relu'), registry.resolve('hardswish')]);
+    const runtime = await openRuntime(f);
+    const report = await validateTable(table, assignments, {
+      runtime,
+      model: importOnnx(emitOnnx(graph, { seed })),
+      feeds: { images: syntheticInput([1, 3, graph.imgsz, graph.imgsz], seed) },
+      protocol: { warmup: 3, order: 'abba', seed, stopping: VALIDATION_STOPPING(maxPairs) },
+      nullCopies,
+      onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
+    });
+    io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}%, median absolute error ${report.medianAbsoluteError.toFixed(3)} over ${report.rows.length} models\n`);
+    if (report.nullRows.length) io.stdout.write(`noise floor ${report.noiseFloor.toFixed(3)}: the median |delta| of the unchanged model in a new session (${report.nullRows.length} null rows)\n`);
+    if (f.json) await writeFile(resolve(io.cwd ?? process.cwd(), f.json), JSON.stringify(report, null, 1));
+    setExitCode(EXIT_OK);
+  };
+}
+
+function correlateAction(io: CliIo, setExitCode: (code: number) => void) {
+  return async (f: { nwot: string; measured: string }): Promise<void> => {
+    const cwd = io.cwd ?? process.cwd();
+    const nwot = await readTable(resolve(cwd, f.nwot), 'accuracy');
+    const measured = await readTable(resolve(cwd, f.measured), 'accuracy');
+    const r = nwotAgreement(nwot, measured);
+    if (r.cells < 3) throw new CliUsageError(`only ${r.cells} cells in common between ${f.nwot} and ${f.measured}`);
+    io.stdout.write(`Spearman ${r.spearman.toFixed(3)} over ${r.cells} cells\n`);
+    setExitCode(EXIT_OK);
+  };
+}
+
+/** `actnas profile …`: latency, memory and NWOT accuracy tables measured on a runtime. */
+export const profileCommand: CommandModule = (program, io, setExitCode) => {
+  const profile = runtimeOptions(program.command('profile').description('measure a latency, memory or NWOT accuracy cost table on a runtime (resumable)'))
+    .option('--metric <metric>', 'latency, memory or accuracy')
+    .option('--mode <mode>', 'latency: full (every single-swap model) or micro (conv+activation block per site)', PROFILE_DEFAULTS.mode)
+    .option('--paper', "the paper's protocol: mean of --runs runs per model, unpaired")
+    .option('--runs <n>', 'runs per model in --paper mode', String(PROFILE_DEFAULTS.paperRuns))
+    .option('--warmup <n>', 'warm-up runs per model', String(PROFILE_DEFAULTS.warmup))
+    .option('--target-rel <f>', 'stop a cell when its 95% CI half-width is ≤ this fraction of |delta|', String(PROFILE_DEFAULTS.targetRelative))
+    .option('--target-abs <ms>', '… or ≤ this many ms', String(PROFILE_DEFAULTS.targetAbsoluteMs))
+    .option('--min-pairs <n>', 'paired runs before the first CI check', String(PROFILE_DEFAULTS.minPairs))
+    .option('--max-pairs <n>', 'paired-run cap per cell', String(PROFILE_DEFAULTS.maxPairs))
+    .option('--max-cell-seconds <s>', 'time cap per cell: heavy blocks take more pairs than light ones to reach the target', String(PROFILE_DEFAULTS.maxCellSeconds))
+    .option('--candidates <list>', 'candidate activations', PROFILE_DEFAULTS.candidates)
+    .option('--fusion <rules>', `memory: fusion rules (${Object.keys(FUSION_RULES).join(', ')}); default from the runtime`)
+    .option('--batch <n>', 'accuracy: NWOT batch size', String(PROFILE_DEFAULTS.nwot.batch))
+    .option('--seeds <list>', 'accuracy: seeds to average NWOT over', PROFILE_DEFAULTS.nwot.seeds.join(','))
+    .option('--calib <dir>', 'accuracy: folder of PNG/JPEG calibration images (default: seeded synthetic images)')
+    .option('--sites <list>', 'only these sites (comma-separated)')
+    .option('--live-set <file>', 'memory: also write the per-step live-set rows (JSON) for exact peak-memory budgets in the search')
+    .option('--stop-after <n>', 'stop after n newly measured cells; rerun to resume')
+    .option('-o, --output <file>', 'table to write (.csv in the paper\'s format, or .json)')
+    .action(profileAction(io, setExitCode));
+  // Model and runtime flags (and --max-pairs, whose default here is VALIDATION_MAX_PAIRS) belong to `profile` and are read from it.
+  profile
+    .command('validate')
+    .description('measure random mixed models and all-ReLU / all-Hardswish against the reference; compare with the table\'s additive prediction')
+    .requiredOption('--table <file>', 'latency table (.csv or .json)')
+    .option('--assignments <n>', 'random mixed assignments', '20')
+    .option('--null-copies <n>', 'fresh sessions of the unchanged model to measure first: the noise floor of a new session', '3')
+    .option('--json <file>', 'write the report as JSON')
+    .action((_options: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<ValidateFlags>();
+      // A mixed model is a whole-model run (~100× a micro block), so validation has its own pair cap
+      // unless --max-pairs is given.
+      const explicit = cmd.parent?.getOptionValueSource('maxPairs') === 'cli';
+      return validateAction(io, setExitCode)({ ...flags, maxPairs: explicit ? flags.maxPairs : String(VALIDATION_MAX_PAIRS) });
+    });
+  profile
+    .command('correlate')
+    .description('Spearman correlation between an NWOT table and measured accuracy (the paper\'s CSV)')
+    .requiredOption('--nwot <file>', 'NWOT accuracy table')
+    .requiredOption('--measured <file>', 'measured accuracy table, e.g. mAP deltas of trained swaps')
+    .action(correlateAction(io, setExitCode));
+};

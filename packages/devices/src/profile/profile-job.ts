@@ -1,0 +1,140 @@
+import type { ActivationKind, ModelGraph } from '@actnas/core';
+import type { CellProtocol } from '../latency/cell-protocol.js';
+import type { FusionRules } from '../memory/fusion-rules.js';
+import { ORT_CPU_FUSION, XNNPACK_FUSION } from '../memory/fusion-rules.js';
+import type { Runtime } from '../runtimes/runtime.js';
+import type { CheckpointKey } from './checkpoint.js';
+import type { LatencyMode, NwotSettings, ProfileMetric, ProfileRequest } from './profile-runner.js';
+
+/**
+ * How a table is measured unless the caller says otherwise. `actnas profile` and the device agent
+ * both build their jobs here, so a table measured by either is measured the same way.
+ */
+export const PROFILE_DEFAULTS = {
+  mode: 'micro',
+  candidates: 'relu,silu,hardswish,relu6,leakyrelu',
+  seed: 0,
+  warmup: 3,
+  /** Stop a latency cell when its 95% CI half-width is at most this fraction of |delta| … */
+  targetRelative: 0.1,
+  /** … or at most this many milliseconds. */
+  targetAbsoluteMs: 0.01,
+  minPairs: 10,
+  maxPairs: 2000,
+  /** Heavy blocks need more pairs than light ones to reach the target: a time cap per cell. */
+  maxCellSeconds: 8,
+  paperRuns: 50,
+  nwot: { batch: 16, seeds: [0], calibration: 'synthetic', initBatch: 4 },
+} as const satisfies {
+  readonly mode: LatencyMode;
+  readonly nwot: NwotSettings;
+  readonly [key: string]: unknown;
+};
+
+export interface PairedLimits {
+  readonly warmup?: number;
+  readonly targetRelative?: number;
+  readonly targetAbsoluteMs?: number;
+  readonly minPairs?: number;
+  readonly maxPairs?: number;
+  readonly maxCellSeconds?: number;
+}
+
+/** The paired adaptive protocol (ABBA order, CI target, pair and time caps). */
+export function pairedProtocol(limits: PairedLimits = {}): CellProtocol {
+  const d = PROFILE_DEFAULTS;
+  const maxPairs = limits.maxPairs ?? d.maxPairs;
+  return {
+    kind: 'paired',
+    options: {
+      warmup: limits.warmup ?? d.warmup,
+      order: 'abba',
+      stopping: {
+        relative: limits.targetRelative ?? d.targetRelative,
+        absolute: limits.targetAbsoluteMs ?? d.targetAbsoluteMs,
+        minPairs: Math.min(limits.minPairs ?? d.minPairs, maxPairs),
+        maxPairs,
+        maxMs: 1000 * (limits.maxCellSeconds ?? d.maxCellSeconds),
+        checkEvery: 5,
+      },
+    },
+  };
+}
+
+/** The paper's protocol: the mean of `runs` runs per model, unpaired. */
+export function paperProtocol(runs: number = PROFILE_DEFAULTS.paperRuns, warmup: number = PROFILE_DEFAULTS.warmup): CellProtocol {
+  return { kind: 'paper', options: { warmup, runs } };
+}
+
+/** The fusion rules of a runtime's own compiler: XNNPACK for tfjs, ORT CPU otherwise. */
+export function runtimeFusion(runtimeId: string): FusionRules {
+  return runtimeId === 'tfjs' ? XNNPACK_FUSION : ORT_CPU_FUSION;
+}
+
+export interface ProfileJobInput {
+  readonly modelName: string;
+  readonly graph: ModelGraph;
+  readonly runtime: Runtime;
+  readonly metric: ProfileMetric;
+  readonly reference: ActivationKind;
+  readonly candidates: readonly ActivationKind[];
+  readonly mode?: LatencyMode;
+  readonly protocol?: CellProtocol;
+  readonly seed?: number;
+  /** Memory: the device's fusion rules; default the runtime's own. */
+  readonly fusion?: FusionRules;
+  readonly nwot?: NwotSettings;
+  readonly sites?: readonly string[];
+}
+
+/** A profile request and the key its checkpoint is stored under. */
+export interface ProfileJob {
+  readonly request: ProfileRequest;
+  readonly checkpointKey: CheckpointKey;
+}
+
+export function profileJob(input: ProfileJobInput): ProfileJob {
+  const request: ProfileRequest = {
+    modelName: input.modelName,
+    graph: input.graph,
+    runtime: input.runtime,
+    metric: input.metric,
+    mode: input.mode ?? PROFILE_DEFAULTS.mode,
+    protocol: input.protocol ?? pairedProtocol(),
+    reference: input.reference,
+    candidates: input.candidates,
+    seed: input.seed ?? PROFILE_DEFAULTS.seed,
+    fusion: input.fusion ?? runtimeFusion(input.runtime.provenance.runtime),
+    nwot: input.nwot ?? PROFILE_DEFAULTS.nwot,
+    ...(input.sites ? { sites: input.sites } : {}),
+  };
+  return { request, checkpointKey: profileCheckpointKey(request) };
+}
+
+/**
+ * Everything a measured cell depends on. Resuming a checkpoint written under another key would
+ * mix incomparable cells, so only what changes a cell's value is in it (the fusion rules only for
+ * memory, the protocol only for latency, the NWOT settings only for accuracy).
+ */
+export function profileCheckpointKey(req: ProfileRequest): CheckpointKey {
+  const p = req.runtime.provenance;
+  return {
+    model: req.modelName,
+    imgsz: req.graph.imgsz,
+    metric: req.metric,
+    mode: req.metric === 'latency' ? req.mode : '-',
+    runtime: p.runtime,
+    backend: p.backend,
+    version: p.version,
+    threads: p.threads,
+    graphOpt: p.graphOptimizationLevel ?? '-',
+    executionMode: p.executionMode ?? '-',
+    seed: req.seed,
+    reference: req.reference.id,
+    candidates: req.candidates.map((k) => k.id).join(','),
+    protocol: req.metric === 'latency' ? JSON.stringify(req.protocol) : '-',
+    nwot: req.metric === 'accuracy' ? JSON.stringify(req.nwot) : '-',
+    fusion: req.metric === 'memory' ? `${req.fusion.id}:${[...req.fusion.fused].sort().join(',')}` : '-',
+    sites: req.sites?.join(',') ?? 'all',
+  };
+}
