@@ -1,8 +1,19 @@
-import { agentCommand } from './agent/agent.command.js';
 import type { CommandModule } from './shared/command-module.js';
-import { modelCommand } from './model/model.command.js';
-import { profileCommand } from './profile/profile.command.js';
-import { searchCommand } from './search/search.command.js';
 
-/** The CLI's subcommands, in help order. Each feature adds its module here. */
-export const commandModules: readonly CommandModule[] = [modelCommand, searchCommand, profileCommand, agentCommand];
+/**
+ * The CLI's subcommands, in help order. Each is loaded only when it runs (or its help is asked
+ * for), so start-up does not pay for onnxruntime, tfjs, glpk or the GraphQL client of commands that
+ * do not run. `summary` is the one line of the top-level help; the module describes itself in full.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
+export const commandEntries: readonly CommandEntry[] = [
+  { name: 'model', summary: 'YOLO model specs and ONNX files: info, export, sites', load: async () => (await import('./model/model.command.js')).modelCommand },
+  { name: 'search', summary: 'best per-site activations under budgets from cost tables', load: async () => (await import('./search/search.command.js')).searchCommand },
+  { name: 'profile', summary: 'measure a latency, memory or NWOT accuracy cost table on a runtime', load: async () => (await import('./profile/profile.command.js')).profileCommand },
+  { name: 'agent', summary: 'lease profiling jobs from the API, measure them here, upload the tables', load: async () => (await import('./agent/agent.command.js')).agentCommand },
+];

@@ -1,9 +1,21 @@
 import { Command, CommanderError } from 'commander';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './shared/cli-error.js';
 import type { CliIo } from './shared/cli-io.js';
-import { commandModules } from './commands.js';
+import type { CommandEntry } from './commands.js';
+import { commandEntries } from './commands.js';
 
-export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+/** The subcommand the arguments name (`actnas help <command>` included), if any. */
+function invoked(argv: readonly string[]): CommandEntry | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return commandEntries.find((c) => c.name === name);
+}
+
+/**
+ * The program with the invoked subcommand fully registered and the others as one-line entries,
+ * which are enough for the top-level help and for "unknown command" suggestions.
+ */
+export async function buildProgram(io: CliIo, setExitCode: (code: number) => void, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('actnas')
     .description('ActNAS: mixed-activation YOLO search, model export and device profiling')
     .exitOverride()
@@ -13,17 +25,22 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       outputError: (s, write) => write(s.split('\n')[0] + '\n'),
     })
     .showSuggestionAfterError(true);
-  for (const mod of commandModules) mod(program, io, setExitCode);
+  const wanted = invoked(argv);
+  for (const entry of commandEntries) {
+    if (entry === wanted) (await entry.load())(program, io, setExitCode);
+    else program.command(entry.name).description(entry.summary);
+    program.commands.at(-1)!.summary(entry.summary);
+  }
   return program;
 }
 
 /** Runs the CLI; returns the process exit code (0 ok, 1 failure, 2 bad usage or bad input). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = EXIT_OK;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
   try {
+    const program = await buildProgram(io, (code) => {
+      exitCode = code;
+    }, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
