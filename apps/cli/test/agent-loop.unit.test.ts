@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildGraph, builtinModelSpec, fullActivationRegistry } from '@actnas/core';
 import { PROFILE_DEFAULTS, createRuntime, profileJob } from '@actnas/devices';
 import { describe, expect, it } from 'vitest';
-import { AgentApiError, AgentClient } from '../src/agent/agent.client.js';
-import type { AgentFetch } from '../src/agent/agent.client.js';
+import { ApiError, GraphQLClient } from '../src/graphql/graphql.client.js';
+import type { GraphQLFetch } from '../src/graphql/graphql.client.js';
 import { startHeartbeat } from '../src/agent/agent.heartbeat.js';
 import { runAgent } from '../src/agent/agent.loop.js';
 import type { AgentLoopOptions } from '../src/agent/agent.loop.js';
@@ -32,7 +32,7 @@ const error = (code: string, message = code): Answer => ({ errors: [{ message, e
 /** A scripted API: one answer (or a function of the variables) per operation name; records calls. */
 function fakeApi(answers: Record<string, Answer | ((variables: { input?: Record<string, unknown> }) => Answer)>) {
   const calls: { operation: string; input: Record<string, unknown> | undefined }[] = [];
-  const fetch: AgentFetch = async (_url, init) => {
+  const fetch: GraphQLFetch = async (_url, init) => {
     const body = JSON.parse(init.body) as { query: string; variables: { input?: Record<string, unknown> } };
     const operation = /(?:query|mutation) (\w+)/.exec(body.query)![1]!;
     calls.push({ operation, input: body.variables.input });
@@ -64,7 +64,7 @@ const settings: AgentSettings = {
 function options(api: ReturnType<typeof fakeApi>, measure: AgentLoopOptions['measure'], extra: Partial<AgentLoopOptions> = {}) {
   const lines: string[] = [];
   const o: AgentLoopOptions = {
-    client: new AgentClient({ url: 'http://api.test/graphql', token: 't', fetch: api.fetch }),
+    client: new GraphQLClient({ url: 'http://api.test/graphql', token: 't', fetch: api.fetch }),
     settings,
     leaseSeconds: 10,
     heartbeatMs: 20,
@@ -164,7 +164,7 @@ describe('agent loop', () => {
 
   it('surfaces UNAUTHENTICATED as an API error, and asks for --org when the token sees several organizations', async () => {
     const denied = fakeApi({ AgentOrganizations: error('UNAUTHENTICATED', 'The bearer token is invalid, revoked or expired') });
-    await expect(runAgent(options(denied, undefined).o)).rejects.toEqual(new AgentApiError('UNAUTHENTICATED', 'The bearer token is invalid, revoked or expired'));
+    await expect(runAgent(options(denied, undefined).o)).rejects.toEqual(new ApiError('UNAUTHENTICATED', 'The bearer token is invalid, revoked or expired', { code: 'UNAUTHENTICATED' }));
 
     const two = { data: { organizations: { nodes: [{ id: ORG, slug: 'a', name: 'A' }, { id: 'o2', slug: 'b', name: 'B' }] } } };
     await expect(runAgent(options(fakeApi({ AgentOrganizations: two }), undefined).o)).rejects.toThrow(CliUsageError);
@@ -174,8 +174,8 @@ describe('agent loop', () => {
   });
 
   it('says what answered when the URL is not a GraphQL endpoint', async () => {
-    const fetch: AgentFetch = async () => new Response('<html>Not found</html>', { status: 404 });
-    const client = new AgentClient({ url: 'http://api.test/', token: 't', fetch });
+    const fetch: GraphQLFetch = async () => new Response('<html>Not found</html>', { status: 404 });
+    const client = new GraphQLClient({ url: 'http://api.test/', token: 't', fetch });
     await expect(runAgent(options(fakeApi({}), undefined, { client }).o)).rejects.toThrow('http://api.test/ is not a GraphQL endpoint (HTTP 404)');
   });
 });

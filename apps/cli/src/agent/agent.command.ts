@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { LatencyMode } from '@actnas/devices';
 import { PROFILE_DEFAULTS, runtimeIds } from '@actnas/devices';
-import { AgentClient, AgentApiError, AgentTransportError } from './agent.client.js';
+import { GraphQLClient, ApiError, TransportError } from '../graphql/graphql.client.js';
 import { runAgent } from './agent.loop.js';
 import type { AgentSettings } from './agent.profiler.js';
 import { CliUsageError } from '../shared/cli-error.js';
@@ -73,8 +73,8 @@ function stopOnSignals(controller: AbortController): () => void {
 
 /** Network and auth failures become one-line usage errors (exit 2) naming the URL. */
 function explain(err: unknown, url: string): unknown {
-  if (err instanceof AgentTransportError) return new CliUsageError(err.message);
-  if (err instanceof AgentApiError && USER_CODES.has(err.code)) {
+  if (err instanceof TransportError) return new CliUsageError(err.message);
+  if (err instanceof ApiError && USER_CODES.has(err.code)) {
     const hint = err.code === 'FORBIDDEN' ? ' (an agent needs an API token with the AGENT scope)' : '';
     return new CliUsageError(`${err.code} from ${url}: ${err.message}${hint}`);
   }
@@ -91,7 +91,7 @@ function agentAction(io: CliIo, setExitCode: (code: number) => void) {
     const release = stopOnSignals(controller);
     try {
       const code = await runAgent({
-        client: new AgentClient({ url, token }),
+        client: new GraphQLClient({ url, token }),
         settings,
         ...(f.org === undefined ? {} : { organization: f.org }),
         leaseSeconds: intFlag(f.leaseSeconds, '--lease-seconds', 300, [10, 3600]),

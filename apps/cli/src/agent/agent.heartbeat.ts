@@ -1,4 +1,4 @@
-import { AgentApiError } from './agent.client.js';
+import { ApiError } from '../graphql/graphql.client.js';
 
 export interface HeartbeatOptions {
   readonly intervalMs: number;
@@ -36,7 +36,7 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
       renewed = Date.now();
     } catch (err) {
       if (stopped) return;
-      if (err instanceof AgentApiError && LOST.has(err.code)) lose(err.message);
+      if (err instanceof ApiError && LOST.has(err.code)) lose(err.message);
       // Completing after the lease ran out is refused anyway: stop measuring rather than waste the work.
       else if (Date.now() - renewed >= options.leaseMs) lose('the lease ran out while progress reports failed');
       else options.onError(err instanceof Error ? err.message : String(err));

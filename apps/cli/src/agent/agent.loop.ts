@@ -1,7 +1,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { CliUsageError } from '../shared/cli-error.js';
-import type { AgentClient } from './agent.client.js';
-import { AgentApiError, AgentTransportError } from './agent.client.js';
+import type { GraphQLClient } from '../graphql/graphql.client.js';
+import { ApiError, TransportError } from '../graphql/graphql.client.js';
 import { heartbeatIntervalMs, startHeartbeat } from './agent.heartbeat.js';
 import type { AgentSettings, MeasureHooks } from './agent.profiler.js';
 import { AgentJobError, discardJobWork, measureJob } from './agent.profiler.js';
@@ -9,7 +9,7 @@ import type { AgentJobFragment, ProfilingTableInput } from '../graphql/generated
 import { AgentCompleteDocument, AgentFailDocument, AgentLeaseDocument, AgentOrganizationsDocument, AgentReportProgressDocument } from '../graphql/generated.js';
 
 export interface AgentLoopOptions {
-  readonly client: AgentClient;
+  readonly client: GraphQLClient;
   readonly settings: AgentSettings;
   /** Organization slug; needed only when the token (a user session) sees several. */
   readonly organization?: string;
@@ -65,10 +65,10 @@ export async function runAgent(o: AgentLoopOptions): Promise<number> {
 
 /** Worth retrying in a long-running agent: the network, or a server error; not a bad token or request. */
 function transient(err: unknown): err is Error {
-  return err instanceof AgentTransportError || (err instanceof AgentApiError && (err.code === 'INTERNAL_SERVER_ERROR' || err.code === 'UNKNOWN'));
+  return err instanceof TransportError || (err instanceof ApiError && (err.code === 'INTERNAL_SERVER_ERROR' || err.code === 'UNKNOWN'));
 }
 
-async function resolveOrganization(client: AgentClient, slug: string | undefined): Promise<string> {
+async function resolveOrganization(client: GraphQLClient, slug: string | undefined): Promise<string> {
   const { organizations } = await client.request(AgentOrganizationsDocument, {});
   const nodes = organizations.nodes;
   if (slug !== undefined) {
@@ -167,11 +167,11 @@ async function publish(o: AgentLoopOptions, held: Held, job: AgentJobFragment, t
     discardJobWork(o.settings, job.id);
     return 'succeeded';
   } catch (err) {
-    if (err instanceof AgentApiError && err.code === 'CONFLICT') {
+    if (err instanceof ApiError && err.code === 'CONFLICT') {
       o.log(`job ${job.id}: the lease is no longer held (${err.message}); this agent stored nothing`);
       return 'failed';
     }
-    if (err instanceof AgentApiError && err.code === 'BAD_USER_INPUT') return giveBack(o, held, `the API rejected the table: ${err.message}`);
+    if (err instanceof ApiError && err.code === 'BAD_USER_INPUT') return giveBack(o, held, `the API rejected the table: ${err.message}`);
     throw err;
   }
 }
@@ -195,7 +195,7 @@ async function withRetries<T>(call: () => Promise<T>, signal: AbortSignal, attem
     try {
       return await call();
     } catch (err) {
-      if (!(err instanceof AgentTransportError) || i >= attempts || signal.aborted) throw err;
+      if (!(err instanceof TransportError) || i >= attempts || signal.aborted) throw err;
       await sleep(2 ** i, signal);
     }
   }

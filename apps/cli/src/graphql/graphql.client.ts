@@ -1,46 +1,48 @@
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 
 /** A GraphQL error the API answered with; `code` is its `extensions.code` (UNAUTHENTICATED, CONFLICT, …). */
-export class AgentApiError extends Error {
+export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The rest of `extensions`: `field`, `issues` of a rejected upload, … */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
-    this.name = 'AgentApiError';
+    this.name = 'ApiError';
   }
 }
 
 /** The API could not be reached, or what answered is not a GraphQL endpoint. */
-export class AgentTransportError extends Error {
+export class TransportError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'AgentTransportError';
+    this.name = 'TransportError';
   }
 }
 
 interface GraphQLBody<T> {
   readonly data?: T | null;
-  readonly errors?: readonly { readonly message: string; readonly extensions?: { readonly code?: string } }[];
+  readonly errors?: readonly { readonly message: string; readonly extensions?: { readonly code?: string; readonly [key: string]: unknown } }[];
 }
 
-export type AgentFetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<Response>;
+export type GraphQLFetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<Response>;
 
-export interface AgentClientOptions {
+export interface GraphQLClientOptions {
   readonly url: string;
   readonly token: string;
   readonly timeoutMs?: number;
-  readonly fetch?: AgentFetch;
+  readonly fetch?: GraphQLFetch;
 }
 
-/** GraphQL over HTTP POST with the agent's bearer token; one typed call per operation. */
-export class AgentClient {
+/** GraphQL over HTTP POST with a bearer token (an API token or a session); one typed call per operation. */
+export class GraphQLClient {
   readonly url: string;
   readonly #token: string;
   readonly #timeoutMs: number;
-  readonly #fetch: AgentFetch;
+  readonly #fetch: GraphQLFetch;
 
-  constructor(options: AgentClientOptions) {
+  constructor(options: GraphQLClientOptions) {
     this.url = options.url;
     this.#token = options.token;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
@@ -50,8 +52,8 @@ export class AgentClient {
   async request<T, V>(document: DocumentTypeDecoration<T, V> & { toString(): string }, variables: V): Promise<T> {
     const body = await this.#post<T>(JSON.stringify({ query: document.toString(), variables }));
     const error = body.errors?.[0];
-    if (error) throw new AgentApiError(error.extensions?.code ?? 'UNKNOWN', error.message);
-    if (!body.data) throw new AgentTransportError(`${this.url} answered without data`);
+    if (error) throw new ApiError(error.extensions?.code ?? 'UNKNOWN', error.message, error.extensions ?? {});
+    if (!body.data) throw new TransportError(`${this.url} answered without data`);
     return body.data;
   }
 
@@ -65,13 +67,13 @@ export class AgentClient {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (err) {
-      throw new AgentTransportError(`cannot reach ${this.url}: ${describeFetchError(err)}`);
+      throw new TransportError(`cannot reach ${this.url}: ${describeFetchError(err)}`);
     }
     const text = await response.text().catch(() => '');
     try {
       return JSON.parse(text) as GraphQLBody<T>;
     } catch {
-      throw new AgentTransportError(`${this.url} is not a GraphQL endpoint (HTTP ${response.status}); expected the API's …/graphql URL`);
+      throw new TransportError(`${this.url} is not a GraphQL endpoint (HTTP ${response.status}); expected the API's …/graphql URL`);
     }
   }
 }
