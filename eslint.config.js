@@ -3,6 +3,8 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createNodeResolver } from 'eslint-plugin-import-x';
 
 /**
  * Package boundaries: dependencies point one way, core <- devices <- cli and core <- api; web and
@@ -83,10 +85,63 @@ export default tseslint.config(
   },
   {
     files: ['apps/api/src/**'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // Sources import each other as `./x.js`; resolve those to the `.ts` files.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] }, conditionNames: ['@actnas/source', 'import', 'default'] })],
+    },
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [deepImport, boundary(['@actnas/devices', '@actnas/cli', '@actnas/web', '@actnas/*/*'], 'the API depends on core only; devices measure through agents (apps/cli) over GraphQL.')] },
+      ],
+      // No import loops inside the API (type-only imports aside; the layering rule below covers those).
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // Layering: the domain (services, policy, data access) never depends on GraphQL code, types included.
+    files: ['apps/api/src/modules/**/*.service.ts', 'apps/api/src/modules/**/*.entity.ts', 'apps/api/src/auth/**', 'apps/api/src/database/**', 'apps/api/src/jobs/**', 'apps/api/src/services.ts', 'apps/api/src/errors.ts', 'apps/api/src/config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepImport,
+            boundary(['@actnas/web', '@actnas/web/*'], 'the API never depends on the dashboard.'),
+            boundary(['./graphql/*', '../graphql/*', '../../graphql/*', '**/*.resolver.js', '**/*.graphql.js'], 'services, policy and data access do not depend on GraphQL code; resolvers call services.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tenant scoping: repositories, query builders and raw SQL only through src/database/tenant.ts
+    // (owned / global / crossTenant), so a query without the organization cannot be written by accident.
+    files: ['apps/api/src/**'],
+    ignores: ['apps/api/src/database/**', 'apps/api/src/jobs/**', 'apps/api/src/response-cache/change-feed.ts', 'apps/api/src/server.ts', 'apps/api/src/cluster.ts', 'apps/api/src/health/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          // A query builder of global(…) or crossTenant(…) is fine: both say what they are.
+          selector: "MemberExpression[property.name=/^(getRepository|getTreeRepository|createQueryBuilder|createQueryRunner|getMetadata)$/]:not([object.callee.name=/^(global|crossTenant)$/])",
+          message: 'Reach the database through database/tenant.ts: owned(…) for organization rows, global(…) for unowned tables, crossTenant(…) with a reason.',
+        },
+        {
+          selector: "MemberExpression[object.name=/^(manager|dataSource|queryRunner|runner)$/][property.name=/^(query|find|findBy|findOne|findOneBy|findAndCount|count|countBy|exists|existsBy|update|delete|insert|save|upsert|remove|softDelete|restore|increment|decrement|maximum|minimum|sum)$/]",
+          message: 'EntityManager / DataSource CRUD skips the tenant filter: use owned(…), global(…) or crossTenant(…) from database/tenant.ts.',
+        },
+        {
+          selector: "MemberExpression[object.property.name=/^(manager|dataSource|queryRunner)$/][property.name=/^(query|find|findBy|findOne|findOneBy|findAndCount|count|countBy|exists|existsBy|update|delete|insert|save|upsert|remove|softDelete|restore|increment|decrement|maximum|minimum|sum)$/]",
+          message: 'EntityManager / DataSource CRUD skips the tenant filter: use owned(…), global(…) or crossTenant(…) from database/tenant.ts.',
+        },
+        {
+          selector: "ImportDeclaration[source.value=/database\\/(lean|query-rows|pagination)\\.js$/] > ImportSpecifier[imported.name=/^(leanQuery|queryRows|paginate|paginateLean)$/]",
+          message: 'Raw SQL and query pagination go through database/tenant.ts (owned(…).sql / .lean / .page / .paginate, crossTenantSql, paginateQuery).',
+        },
       ],
     },
   },

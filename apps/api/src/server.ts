@@ -17,12 +17,12 @@ import { embeddedPoolSize, startEmbeddedPostgres } from './database/embedded.js'
 import type { EmbeddedPostgres } from './database/embedded.js';
 import { formatError } from './errors.js';
 import type { Context } from './graphql/context.js';
-import { createLoaders } from './graphql/context.js';
+import { createLoaders } from './graphql/loaders.js';
 import { costLimitPlugin } from './graphql/cost-limit.js';
 import { depthLimitRule } from './graphql/depth-limit.js';
 import { buildSchema } from './graphql/schema.js';
-import { createServices } from './graphql/services.js';
-import type { Services } from './graphql/services.js';
+import { createServices } from './services.js';
+import type { Services } from './services.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { modelUploadRoute } from './modules/model-specs/model-upload.route.js';
 import { SearchRunner } from './modules/searches/search-runner.js';
@@ -95,7 +95,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   await jobs.start();
   const services = createServices(dataSource, config, jobs);
   const runner = new SearchRunner(dataSource, services.proposalSets, services.costTables, clock);
-  await jobs.work((job) => runner.run(job.searchRequestId));
+  await jobs.work((job) => runner.run(job));
   const schema = buildSchema();
   const app = express();
   app.disable('x-powered-by');

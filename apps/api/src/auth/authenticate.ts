@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { leanQuery } from '../database/lean.js';
+import { crossTenant, crossTenantSql, owned } from '../database/tenant.js';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
 import type { Actor } from './actor.js';
 import { sha256 } from './crypto.js';
@@ -39,8 +39,9 @@ export async function authenticateWithValidity(dataSource: DataSource, authoriza
   const hash = sha256(secret);
   if (secret.startsWith('actnas_ses_')) {
     // Lean SQL on the hottest path: it runs on every request, and the query builder costs more than the query.
-    const [session] = await leanQuery<{ id: string; user_id: string; expires_at: Date }>(
+    const [session] = await crossTenantSql<{ id: string; user_id: string; expires_at: Date }>(
       dataSource,
+      'authentication',
       `SELECT id, user_id, expires_at FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
       [hash, now],
     );
@@ -48,12 +49,11 @@ export async function authenticateWithValidity(dataSource: DataSource, authoriza
     return { actor: { kind: 'user', userId: session.user_id, sessionId: session.id }, secretHash: hash, expiresAt: new Date(session.expires_at) };
   }
   if (secret.startsWith('actnas_pat_')) {
-    const tokens = dataSource.getRepository(ApiTokenEntity);
-    const token = await tokens.findOneBy({ secretHash: hash });
+    const token = await crossTenant(dataSource, ApiTokenEntity, 'authentication').findOneBy({ secretHash: hash });
     if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return { actor: { kind: 'invalid' }, secretHash: hash };
     let lastUsedAt = token.lastUsedAt;
     if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await tokens.update({ id: token.id, organizationId: token.organizationId }, { lastUsedAt: now });
+      await owned(dataSource, ApiTokenEntity, token).update({ id: token.id }, { lastUsedAt: now });
       lastUsedAt = now;
     }
     return {

@@ -1,78 +1,9 @@
-import DataLoader from 'dataloader';
-import type { DataSource, EntitySchema } from 'typeorm';
-import { In } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import type { ApiConfig } from '../config.js';
-import { leanQuery, leanTable } from '../database/lean.js';
-import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
-import type { ApiToken } from '../modules/api-tokens/api-token.entity.js';
-import { DeviceProfileEntity } from '../modules/device-profiles/device-profile.entity.js';
-import type { DeviceProfile } from '../modules/device-profiles/device-profile.entity.js';
-import { ModelSpecEntity } from '../modules/model-specs/model-spec.entity.js';
-import type { ModelSpec } from '../modules/model-specs/model-spec.entity.js';
-import type { Membership } from '../modules/memberships/membership.entity.js';
-import type { ProposalSetRow } from '../modules/proposal-sets/proposal-set.entity.js';
-import { SearchRequestEntity } from '../modules/searches/search-request.entity.js';
-import type { SearchRequestRow } from '../modules/searches/search-request.entity.js';
-import { OrganizationEntity } from '../modules/organizations/organization.entity.js';
-import type { Organization } from '../modules/organizations/organization.entity.js';
-import { UserEntity } from '../modules/users/user.entity.js';
-import type { User } from '../modules/users/user.entity.js';
-import type { RequestCacheState } from '../response-cache/response-cache.middleware.js';
-import type { Services } from './services.js';
-
-export interface Loaders {
-  /** The signed-in user's membership per organization id (null when not a member). */
-  readonly viewerMembership: DataLoader<string, Membership | null>;
-  /** Only for rows already reached through an authorized parent (members, audit actors). */
-  readonly userById: DataLoader<string, User | null>;
-  /** Only for names of organizations the caller may already know (owners of shared profiles). */
-  readonly organizationById: DataLoader<string, Organization | null>;
-  /**
-   * Rows of one organization by id, batched over a page (e.g. a cost table's device profile and
-   * model spec). Only for ids reached through a row the caller may already read.
-   */
-  readonly deviceProfileOf: DataLoader<OwnedKey, DeviceProfile | null, string>;
-  readonly modelSpecOf: DataLoader<OwnedKey, ModelSpec | null, string>;
-  /** A proposal set's search request, batched over a page of proposal sets. */
-  readonly searchRequestOf: DataLoader<OwnedKey, SearchRequestRow | null, string>;
-  /** An organization's API tokens by id (e.g. the token that leased a job); expose the prefix only. */
-  readonly apiTokenOf: DataLoader<OwnedKey, ApiToken | null, string>;
-  /** The newest proposal set per project, batched over a page of projects. */
-  readonly latestProposalSet: DataLoader<ProjectKey, ProposalSetRow | null, string>;
-}
-
-/** A row of an organization: the organization goes into every lookup, never the id alone. */
-export interface OwnedKey {
-  readonly organizationId: string;
-  readonly id: string;
-}
-
-const ownedKey = (key: OwnedKey): string => `${key.organizationId}/${key.id}`;
-
-/** A loader of one organization's rows of `entity` by id (one query per organization in the batch). */
-function ownedLoader<T extends { id: string; organizationId: string }>(dataSource: DataSource, entity: EntitySchema<T>): DataLoader<OwnedKey, T | null, string> {
-  return new DataLoader(
-    async (keys) => {
-      const byOrganization = new Map<string, string[]>();
-      for (const { organizationId, id } of keys) byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), id]);
-      const found = new Map<string, T>();
-      for (const [organizationId, ids] of byOrganization) {
-        const { table, columns } = leanTable(dataSource, entity, 'row');
-        const rows = await leanQuery<T>(dataSource, `SELECT ${columns} FROM ${table} row WHERE row.organization_id = $1 AND row.id = ANY($2::uuid[])`, [organizationId, ids]);
-        for (const row of rows) found.set(ownedKey(row), row);
-      }
-      return keys.map((key) => found.get(ownedKey(key)) ?? null);
-    },
-    { cacheKeyFn: ownedKey },
-  );
-}
-
-/** A project as the caller reached it: its organization goes into every lookup. */
-export interface ProjectKey {
-  readonly organizationId: string;
-  readonly projectId: string;
-}
+import type { RequestCacheState } from '../response-cache/response-cache.js';
+import type { Services } from '../services.js';
+import type { Loaders } from './loaders.js';
 
 export interface Context {
   readonly dataSource: DataSource;
@@ -84,47 +15,4 @@ export interface Context {
   readonly loaders: Loaders;
   /** What the response cache needs to know about this request (absent when the cache is not in the chain). */
   readonly responseCache?: RequestCacheState;
-}
-
-function byId<T extends { id: string }>(ids: readonly string[], rows: readonly T[]): (T | null)[] {
-  const map = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => map.get(id) ?? null);
-}
-
-/** Fresh loaders for each request, so nothing cached crosses callers. */
-export function createLoaders(dataSource: DataSource, services: Pick<Services, 'proposalSets'>, actor: Actor): Loaders {
-  return {
-    viewerMembership: new DataLoader(async (organizationIds) => {
-      if (actor.kind !== 'user') return organizationIds.map(() => null);
-      // Lean SQL: this runs on nearly every request (see authenticate.ts).
-      const rows = await leanQuery<Membership>(
-        dataSource,
-        `SELECT id, organization_id AS "organizationId", user_id AS "userId", role, created_at AS "createdAt"
-         FROM memberships WHERE user_id = $1 AND organization_id = ANY($2::uuid[])`,
-        [actor.userId, organizationIds],
-      );
-      const map = new Map(rows.map((m) => [m.organizationId, m]));
-      return organizationIds.map((id) => map.get(id) ?? null);
-    }),
-    userById: new DataLoader(async (ids) => byId(ids, await dataSource.getRepository(UserEntity).findBy({ id: In([...ids]) }))),
-    organizationById: new DataLoader(async (ids) =>
-      byId(ids, await dataSource.getRepository(OrganizationEntity).findBy({ id: In([...ids]) })),
-    ),
-    deviceProfileOf: ownedLoader(dataSource, DeviceProfileEntity),
-    apiTokenOf: ownedLoader(dataSource, ApiTokenEntity),
-    modelSpecOf: ownedLoader(dataSource, ModelSpecEntity),
-    searchRequestOf: ownedLoader(dataSource, SearchRequestEntity),
-    latestProposalSet: new DataLoader(
-      async (keys) => {
-        const byOrganization = new Map<string, string[]>();
-        for (const { organizationId, projectId } of keys) byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), projectId]);
-        const found = new Map<string, ProposalSetRow>();
-        for (const [organizationId, projectIds] of byOrganization) {
-          for (const row of await services.proposalSets.latestOf(organizationId, projectIds)) found.set(`${organizationId}/${row.projectId}`, row);
-        }
-        return keys.map((key) => found.get(`${key.organizationId}/${key.projectId}`) ?? null);
-      },
-      { cacheKeyFn: (key) => `${key.organizationId}/${key.projectId}` },
-    ),
-  };
 }

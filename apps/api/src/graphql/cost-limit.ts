@@ -3,7 +3,7 @@ import { GraphQLError, visit } from 'graphql/index.js';
 import type { ArgumentNode, DocumentNode, GraphQLSchema } from 'graphql/index.js';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
-import { DEFAULT_PAGE_SIZE } from './connection.js';
+import { DEFAULT_PAGE_SIZE } from '../database/pagination.js';
 
 /** A list field with `first` costs its children once per requested item. */
 const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) => {

@@ -15,7 +15,7 @@ import type { ProposalSetDiff } from '../modules/proposal-sets/proposal-set.diff
 import type { Proposal, StrategyName } from '@actnas/core';
 import type { ProfilingJob } from '../modules/profiling-jobs/profiling-job.entity.js';
 import type { Lease } from '../modules/profiling-jobs/profiling-job.service.js';
-import type { Connection, Edge } from './connection.js';
+import type { Connection, Edge } from '../database/pagination.js';
 
 export type {
   ApiToken as ApiTokenParent,

@@ -6,6 +6,8 @@ export const SEARCH_QUEUE = 'search';
 
 export interface SearchJob {
   readonly searchRequestId: string;
+  /** Absent only in jobs queued by versions before jobs carried their organization. */
+  readonly organizationId?: string;
 }
 
 export interface JobQueueOptions {

@@ -7,15 +7,12 @@ import { authenticateWithValidity, bearerHash } from '../auth/authenticate.js';
 import type { Context } from '../graphql/context.js';
 import type { ResponseCache } from './response-cache.js';
 import { actorCacheKey } from './response-cache.js';
+import type { RequestCacheState } from './response-cache.js';
+
+export type { RequestCacheState } from './response-cache.js';
 
 export const CACHE_HEADER = 'x-actnas-cache';
 
-/** Per request, shared by the middleware (which stores) and the Apollo plugin (which judges). */
-export interface RequestCacheState {
-  readonly actor: Actor;
-  /** A successful query: its response may be stored. */
-  cacheable: boolean;
-}
 
 interface GraphQLBody {
   readonly query?: unknown;

@@ -2,6 +2,13 @@ import { LRUCache } from 'lru-cache';
 import type { Actor } from '../auth/actor.js';
 import type { Authentication } from '../auth/authenticate.js';
 
+/** Per request, shared by the middleware (which stores) and the Apollo plugin (which judges). */
+export interface RequestCacheState {
+  readonly actor: Actor;
+  /** A successful query: its response may be stored. */
+  cacheable: boolean;
+}
+
 /** What the cache needs of the change feed: the current epoch, and whether it can be trusted. */
 export interface ChangeEpoch {
   readonly epoch: number;

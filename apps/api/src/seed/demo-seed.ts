@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { OrgScope } from '../auth/access.js';
-import { ROLE_PERMISSIONS } from '../auth/permissions.js';
-import type { Services } from '../graphql/services.js';
-import { OrganizationEntity } from '../modules/organizations/organization.entity.js';
 import type { DataSource } from 'typeorm';
+import { memberScope } from '../auth/policy.js';
+import { global } from '../database/tenant.js';
+import { OrganizationEntity } from '../modules/organizations/organization.entity.js';
+import type { Services } from '../services.js';
 
 export const DEMO = {
   slug: 'demo',
@@ -28,12 +28,12 @@ export interface DemoSeed {
  * their provenance. Does nothing when the demo organization exists.
  */
 export async function seedDemo(dataSource: DataSource, services: Services, now: Date): Promise<DemoSeed> {
-  const existing = await dataSource.getRepository(OrganizationEntity).findOneBy({ slug: DEMO.slug });
+  const existing = await global(dataSource, OrganizationEntity).findOneBy({ slug: DEMO.slug });
   if (existing) return { created: false, organizationId: existing.id, searchRequestId: null };
   const { user } = await services.users.signUp({ email: DEMO.email, password: DEMO.password, name: 'Demo user' }, now);
   const actor = { kind: 'user' as const, userId: user.id, sessionId: '' };
   const organization = await services.organizations.create(actor, { name: 'Demo organization', slug: DEMO.slug });
-  const scope: OrgScope = { organizationId: organization.id, actor, role: 'owner', permissions: new Set(ROLE_PERMISSIONS.owner) };
+  const scope = memberScope(organization.id, actor, 'owner');
   const profile = await services.deviceProfiles.create(scope, {
     organizationId: organization.id,
     name: 'Raspberry Pi 5 · onnxruntime CPU (synthetic)',

@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { demand } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
+import { demand } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { owned } from '../../database/tenant.js';
 import { newSecret, sha256 } from '../../auth/crypto.js';
 import { badInput, forbidden, notFound, parseInput } from '../../errors.js';
-import { paginate } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ApiTokenEntity } from './api-token.entity.js';
 import type { ApiToken } from './api-token.entity.js';
@@ -32,11 +32,8 @@ export class ApiTokenService {
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<ApiToken>> {
     demand(scope, 'tokens:manage');
-    const query = this.dataSource
-      .getRepository(ApiTokenEntity)
-      .createQueryBuilder('token')
-      .where('token.organization_id = :organizationId', { organizationId: scope.organizationId });
-    return paginate(query, page, 'DESC');
+    const tokens = owned(this.dataSource, ApiTokenEntity, scope);
+    return tokens.paginate(tokens.select('token'), page, 'DESC');
   }
 
   async create(scope: OrgScope, rawInput: unknown, now: Date): Promise<{ apiToken: ApiToken; secret: string }> {
@@ -47,10 +44,7 @@ export class ApiTokenService {
     const createdById = scope.actor.userId;
     const secret = newSecret('pat');
     return this.dataSource.transaction(async (manager) => {
-      const tokens = manager.getRepository(ApiTokenEntity);
-      const apiToken = await tokens.save(
-        tokens.create({
-          organizationId: scope.organizationId,
+      const apiToken = await owned(manager, ApiTokenEntity, scope).save({
           createdById,
           name: input.name,
           prefix: secret.slice(0, PREFIX_LENGTH),
@@ -59,8 +53,7 @@ export class ApiTokenService {
           expiresAt: input.expiresAt ?? null,
           revokedAt: null,
           lastUsedAt: null,
-        }),
-      );
+      });
       await this.audit.record(manager, scope, {
         action: 'api_token.create',
         targetType: 'api_token',
@@ -75,11 +68,11 @@ export class ApiTokenService {
     demand(scope, 'tokens:manage');
     const input = parseInput(revokeSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
-      const tokens = manager.getRepository(ApiTokenEntity);
-      const token = await tokens.findOneBy({ organizationId: scope.organizationId, id: input.id });
+      const tokens = owned(manager, ApiTokenEntity, scope);
+      const token = await tokens.findOne({ id: input.id });
       if (!token) throw notFound('API token');
       const revoked = { ...token, revokedAt: token.revokedAt ?? now };
-      await tokens.update({ organizationId: scope.organizationId, id: token.id }, { revokedAt: revoked.revokedAt });
+      await tokens.update({ id: token.id }, { revokedAt: revoked.revokedAt });
       await this.audit.record(manager, scope, { action: 'api_token.revoke', targetType: 'api_token', targetId: token.id });
       return revoked;
     });

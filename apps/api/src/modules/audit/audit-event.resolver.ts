@@ -1,6 +1,5 @@
-import { authorize } from '../../auth/access.js';
+import { authorize } from '../../graphql/guards.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
-import { ApiTokenEntity } from '../api-tokens/api-token.entity.js';
 
 export const auditEventResolvers: Resolvers = {
   Organization: {
@@ -14,9 +13,7 @@ export const auditEventResolvers: Resolvers = {
     user: (actor, _args, ctx) => (actor.userId ? ctx.loaders.userById.load(actor.userId) : null),
     apiTokenPrefix: async (actor, _args, ctx) => {
       if (!actor.tokenId || !actor.organizationId) return null;
-      const token = await ctx.dataSource
-        .getRepository(ApiTokenEntity)
-        .findOneBy({ organizationId: actor.organizationId, id: actor.tokenId });
+      const token = await ctx.loaders.apiTokenOf.load({ organizationId: actor.organizationId, id: actor.tokenId });
       return token?.prefix ?? null;
     },
   },

@@ -1,8 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { actorIds } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
-import { paginate } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
+import { actorIds } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { crossTenant, owned } from '../../database/tenant.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import type { AuditEvent } from './audit-event.entity.js';
 
@@ -13,30 +13,28 @@ export interface AuditRecord {
   readonly data?: Record<string, unknown>;
 }
 
-/** Who acted where: an org scope, or a user acting outside any organization (sign-up, sign-in). */
-export type AuditSubject = OrgScope | { readonly organizationId: null; readonly userId: string };
+/** Who acted where: an org scope, or a user (or nobody yet) acting outside any organization (sign-up, sign-in). */
+export type AuditSubject = OrgScope | { readonly organizationId: null; readonly userId: string | null };
 
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Writes within the caller's transaction, so a change and its audit event commit together. */
-  async record(manager: EntityManager, subject: AuditSubject, record: AuditRecord): Promise<void> {
+  async record(manager: EntityManager | DataSource, subject: AuditSubject, record: AuditRecord): Promise<void> {
     const actor = 'actor' in subject ? actorIds(subject) : { actorUserId: subject.userId, actorTokenId: null };
-    await manager.getRepository(AuditEventEntity).insert({
-      organizationId: subject.organizationId,
+    const event = {
       ...actor,
       action: record.action,
       targetType: record.targetType,
       targetId: record.targetId,
       data: (record.data ?? {}) as AuditEvent['data'] & object,
-    });
+    };
+    if (subject.organizationId === null) await crossTenant(manager, AuditEventEntity, 'user-events').insert({ ...event, organizationId: null });
+    else await owned(manager, AuditEventEntity, subject).insert(event);
   }
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<AuditEvent>> {
-    const query = this.dataSource
-      .getRepository(AuditEventEntity)
-      .createQueryBuilder('event')
-      .where('event.organization_id = :organizationId', { organizationId: scope.organizationId });
-    return paginate(query, page, 'DESC');
+    const events = owned(this.dataSource, AuditEventEntity, scope);
+    return events.paginate(events.select('event'), page, 'DESC');
   }
 }

@@ -1,5 +1,5 @@
 import { costTableToCsv } from '@actnas/core';
-import { scopeIn } from '../../auth/access.js';
+import { scopeIn } from '../../graphql/guards.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import { toCoreTable } from './cost-table.service.js';

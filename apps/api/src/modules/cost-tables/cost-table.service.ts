@@ -1,13 +1,15 @@
 import { CostTableValidationError, parseCostTableCsv, parseCostTableJson } from '@actnas/core';
 import type { CostTable, CostTableProvenance } from '@actnas/core';
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { In } from 'typeorm';
 import { z } from 'zod';
-import { demand, isUuid } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
+import { demand, isUuid } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { crossTenant, crossTenantPage, owned } from '../../database/tenant.js';
+import type { OrgRef } from '../../database/tenant.js';
 import { sha256 } from '../../auth/crypto.js';
 import { AppError, ErrorCode, forbidden, notFound, parseInput } from '../../errors.js';
-import { paginateLean } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { DeviceProfileService } from '../device-profiles/device-profile.service.js';
 import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
@@ -73,8 +75,7 @@ export class CostTableService {
 
   /** Tables whose device profile the scope's organization may read (own, shared with it, public). */
   private visible(scope: Pick<OrgScope, 'organizationId'>): SelectQueryBuilder<CostTableRow> {
-    return this.dataSource
-      .getRepository(CostTableEntity)
+    return crossTenant(this.dataSource, CostTableEntity, 'shared-visibility')
       .createQueryBuilder('cost_table')
       .innerJoin(DeviceProfileEntity.options.name, 'profile', 'profile.id = cost_table.device_profile_id')
       .where(visibleTo(':viewerOrg'), { viewerOrg: scope.organizationId });
@@ -87,11 +88,10 @@ export class CostTableService {
   /** Sites and cells of a table already reached through a visible path (lists leave them out). */
   async cellsOf(table: CostTableRow): Promise<Pick<CostTableRow, 'sites' | 'cells'>> {
     if (table.cells !== undefined && table.sites !== undefined) return table;
-    const full = await this.dataSource
-      .getRepository(CostTableEntity)
-      .createQueryBuilder('cost_table')
+    const full = await owned(this.dataSource, CostTableEntity, table)
+      .select('cost_table')
       .addSelect(['cost_table.sites', 'cost_table.cells'])
-      .where('cost_table.organization_id = :organizationId AND cost_table.id = :id', { organizationId: table.organizationId, id: table.id })
+      .andWhere('cost_table.id = :id', { id: table.id })
       .getOne();
     if (!full) throw notFound('Cost table');
     return full;
@@ -112,7 +112,7 @@ export class CostTableService {
       where += ` AND cost_table.metric = $${values.length}`;
     }
     const joins = 'JOIN device_profiles profile ON profile.id = cost_table.device_profile_id';
-    return paginateLean(this.dataSource, { entity: CostTableEntity, alias: 'cost_table', joins, where, values }, page, 'DESC');
+    return crossTenantPage(this.dataSource, 'shared-visibility', { entity: CostTableEntity, alias: 'cost_table', joins, where, values }, page, 'DESC');
   }
 
   async get(scope: OrgScope, id: string): Promise<CostTableRow> {
@@ -126,6 +126,11 @@ export class CostTableService {
   async visibleToOrganization(organizationId: string, ids: readonly string[]): Promise<CostTableRow[]> {
     const rows = await this.withCells(this.visible({ organizationId })).andWhere('cost_table.id IN (:...ids)', { ids: [...ids] }).getMany();
     return ids.flatMap((id) => rows.filter((row) => row.id === id));
+  }
+
+  /** The organization's own tables of `ids` (e.g. those a profiling job published). */
+  async ownedByIds(organization: OrgRef, ids: readonly string[]): Promise<CostTableRow[]> {
+    return ids.length === 0 ? [] : owned(this.dataSource, CostTableEntity, organization).find({ id: In([...ids]) });
   }
 
   /** Several visible tables at once (for search requests); any hidden one is NOT_FOUND. */
@@ -179,22 +184,22 @@ export class CostTableService {
     demand(scope, 'devices:write');
     const input = parseInput(visibilitySchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
-      const tables = manager.getRepository(CostTableEntity);
-      const owned = isUuid(input.id) ? await tables.findOneBy({ organizationId: scope.organizationId, id: input.id }) : null;
-      if (!owned) {
+      const tables = owned(manager, CostTableEntity, scope);
+      const own = isUuid(input.id) ? await tables.findOne({ id: input.id }) : null;
+      if (!own) {
         if (isUuid(input.id) && (await this.visible(scope).andWhere('cost_table.id = :id', { id: input.id }).getExists())) {
           throw forbidden('Only the owning organization changes who reads a cost table');
         }
         throw notFound('Cost table');
       }
-      await tables.update({ organizationId: scope.organizationId, id: owned.id }, { visibility: input.visibility });
+      await tables.update({ id: own.id }, { visibility: input.visibility });
       await this.audit.record(manager, scope, {
         action: 'cost_table.set_visibility',
         targetType: 'cost_table',
-        targetId: owned.id,
+        targetId: own.id,
         data: { visibility: input.visibility },
       });
-      return { ...owned, visibility: input.visibility };
+      return { ...own, visibility: input.visibility };
     });
   }
 
@@ -221,17 +226,10 @@ export class CostTableService {
     },
   ): Promise<CostTableRow> {
     const { profile, spec, metric, table } = version;
-    await manager
-      .getRepository(DeviceProfileEntity)
-      .createQueryBuilder('profile')
-      .setLock('pessimistic_write')
-      .where('profile.id = :id AND profile.organization_id = :organizationId', { id: profile.id, organizationId: scope.organizationId })
-      .getOne();
-    const tables = manager.getRepository(CostTableEntity);
+    await owned(manager, DeviceProfileEntity, scope).lock(profile.id);
+    const tables = owned(manager, CostTableEntity, scope);
     const latest = await tables.maximum('version', { deviceProfileId: profile.id, modelSpecId: spec.id, metric });
-    const saved = await tables.save(
-      tables.create({
-        organizationId: scope.organizationId,
+    const saved = await tables.save({
         deviceProfileId: profile.id,
         modelSpecId: spec.id,
         metric,
@@ -244,8 +242,7 @@ export class CostTableService {
         contentSha256: version.contentSha256,
         visibility: version.visibility ?? 'inherit',
         createdById: scope.actor.kind === 'user' ? scope.actor.userId : null,
-      }),
-    );
+    });
     await this.audit.record(manager, scope, {
       action: 'cost_table.publish',
       targetType: 'cost_table',

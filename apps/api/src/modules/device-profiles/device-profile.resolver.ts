@@ -1,5 +1,5 @@
-import { scopeIn } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
+import { scopeIn } from '../../graphql/guards.js';
+import type { OrgScope } from '../../auth/policy.js';
 import type { Context } from '../../graphql/context.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';

@@ -2,11 +2,11 @@ import { fullActivationRegistry } from '@actnas/core';
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { In } from 'typeorm';
 import { z } from 'zod';
-import { demand, isUuid } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
+import { demand, isUuid } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { crossTenant, global, owned, paginateQuery } from '../../database/tenant.js';
 import { badInput, conflict, forbidden, notFound, parseInput } from '../../errors.js';
-import { paginate, paginateLean } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
 import type { Organization } from '../organizations/organization.entity.js';
@@ -61,17 +61,14 @@ export class DeviceProfileService {
     private readonly audit: AuditService,
   ) {}
 
+  /** Every organization's profiles: callers narrow them by what the viewer may see (visibleTo, public, shares). */
   private profiles(manager: EntityManager = this.dataSource.manager): SelectQueryBuilder<DeviceProfile> {
-    return manager.getRepository(DeviceProfileEntity).createQueryBuilder('profile');
+    return crossTenant(manager, DeviceProfileEntity, 'shared-visibility').createQueryBuilder('profile');
   }
 
   listOwned(scope: OrgScope, page: PageArgs): Promise<Connection<DeviceProfile>> {
     demand(scope, 'read');
-    return paginateLean(
-      this.dataSource,
-      { entity: DeviceProfileEntity, alias: 'profile', where: 'profile.organization_id = $1', values: [scope.organizationId] },
-      page,
-    );
+    return owned(this.dataSource, DeviceProfileEntity, scope).page(page, { alias: 'profile' });
   }
 
   listSharedWith(scope: OrgScope, page: PageArgs): Promise<Connection<DeviceProfile>> {
@@ -81,11 +78,11 @@ export class DeviceProfileService {
       .where(`profile.visibility = 'shared' AND share.shared_with_organization_id = :organizationId`, {
         organizationId: scope.organizationId,
       });
-    return paginate(query, page);
+    return paginateQuery(query, page);
   }
 
   listPublic(page: PageArgs): Promise<Connection<DeviceProfile>> {
-    return paginate(this.profiles().where(`profile.visibility = 'public'`), page);
+    return paginateQuery(this.profiles().where(`profile.visibility = 'public'`), page);
   }
 
   /** A profile the scope's organization may read; hidden ones are NOT_FOUND like missing ones. */
@@ -101,8 +98,8 @@ export class DeviceProfileService {
   /** An owned profile to change; a visible but foreign one is FORBIDDEN (read only). */
   private async findEditable(manager: EntityManager, scope: OrgScope, id: string): Promise<DeviceProfile> {
     if (!isUuid(id)) throw notFound('Device profile');
-    const owned = await manager.getRepository(DeviceProfileEntity).findOneBy({ organizationId: scope.organizationId, id });
-    if (owned) return owned;
+    const own = await owned(manager, DeviceProfileEntity, scope).findOne({ id });
+    if (own) return own;
     const visible = await visibleTo(this.profiles(manager).where('profile.id = :id', { id }), scope.organizationId).getExists();
     if (visible) throw forbidden('Only the owning organization edits a device profile');
     throw notFound('Device profile');
@@ -115,7 +112,7 @@ export class DeviceProfileService {
   }
 
   private async assertNameFree(manager: EntityManager, scope: OrgScope, name: string, exceptId?: string): Promise<void> {
-    const existing = await manager.getRepository(DeviceProfileEntity).findOneBy({ organizationId: scope.organizationId, name });
+    const existing = await owned(manager, DeviceProfileEntity, scope).findOne({ name });
     if (existing && existing.id !== exceptId) throw conflict('A device profile with this name exists');
   }
 
@@ -124,17 +121,13 @@ export class DeviceProfileService {
     const { organizationId: _org, ...input } = parseInput(createSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
       await this.assertNameFree(manager, scope, input.name);
-      const repository = manager.getRepository(DeviceProfileEntity);
-      const profile = await repository.save(
-        repository.create({
-          ...input,
-          organizationId: scope.organizationId,
-          accelerator: input.accelerator ?? null,
-          memoryLimitKb: input.memoryLimitKb ?? null,
-          fusedActivations: input.fusedActivations ?? [],
-          visibility: 'private',
-        }),
-      );
+      const profile = await owned(manager, DeviceProfileEntity, scope).save({
+        ...input,
+        accelerator: input.accelerator ?? null,
+        memoryLimitKb: input.memoryLimitKb ?? null,
+        fusedActivations: input.fusedActivations ?? [],
+        visibility: 'private',
+      });
       await this.audit.record(manager, scope, {
         action: 'device_profile.create',
         targetType: 'device_profile',
@@ -152,21 +145,21 @@ export class DeviceProfileService {
       const profile = await this.findEditable(manager, scope, id);
       const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined && value !== null));
       if (typeof changes['name'] === 'string') await this.assertNameFree(manager, scope, changes['name'], profile.id);
-      const repository = manager.getRepository(DeviceProfileEntity);
-      await repository.update({ organizationId: scope.organizationId, id: profile.id }, changes);
+      const repository = owned(manager, DeviceProfileEntity, scope);
+      await repository.update({ id: profile.id }, changes);
       await this.audit.record(manager, scope, {
         action: 'device_profile.update',
         targetType: 'device_profile',
         targetId: profile.id,
         data: changes,
       });
-      return (await repository.findOneBy({ organizationId: scope.organizationId, id: profile.id }))!;
+      return (await repository.findOne({ id: profile.id }))!;
     });
   }
 
   private async resolveShareTargets(manager: EntityManager, scope: OrgScope, slugs: readonly string[]): Promise<Organization[]> {
     if (slugs.length === 0) throw badInput(['input', 'sharedWith'], 'Name at least one organization to share with');
-    const organizations = await manager.getRepository(OrganizationEntity).findBy({ slug: In([...slugs]) });
+    const organizations = await global(manager, OrganizationEntity).findBy({ slug: In([...slugs]) });
     slugs.forEach((slug, index) => {
       const organization = organizations.find((o) => o.slug === slug);
       if (!organization) throw badInput(['input', 'sharedWith', index], `No organization "${slug}"`);
@@ -181,20 +174,10 @@ export class DeviceProfileService {
     return this.dataSource.transaction(async (manager) => {
       const profile = await this.findEditable(manager, scope, input.id);
       const targets = input.visibility === 'shared' ? await this.resolveShareTargets(manager, scope, input.sharedWith ?? []) : [];
-      const shares = manager.getRepository(DeviceProfileShareEntity);
-      await shares.delete({ organizationId: scope.organizationId, deviceProfileId: profile.id });
-      if (targets.length > 0) {
-        await shares.insert(
-          targets.map((target) => ({
-            organizationId: scope.organizationId,
-            deviceProfileId: profile.id,
-            sharedWithOrganizationId: target.id,
-          })),
-        );
-      }
-      await manager
-        .getRepository(DeviceProfileEntity)
-        .update({ organizationId: scope.organizationId, id: profile.id }, { visibility: input.visibility });
+      const shares = owned(manager, DeviceProfileShareEntity, scope);
+      await shares.delete({ deviceProfileId: profile.id });
+      await shares.insert(targets.map((target) => ({ deviceProfileId: profile.id, sharedWithOrganizationId: target.id })));
+      await owned(manager, DeviceProfileEntity, scope).update({ id: profile.id }, { visibility: input.visibility });
       await this.audit.record(manager, scope, {
         action: 'device_profile.set_visibility',
         targetType: 'device_profile',
@@ -210,7 +193,7 @@ export class DeviceProfileService {
     const input = parseInput(deleteSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
       const profile = await this.findEditable(manager, scope, input.id);
-      await manager.getRepository(DeviceProfileEntity).delete({ organizationId: scope.organizationId, id: profile.id });
+      await owned(manager, DeviceProfileEntity, scope).delete({ id: profile.id });
       await this.audit.record(manager, scope, {
         action: 'device_profile.delete',
         targetType: 'device_profile',
@@ -224,8 +207,7 @@ export class DeviceProfileService {
   /** The share targets, for members of the owning organization only. */
   async sharedWith(scope: OrgScope, profile: DeviceProfile): Promise<Organization[]> {
     if (profile.organizationId !== scope.organizationId) return [];
-    return this.dataSource
-      .getRepository(OrganizationEntity)
+    return global(this.dataSource, OrganizationEntity)
       .createQueryBuilder('organization')
       .innerJoin('DeviceProfileShare', 'share', 'share.shared_with_organization_id = organization.id')
       .where('share.organization_id = :owner AND share.device_profile_id = :id', { owner: scope.organizationId, id: profile.id })

@@ -1,13 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { z } from 'zod';
-import { demand } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
+import { demand, memberScope } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { crossTenant, global, owned } from '../../database/tenant.js';
 import type { UserActor } from '../../auth/actor.js';
 import { newSecret, sha256 } from '../../auth/crypto.js';
 import { conflict, forbidden, notFound, parseInput } from '../../errors.js';
-import { paginate } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { MembershipEntity } from '../memberships/membership.entity.js';
 import { ROLES } from '../memberships/role.js';
@@ -32,11 +32,8 @@ export class InvitationService {
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<Invitation>> {
     demand(scope, 'members:manage');
-    const query = this.dataSource
-      .getRepository(InvitationEntity)
-      .createQueryBuilder('invitation')
-      .where('invitation.organization_id = :organizationId', { organizationId: scope.organizationId });
-    return paginate(query, page, 'DESC');
+    const invitations = owned(this.dataSource, InvitationEntity, scope);
+    return invitations.paginate(invitations.select('invitation'), page, 'DESC');
   }
 
   async create(scope: OrgScope, rawInput: unknown, now: Date): Promise<{ invitation: Invitation; token: string }> {
@@ -46,18 +43,14 @@ export class InvitationService {
     if (scope.actor.kind !== 'user') throw forbidden('API tokens cannot invite');
     const invitedById = scope.actor.userId;
     return this.dataSource.transaction(async (manager) => {
-      const alreadyMember = await manager
-        .getRepository(MembershipEntity)
-        .createQueryBuilder('m')
+      const alreadyMember = await owned(manager, MembershipEntity, scope)
+        .select('m')
         .innerJoin('User', 'u', 'u.id = m.user_id')
-        .where('m.organization_id = :organizationId AND u.email = :email', { organizationId: scope.organizationId, email: input.email })
+        .andWhere('u.email = :email', { email: input.email })
         .getExists();
       if (alreadyMember) throw conflict('This person is already a member');
       const token = newSecret('inv');
-      const invitations = manager.getRepository(InvitationEntity);
-      const invitation = await invitations.save(
-        invitations.create({
-          organizationId: scope.organizationId,
+      const invitation = await owned(manager, InvitationEntity, scope).save({
           email: input.email,
           role: input.role,
           tokenHash: sha256(token),
@@ -65,8 +58,7 @@ export class InvitationService {
           expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
           acceptedAt: null,
           revokedAt: null,
-        }),
-      );
+      });
       await this.audit.record(manager, scope, {
         action: 'invitation.create',
         targetType: 'invitation',
@@ -81,31 +73,26 @@ export class InvitationService {
   async accept(actor: UserActor, rawInput: unknown, now: Date): Promise<Organization> {
     const input = parseInput(acceptSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
-      const invitation = await manager
-        .getRepository(InvitationEntity)
+      const invitation = await crossTenant(manager, InvitationEntity, 'invitation-token')
         .createQueryBuilder('invitation')
         .setLock('pessimistic_write')
         .where('invitation.token_hash = :hash', { hash: sha256(input.token) })
         .getOne();
-      const user = await manager.getRepository(UserEntity).findOneBy({ id: actor.userId });
+      const user = await global(manager, UserEntity).findOneBy({ id: actor.userId });
       const usable = invitation && !invitation.acceptedAt && !invitation.revokedAt && invitation.expiresAt > now;
       if (!invitation || !usable || user?.email !== invitation.email) throw notFound('Invitation');
-      const memberships = manager.getRepository(MembershipEntity);
-      if (await memberships.existsBy({ organizationId: invitation.organizationId, userId: actor.userId })) {
-        throw conflict('You are already a member');
-      }
-      await memberships.insert({ organizationId: invitation.organizationId, userId: actor.userId, role: invitation.role });
-      await manager
-        .getRepository(InvitationEntity)
-        .update({ organizationId: invitation.organizationId, id: invitation.id, acceptedAt: IsNull() }, { acceptedAt: now });
-      const scope: OrgScope = { organizationId: invitation.organizationId, actor, role: invitation.role, permissions: new Set() };
+      const scope = memberScope(invitation.organizationId, actor, invitation.role);
+      const memberships = owned(manager, MembershipEntity, scope);
+      if (await memberships.exists({ userId: actor.userId })) throw conflict('You are already a member');
+      await memberships.insert({ userId: actor.userId, role: invitation.role });
+      await owned(manager, InvitationEntity, scope).update({ id: invitation.id, acceptedAt: IsNull() }, { acceptedAt: now });
       await this.audit.record(manager, scope, {
         action: 'invitation.accept',
         targetType: 'invitation',
         targetId: invitation.id,
         data: { role: invitation.role },
       });
-      const organization = await manager.getRepository(OrganizationEntity).findOneBy({ id: invitation.organizationId });
+      const organization = await global(manager, OrganizationEntity).findOneBy({ id: invitation.organizationId });
       if (!organization) throw notFound('Invitation');
       return organization;
     });
@@ -115,12 +102,12 @@ export class InvitationService {
     demand(scope, 'members:manage');
     const input = parseInput(revokeSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
-      const invitations = manager.getRepository(InvitationEntity);
-      const invitation = await invitations.findOneBy({ organizationId: scope.organizationId, id: input.id });
+      const invitations = owned(manager, InvitationEntity, scope);
+      const invitation = await invitations.findOne({ id: input.id });
       if (!invitation) throw notFound('Invitation');
       if (invitation.acceptedAt) throw conflict('This invitation was already accepted');
       const revoked = { ...invitation, revokedAt: invitation.revokedAt ?? now };
-      await invitations.update({ organizationId: scope.organizationId, id: invitation.id }, { revokedAt: revoked.revokedAt });
+      await invitations.update({ id: invitation.id }, { revokedAt: revoked.revokedAt });
       await this.audit.record(manager, scope, { action: 'invitation.revoke', targetType: 'invitation', targetId: invitation.id });
       return revoked;
     });

@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { demand } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
+import { demand } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { owned } from '../../database/tenant.js';
 import { conflict, forbidden, notFound, parseInput } from '../../errors.js';
-import { paginate } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { lockOrganization } from '../organizations/organization.service.js';
 import { MembershipEntity } from './membership.entity.js';
@@ -21,22 +21,24 @@ export class MembershipService {
   ) {}
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<Membership>> {
-    const query = this.dataSource
-      .getRepository(MembershipEntity)
-      .createQueryBuilder('membership')
-      .where('membership.organization_id = :organizationId', { organizationId: scope.organizationId });
-    return paginate(query, page);
+    const memberships = owned(this.dataSource, MembershipEntity, scope);
+    return memberships.paginate(memberships.select('membership'), page);
+  }
+
+  /** A user's membership in an organization (null when not a member). */
+  ofUser(userId: string, organizationId: string): Promise<Membership | null> {
+    return owned(this.dataSource, MembershipEntity, { organizationId }).findOne({ userId });
   }
 
   private async find(manager: EntityManager, scope: OrgScope, id: string): Promise<Membership> {
-    const membership = await manager.getRepository(MembershipEntity).findOneBy({ organizationId: scope.organizationId, id });
+    const membership = await owned(manager, MembershipEntity, scope).findOne({ id });
     if (!membership) throw notFound('Membership');
     return membership;
   }
 
   private async assertOwnerRemains(manager: EntityManager, scope: OrgScope, leaving: Membership): Promise<void> {
     if (leaving.role !== 'owner') return;
-    const owners = await manager.getRepository(MembershipEntity).countBy({ organizationId: scope.organizationId, role: 'owner' });
+    const owners = await owned(manager, MembershipEntity, scope).count({ role: 'owner' });
     if (owners <= 1) throw conflict('An organization keeps at least one owner');
   }
 
@@ -50,7 +52,7 @@ export class MembershipService {
         throw forbidden('Only owners grant or take away the owner role');
       }
       if (input.role !== 'owner') await this.assertOwnerRemains(manager, scope, membership);
-      await manager.getRepository(MembershipEntity).update({ organizationId: scope.organizationId, id: membership.id }, { role: input.role });
+      await owned(manager, MembershipEntity, scope).update({ id: membership.id }, { role: input.role });
       await this.audit.record(manager, scope, {
         action: 'membership.update_role',
         targetType: 'membership',
@@ -70,7 +72,7 @@ export class MembershipService {
       if (!leavingSelf) demand(scope, 'members:manage');
       if (!leavingSelf && membership.role === 'owner' && scope.role !== 'owner') throw forbidden('Only owners remove owners');
       await this.assertOwnerRemains(manager, scope, membership);
-      await manager.getRepository(MembershipEntity).delete({ organizationId: scope.organizationId, id: membership.id });
+      await owned(manager, MembershipEntity, scope).delete({ id: membership.id });
       await this.audit.record(manager, scope, {
         action: 'membership.remove',
         targetType: 'membership',

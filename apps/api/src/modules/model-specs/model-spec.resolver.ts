@@ -1,5 +1,5 @@
 import { BUILTIN_MODEL_NAMES } from '@actnas/core';
-import { scopeIn } from '../../auth/access.js';
+import { scopeIn } from '../../graphql/guards.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 
 export const modelSpecResolvers: Resolvers = {

@@ -1,11 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { demand, isUuid } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
+import { demand, isUuid } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { global, owned } from '../../database/tenant.js';
 import { sha256Bytes } from '../../auth/crypto.js';
 import { badInput, conflict, notFound, parseInput, payloadTooLarge } from '../../errors.js';
-import { paginate } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ModelBlobEntity } from './model-blob.entity.js';
 import { builtinSites, onnxSites, yamlSites } from './model-sites.js';
@@ -34,16 +34,13 @@ export class ModelSpecService {
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<ModelSpec>> {
     demand(scope, 'read');
-    const query = this.dataSource
-      .getRepository(ModelSpecEntity)
-      .createQueryBuilder('spec')
-      .where('spec.organization_id = :organizationId', { organizationId: scope.organizationId });
-    return paginate(query, page);
+    const specs = owned(this.dataSource, ModelSpecEntity, scope);
+    return specs.paginate(specs.select('spec'), page);
   }
 
   async get(scope: OrgScope, id: string, manager: EntityManager = this.dataSource.manager): Promise<ModelSpec> {
     demand(scope, 'read');
-    const spec = isUuid(id) ? await manager.getRepository(ModelSpecEntity).findOneBy({ organizationId: scope.organizationId, id }) : null;
+    const spec = isUuid(id) ? await owned(manager, ModelSpecEntity, scope).findOne({ id }) : null;
     if (!spec) throw notFound('Model spec');
     return spec;
   }
@@ -51,7 +48,7 @@ export class ModelSpecService {
   /** The uploaded file of a spec the scope may read (for exports). */
   async content(scope: OrgScope, spec: ModelSpec): Promise<Buffer | null> {
     if (spec.organizationId !== scope.organizationId || !spec.blobSha256) return null;
-    const blob = await this.dataSource.getRepository(ModelBlobEntity).findOneBy({ sha256: spec.blobSha256 });
+    const blob = await global(this.dataSource, ModelBlobEntity).findOneBy({ sha256: spec.blobSha256 });
     return blob?.content ?? null;
   }
 
@@ -81,7 +78,7 @@ export class ModelSpecService {
     const input = parseInput(fileSchema, options, ['query']);
     if (file.bytes.length === 0) throw badInput(['body'], 'The body is empty');
     if (file.bytes.length > this.maxBytes) throw payloadTooLarge(this.maxBytes);
-    const existing = await this.dataSource.getRepository(ModelSpecEntity).findOneBy({ organizationId: scope.organizationId, name: input.name });
+    const existing = await owned(this.dataSource, ModelSpecEntity, scope).findOne({ name: input.name });
     if (existing) {
       if (existing.kind === input.format && existing.blobSha256 === file.sha256) return { spec: existing, created: false };
       throw conflict('A model spec with this name exists');
@@ -105,26 +102,22 @@ export class ModelSpecService {
   ): Promise<ModelSpec> {
     const hash = bytes ? (sha256 ?? sha256Bytes(bytes)) : null;
     return this.dataSource.transaction(async (manager) => {
-      const specs = manager.getRepository(ModelSpecEntity);
-      if (await specs.existsBy({ organizationId: scope.organizationId, name: spec.name })) throw conflict('A model spec with this name exists');
+      const specs = owned(manager, ModelSpecEntity, scope);
+      if (await specs.exists({ name: spec.name })) throw conflict('A model spec with this name exists');
       if (bytes && hash) {
-        await manager
+        await global(manager, ModelBlobEntity)
           .createQueryBuilder()
           .insert()
-          .into(ModelBlobEntity)
           .values({ sha256: hash, content: bytes, sizeBytes: bytes.length })
           .orIgnore()
           .execute();
       }
-      const saved = await specs.save(
-        specs.create({
-          ...spec,
-          organizationId: scope.organizationId,
-          blobSha256: hash,
-          sizeBytes: bytes?.length ?? null,
-          createdById: scope.actor.kind === 'user' ? scope.actor.userId : null,
-        }),
-      );
+      const saved = await specs.save({
+        ...spec,
+        blobSha256: hash,
+        sizeBytes: bytes?.length ?? null,
+        createdById: scope.actor.kind === 'user' ? scope.actor.userId : null,
+      });
       await this.audit.record(manager, scope, {
         action: 'model_spec.create',
         targetType: 'model_spec',

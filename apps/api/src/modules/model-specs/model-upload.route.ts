@@ -2,13 +2,11 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
-import { demand, scopeIn } from '../../auth/access.js';
+import { demand, resolveScope } from '../../auth/policy.js';
 import { authenticate } from '../../auth/authenticate.js';
 import type { ApiConfig } from '../../config.js';
 import { httpError, payloadTooLarge } from '../../errors.js';
-import type { Context } from '../../graphql/context.js';
-import { createLoaders } from '../../graphql/context.js';
-import type { Services } from '../../graphql/services.js';
+import type { Services } from '../../services.js';
 import type { ReceivedFile } from './model-spec.service.js';
 
 /**
@@ -59,8 +57,8 @@ export function modelUploadRoute(deps: {
     try {
       const now = clock();
       const actor = await authenticate(dataSource, req.headers.authorization, now);
-      const ctx: Context = { dataSource, services, config, actor, now, loaders: createLoaders(dataSource, services, actor) };
-      const scope = demand(await scopeIn(ctx, text(req.query['organizationId']) ?? ''), 'models:write');
+      const membershipOf = (organizationId: string) => (actor.kind === 'user' ? services.memberships.ofUser(actor.userId, organizationId) : Promise.resolve(null));
+      const scope = demand(await resolveScope(actor, text(req.query['organizationId']) ?? '', membershipOf), 'models:write');
       const file = await receive(req, config.modelMaxBytes);
       const options = { name: text(req.query['name']) ?? '', format: (text(req.query['format']) ?? 'onnx').toLowerCase() };
       const { spec, created } = await services.modelSpecs.uploadFile(scope, options, file);

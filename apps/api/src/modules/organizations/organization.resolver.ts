@@ -1,4 +1,4 @@
-import { authorize, requireAuthenticated, requireUser } from '../../auth/access.js';
+import { authorize, requireAuthenticated, requireUser } from '../../graphql/guards.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 

@@ -1,11 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import type { OrgScope } from '../../auth/access.js';
+import { memberScope } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
 import type { TokenActor, UserActor } from '../../auth/actor.js';
-import { leanQuery } from '../../database/lean.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { crossTenantSql, global, owned, paginateQuery } from '../../database/tenant.js';
 import { conflict, notFound, parseInput } from '../../errors.js';
-import { paginate } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { MembershipEntity } from '../memberships/membership.entity.js';
 import type { Membership } from '../memberships/membership.entity.js';
@@ -23,8 +23,7 @@ const updateSchema = z.object({ organizationId: z.string(), name: z.string().tri
 
 /** Serializes changes to one organization's memberships (e.g. "keep the last owner"). */
 export async function lockOrganization(manager: EntityManager, organizationId: string): Promise<void> {
-  await manager
-    .getRepository(OrganizationEntity)
+  await global(manager, OrganizationEntity)
     .createQueryBuilder('organization')
     .setLock('pessimistic_write')
     .where('organization.id = :organizationId', { organizationId })
@@ -45,15 +44,17 @@ export class OrganizationService {
     // Lean SQL: every dashboard request starts here.
     const normalized = slug.trim().toLowerCase();
     if (actor.kind === 'token') {
-      const [organization] = await leanQuery<Organization>(
+      const [organization] = await crossTenantSql<Organization>(
         this.dataSource,
+        'global',
         `SELECT o.id, o.name, o.slug, o.created_at AS "createdAt", o.updated_at AS "updatedAt" FROM organizations o WHERE o.slug = $1 AND o.id = $2`,
         [normalized, actor.organizationId],
       );
       return organization ? { organization, membership: null } : null;
     }
-    const [row] = await leanQuery<Organization & { membershipId: string; role: Membership['role']; memberSince: Date }>(
+    const [row] = await crossTenantSql<Organization & { membershipId: string; role: Membership['role']; memberSince: Date }>(
       this.dataSource,
+      'viewer-memberships',
       `SELECT o.id, o.name, o.slug, o.created_at AS "createdAt", o.updated_at AS "updatedAt",
               m.id AS "membershipId", m.role, m.created_at AS "memberSince"
        FROM organizations o JOIN memberships m ON m.organization_id = o.id AND m.user_id = $2
@@ -66,7 +67,7 @@ export class OrganizationService {
   }
 
   list(actor: UserActor | TokenActor, page: PageArgs): Promise<Connection<Organization>> {
-    const query = this.dataSource.getRepository(OrganizationEntity).createQueryBuilder('organization');
+    const query = global(this.dataSource, OrganizationEntity).createQueryBuilder('organization');
     if (actor.kind === 'user') {
       query.innerJoin('Membership', 'm', 'm.organization_id = organization.id AND m.user_id = :userId', {
         userId: actor.userId,
@@ -74,11 +75,11 @@ export class OrganizationService {
     } else {
       query.where('organization.id = :organizationId', { organizationId: actor.organizationId });
     }
-    return paginate(query, page);
+    return paginateQuery(query, page);
   }
 
   async get(scope: OrgScope): Promise<Organization> {
-    const organization = await this.dataSource.getRepository(OrganizationEntity).findOneBy({ id: scope.organizationId });
+    const organization = await global(this.dataSource, OrganizationEntity).findOneBy({ id: scope.organizationId });
     if (!organization) throw notFound('Organization');
     return organization;
   }
@@ -86,15 +87,14 @@ export class OrganizationService {
   async create(actor: UserActor, rawInput: unknown): Promise<Organization> {
     const input = parseInput(createSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
-      const organizations = manager.getRepository(OrganizationEntity);
+      const organizations = global(manager, OrganizationEntity);
       if (await organizations.existsBy({ slug: input.slug })) throw conflict('This slug is taken');
       const organization = await organizations.save(organizations.create(input));
-      await manager
-        .getRepository(MembershipEntity)
-        .insert({ organizationId: organization.id, userId: actor.userId, role: 'owner' });
+      const scope = memberScope(organization.id, actor, 'owner');
+      await owned(manager, MembershipEntity, scope).insert({ userId: actor.userId, role: 'owner' });
       await this.audit.record(
         manager,
-        { organizationId: organization.id, actor, role: 'owner', permissions: new Set() },
+        scope,
         { action: 'organization.create', targetType: 'organization', targetId: organization.id, data: input },
       );
       return organization;
@@ -104,14 +104,14 @@ export class OrganizationService {
   async update(scope: OrgScope, rawInput: unknown): Promise<Organization> {
     const input = parseInput(updateSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(OrganizationEntity).update({ id: scope.organizationId }, { name: input.name });
+      await global(manager, OrganizationEntity).update({ id: scope.organizationId }, { name: input.name });
       await this.audit.record(manager, scope, {
         action: 'organization.update',
         targetType: 'organization',
         targetId: scope.organizationId,
         data: { name: input.name },
       });
-      const organization = await manager.getRepository(OrganizationEntity).findOneBy({ id: scope.organizationId });
+      const organization = await global(manager, OrganizationEntity).findOneBy({ id: scope.organizationId });
       if (!organization) throw notFound('Organization');
       return organization;
     });

@@ -1,10 +1,6 @@
-import { In } from 'typeorm';
-import { scopeIn } from '../../auth/access.js';
+import { scopeIn } from '../../graphql/guards.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
-import { CostTableEntity } from '../cost-tables/cost-table.entity.js';
-import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
-import { ModelSpecEntity } from '../model-specs/model-spec.entity.js';
 
 export const profilingJobResolvers: Resolvers = {
   Organization: {
@@ -14,12 +10,12 @@ export const profilingJobResolvers: Resolvers = {
   // The job was reached through its organization; these read that organization's rows only.
   ProfilingJob: {
     deviceProfile: async (job, _args, ctx) => {
-      const profile = await ctx.dataSource.getRepository(DeviceProfileEntity).findOneBy({ organizationId: job.organizationId, id: job.deviceProfileId });
+      const profile = await ctx.loaders.deviceProfileOf.load({ organizationId: job.organizationId, id: job.deviceProfileId });
       if (!profile) throw notFound('Device profile');
       return profile;
     },
     modelSpec: async (job, _args, ctx) => {
-      const spec = await ctx.dataSource.getRepository(ModelSpecEntity).findOneBy({ organizationId: job.organizationId, id: job.modelSpecId });
+      const spec = await ctx.loaders.modelSpecOf.load({ organizationId: job.organizationId, id: job.modelSpecId });
       if (!spec) throw notFound('Model spec');
       return spec;
     },
@@ -30,10 +26,7 @@ export const profilingJobResolvers: Resolvers = {
       const token = job.leasedByTokenId ? await ctx.loaders.apiTokenOf.load({ organizationId: job.organizationId, id: job.leasedByTokenId }) : null;
       return { name: job.agentName, tokenPrefix: token?.prefix ?? null };
     },
-    costTables: (job, _args, ctx) =>
-      job.costTableIds.length === 0
-        ? []
-        : ctx.dataSource.getRepository(CostTableEntity).findBy({ organizationId: job.organizationId, id: In(job.costTableIds) }),
+    costTables: (job, _args, ctx) => ctx.services.costTables.ownedByIds(job, job.costTableIds),
   },
   Mutation: {
     createProfilingJob: async (_root, { input }, ctx) => ctx.services.profilingJobs.create(await scopeIn(ctx, input.organizationId), input),

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { actorIds, demand, isUuid } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
+import { actorIds, demand, isUuid } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { owned } from '../../database/tenant.js';
 import { sha256 } from '../../auth/crypto.js';
-import { queryRows } from '../../database/query-rows.js';
 import { conflict, notFound, parseInput } from '../../errors.js';
-import { paginate } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { METRICS } from '../cost-tables/cost-table.entity.js';
 import type { CostTableService } from '../cost-tables/cost-table.service.js';
@@ -76,11 +75,8 @@ export class ProfilingJobService {
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<ProfilingJob>> {
     demand(scope, 'read');
-    const query = this.dataSource
-      .getRepository(ProfilingJobEntity)
-      .createQueryBuilder('job')
-      .where('job.organization_id = :organizationId', { organizationId: scope.organizationId });
-    return paginate(query, page, 'DESC');
+    const jobs = owned(this.dataSource, ProfilingJobEntity, scope);
+    return jobs.paginate(jobs.select('job'), page, 'DESC');
   }
 
   async get(scope: OrgScope, id: string): Promise<ProfilingJob> {
@@ -89,10 +85,7 @@ export class ProfilingJobService {
   }
 
   private async find(manager: EntityManager, scope: OrgScope, id: string, lock = false): Promise<ProfilingJob> {
-    const query = manager
-      .getRepository(ProfilingJobEntity)
-      .createQueryBuilder('job')
-      .where('job.organization_id = :organizationId AND job.id = :id', { organizationId: scope.organizationId, id });
+    const query = owned(manager, ProfilingJobEntity, scope).select('job').andWhere('job.id = :id', { id });
     const job = isUuid(id) ? await (lock ? query.setLock('pessimistic_write') : query).getOne() : null;
     if (!job) throw notFound('Profiling job');
     return job;
@@ -104,17 +97,13 @@ export class ProfilingJobService {
     const profile = await this.deviceProfiles.getEditable(scope, input.deviceProfileId);
     const spec = await this.modelSpecs.get(scope, input.modelSpecId);
     return this.dataSource.transaction(async (manager) => {
-      const jobs = manager.getRepository(ProfilingJobEntity);
-      const job = await jobs.save(
-        jobs.create({
-          organizationId: scope.organizationId,
-          deviceProfileId: profile.id,
-          modelSpecId: spec.id,
-          metrics: input.metrics,
-          maxAttempts: input.maxAttempts ?? 3,
-          createdById: actorIds(scope).actorUserId,
-        }),
-      );
+      const job = await owned(manager, ProfilingJobEntity, scope).save({
+        deviceProfileId: profile.id,
+        modelSpecId: spec.id,
+        metrics: input.metrics,
+        maxAttempts: input.maxAttempts ?? 3,
+        createdById: actorIds(scope).actorUserId,
+      });
       await this.audit.record(manager, scope, {
         action: 'profiling_job.create',
         targetType: 'profiling_job',
@@ -130,15 +119,15 @@ export class ProfilingJobService {
     demand(scope, 'agent');
     const input = parseInput(leaseSchema, rawInput);
     // An abandoned job that used its last attempt fails instead of staying leased forever.
-    await this.dataSource.query(
+    const jobs = owned(this.dataSource, ProfilingJobEntity, scope);
+    await jobs.sql(
       `UPDATE profiling_jobs SET status = 'failed', error_message = 'The last lease expired', lease_id = NULL, finished_at = $2
        WHERE organization_id = $1 AND status = 'leased' AND lease_expires_at < $2 AND attempts >= max_attempts`,
-      [scope.organizationId, now],
+      [now],
     );
     const leaseId = randomUUID();
     const expiresAt = new Date(now.getTime() + (input.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000);
-    const rows = await queryRows<{ id: string }>(
-      this.dataSource.manager,
+    const rows = await jobs.sql<{ id: string }>(
       `UPDATE profiling_jobs SET status = 'leased', attempts = attempts + 1, lease_id = $2, lease_expires_at = $3, leased_by_token_id = $4, agent_name = $6
        WHERE id = (
          SELECT id FROM profiling_jobs
@@ -146,7 +135,7 @@ export class ProfilingJobService {
            AND (status = 'queued' OR (status = 'leased' AND lease_expires_at < $5))
          ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING id`,
-      [scope.organizationId, leaseId, expiresAt, actorIds(scope).actorTokenId, now, input.agentName || null],
+      [leaseId, expiresAt, actorIds(scope).actorTokenId, now, input.agentName || null],
     );
     const id = rows[0]?.id;
     if (!id) return null;
@@ -168,7 +157,7 @@ export class ProfilingJobService {
     return this.dataSource.transaction(async (manager) => {
       const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
       const leaseExpiresAt = new Date(now.getTime() + (input.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000);
-      await manager.getRepository(ProfilingJobEntity).update({ organizationId: scope.organizationId, id: job.id }, { progress: input.progress, leaseExpiresAt });
+      await owned(manager, ProfilingJobEntity, scope).update({ id: job.id }, { progress: input.progress, leaseExpiresAt });
       return { ...job, progress: input.progress, leaseExpiresAt };
     });
   }
@@ -179,8 +168,8 @@ export class ProfilingJobService {
     const input = parseInput(completeSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
       const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
-      const profile = await manager.getRepository(DeviceProfileEntity).findOneBy({ organizationId: scope.organizationId, id: job.deviceProfileId });
-      const spec = await manager.getRepository(ModelSpecEntity).findOneBy({ organizationId: scope.organizationId, id: job.modelSpecId });
+      const profile = await owned(manager, DeviceProfileEntity, scope).findOne({ id: job.deviceProfileId });
+      const spec = await owned(manager, ModelSpecEntity, scope).findOne({ id: job.modelSpecId });
       if (!profile || !spec) throw notFound('Profiling job');
       const ids: string[] = [];
       for (const upload of input.tables) {
@@ -189,7 +178,7 @@ export class ProfilingJobService {
         ids.push(saved.id);
       }
       const done = { status: 'succeeded' as const, progress: 1, costTableIds: ids, finishedAt: now, leaseId: null, leaseExpiresAt: null };
-      await manager.getRepository(ProfilingJobEntity).update({ organizationId: scope.organizationId, id: job.id }, done);
+      await owned(manager, ProfilingJobEntity, scope).update({ id: job.id }, done);
       await this.audit.record(manager, scope, { action: 'profiling_job.complete', targetType: 'profiling_job', targetId: job.id, data: { costTableIds: ids } });
       return { ...job, ...done };
     });
@@ -209,7 +198,7 @@ export class ProfilingJobService {
         leaseExpiresAt: null,
         finishedAt: final ? now : null,
       };
-      await manager.getRepository(ProfilingJobEntity).update({ organizationId: scope.organizationId, id: job.id }, change);
+      await owned(manager, ProfilingJobEntity, scope).update({ id: job.id }, change);
       await this.audit.record(manager, scope, { action: 'profiling_job.fail', targetType: 'profiling_job', targetId: job.id, data: { final } });
       return { ...job, ...change };
     });

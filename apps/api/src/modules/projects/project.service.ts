@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { demand, isUuid } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
+import { demand, isUuid } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { owned } from '../../database/tenant.js';
 import { conflict, notFound, parseInput } from '../../errors.js';
-import { paginateLean } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ProjectEntity } from './project.entity.js';
 import type { Project } from './project.entity.js';
@@ -23,7 +23,7 @@ export class ProjectService {
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<Project>> {
     demand(scope, 'read');
-    return paginateLean(this.dataSource, { entity: ProjectEntity, alias: 'project', where: 'project.organization_id = $1', values: [scope.organizationId] }, page);
+    return owned(this.dataSource, ProjectEntity, scope).page(page, { alias: 'project' });
   }
 
   get(scope: OrgScope, id: string): Promise<Project> {
@@ -32,15 +32,13 @@ export class ProjectService {
   }
 
   private async find(manager: EntityManager, scope: OrgScope, id: string): Promise<Project> {
-    const project = isUuid(id)
-      ? await manager.getRepository(ProjectEntity).findOneBy({ organizationId: scope.organizationId, id })
-      : null;
+    const project = isUuid(id) ? await owned(manager, ProjectEntity, scope).findOne({ id }) : null;
     if (!project) throw notFound('Project');
     return project;
   }
 
   private async assertNameFree(manager: EntityManager, scope: OrgScope, projectName: string, exceptId?: string): Promise<void> {
-    const existing = await manager.getRepository(ProjectEntity).findOneBy({ organizationId: scope.organizationId, name: projectName });
+    const existing = await owned(manager, ProjectEntity, scope).findOne({ name: projectName });
     if (existing && existing.id !== exceptId) throw conflict('A project with this name exists');
   }
 
@@ -49,10 +47,7 @@ export class ProjectService {
     const input = parseInput(createSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
       await this.assertNameFree(manager, scope, input.name);
-      const projects = manager.getRepository(ProjectEntity);
-      const project = await projects.save(
-        projects.create({ organizationId: scope.organizationId, name: input.name, description: input.description ?? '' }),
-      );
+      const project = await owned(manager, ProjectEntity, scope).save({ name: input.name, description: input.description ?? '' });
       await this.audit.record(manager, scope, {
         action: 'project.create',
         targetType: 'project',
@@ -73,7 +68,7 @@ export class ProjectService {
         ...(input.description != null ? { description: input.description } : {}),
       };
       if (changes.name) await this.assertNameFree(manager, scope, changes.name, project.id);
-      await manager.getRepository(ProjectEntity).update({ organizationId: scope.organizationId, id: project.id }, changes);
+      await owned(manager, ProjectEntity, scope).update({ id: project.id }, changes);
       await this.audit.record(manager, scope, { action: 'project.update', targetType: 'project', targetId: project.id, data: changes });
       return this.find(manager, scope, project.id);
     });
@@ -84,7 +79,7 @@ export class ProjectService {
     const input = parseInput(deleteSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
       const project = await this.find(manager, scope, input.id);
-      await manager.getRepository(ProjectEntity).delete({ organizationId: scope.organizationId, id: project.id });
+      await owned(manager, ProjectEntity, scope).delete({ id: project.id });
       await this.audit.record(manager, scope, {
         action: 'project.delete',
         targetType: 'project',

@@ -1,4 +1,4 @@
-import { scopeIn } from '../../auth/access.js';
+import { scopeIn } from '../../graphql/guards.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import { exportProposal } from './proposal-export.js';

@@ -1,7 +1,6 @@
-import { scopeIn } from '../../auth/access.js';
+import { scopeIn } from '../../graphql/guards.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
-import { ProjectEntity } from '../projects/project.entity.js';
 
 export const searchRequestResolvers: Resolvers = {
   Mutation: {
@@ -20,7 +19,7 @@ export const searchRequestResolvers: Resolvers = {
     k: (request) => request.spec.k,
     spec: (request) => request.spec,
     project: async (request, _args, ctx) => {
-      const project = await ctx.dataSource.getRepository(ProjectEntity).findOneBy({ organizationId: request.organizationId, id: request.projectId });
+      const project = await ctx.loaders.projectOf.load({ organizationId: request.organizationId, id: request.projectId });
       if (!project) throw notFound('Project');
       return project;
     },

@@ -2,12 +2,12 @@ import { STRATEGIES, SearchRequestError, SearchSpaceError } from '@actnas/core';
 import type { Budget, CostTable, Objective, StrategyName } from '@actnas/core';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { actorIds, demand, isUuid } from '../../auth/access.js';
-import type { OrgScope } from '../../auth/access.js';
+import { actorIds, demand, isUuid } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import type { Connection, PageArgs } from '../../database/pagination.js';
+import { owned } from '../../database/tenant.js';
 import { sha256 } from '../../auth/crypto.js';
 import { badInput, conflict, notFound, parseInput } from '../../errors.js';
-import { paginate } from '../../graphql/connection.js';
-import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { METRICS } from '../cost-tables/cost-table.entity.js';
@@ -80,18 +80,15 @@ export class SearchRequestService {
 
   async get(scope: OrgScope, id: string): Promise<SearchRequestRow> {
     demand(scope, 'read');
-    const row = isUuid(id) ? await this.dataSource.getRepository(SearchRequestEntity).findOneBy({ organizationId: scope.organizationId, id }) : null;
+    const row = isUuid(id) ? await owned(this.dataSource, SearchRequestEntity, scope).findOne({ id }) : null;
     if (!row) throw notFound('Search request');
     return row;
   }
 
   listByProject(scope: OrgScope, projectId: string, page: PageArgs): Promise<Connection<SearchRequestRow>> {
     demand(scope, 'read');
-    const query = this.dataSource
-      .getRepository(SearchRequestEntity)
-      .createQueryBuilder('search')
-      .where('search.organization_id = :organizationId AND search.project_id = :projectId', { organizationId: scope.organizationId, projectId });
-    return paginate(query, page, 'DESC');
+    const searches = owned(this.dataSource, SearchRequestEntity, scope);
+    return searches.paginate(searches.select('search').andWhere('search.project_id = :projectId', { projectId }), page, 'DESC');
   }
 
   /** The core tables of a request, each labelled with its device profile id. */
@@ -125,11 +122,8 @@ export class SearchRequestService {
     this.validate(spec, model, tables);
     try {
       const saved = await this.dataSource.transaction(async (manager) => {
-        const repository = manager.getRepository(SearchRequestEntity);
         const { actorUserId, actorTokenId } = actorIds(scope);
-        const row = await repository.save(
-          repository.create({
-            organizationId: scope.organizationId,
+        const row = await owned(manager, SearchRequestEntity, scope).save({
             projectId: project.id,
             modelSpecId: model.id,
             costTableIds: tables.map((t) => t.id),
@@ -140,9 +134,8 @@ export class SearchRequestService {
             progress: 0,
             createdByUserId: actorUserId,
             createdByTokenId: actorTokenId,
-          }),
-        );
-        await this.jobs.enqueueSearch(manager, { searchRequestId: row.id });
+        });
+        await this.jobs.enqueueSearch(manager, { searchRequestId: row.id, organizationId: scope.organizationId });
         await this.audit.record(manager, scope, {
           action: 'search_request.submit',
           targetType: 'search_request',
@@ -161,7 +154,7 @@ export class SearchRequestService {
   }
 
   private byKey(scope: OrgScope, key: string): Promise<SearchRequestRow | null> {
-    return this.dataSource.getRepository(SearchRequestEntity).findOneBy({ organizationId: scope.organizationId, idempotencyKey: key });
+    return owned(this.dataSource, SearchRequestEntity, scope).findOne({ idempotencyKey: key });
   }
 
   private sameOrConflict(existing: SearchRequestRow, requestHash: string): SearchRequestRow {

@@ -1,7 +1,9 @@
 import { SearchRequestError, SearchSpaceError, runSearch } from '@actnas/core';
 import type { SearchResult } from '@actnas/core';
 import type { DataSource } from 'typeorm';
-import { queryRows } from '../../database/query-rows.js';
+import { crossTenant, owned } from '../../database/tenant.js';
+import type { OrgRef } from '../../database/tenant.js';
+import type { SearchJob } from '../../jobs/job-queue.js';
 import { ErrorCode } from '../../errors.js';
 import type { CostTableService } from '../cost-tables/cost-table.service.js';
 import { ModelSpecEntity } from '../model-specs/model-spec.entity.js';
@@ -30,8 +32,10 @@ export class SearchRunner {
   ) {}
 
   /** Idempotent: a request already finished (e.g. a redelivered job) is left alone. */
-  async run(searchRequestId: string): Promise<void> {
-    const request = await this.claim(searchRequestId);
+  async run(job: SearchJob): Promise<void> {
+    const organizationId = job.organizationId ?? (await this.ownerOf(job.searchRequestId));
+    if (!organizationId) return;
+    const request = await this.claim({ organizationId }, job.searchRequestId);
     if (!request) return;
     try {
       const result = await this.solve(request);
@@ -47,19 +51,24 @@ export class SearchRunner {
     }
   }
 
-  private async claim(id: string): Promise<SearchRequestRow | null> {
-    const rows = await queryRows<{ id: string }>(
-      this.dataSource.manager,
-      `UPDATE search_requests SET status = 'running', started_at = $2, attempts = attempts + 1, progress = 0.1
-       WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+  /** The organization of a job queued before jobs carried it. */
+  private async ownerOf(id: string): Promise<string | undefined> {
+    return (await crossTenant(this.dataSource, SearchRequestEntity, 'job-owner').findOneBy({ id }))?.organizationId;
+  }
+
+  private async claim(organization: OrgRef, id: string): Promise<SearchRequestRow | null> {
+    const requests = owned(this.dataSource, SearchRequestEntity, organization);
+    const rows = await requests.sql<{ id: string }>(
+      `UPDATE search_requests SET status = 'running', started_at = $3, attempts = attempts + 1, progress = 0.1
+       WHERE organization_id = $1 AND id = $2 AND status IN ('queued', 'running') RETURNING id`,
       [id, this.clock()],
     );
     if (rows.length === 0) return null;
-    return this.dataSource.getRepository(SearchRequestEntity).findOneBy({ id });
+    return requests.findOne({ id });
   }
 
   private async solve(request: SearchRequestRow): Promise<SearchResult> {
-    const model = await this.dataSource.getRepository(ModelSpecEntity).findOneBy({ organizationId: request.organizationId, id: request.modelSpecId });
+    const model = await owned(this.dataSource, ModelSpecEntity, request).findOne({ id: request.modelSpecId });
     // Sharing may have been revoked since submission: look the tables up as the requester again.
     const ordered = await this.costTables.visibleToOrganization(request.organizationId, request.costTableIds);
     if (!model || ordered.length !== request.costTableIds.length) throw new SearchFailure(ErrorCode.NOT_FOUND, 'A model spec or cost table is gone');
@@ -74,21 +83,17 @@ export class SearchRunner {
         { organizationId: request.organizationId, projectId: request.projectId, searchRequestId: request.id },
         result,
       );
-      await manager
-        .getRepository(SearchRequestEntity)
-        .update(
-          { organizationId: request.organizationId, id: request.id },
-          { status: 'succeeded', progress: 1, proposalSetId: set.id, finishedAt: this.clock() },
-        );
+      await owned(manager, SearchRequestEntity, request).update(
+        { id: request.id },
+        { status: 'succeeded', progress: 1, proposalSetId: set.id, finishedAt: this.clock() },
+      );
     });
   }
 
   private async fail(request: SearchRequestRow, code: string, message: string): Promise<void> {
-    await this.dataSource
-      .getRepository(SearchRequestEntity)
-      .update(
-        { organizationId: request.organizationId, id: request.id },
-        { status: 'failed', progress: 1, errorCode: code, errorMessage: message, finishedAt: this.clock() },
-      );
+    await owned(this.dataSource, SearchRequestEntity, request).update(
+      { id: request.id },
+      { status: 'failed', progress: 1, errorCode: code, errorMessage: message, finishedAt: this.clock() },
+    );
   }
 }

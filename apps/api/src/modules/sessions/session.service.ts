@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { UserActor } from '../../auth/actor.js';
 import { dummyPasswordHash, newSecret, sha256, verifyPassword } from '../../auth/crypto.js';
+import { global } from '../../database/tenant.js';
 import { parseInput, unauthenticated } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -28,13 +29,13 @@ export class SessionService {
   async issue(manager: EntityManager, userId: string, now: Date): Promise<IssuedSession> {
     const token = newSecret('ses');
     const expiresAt = new Date(now.getTime() + this.ttlHours * 3_600_000);
-    await manager.getRepository(SessionEntity).insert({ userId, tokenHash: sha256(token), expiresAt, revokedAt: null });
+    await global(manager, SessionEntity).insert({ userId, tokenHash: sha256(token), expiresAt, revokedAt: null });
     return { token, expiresAt };
   }
 
   async signIn(rawInput: unknown, now: Date): Promise<IssuedSession & { user: User }> {
     const input = parseInput(signInSchema, rawInput);
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ email: input.email });
+    const user = await global(this.dataSource, UserEntity).findOneBy({ email: input.email });
     // Unknown emails cost one scrypt too, so timing does not tell which emails have accounts.
     const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !valid) throw unauthenticated('Wrong email or password');
@@ -51,7 +52,7 @@ export class SessionService {
 
   async signOut(actor: UserActor, now: Date): Promise<boolean> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(SessionEntity).update({ id: actor.sessionId, userId: actor.userId }, { revokedAt: now });
+      await global(manager, SessionEntity).update({ id: actor.sessionId, userId: actor.userId }, { revokedAt: now });
       await this.audit.record(manager, { organizationId: null, userId: actor.userId }, {
         action: 'session.sign_out',
         targetType: 'user',

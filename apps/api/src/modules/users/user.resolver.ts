@@ -1,4 +1,4 @@
-import { requireUser } from '../../auth/access.js';
+import { requireUser } from '../../graphql/guards.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 
 export const userResolvers: Resolvers = {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { hashPassword } from '../../auth/crypto.js';
+import { global } from '../../database/tenant.js';
 import { conflict, notFound, parseInput } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { SessionService, IssuedSession } from '../sessions/session.service.js';
@@ -30,7 +31,7 @@ export class UserService {
     const input = parseInput(signUpSchema, rawInput);
     const passwordHash = await hashPassword(input.password);
     return this.dataSource.transaction(async (manager) => {
-      const users = manager.getRepository(UserEntity);
+      const users = global(manager, UserEntity);
       if (await users.existsBy({ email: input.email })) throw conflict('An account with this email already exists');
       const user = await users.save(users.create({ email: input.email, name: input.name, passwordHash }));
       const session = await this.sessions.issue(manager, user.id, now);
@@ -44,7 +45,7 @@ export class UserService {
   }
 
   async get(userId: string): Promise<User> {
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: userId });
+    const user = await global(this.dataSource, UserEntity).findOneBy({ id: userId });
     if (!user) throw notFound('User');
     return user;
   }

@@ -1,20 +1,20 @@
 import type { DataSource } from 'typeorm';
-import type { ApiConfig } from '../config.js';
-import type { JobQueue } from '../jobs/job-queue.js';
-import { ProfilingJobService } from '../modules/profiling-jobs/profiling-job.service.js';
-import { ProposalSetService } from '../modules/proposal-sets/proposal-set.service.js';
-import { SearchRequestService } from '../modules/searches/search-request.service.js';
-import { ApiTokenService } from '../modules/api-tokens/api-token.service.js';
-import { CostTableService } from '../modules/cost-tables/cost-table.service.js';
-import { AuditService } from '../modules/audit/audit.service.js';
-import { DeviceProfileService } from '../modules/device-profiles/device-profile.service.js';
-import { InvitationService } from '../modules/invitations/invitation.service.js';
-import { ModelSpecService } from '../modules/model-specs/model-spec.service.js';
-import { MembershipService } from '../modules/memberships/membership.service.js';
-import { OrganizationService } from '../modules/organizations/organization.service.js';
-import { ProjectService } from '../modules/projects/project.service.js';
-import { SessionService } from '../modules/sessions/session.service.js';
-import { UserService } from '../modules/users/user.service.js';
+import type { ApiConfig } from './config.js';
+import type { JobQueue } from './jobs/job-queue.js';
+import { ProfilingJobService } from './modules/profiling-jobs/profiling-job.service.js';
+import { ProposalSetService } from './modules/proposal-sets/proposal-set.service.js';
+import { SearchRequestService } from './modules/searches/search-request.service.js';
+import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
+import { CostTableService } from './modules/cost-tables/cost-table.service.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { DeviceProfileService } from './modules/device-profiles/device-profile.service.js';
+import { InvitationService } from './modules/invitations/invitation.service.js';
+import { ModelSpecService } from './modules/model-specs/model-spec.service.js';
+import { MembershipService } from './modules/memberships/membership.service.js';
+import { OrganizationService } from './modules/organizations/organization.service.js';
+import { ProjectService } from './modules/projects/project.service.js';
+import { SessionService } from './modules/sessions/session.service.js';
+import { UserService } from './modules/users/user.service.js';
 
 /** One instance of each service per server; they hold no per-request state. */
 export interface Services {

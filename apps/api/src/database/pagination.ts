@@ -1,5 +1,5 @@
 import type { DataSource, EntitySchema, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { leanQuery, leanTable } from '../database/lean.js';
+import { leanQuery, leanTable } from './lean.js';
 import { badInput } from '../errors.js';
 
 export interface PageArgs {
