@@ -7,8 +7,9 @@ import { Identity, fullActivationRegistry } from '../activations/index.js';
 import { OnnxGraphIndex } from './onnx-graph-index.js';
 import type { ImgszOption, InputBinding } from './onnx-input-size.js';
 import { bindInputSizes } from './onnx-input-size.js';
-import type { DecodeOnnxOptions, OnnxFormatErrorCode, OnnxModel, OnnxStringEntry, OnnxValueInfo } from './onnx-proto.js';
-import { OnnxFormatError, aiOnnxOpset, decodeOnnxModel, tensorDims, toNumber, valueInfoShape } from './onnx-proto.js';
+import { OnnxImportError } from './onnx-import-error.js';
+import type { DecodeOnnxOptions, OnnxModel, OnnxStringEntry, OnnxValueInfo } from './onnx-proto.js';
+import { aiOnnxOpset, decodeOnnxModel, tensorDims, toNumber, valueInfoShape } from './onnx-proto.js';
 import type { Shape } from './onnx-shape-inference.js';
 import { inferShapes } from './onnx-shape-inference.js';
 import { isComplete } from './onnx-symbolic-dim.js';
@@ -76,19 +77,6 @@ export interface ImportOnnxOptions extends DecodeOnnxOptions {
    * it such a file is shaped at the `imgsz` Ultralytics' exporter records, or refused.
    */
   readonly imgsz?: ImgszOption;
-}
-
-/** A model that decodes but cannot be used: no activation site, or input dims that cannot be shaped. */
-export class OnnxImportError extends OnnxFormatError {
-  constructor(
-    code: OnnxFormatErrorCode,
-    message: string,
-    /** What the importer saw and rejected on the way (look-alike activations). */
-    readonly warnings: readonly ImportWarning[] = [],
-  ) {
-    super(code, message);
-    this.name = 'OnnxImportError';
-  }
 }
 
 /**

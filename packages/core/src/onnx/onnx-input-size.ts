@@ -5,7 +5,8 @@
  * A dynamic batch stays symbolic.
  */
 import type { OnnxModel, OnnxValueInfo } from './onnx-proto.js';
-import { OnnxFormatError, valueInfoShape } from './onnx-proto.js';
+import { valueInfoShape } from './onnx-proto.js';
+import { OnnxImportError } from './onnx-import-error.js';
 import type { Shape } from './onnx-symbolic-dim.js';
 
 export type InputSizeSource = 'option' | 'ultralytics-metadata';
@@ -48,7 +49,7 @@ function isImageInput(shape: readonly unknown[]): boolean {
 }
 
 /**
- * Shapes for the graph inputs with dynamic spatial dims bound. Throws `OnnxFormatError`
+ * Shapes for the graph inputs with dynamic spatial dims bound. Throws `OnnxImportError`
  * DYNAMIC_INPUT_SIZE when a dim other than the batch is dynamic and no size is known, and
  * INPUT_SIZE_MISMATCH when `imgsz` is given for an input fixed at another size.
  */
@@ -64,16 +65,16 @@ export function bindInputSizes(model: OnnxModel, inputs: readonly OnnxValueInfo[
     if (!dynamic) {
       const fixed = shape.slice(-2) as number[];
       if (wanted && (fixed[0] !== wanted[0] || fixed[1] !== wanted[1])) {
-        throw new OnnxFormatError('INPUT_SIZE_MISMATCH', `input "${name}" is fixed at ${fixed.join('×')}, not the requested ${wanted.join('×')}: export the model at that size or with dynamic height and width`);
+        throw new OnnxImportError('INPUT_SIZE_MISMATCH', `input "${name}" is fixed at ${fixed.join('×')}, not the requested ${wanted.join('×')}: export the model at that size or with dynamic height and width`);
       }
       continue;
     }
     if (typeof shape[1] !== 'number' || shape.length !== 4) {
-      throw new OnnxFormatError('DYNAMIC_INPUT_SIZE', `input "${name}" has dynamic dims ${dimText(shape)} that are not the height and width of an NCHW image: export it with fixed dims`);
+      throw new OnnxImportError('DYNAMIC_INPUT_SIZE', `input "${name}" has dynamic dims ${dimText(shape)} that are not the height and width of an NCHW image: export it with fixed dims`);
     }
     const size = wanted ?? ultralyticsImgsz(model);
     if (!size) {
-      throw new OnnxFormatError(
+      throw new OnnxImportError(
         'DYNAMIC_INPUT_SIZE',
         `input "${name}" has dynamic spatial dims ${dimText(shape)}: feature-map shapes depend on the input size, so give it (imgsz, e.g. --imgsz 640) or export with fixed height and width`,
       );
