@@ -5,7 +5,6 @@ import type { ImgszOption, ImportedModel, OnnxSite, OnnxTensorInfo } from '@actn
 import { DEFAULT_MAX_ONNX_BYTES, OnnxFormatError, importOnnx } from '@actnas/core';
 import { CliUsageError, EXIT_OK } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
-import { intFlag } from './model-spec-loader.js';
 
 interface SitesOptions {
   readonly json?: boolean;
@@ -38,13 +37,14 @@ function maxBytes(maxMb: string | undefined): number {
   return Math.floor(mb * MIB);
 }
 
-/** `640` or `480,640` (height, width). */
+/** `640` or `480,640` (height, width), each 1–8192. */
 function imgszFlag(value: string | undefined): ImgszOption | undefined {
   if (value === undefined) return undefined;
-  const parts = value.split(',');
-  if (parts.length > 2) throw new CliUsageError(`--imgsz must be one size or height,width, got "${value}"`);
-  const [h, w] = parts.map((p) => intFlag(p, '--imgsz', 0, [1, 8192]));
-  return w === undefined ? h! : [h!, w];
+  const sizes = /^\s*\d+\s*(,\s*\d+\s*)?$/.test(value) ? value.split(',').map(Number) : [];
+  if (sizes.length === 0 || sizes.some((n) => n < 1 || n > 8192)) {
+    throw new CliUsageError(`--imgsz must be one size or height,width, each from 1 to 8192, got "${value}"`);
+  }
+  return sizes.length === 1 ? sizes[0]! : [sizes[0]!, sizes[1]!];
 }
 
 async function importFile(path: string, shown: string, limit: number, imgsz: ImgszOption | undefined): Promise<ImportedModel> {
