@@ -1,15 +1,18 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { OnnxDataType, decodeOnnxModel, encodeOnnxModel, float32Tensor, tensorValueInfo } from '@actnas/core';
 import { main as runCli } from '../src/main.js';
 
 /** The repository root is three levels up from apps/cli/test; CI has ../shared beside it. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/models/yolov8n-pytorch-export-opset17.onnx', import.meta.url));
+const MODELS = new URL('../../../test/fixtures/models/', import.meta.url);
+const FIXTURE = fileURLToPath(new URL('yolov8n-pytorch-export-opset17.onnx', MODELS));
 const BIN = join(ROOT, 'apps/cli/bin/actnas.js');
 
 async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -61,5 +64,65 @@ describe('actnas model sites', () => {
     const failed = await run(process.execPath, [BIN, 'model', 'sites', join(ROOT, 'package.json')], { cwd: ROOT }).catch((err: { code: number; stderr: string }) => err);
     expect('code' in failed && failed.code).toBe(2);
     expect('stderr' in failed && failed.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('actnas model sites on Ultralytics exports', () => {
+  /** A gzipped fixture written out as the .onnx a user has. */
+  const unpacked = (name: string, edit: (bytes: Uint8Array) => Uint8Array = (b) => b): string => {
+    const path = join(scratch, `${name}.onnx`);
+    writeFileSync(path, edit(gunzipSync(readFileSync(new URL(`${name}.onnx.gz`, MODELS)))));
+    return path;
+  };
+  const rows = (stdout: string): string[] => stdout.split('\n').filter((line) => /^\d+\s/.test(line));
+
+  it('YOLO26 (end-to-end head): every site named by module path and shaped', async () => {
+    const { code, stdout } = await cli(['model', 'sites', unpacked('yolo26n-ultralytics-opset17')]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('opset 17, pytorch 1.13.0, 87 activation sites; input images [1, 3, 640, 640]');
+    expect(rows(stdout)).toHaveLength(87);
+    expect(rows(stdout).filter((row) => row.includes(' ? '))).toEqual([]);
+    // C2PSA's feed-forward, behind the attention's reshapes.
+    expect(stdout).toMatch(/^33\s+model\.10\.m\.0\.ffn\.0\.act\s+SiLU\s+256\s+\[1, 256, 20, 20\]/m);
+    expect(stdout).toMatch(/^86\s+model\.23\.one2one_cv3\.2\.1\.1\.act\s+SiLU\s+80\s+\[1, 80, 20, 20\]/m);
+    expect(stdout).toContain('warning SIGMOID_NOT_SILU: Sigmoid is not multiplied by its input: not an activation site (/model.23/Sigmoid)');
+  });
+
+  it('dynamic height and width: shaped at the imgsz Ultralytics recorded, or at --imgsz', async () => {
+    const file = unpacked('yolo11n-ultralytics-opset17-dynamic');
+    const recorded = await cli(['model', 'sites', file]);
+    expect(recorded.stdout).toContain("input images [batch, 3, height, width], shaped at 640×640 (the imgsz in Ultralytics' metadata; --imgsz to change)");
+    expect(recorded.stdout).toMatch(/^0\s+model\.0\.act\s+SiLU\s+16\s+\[batch, 16, 320, 320\]/m);
+    const json = JSON.parse((await cli(['model', 'sites', file, '--imgsz', '320,480', '--json'])).stdout) as { inputBinding: unknown; sites: { shape: unknown }[] };
+    expect(json.inputBinding).toEqual({ imgsz: [320, 480], source: 'option' });
+    expect(json.sites[0]!.shape).toEqual(['batch', 16, 160, 240]);
+  });
+
+  it('refuses what it cannot shape or use, in one line with the reason code', async () => {
+    const noMetadata = unpacked('yolo11n-ultralytics-opset17-dynamic', (bytes) => {
+      const model = decodeOnnxModel(bytes);
+      return encodeOnnxModel({ ...model, metadataProps: [] });
+    });
+    const dynamic = await cli(['model', 'sites', noMetadata]);
+    expect([dynamic.code, dynamic.stdout]).toEqual([2, '']);
+    expect(dynamic.stderr).toMatch(/^actnas: .*: input "images" has dynamic spatial dims \[batch, 3, height, width\]: .*--imgsz 640.* \[DYNAMIC_INPUT_SIZE\]\n$/);
+    const mismatch = await cli(['model', 'sites', unpacked('yolo26n-ultralytics-opset17'), '--imgsz', '320']);
+    expect([mismatch.code, mismatch.stderr]).toEqual([2, expect.stringMatching(/fixed at 640×640, not the requested 320×320.*\[INPUT_SIZE_MISMATCH\]\n$/)]);
+    const badFlag = await cli(['model', 'sites', noMetadata, '--imgsz', '640,480,3']);
+    expect([badFlag.code, badFlag.stderr]).toEqual([2, expect.stringContaining('--imgsz must be one size or height,width')]);
+
+    const convOnly = join(scratch, 'conv-only.onnx');
+    writeFileSync(convOnly, encodeOnnxModel({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        node: [{ name: 'conv', opType: 'Conv', input: ['x', 'w'], output: ['y'] }],
+        initializer: [float32Tensor('w', [2, 3, 1, 1], new Float32Array(6))],
+        input: [tensorValueInfo('x', OnnxDataType.FLOAT, [1, 3, 8, 8])],
+        output: [tensorValueInfo('y', OnnxDataType.FLOAT, [1, 2, 8, 8])],
+      },
+    }));
+    const none = await cli(['model', 'sites', convOnly]);
+    expect([none.code, none.stderr]).toEqual([2, expect.stringMatching(/^actnas: .*conv-only\.onnx: no activation site among the model's 1 nodes: .* \[NO_ACTIVATION_SITES\]\n$/)]);
   });
 });

@@ -5,6 +5,8 @@ export type { Dim, Shape } from './onnx-shape-inference.js';
 export { modulePathFromScope, siteNameFromNodeName } from './onnx-site-names.js';
 export type { ImportOnnxOptions, ImportedModel, OnnxSite, OnnxTensorInfo, SiteNameSource } from './onnx-import.js';
 export { importOnnx, siteRecords } from './onnx-import.js';
+export { OnnxImportError } from './onnx-import-error.js';
+export type { ImgszOption, InputBinding, InputSizeSource } from './onnx-input-size.js';
 export type { OnnxNamer, LoweringTarget } from './onnx-lowering.js';
 export { UnsupportedLoweringError, createNamer, lowerActivation } from './onnx-lowering.js';
 export type { OnnxRewriteErrorCode, RewriteOnnxOptions, SiteAssignment } from './onnx-rewrite.js';

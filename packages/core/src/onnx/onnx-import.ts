@@ -5,10 +5,14 @@
 import type { ActivationKind } from '../activations/index.js';
 import { Identity, fullActivationRegistry } from '../activations/index.js';
 import { OnnxGraphIndex } from './onnx-graph-index.js';
+import type { ImgszOption, InputBinding } from './onnx-input-size.js';
+import { bindInputSizes } from './onnx-input-size.js';
+import { OnnxImportError } from './onnx-import-error.js';
 import type { DecodeOnnxOptions, OnnxModel, OnnxStringEntry, OnnxValueInfo } from './onnx-proto.js';
 import { aiOnnxOpset, decodeOnnxModel, tensorDims, toNumber, valueInfoShape } from './onnx-proto.js';
 import type { Shape } from './onnx-shape-inference.js';
 import { inferShapes } from './onnx-shape-inference.js';
+import { isComplete } from './onnx-symbolic-dim.js';
 import type { ActnasSiteRecord } from './onnx-sites-metadata.js';
 import { readSitesMetadata } from './onnx-sites-metadata.js';
 import type { ImportWarning, SiteMatch } from './onnx-site-patterns.js';
@@ -63,11 +67,23 @@ export interface ImportedModel {
   readonly metadata: readonly OnnxStringEntry[];
   /** Model spec from the ActNAS metadata, when the file carries it. */
   readonly modelSpec?: string;
+  /** Set when the file's input has dynamic height/width: the size the sites were shaped at. */
+  readonly inputBinding?: InputBinding;
 }
 
-export type ImportOnnxOptions = DecodeOnnxOptions;
+export interface ImportOnnxOptions extends DecodeOnnxOptions {
+  /**
+   * Height and width for an input whose spatial dims are dynamic (`640` or `[480, 640]`). Without
+   * it such a file is shaped at the `imgsz` Ultralytics' exporter records, or refused.
+   */
+  readonly imgsz?: ImgszOption;
+}
 
-/** Decodes `bytes` and discovers its activation sites. Throws `OnnxFormatError`. */
+/**
+ * Decodes `bytes` and discovers its activation sites. Throws `OnnxFormatError` for files that are
+ * not usable ONNX, `OnnxImportError` (a subclass) for models without sites or with input dims
+ * that cannot be shaped.
+ */
 export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): ImportedModel {
   const model = decodeOnnxModel(bytes, options);
   const graph = model.graph!;
@@ -75,24 +91,65 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
   const patterns = matchActivationSites(g);
   const warnings: ImportWarning[] = [...patterns.warnings];
   const matches = [...patterns.matches, ...declaredOnlySites(g, model, patterns.matches, warnings)].sort((a, b) => a.nodeIndices[0]! - b.nodeIndices[0]!);
+  if (matches.length === 0) throw noSitesError(g, warnings);
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
+  const bound = bindInputSizes(model, (graph.input ?? []).filter((v) => !initializers.has(v.name ?? '')), options.imgsz);
   const named = nameSites(g, matches, model, warnings);
-  const shapes = inferShapes(g);
+  const opset = aiOnnxOpset(model)!;
+  const shapes = inferShapes(g, { inputShapes: bound.shapes, opset });
   const sites = named.map((s, index) => describeSite(g, shapes, s, index));
+  warnings.push(...incompleteSiteWarnings(sites));
   const meta = readSitesMetadata(model);
   return {
     bytes,
     model,
     irVersion: toNumber(model.irVersion),
-    opset: aiOnnxOpset(model)!,
+    opset,
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
-    inputs: tensorInfos(graph.input ?? [], new Set((graph.initializer ?? []).map((t) => t.name ?? ''))),
+    inputs: tensorInfos(graph.input ?? [], initializers),
     outputs: tensorInfos(graph.output ?? [], new Set()),
     sites,
     warnings,
     metadata: model.metadataProps ?? [],
     ...(meta?.ok && meta.metadata.model ? { modelSpec: meta.metadata.model } : {}),
+    ...(bound.binding ? { inputBinding: bound.binding } : {}),
   };
 }
+
+const RECOGNISED = 'SiLU (Sigmoid + Mul), Hardswish (HardSwish, HardSigmoid + Mul), ReLU, ReLU6 (Clip 0..6), LeakyRelu, GELU, Mish, HardSigmoid';
+
+function noSitesError(g: OnnxGraphIndex, warnings: readonly ImportWarning[]): OnnxImportError {
+  const rejected = warnings.length === 0 ? '' : `; rejected look-alikes: ${warnings.slice(0, 3).map((w) => `${w.message} (${w.nodes.join(', ')})`).join('; ')}${warnings.length > 3 ? `; and ${warnings.length - 3} more` : ''}`;
+  return new OnnxImportError(
+    'NO_ACTIVATION_SITES',
+    `no activation site among the model's ${g.nodes.length} nodes: none is an activation the importer recognises (${RECOGNISED})${rejected}`,
+    warnings,
+  );
+}
+
+/** Sites that got no module path or no complete shape, reported rather than passed on silently. */
+function incompleteSiteWarnings(sites: readonly OnnxSite[]): ImportWarning[] {
+  const warnings: ImportWarning[] = [];
+  const unnamed = sites.filter((s) => s.nameSource === 'generated');
+  if (unnamed.length > 0) {
+    warnings.push({
+      code: 'SITES_UNNAMED',
+      message: `${unnamed.length} of ${sites.length} sites carry no module path in their node names and got generated names (${listed(unnamed.map((s) => s.name))})`,
+      nodes: unnamed.flatMap((s) => s.nodes),
+    });
+  }
+  const unshaped = sites.filter((s) => !s.shape);
+  if (unshaped.length > 0) {
+    warnings.push({
+      code: 'SITES_UNSHAPED',
+      message: `${unshaped.length} of ${sites.length} sites have no complete feature-map shape: shape inference does not reach them (${listed(unshaped.map((s) => s.name))})`,
+      nodes: unshaped.flatMap((s) => s.nodes),
+    });
+  }
+  return warnings;
+}
+
+const listed = (names: readonly string[]): string => (names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')}, …`);
 
 function tensorInfos(values: readonly OnnxValueInfo[], exclude: ReadonlySet<string>): OnnxTensorInfo[] {
   return values
@@ -186,9 +243,10 @@ function describeSite(g: OnnxGraphIndex, shapes: ReadonlyMap<string, Shape>, nam
   const { match } = named;
   const conv = convOf(g, match.preact);
   const weight = conv === undefined ? undefined : g.initializer(g.node(conv).input?.[1] ?? '');
-  const inferred = shapes.get(match.preact) ?? shapes.get(match.output);
+  const pre = shapes.get(match.preact);
+  const inferred = isComplete(pre) ? pre : (shapes.get(match.output) ?? pre);
   const channels = numberOrUndefined(inferred?.[1]) ?? (weight ? tensorDims(weight)[0] : undefined);
-  const shape = inferred && inferred.every((d) => d !== undefined) ? (inferred as readonly (number | string)[]) : undefined;
+  const shape = isComplete(inferred) ? inferred : undefined;
   const lastName = g.node(match.nodeIndices[match.nodeIndices.length - 1]!).name ?? '';
   return {
     index,

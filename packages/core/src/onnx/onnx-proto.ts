@@ -131,7 +131,10 @@ export type OnnxFormatErrorCode =
   | 'EXTERNAL_DATA'
   | 'UNSUPPORTED_IR_VERSION'
   | 'UNSUPPORTED_OPSET'
-  | 'NO_GRAPH';
+  | 'NO_GRAPH'
+  | 'NO_ACTIVATION_SITES'
+  | 'DYNAMIC_INPUT_SIZE'
+  | 'INPUT_SIZE_MISMATCH';
 
 /** A file that is not a usable ONNX model. `code` says why; the message names the problem. */
 export class OnnxFormatError extends Error {
@@ -146,14 +149,15 @@ export class OnnxFormatError extends Error {
 
 /* ---------------------------------------------------------------- decode / encode */
 
-export const DEFAULT_MAX_ONNX_BYTES = 256 * 1024 * 1024;
+/** Large enough for every Ultralytics detection model (yolov3u is 415 MB, yolov8x-p6 390 MB). */
+export const DEFAULT_MAX_ONNX_BYTES = 512 * 1024 * 1024;
 export const MIN_IR_VERSION = 3;
 export const MAX_IR_VERSION = 13;
 export const MIN_OPSET = 7;
 export const MAX_OPSET = 26;
 
 export interface DecodeOnnxOptions {
-  /** Largest accepted file, in bytes (default 256 MiB). */
+  /** Largest accepted file, in bytes (default 512 MiB). */
   readonly maxBytes?: number;
   /** Skip the IR-version/opset/external-data checks (bytes are still checked for protobuf). */
   readonly validate?: boolean;

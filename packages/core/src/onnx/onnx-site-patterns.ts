@@ -29,7 +29,9 @@ export type ImportWarningCode =
   | 'GELU_APPROXIMATE'
   | 'METADATA_INVALID'
   | 'METADATA_MISMATCH'
-  | 'DUPLICATE_SITE_NAME';
+  | 'DUPLICATE_SITE_NAME'
+  | 'SITES_UNNAMED'
+  | 'SITES_UNSHAPED';
 
 /** Something the importer saw but could not use as a site. */
 export interface ImportWarning {
