@@ -8,7 +8,7 @@ import {
 import { CliUsageError, EXIT_OK } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
 import type { SpecOptions } from './model-spec-loader.js';
-import { buildFromFlags, intFlag, loadSpec, usage } from './model-spec-loader.js';
+import { LAYOUT_FLAG, buildFromFlags, intFlag, loadSpec, usage } from './model-spec-loader.js';
 
 interface ExportOptions extends SpecOptions {
   readonly act?: string;
@@ -34,7 +34,8 @@ export function modelExportCommand(model: Command, io: CliIo, setExitCode: (code
     .option('--dynamic-batch', 'symbolic batch dimension')
     .option('--imgsz <n>', 'square input size in pixels (multiple of 32)', '640')
     .option('--nc <n>', 'number of classes (default: the spec\'s)')
-    .option('--scale <letter>', 'scale of a YAML file with a scales table (n, s, m, ...)')
+    .option('--scale <letter>', 'scale of a YAML file with a scales table (n, s, m, ...); default: the letter in the file name, as Ultralytics guesses it')
+    .option(...LAYOUT_FLAG)
     .option('--seed <n>', 'seed of the PyTorch-default initial weights', '0')
     .option('--ultralytics-yaml', 'write an Ultralytics model YAML with the activations instead of ONNX')
     .action(async (name: string, options: ExportOptions) => {

@@ -21,7 +21,7 @@ import { CliUsageError, EXIT_OK } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
 import type { CommandModule } from './command-module.js';
 import type { SpecOptions } from './model-spec-loader.js';
-import { buildFromFlags, intFlag, loadSpec } from './model-spec-loader.js';
+import { LAYOUT_FLAG, buildFromFlags, intFlag, loadSpec } from './model-spec-loader.js';
 
 interface RuntimeFlags extends SpecOptions {
   readonly model: string;
@@ -126,6 +126,7 @@ function progress(io: CliIo): { start(total: number, done: number): void; tick()
 function runtimeOptions(cmd: Command): Command {
   return cmd
     .option('--model <name>', 'built-in model (yolov5nu, yolov8n, ...) or an Ultralytics model YAML', 'yolov5nu')
+    .option(...LAYOUT_FLAG)
     .option('--imgsz <n>', 'square input size (multiple of 32)', '640')
     .option('--runtime <id>', 'ort (onnxruntime-node CPU), tfjs, or a registered runtime', 'ort')
     .option('--threads <n>', 'intra-op threads', '1')
