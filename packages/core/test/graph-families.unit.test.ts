@@ -186,6 +186,12 @@ describe('modules', () => {
     expect(y12.ops.filter((op) => op.kind === 'attention' && op.layer === 6).map((op) => op.kind === 'attention' && op.area)).toEqual([4, 4, 4, 4]);
   });
 
+  it('YOLOv6 takes its top-level activation: torch.nn.ReLU() at every site', () => {
+    const g = fromFile('yolov6n', 'yolov6.yaml');
+    expect(new Set(g.sites.map((s) => s.defaultActivation.id))).toEqual(new Set(['relu']));
+    expect(g.ops.filter((op) => op.kind === 'convtranspose').map((op) => op.module)).toEqual(['model.11', 'model.16']);
+  });
+
   it('C3k2 takes C3k blocks at scales m, l, x, as parse_model forces them', () => {
     const kinds = (name: string): boolean => buildGraph(builtinModelSpec(name)).sites.some((s) => s.name.startsWith('model.2.m.0.m.0.'));
     expect([kinds('yolo11n'), kinds('yolo11s'), kinds('yolo11m')]).toEqual([false, false, true]);

@@ -134,10 +134,8 @@ const perLevel = (attr: string, build: Branch) => (h: HeadRunner, prefix: string
 /** parse_model passes `d.get("end2end")`: None unless the YAML sets it. */
 const endToEndArg = (input: LayerInput): boolean | null => (input.spec.endToEnd ? true : null);
 
-function headArgs(input: LayerInput): { nc: number; ch: number[] } {
-  const { nc, ch } = levels(input);
-  return { nc, ch };
-}
+/** The class count and the input channels per level (validates the head's inputs). */
+const headArgs = (input: LayerInput): { nc: number; ch: number[] } => levels(input);
 
 function boxChannels(ch: readonly number[], regMax: number): number {
   return Math.max(16, Math.floor(ch[0]! / 4), regMax * 4);
