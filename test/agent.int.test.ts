@@ -113,8 +113,8 @@ describe('actnas agent against the real API', () => {
     expect(table.provenance.producer).toContain('agent e2e-agent-1');
     expect(table.provenance.note).toContain(`actnas agent "e2e-agent-1" (profiling job ${s.jobId}, attempt 1)`);
     expect(table.provenance.note).toContain(`imgsz=${IMGSZ}`);
-    expect(table.sites).toHaveLength(69);
-    expect(table.cells).toHaveLength(69 * 5);
+    expect(table.sites).toHaveLength(68);
+    expect(table.cells).toHaveLength(68 * 5);
     expect(table.unit).toBe('KB');
   });
 
@@ -139,7 +139,7 @@ describe('actnas agent against the real API', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now()) + 250));
     const second = await startAgent(s.token, ...common, '--name', 'e2e-agent-b').exited;
     expect(second.code, second.stdout + second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/latency: 345 cells, \d+ resumed from the checkpoint/);
+    expect(second.stdout).toMatch(/latency: 340 cells, \d+ resumed from the checkpoint/);
     expect(second.stdout).toMatch(/published latency v1/);
 
     const job = await jobOf(s);
@@ -154,7 +154,7 @@ describe('actnas agent against the real API', () => {
   it('SIGTERM mid-job: the agent gives the job back and exits 0 at once', async () => {
     const s = await setUp('agent-stopped', 'LATENCY');
     const agent = startAgent(s.token, '--lease-seconds', '60', '--max-pairs', '20', '--threads', '1', '--name', 'e2e-agent-c', '--poll-interval', '1');
-    await until('measuring to start', async () => (/latency: 345 cells/.test(agent.output()) ? true : undefined), 30_000);
+    await until('measuring to start', async () => (/latency: 340 cells/.test(agent.output()) ? true : undefined), 30_000);
     const signalled = Date.now();
     agent.child.kill('SIGTERM');
     const run = await agent.exited;

@@ -59,7 +59,7 @@ describe('model specs', () => {
     const { builtinModelNames } = await t.client.data(BuiltinModelNamesDocument);
     expect(builtinModelNames).toContain('yolov5nu');
     const { organization } = await owner.owner.client.data(ModelSpecDocument, { slug: owner.slug, id: specId });
-    expect(organization.modelSpec).toMatchObject({ kind: 'BUILTIN', builtinName: 'yolov5nu', siteCount: 69, sha256: null });
+    expect(organization.modelSpec).toMatchObject({ kind: 'BUILTIN', builtinName: 'yolov5nu', siteCount: 68, sha256: null });
     expect(organization.modelSpec.sites[0]).toEqual({ name: 'model.0.act', reference: 'silu' });
     const unknown = await owner.owner.client.request(RegisterBuiltinModelSpecDocument, {
       input: { organizationId: owner.id, builtinName: 'yolov99', name: 'x' },
@@ -72,7 +72,7 @@ describe('model specs', () => {
     const a = await owner.owner.client.request(UploadModelSpecDocument, { input: { organizationId: owner.id, name: 'tiny', format: 'YAML', content: yaml } });
     const b = await partner.owner.client.request(UploadModelSpecDocument, { input: { organizationId: partner.id, name: 'tiny', format: 'YAML', content: yaml } });
     expect(a.errors).toBeUndefined();
-    expect(a.data!.uploadModelSpec).toMatchObject({ kind: 'YAML', siteCount: 69 });
+    expect(a.data!.uploadModelSpec).toMatchObject({ kind: 'YAML', siteCount: 68 });
     expect(a.data!.uploadModelSpec.sha256).toBe(b.data!.uploadModelSpec.sha256);
     const [row] = await t.server.dataSource.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM model_blobs`);
     expect(row!.count).toBe(1);
@@ -101,8 +101,8 @@ describe('cost tables', () => {
     expect([v1.version, v2.version]).toEqual([1, 2]);
     expect(v1).toMatchObject({ metric: 'LATENCY', unit: 'ms', modelSpecName: 'yolov5nu', provenance: { source: 'SYNTHETIC' } });
     const { organization } = await owner.owner.client.data(CostTableDocument, { slug: owner.slug, id: v1.id });
-    expect(organization.costTable.sites).toHaveLength(69);
-    expect(organization.costTable.cells.length).toBeGreaterThan(69);
+    expect(organization.costTable.sites).toHaveLength(68);
+    expect(organization.costTable.cells.length).toBeGreaterThan(68);
     expect(organization.costTable.csv.split('\n')[0]).toMatch(/^layer,activation,reference,delta/);
     const schema = await t.server.dataSource.query<{ count: number }[]>(
       `SELECT count(*)::int AS count FROM information_schema.columns WHERE table_name = 'cost_tables' AND column_name = 'updated_at'`,

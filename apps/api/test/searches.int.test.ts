@@ -98,14 +98,14 @@ describe('search requests and proposal sets', () => {
     const vars = { slug: org.slug, projectId: f.projectId, version: 1, rank: 1 };
     const json = await org.owner.client.data(ExportProposalDocument, { ...vars, format: 'JSON' });
     const body = JSON.parse(json.organization.project.proposalSet.export.content) as { sites: { site: string; activation: string }[] };
-    expect(body.sites).toHaveLength(69);
+    expect(body.sites).toHaveLength(68);
     const yaml = (await org.owner.client.data(ExportProposalDocument, { ...vars, format: 'ULTRALYTICS_YAML' })).organization.project.proposalSet.export;
     expect(yaml).toMatchObject({ filename: 'yolov5nu-rank1.yaml', encoding: 'utf8' });
     expect(yaml.content).toMatch(/backbone/);
     const onnx = (await org.owner.client.data(ExportProposalDocument, { ...vars, format: 'ONNX' })).organization.project.proposalSet.export;
     expect(onnx.encoding).toBe('base64');
     const imported = importOnnx(new Uint8Array(Buffer.from(onnx.content, 'base64')));
-    expect(imported.sites).toHaveLength(69);
+    expect(imported.sites).toHaveLength(68);
     const chosen = new Map(body.sites.map((s) => [s.site, s.activation]));
     const mismatched = imported.sites.filter((site) => chosen.get(site.name) !== site.activation.id);
     expect(mismatched.map((s) => s.name)).toEqual([]);

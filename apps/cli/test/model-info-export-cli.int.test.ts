@@ -25,15 +25,15 @@ describe('actnas model info', () => {
   it('prints the per-layer table and the Ultralytics-style summary line', async () => {
     const { code, stdout } = await cli(['model', 'info', 'yolov5nu', '--imgsz', '640']);
     expect(code).toBe(0);
-    expect(stdout).toContain('yolov5nu summary: 25 layers, 2,654,816 parameters, 7.7 GFLOPs, 69 activation sites');
+    expect(stdout).toContain('yolov5nu summary: 25 layers, 2,654,816 parameters, 7.7 GFLOPs, 68 activation sites');
     expect(stdout).toMatch(/^ 0 {2}-1 +1 +1,760 {2}Conv +\[3, 16, 6, 2, 2\] +0\.354 +1$/m);
-    expect(stdout).toMatch(/^24 {2}\[17, 20, 23\] +1 +897,664 {2}Detect +\[80, \[64, 128, 256\]\] +3\.622 +12$/m);
+    expect(stdout).toMatch(/^24 {2}\[17, 20, 23\] +1 +897,664 {2}Detect +\[80, 16, None, \[64, 128, 256\]\] +3\.622 +12$/m);
   });
 
   it('--json and --sites give the sites; a user YAML works too', async () => {
     const json = JSON.parse((await cli(['model', 'info', 'yolov8n', '--json'])).stdout) as { params: number; sites: { name: string }[] };
     expect(json.params).toBe(3_157_200);
-    expect(json.sites).toHaveLength(57);
+    expect(json.sites).toHaveLength(56);
     writeFileSync(join(scratch, 'tiny.yaml'), 'nc: 2\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\nhead: []\n');
     const tiny = await cli(['model', 'info', 'tiny.yaml', '--imgsz', '64', '--sites']);
     expect(tiny.code).toBe(0);
@@ -68,7 +68,7 @@ describe('actnas model export', () => {
   it('writes an Ultralytics YAML with the per-site activations', async () => {
     const { code, stdout } = await cli(['model', 'export', 'yolov5nu', '--act', 'all:silu,model.0.act:relu', '--ultralytics-yaml', '-o', 'm.yaml']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^wrote m\.yaml: yolov5nu as Ultralytics YAML, 69 sites \(1 changed from the spec\)/);
+    expect(stdout).toMatch(/^wrote m\.yaml: yolov5nu as Ultralytics YAML, 68 sites \(1 changed from the spec\)/);
     const g = buildGraph(parseModelYaml(readFileSync(join(scratch, 'm.yaml'), 'utf8')));
     expect(g.sites.filter((s) => s.defaultActivation.id === 'relu').map((s) => s.name)).toEqual(['model.0.act']);
   });
@@ -79,7 +79,7 @@ describe('actnas model export', () => {
     const run = promisify(execFile);
     const args = ['model', 'export', 'yolov5nu', '--act', 'all:silu,model.0.act:relu', '--opset', '13', '--dynamic-batch', '--imgsz', '320', '--seed', '0', '-o', out];
     const { stdout } = await run(process.execPath, [BIN, ...args], { cwd: ROOT });
-    expect(stdout).toContain('ONNX opset 13, dynamic batch, 320x320, 69 sites (1 changed from the spec)');
+    expect(stdout).toContain('ONNX opset 13, dynamic batch, 320x320, 68 sites (1 changed from the spec)');
     const bytes = readFileSync(out);
     const meta = readSitesMetadata(decodeOnnxModel(bytes));
     expect(meta?.ok && meta.metadata.sites.map((s) => s.activation).filter((a) => a !== 'silu')).toEqual(['relu']);

@@ -26,7 +26,7 @@ describe('actnas profile (built bin)', () => {
     expect(r.code).toBe(0);
     const lines = readFileSync(join(dir, 'mem.csv'), 'utf8').trim().split('\n');
     expect(lines[0]).toBe('layer,activation,reference,delta,unit');
-    expect(lines).toHaveLength(1 + 69 * 5);
+    expect(lines).toHaveLength(1 + 68 * 5);
     expect(lines[1]).toMatch(/^model\.0\.act,relu,\d+(\.\d+)?,-\d+/);
   });
 
@@ -81,7 +81,7 @@ describe('actnas profile (built bin)', () => {
     // delta 0 at the reference; runs = 1 seed
     expect(lines.find((l) => l.startsWith('model.23.cv3.act,silu,'))).toMatch(/,0,1,nwot$/);
     const sites = JSON.parse(readFileSync(join(dir, 'acc.csv.sites.json'), 'utf8')) as { seeds: Record<string, { score: number; sites: { site: string; codeDiversity: number }[] }> };
-    expect(sites.seeds['0']!.sites).toHaveLength(69);
+    expect(sites.seeds['0']!.sites).toHaveLength(68);
     expect(sites.seeds['0']!.sites.at(-1)!.codeDiversity).toBeGreaterThan(0);
     const c = actnas(['profile', 'correlate', '--nwot', 'acc.csv', '--measured', 'acc.csv'], dir);
     expect(c.stdout).toMatch(/Spearman 1\.000 over 4 cells/);

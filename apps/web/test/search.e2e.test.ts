@@ -190,7 +190,7 @@ describe('from sign-up to a downloaded model', () => {
     expect(await page.getByRole('row').filter({ has: page.getByRole('cell', { name: '1', exact: true }) }).count()).toBeGreaterThan(0);
     const strip = page.getByRole('img', { name: /^Site 1, model\.0\.act: silu$/ });
     expect(await strip.count()).toBeGreaterThan(0);
-    expect(await page.getByRole('img', { name: /^Site \d+, model\./ }).count()).toBeGreaterThanOrEqual(69);
+    expect(await page.getByRole('img', { name: /^Site \d+, model\./ }).count()).toBeGreaterThanOrEqual(68);
     await expectAccessible();
     await screenshot(page, 'proposal-set');
   });

@@ -18,7 +18,8 @@ describe('seeded weights', () => {
       expect(cw.bn !== undefined).toBe(op.bn);
     }
     expect(w.get('model.0.conv')!.bn).toMatchObject({ eps: ULTRALYTICS_BN_EPS });
-    expect([...w.get('model.24.cv2.0.2')!.bias!].every((b) => b === 1)).toBe(true);
+    // Ultralytics 8.4 Detect.bias_init: box logits 2.0.
+    expect([...w.get('model.24.cv2.0.2')!.bias!].every((b) => b === 2)).toBe(true);
     expect(w.get('model.24.cv3.1.2')!.bias![0]).toBeCloseTo(Math.log(5 / 80 / (640 / 16) ** 2), 5);
   });
 

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  EXTENSION_ACTIVATIONS, PAPER_ACTIVATIONS, ReLU, buildGraph, builtinModelSpec, emitOnnx, initWeights, parseModelYaml,
+  EXTENSION_ACTIVATIONS, LeakyReLU, PAPER_ACTIVATIONS, ReLU, buildGraph, builtinModelSpec, emitOnnx, initWeights, parseModelYaml,
 } from '@actnas/core';
 import type { ActivationKind, ConvWeights, ModelGraph } from '@actnas/core';
 
@@ -92,5 +92,37 @@ describe('activation lowering against ActivationKind.apply', () => {
       return Math.max(m, Math.abs(y - ref));
     }, 0);
     expect(worst).toBeLessThan(1e-5);
+  });
+});
+
+describe('emitted ONNX of the 8.4 families in onnxruntime-node', () => {
+  it.each(['yolo11n', 'yolo12n', 'yolo26n', 'yolov10n', 'yolov9t'])('%s runs at 160 with finite outputs, and a LeakyReLU at its first site changes them', async (name) => {
+    const g = buildGraph(builtinModelSpec(name), { imgsz: 160 });
+    const weights = initWeights(g, { seed: 1, scheme: 'he' });
+    const base = await run(g, { weights, opset: 17 });
+    expect(base.dims).toEqual([1, ...g.output.shape]);
+    expect(base.data.every(Number.isFinite)).toBe(true);
+    const site = g.sites[0]!.name;
+    const swapped = await run(g, { weights, opset: 17, assignment: { [site]: LeakyReLU } });
+    expect(maxAbsDiff(base.data, swapped.data)).toBeGreaterThan(1e-4);
+  });
+
+  it('gives the same end-to-end detections at opsets 13, 17, 18 and 20 (ReduceMax takes axes as an input from 18)', async () => {
+    const g = buildGraph(builtinModelSpec('yolo26n'), { imgsz: 160 });
+    const weights = initWeights(g, { seed: 2, scheme: 'he' });
+    const outs = await Promise.all([13, 17, 18, 20].map((opset) => run(g, { weights, opset })));
+    for (const o of outs.slice(1)) expect(maxAbsDiff(outs[0]!.data, o.data)).toBeLessThan(1e-3);
+  });
+
+  it('runs an end-to-end head with a dynamic batch, each image as alone', async () => {
+    const g = buildGraph(builtinModelSpec('yolov10n'), { imgsz: 160 });
+    const weights = initWeights(g, { seed: 3, scheme: 'he' });
+    const s = await session(emitOnnx(g, { weights, dynamicBatch: true, opset: 17 }));
+    const two = image(2, 160);
+    const out = (await s.run({ images: two }))['output0']!;
+    expect(out.dims).toEqual([2, 300, 6]);
+    const second = new ort.Tensor('float32', (two.data as Float32Array).slice(3 * 160 * 160), [1, 3, 160, 160]);
+    const single = (await s.run({ images: second }))['output0']!.data as Float32Array;
+    expect(maxAbsDiff((out.data as Float32Array).subarray(300 * 6), single)).toBeLessThan(1e-3);
   });
 });

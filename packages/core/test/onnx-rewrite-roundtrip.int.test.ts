@@ -54,7 +54,7 @@ describe('rewrite of a built model equals building with the assignment', () => {
     expect(imported.warnings.every((w) => w.code === 'SIGMOID_NOT_SILU')).toBe(true);
   });
 
-  it.each([0, 30, 68])('site %i to ReLU: same outputs (1e-4) as built with ReLU there', async (k) => {
+  it.each([0, 30, 67])('site %i to ReLU: same outputs (1e-4) as built with ReLU there', async (k) => {
     const assignment = { [sites[k]!]: ReLU };
     const rewritten = await run(rewriteOnnx(imported, assignment));
     const built = await run(emitOnnx(graph, { opset: 17, assignment }));

@@ -9,7 +9,7 @@ import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
 import type { SpecOptions } from './model-spec-loader.js';
 import { intFlag } from '../shared/flags.js';
-import { buildFromFlags, loadSpec, usage } from './model-spec-loader.js';
+import { LAYOUT_FLAG, buildFromFlags, loadSpec, usage } from './model-spec-loader.js';
 
 interface ExportOptions extends SpecOptions {
   readonly act?: string;
@@ -35,7 +35,8 @@ export function modelExportCommand(model: Command, io: CliIo, setExitCode: (code
     .option('--dynamic-batch', 'symbolic batch dimension')
     .option('--imgsz <n>', 'square input size in pixels (multiple of 32)', '640')
     .option('--nc <n>', 'number of classes (default: the spec\'s)')
-    .option('--scale <letter>', 'scale of a YAML file with a scales table (n, s, m, ...)')
+    .option('--scale <letter>', 'scale of a YAML file with a scales table (n, s, m, ...); default: the letter in the file name, as Ultralytics guesses it')
+    .option(...LAYOUT_FLAG)
     .option('--seed <n>', 'seed of the PyTorch-default initial weights', '0')
     .option('--ultralytics-yaml', 'write an Ultralytics model YAML with the activations instead of ONNX')
     .action(async (name: string, options: ExportOptions) => {

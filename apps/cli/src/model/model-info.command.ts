@@ -3,7 +3,7 @@ import type { GraphLayer, ModelGraph, YamlArg } from '@actnas/core';
 import { EXIT_OK } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
 import type { SpecOptions } from './model-spec-loader.js';
-import { buildFromFlags, loadSpec } from './model-spec-loader.js';
+import { LAYOUT_FLAG, buildFromFlags, loadSpec } from './model-spec-loader.js';
 
 interface InfoOptions extends SpecOptions {
   readonly json?: boolean;
@@ -18,7 +18,8 @@ export function modelInfoCommand(model: Command, io: CliIo, setExitCode: (code: 
     .argument('<model>', 'built-in model (yolov5nu, yolov8n, ...) or an Ultralytics model YAML file')
     .option('--imgsz <n>', 'square input size in pixels (multiple of 32)', '640')
     .option('--nc <n>', 'number of classes (default: the spec\'s)')
-    .option('--scale <letter>', 'scale of a YAML file with a scales table (n, s, m, ...)')
+    .option('--scale <letter>', 'scale of a YAML file with a scales table (n, s, m, ...); default: the letter in the file name, as Ultralytics guesses it')
+    .option(...LAYOUT_FLAG)
     .option('--sites', 'also list every activation site with its feature-map shape')
     .option('--json', 'print JSON instead of a table')
     .action(async (name: string, options: InfoOptions) => {
@@ -49,11 +50,25 @@ export function summaryLine(g: ModelGraph): string {
   return `${g.spec.name} summary: ${g.layers.length} layers, ${thousands(g.params)} parameters, ${gflops(g.flops)} GFLOPs, ${g.sites.length} activation sites`;
 }
 
+/** Which module layout the graph follows, in words. */
+export function layoutLine(g: ModelGraph): string {
+  if (g.spec.anchors) return 'layout: ultralytics/yolov5 repository (classic anchor head; SiLU after SPPF.cv1)';
+  return g.spec.layout === 'pre-8.4'
+    ? 'layout: pre-8.4 (SiLU after SPPF.cv1, Detect level by level, as checkpoints trained before Ultralytics 8.4.0; --layout 8.4 for the current one)'
+    : 'layout: Ultralytics 8.4 (no activation after SPPF.cv1, Detect runs every cv2 before every cv3; --layout pre-8.4 for checkpoints trained before 8.4.0)';
+}
+
+function outputsText(g: ModelGraph): string {
+  const shapes = g.outputs.map((t) => `[${t.shape.join(', ')}]`).join(' + ');
+  return `${g.task}, output ${shapes}${g.endToEnd ? ` (end-to-end: the top ${g.output.shape[0]} detections)` : ''}`;
+}
+
 function infoText(g: ModelGraph, withSites: boolean): string {
   const head = ['', 'from', 'n', 'params', 'module', 'arguments', 'GFLOPs', 'sites'];
   const right = new Set([0, 2, 3, 6, 7]);
   const lines = [
-    `${g.spec.name} at ${g.imgsz}x${g.imgsz}, ${g.nc} classes, output [${g.output.shape.join(', ')}]`,
+    `${g.spec.name}${g.spec.scale ? ` (scale ${g.spec.scale})` : ''} at ${g.imgsz}x${g.imgsz}, ${g.nc} classes, ${outputsText(g)}`,
+    layoutLine(g),
     '',
     ...columns(head, g.layers.map(layerRow), right),
     summaryLine(g),
@@ -76,12 +91,17 @@ function columns(head: readonly string[], rows: readonly (readonly string[])[], 
 function infoJson(g: ModelGraph): Record<string, unknown> {
   return {
     model: g.spec.name,
+    ...(g.spec.scale ? { scale: g.spec.scale } : {}),
+    task: g.task,
+    layout: g.spec.anchors ? 'yolov5' : g.spec.layout,
+    endToEnd: g.endToEnd,
     imgsz: g.imgsz,
     nc: g.nc,
     params: g.params,
     fusedParams: g.fusedParams,
     gflops: Number(gflops(g.flops, 3)),
     output: g.output.shape,
+    outputs: g.outputs.map((t) => t.shape),
     layers: g.layers.map((l) => ({ index: l.index, from: l.from, n: l.repeats, params: l.params, module: l.module, args: l.args, gflops: Number(gflops(l.flops, 4)), sites: l.sites })),
     sites: g.sites.map((s) => ({ index: s.index, name: s.name, activation: s.defaultActivation.id, channels: s.channels, height: s.height, width: s.width, conv: s.convName, layer: s.layer })),
   };

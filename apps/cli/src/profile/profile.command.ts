@@ -13,7 +13,7 @@ import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
 import type { SpecOptions } from '../model/model-spec-loader.js';
-import { buildFromFlags, loadSpec } from '../model/model-spec-loader.js';
+import { LAYOUT_FLAG, buildFromFlags, loadSpec } from '../model/model-spec-loader.js';
 import { candidatesFlag, choiceFlag, intFlag, numberFlag } from '../shared/flags.js';
 
 interface RuntimeFlags extends SpecOptions {
@@ -98,6 +98,7 @@ function progress(io: CliIo): { start(total: number, done: number): void; tick()
 function runtimeOptions(cmd: Command): Command {
   return cmd
     .option('--model <name>', 'built-in model (yolov5nu, yolov8n, ...) or an Ultralytics model YAML', 'yolov5nu')
+    .option(...LAYOUT_FLAG)
     .option('--imgsz <n>', 'square input size (multiple of 32)', '640')
     .option('--runtime <id>', 'ort (onnxruntime-node CPU), tfjs, or a registered runtime', 'ort')
     .option('--threads <n>', 'intra-op threads', '1')

@@ -1,6 +1,9 @@
-import type { ModelSpec } from './graph.types.js';
+import { YOLO11_YAML, YOLO12_YAML, YOLO26_YAML, YOLOV10N_YAML, YOLOV9T_YAML } from './builtin-yamls.js';
+import type { ModelSpec, ModuleLayout } from './graph.types.js';
 import { ModelSpecError } from './model-spec.error.js';
 import { parseModelYaml } from './yaml-spec.parser.js';
+
+export { YOLO11_YAML, YOLO12_YAML, YOLO26_YAML, YOLOV10N_YAML, YOLOV9T_YAML } from './builtin-yamls.js';
 
 /* The model YAMLs as Ultralytics publishes them (ultralytics/cfg/models/v5/yolov5.yaml and
    v8/yolov8.yaml; the classic anchor head from the yolov5 repository's models/yolov5n.yaml). */
@@ -159,26 +162,41 @@ const SOURCES: Readonly<Record<string, BuiltinSource>> = {
   yolov8n: { yaml: YOLOV8_YAML, scale: 'n' },
   yolov8s: { yaml: YOLOV8_YAML, scale: 's' },
   yolov8m: { yaml: YOLOV8_YAML, scale: 'm' },
+  yolov9t: { yaml: YOLOV9T_YAML },
+  yolov10n: { yaml: YOLOV10N_YAML, scale: 'n' },
+  yolo11n: { yaml: YOLO11_YAML, scale: 'n' },
+  yolo11s: { yaml: YOLO11_YAML, scale: 's' },
+  yolo11m: { yaml: YOLO11_YAML, scale: 'm' },
+  yolo12n: { yaml: YOLO12_YAML, scale: 'n' },
+  yolo26n: { yaml: YOLO26_YAML, scale: 'n' },
+  yolo26s: { yaml: YOLO26_YAML, scale: 's' },
+  yolo26m: { yaml: YOLO26_YAML, scale: 'm' },
 };
 
 /** Names of the built-in model specs. */
 export const BUILTIN_MODEL_NAMES: readonly string[] = Object.freeze(Object.keys(SOURCES));
 
-/** The built-in model specs by name (`yolov5nu`, `yolov8n`, ...). */
-export const BUILTIN_MODEL_SPECS: ReadonlyMap<string, ModelSpec> = new Map(
-  BUILTIN_MODEL_NAMES.map((name) => {
-    const src = SOURCES[name]!;
-    return [name, parseModelYaml(src.yaml, { name, ...(src.scale ? { scale: src.scale } : {}) })] as const;
-  }),
-);
+const parse = (name: string, layout?: ModuleLayout): ModelSpec => {
+  const src = SOURCES[name]!;
+  return parseModelYaml(src.yaml, { name, ...(src.scale ? { scale: src.scale } : {}), ...(layout ? { layout } : {}) });
+};
+
+/** The built-in model specs by name (`yolov5nu`, `yolo11n`, ...), in their default layout. */
+export const BUILTIN_MODEL_SPECS: ReadonlyMap<string, ModelSpec> = new Map(BUILTIN_MODEL_NAMES.map((name) => [name, parse(name)] as const));
 
 export function isBuiltinModel(name: string): boolean {
   return BUILTIN_MODEL_SPECS.has(name.toLowerCase());
 }
 
+export interface BuiltinModelOptions {
+  /** `pre-8.4` for checkpoints trained before Ultralytics 8.4.0 (SiLU after SPPF.cv1). */
+  readonly layout?: ModuleLayout;
+}
+
 /** A built-in spec by name; throws `ModelSpecError` listing the known names. */
-export function builtinModelSpec(name: string): ModelSpec {
-  const spec = BUILTIN_MODEL_SPECS.get(name.toLowerCase());
+export function builtinModelSpec(name: string, options: BuiltinModelOptions = {}): ModelSpec {
+  const key = name.toLowerCase();
+  const spec = BUILTIN_MODEL_SPECS.get(key);
   if (!spec) throw new ModelSpecError(`unknown model "${name}" (built-in: ${BUILTIN_MODEL_NAMES.join(', ')})`);
-  return spec;
+  return options.layout === undefined || options.layout === spec.layout ? spec : parse(key, options.layout);
 }

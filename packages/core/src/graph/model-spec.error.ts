@@ -1,6 +1,6 @@
 /** A model YAML that cannot be built; the message names the layer and the field. */
 export class ModelSpecError extends Error {
-  override readonly name = 'ModelSpecError';
+  override readonly name: string = 'ModelSpecError';
   constructor(
     message: string,
     readonly layer?: number,
@@ -8,4 +8,9 @@ export class ModelSpecError extends Error {
   ) {
     super(layer === undefined ? message : `layer ${layer}${field ? ` (${field})` : ''}: ${message}`);
   }
+}
+
+/** A YAML whose head is a task this project does not build (OBB, classification, RT-DETR, ...). */
+export class UnsupportedTaskError extends ModelSpecError {
+  override readonly name: string = 'UnsupportedTaskError';
 }

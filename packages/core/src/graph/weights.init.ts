@@ -1,5 +1,5 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { BatchNormStats, ConvOp, ConvWeights, DetectV5Op, DetectV8Op, ModelGraph, ModelWeights } from './graph.types.js';
+import type { BatchNormStats, ConvOp, ConvWeights, DetectOp, DetectV5Op, ModelGraph, ModelWeights } from './graph.types.js';
 
 /** Ultralytics sets BatchNorm eps to 1e-3 (torch's default is 1e-5). */
 export const ULTRALYTICS_BN_EPS = 1e-3;
@@ -29,18 +29,28 @@ export function initWeights(graph: ModelGraph, options: InitWeightsOptions): Mod
     for (let i = 0; i < n; i++) out[i] = ((rng.next() >>> 0) / 4294967296 * 2 - 1) * bound;
     return out;
   };
+  const gain = options.scheme === 'he' ? Math.sqrt(6) : 1;
   const weights = new Map<string, ConvWeights>();
   for (const op of graph.ops) {
-    if (op.kind !== 'conv') continue;
-    const fanIn = (op.cin / op.g) * op.k * op.k;
-    const bound = 1 / Math.sqrt(fanIn);
-    const weight = uniform(op.cout * fanIn, options.scheme === 'he' ? Math.sqrt(6) * bound : bound);
-    const bias = op.bias ? uniform(op.cout, bound) : undefined;
-    const bn = op.bn ? (options.batchNorm?.get(op.convName) ?? defaultBatchNorm(op.cout)) : undefined;
-    weights.set(op.convName, { weight, ...(bias ? { bias } : {}), ...(bn ? { bn } : {}) });
+    if (op.kind === 'conv') {
+      const fanIn = (op.cin / op.g) * op.k * op.k;
+      const bound = 1 / Math.sqrt(fanIn);
+      const weight = uniform(op.cout * fanIn, gain * bound);
+      const bias = op.bias ? uniform(op.cout, bound) : undefined;
+      const bn = op.bn ? (options.batchNorm?.get(op.convName) ?? defaultBatchNorm(op.cout)) : undefined;
+      const branch = op.branch ? branchWeights(op, uniform, gain, options.batchNorm) : undefined;
+      weights.set(op.convName, { weight, ...(bias ? { bias } : {}), ...(bn ? { bn } : {}), ...(branch ? { branch } : {}) });
+    } else if (op.kind === 'convtranspose') {
+      // torch computes a transposed conv's fan-in over its output channels.
+      const bound = 1 / Math.sqrt(op.cout * op.k * op.k);
+      const weight = uniform(op.cin * op.cout * op.k * op.k, gain * bound);
+      weights.set(op.convName, { weight, ...(op.bias ? { bias: uniform(op.cout, bound) } : {}) });
+    } else if (op.kind === 'scaled-add') {
+      weights.set(op.paramName, { weight: new Float32Array(op.channels).fill(0.01) });
+    }
   }
   for (const op of graph.ops) {
-    if (op.kind === 'detect-v8') initDetectV8Biases(op, weights);
+    if (op.kind === 'detect') initDetectBiases(op, weights);
     if (op.kind === 'detect-v5') initDetectV5Biases(op, weights);
   }
   return weights;
@@ -56,11 +66,22 @@ export function defaultBatchNorm(channels: number): BatchNormStats {
   };
 }
 
-/** Ultralytics `Detect.bias_init`: box logits 1.0, class logits log(5 / nc / (640 / s)²). */
-function initDetectV8Biases(op: DetectV8Op, weights: Map<string, ConvWeights>): void {
+function branchWeights(
+  op: ConvOp,
+  uniform: (n: number, bound: number) => Float32Array,
+  gain: number,
+  batchNorm: ReadonlyMap<string, BatchNormStats> | undefined,
+): NonNullable<ConvWeights['branch']> {
+  const { k, convName } = op.branch!;
+  const fanIn = (op.cin / op.g) * k * k;
+  return { weight: uniform(op.cout * fanIn, gain / Math.sqrt(fanIn)), bn: batchNorm?.get(convName) ?? defaultBatchNorm(op.cout) };
+}
+
+/** Ultralytics 8.4 `Detect.bias_init`: box logits 2.0, class logits log(5 / nc / (640 / s)²). */
+function initDetectBiases(op: DetectOp, weights: Map<string, ConvWeights>): void {
   op.strides.forEach((s, i) => {
-    weights.get(`${op.module}.cv2.${i}.2`)?.bias?.fill(1);
-    weights.get(`${op.module}.cv3.${i}.2`)?.bias?.fill(Math.log(5 / op.nc / (640 / s) ** 2));
+    weights.get(`${op.boxBranch}.${i}.2`)?.bias?.fill(2);
+    weights.get(`${op.clsBranch}.${i}.2`)?.bias?.fill(Math.log(5 / op.nc / (640 / s) ** 2));
   });
 }
 
@@ -77,17 +98,38 @@ function initDetectV5Biases(op: DetectV5Op, weights: Map<string, ConvWeights>): 
   });
 }
 
-/** The conv weights with BatchNorm folded in: W·γ/√(var+eps), β + (b − mean)·γ/√(var+eps). */
+/**
+ * The conv weights with BatchNorm folded in: W·γ/√(var+eps), β + (b − mean)·γ/√(var+eps); a
+ * RepConv / RepVGGDW branch is folded the same way and added at the kernel's centre, as
+ * Ultralytics' fuse_convs does.
+ */
 export function foldBatchNorm(conv: ConvOp, w: ConvWeights): { readonly weight: Float32Array; readonly bias?: Float32Array } {
   if (!w.bn) return w.bias ? { weight: w.weight, bias: w.bias } : { weight: w.weight };
-  const { gamma, beta, mean, variance, eps } = w.bn;
-  const perOut = w.weight.length / conv.cout;
-  const weight = new Float32Array(w.weight.length);
-  const bias = new Float32Array(conv.cout);
-  for (let o = 0; o < conv.cout; o++) {
+  const { weight, bias } = foldOne(conv.cout, w.weight, w.bias, w.bn);
+  if (!w.branch || !conv.branch) return { weight, bias };
+  const b = foldOne(conv.cout, w.branch.weight, undefined, w.branch.bn);
+  const k = conv.k;
+  const bk = conv.branch.k;
+  const off = (k - bk) / 2;
+  const planes = weight.length / (k * k);
+  for (let q = 0; q < planes; q++) {
+    for (let y = 0; y < bk; y++) {
+      for (let x = 0; x < bk; x++) weight[q * k * k + (y + off) * k + x + off]! += b.weight[q * bk * bk + y * bk + x]!;
+    }
+  }
+  for (let o = 0; o < conv.cout; o++) bias[o]! += b.bias[o]!;
+  return { weight, bias };
+}
+
+function foldOne(cout: number, w: Float32Array, b: Float32Array | undefined, bn: BatchNormStats): { weight: Float32Array; bias: Float32Array } {
+  const { gamma, beta, mean, variance, eps } = bn;
+  const perOut = w.length / cout;
+  const weight = new Float32Array(w.length);
+  const bias = new Float32Array(cout);
+  for (let o = 0; o < cout; o++) {
     const scale = gamma[o]! / Math.sqrt(variance[o]! + eps);
-    for (let j = o * perOut; j < (o + 1) * perOut; j++) weight[j] = w.weight[j]! * scale;
-    bias[o] = beta[o]! + ((w.bias?.[o] ?? 0) - mean[o]!) * scale;
+    for (let j = o * perOut; j < (o + 1) * perOut; j++) weight[j] = w[j]! * scale;
+    bias[o] = beta[o]! + ((b?.[o] ?? 0) - mean[o]!) * scale;
   }
   return { weight, bias };
 }

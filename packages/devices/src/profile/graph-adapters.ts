@@ -1,4 +1,5 @@
-import type { ConvOp, GraphOp, ModelGraph, TensorShape } from '@actnas/core';
+import type { ConvOp, ModelGraph, TensorShape } from '@actnas/core';
+import { opOutputs } from '@actnas/core';
 import type { SiteBlockSpec } from '../latency/micro-block.js';
 import type { MemoryGraph, MemoryOp } from '../memory/memory-schedule.js';
 
@@ -6,15 +7,8 @@ const FLOAT_BYTES = 4;
 
 function shapeIndex(graph: ModelGraph): ReadonlyMap<number, TensorShape> {
   const shapes = new Map<number, TensorShape>([[graph.input.id, graph.input.shape]]);
-  for (const op of graph.ops) {
-    shapes.set(op.output.id, op.output.shape);
-    if (op.kind === 'split') for (const o of op.outputs) shapes.set(o.id, o.shape);
-  }
+  for (const op of graph.ops) for (const t of opOutputs(op)) shapes.set(t.id, t.shape);
   return shapes;
-}
-
-function opOutputs(op: GraphOp): readonly number[] {
-  return op.kind === 'split' ? op.outputs.map((o) => o.id) : [op.output.id];
 }
 
 const tensorName = (id: number): string => `t${id}`;
@@ -26,10 +20,10 @@ export function memoryGraphOf(graph: ModelGraph): MemoryGraph {
   const ops = graph.ops.map((op, i): MemoryOp => ({
     name: `${op.module}#${i}`,
     inputs: op.inputs.map(tensorName),
-    outputs: opOutputs(op).map(tensorName),
+    outputs: opOutputs(op).map((t) => tensorName(t.id)),
     ...(op.kind === 'conv' && op.site ? { site: op.site } : {}),
   }));
-  return { tensorBytes, inputs: [tensorName(graph.input.id)], outputs: [tensorName(graph.output.id)], ops, weightsBytes: graph.fusedParams * FLOAT_BYTES };
+  return { tensorBytes, inputs: [tensorName(graph.input.id)], outputs: graph.outputs.map((t) => tensorName(t.id)), ops, weightsBytes: graph.fusedParams * FLOAT_BYTES };
 }
 
 /** The conv + activation block of every site, at its real input shape. */

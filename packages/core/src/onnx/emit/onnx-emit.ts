@@ -1,13 +1,16 @@
 import type { ActivationKind } from '../../activations/index.js';
-import type { ActivationAssignment, GraphOp, ModelGraph, ModelWeights } from '../../graph/index.js';
-import { initWeights } from '../../graph/index.js';
+import type { ActivationAssignment, GraphOp, ModelGraph, ModelWeights, TensorShape } from '../../graph/index.js';
+import { initWeights, opOutputs } from '../../graph/index.js';
 import type { ActnasSiteRecord } from '../onnx-sites-metadata.js';
 import { sitesMetadataEntry } from '../onnx-sites-metadata.js';
 import type { OnnxModel } from '../onnx-proto.js';
 import { OnnxDataType, encodeOnnxModel, tensorValueInfo } from '../onnx-proto.js';
 import { EmitContext } from './emit-context.js';
-import { emitDetectV5, emitDetectV8 } from './emit-detect.js';
-import { emitAdd, emitConcat, emitConv, emitMaxPool, emitSplit, emitUpsample } from './emit-ops.js';
+import { emitDetect, emitDetectV5 } from './emit-detect.js';
+import {
+  emitAdd, emitAttention, emitAvgPool, emitConcat, emitConv, emitConvTranspose, emitIdentity, emitMaxPool, emitPad, emitResize,
+  emitScaledAdd, emitSplit, emitSum, emitUpsample,
+} from './emit-ops.js';
 
 
 export interface EmitOnnxOptions {
@@ -55,15 +58,21 @@ export function buildOnnxModel(graph: ModelGraph, options: EmitOnnxOptions = {})
   const batch: number | string = options.dynamicBatch ? 'batch' : 1;
   const e = new EmitContext(opset);
   e.bind(graph.input.id, ONNX_INPUT_NAME);
+  const shapes = new Map<number, TensorShape>([[graph.input.id, graph.input.shape]]);
+  for (const op of graph.ops) for (const t of opOutputs(op)) shapes.set(t.id, t.shape);
   const sites: ActnasSiteRecord[] = [];
   for (const op of graph.ops) {
-    const site = emitOp(e, op, { assignment, weights, batch });
+    const site = emitOp(e, op, { assignment, weights, batch, shapes });
     if (site) sites.push(site);
   }
-  if (!graph.ops.some((op) => op.kind === 'detect-v8' || op.kind === 'detect-v5')) {
-    // A headless graph (a user YAML without Detect) still exposes its last tensor as `output0`.
-    e.nodes.push({ name: '/Identity', opType: 'Identity', input: [e.tensor(graph.output.id)], output: [ONNX_OUTPUT_NAME] });
-  }
+  const outputNames = graph.outputs.map((_, i) => `output${i}`);
+  graph.outputs.forEach((t, i) => {
+    // A headless graph (a user YAML without Detect) still exposes its last tensor as `output0`;
+    // Segment's prototypes become `output1`.
+    if (i > 0 || !isHead(graph.ops[graph.ops.length - 1])) {
+      e.nodes.push({ name: e.namer.nodeName(`/Identity_output${i}`), opType: 'Identity', input: [e.tensor(t.id)], output: [outputNames[i]!] });
+    }
+  });
   return {
     irVersion: irVersionFor(opset),
     opsetImport: [{ domain: '', version: opset }],
@@ -74,11 +83,14 @@ export function buildOnnxModel(graph: ModelGraph, options: EmitOnnxOptions = {})
       node: e.nodes,
       initializer: e.initializers,
       input: [tensorValueInfo(ONNX_INPUT_NAME, OnnxDataType.FLOAT, [batch, ...graph.input.shape])],
-      output: [tensorValueInfo(ONNX_OUTPUT_NAME, OnnxDataType.FLOAT, [batch, ...graph.output.shape])],
+      output: graph.outputs.map((t, i) => tensorValueInfo(outputNames[i]!, OnnxDataType.FLOAT, [batch, ...t.shape])),
     },
     metadataProps: [
       sitesMetadataEntry({ model: graph.spec.name, sites }),
-      { key: 'task', value: 'detect' },
+      { key: 'task', value: graph.task },
+      { key: 'end2end', value: graph.endToEnd ? 'True' : 'False' },
+      { key: 'layout', value: graph.spec.layout },
+      ...(graph.spec.kptShape && graph.task === 'pose' ? [{ key: 'kpt_shape', value: `[${graph.spec.kptShape.join(', ')}]` }] : []),
       { key: 'imgsz', value: `[${graph.imgsz}, ${graph.imgsz}]` },
       { key: 'batch', value: String(batch === 1 ? 1 : -1) },
       { key: 'stride', value: String(maxStride(graph)) },
@@ -91,7 +103,10 @@ interface EmitEnv {
   readonly assignment: ReadonlyMap<string, ActivationKind>;
   readonly weights: ModelWeights;
   readonly batch: number | string;
+  readonly shapes: ReadonlyMap<number, TensorShape>;
 }
+
+const isHead = (op: GraphOp | undefined): boolean => op?.kind === 'detect' || op?.kind === 'detect-v5';
 
 function emitOp(e: EmitContext, op: GraphOp, env: EmitEnv): ActnasSiteRecord | undefined {
   switch (op.kind) {
@@ -99,12 +114,20 @@ function emitOp(e: EmitContext, op: GraphOp, env: EmitEnv): ActnasSiteRecord | u
       const act = op.site ? (env.assignment.get(op.site) ?? op.defaultActivation) : undefined;
       return emitConv(e, op, env.weights.get(op.convName), act, env.batch);
     }
+    case 'convtranspose': return void emitConvTranspose(e, op, env.weights.get(op.convName));
     case 'add': return void emitAdd(e, op);
+    case 'scaled-add': return void emitScaledAdd(e, op, env.weights.get(op.paramName));
+    case 'sum': return void emitSum(e, op);
     case 'concat': return void emitConcat(e, op);
     case 'split': return void emitSplit(e, op);
     case 'maxpool': return void emitMaxPool(e, op);
+    case 'avgpool': return void emitAvgPool(e, op);
+    case 'pad': return void emitPad(e, op);
     case 'upsample': return void emitUpsample(e, op);
-    case 'detect-v8': return void emitDetectV8(e, op, ONNX_OUTPUT_NAME);
+    case 'resize': return void emitResize(e, op, env.shapes.get(op.inputs[0]!)!);
+    case 'identity': return void emitIdentity(e, op);
+    case 'attention': return void emitAttention(e, op);
+    case 'detect': return void emitDetect(e, op, ONNX_OUTPUT_NAME);
     case 'detect-v5': return void emitDetectV5(e, op, ONNX_OUTPUT_NAME);
   }
 }
@@ -121,6 +144,6 @@ function resolveAssignment(graph: ModelGraph, assignment: ActivationAssignment |
 }
 
 function maxStride(graph: ModelGraph): number {
-  const head = graph.ops.find((op) => op.kind === 'detect-v8' || op.kind === 'detect-v5');
-  return head && (head.kind === 'detect-v8' || head.kind === 'detect-v5') ? Math.max(...head.strides) : 32;
+  const head = graph.ops.find((op) => op.kind === 'detect' || op.kind === 'detect-v5');
+  return head && (head.kind === 'detect' || head.kind === 'detect-v5') ? Math.max(...head.strides) : 32;
 }
