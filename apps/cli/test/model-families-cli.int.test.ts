@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { YOLO11_YAML } from '@actnas/core';
-import { runCli } from '@actnas/devices';
+import { main as runCli } from '../src/main.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'actnas-families-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
