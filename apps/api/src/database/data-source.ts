@@ -23,7 +23,8 @@ export function createDataSource({ url, poolSize = 10 }: DataSourceOptions): Dat
     // Query errors surface through the GraphQL error mapping; TypeORM's own log would repeat
     // expected ones (unique violations of idempotency races) with their parameters.
     logging: false,
-    extra: { max: poolSize },
+    // Fail fast when PostgreSQL is unreachable (requests answer SERVICE_UNAVAILABLE) instead of queueing forever.
+    extra: { max: poolSize, connectionTimeoutMillis: 5_000, keepAlive: true },
   });
 }
 

@@ -82,6 +82,7 @@ export class ChangeFeed {
     // Sent from another connection, as every real change is: a server that only echoes a
     // session's own notifications back to it would pass a probe sent on the listening one.
     const sender = new pg.Client({ connectionString: this.url });
+    sender.on('error', () => undefined); // a connection killed mid-probe fails the probe, not the process
     try {
       await sender.connect();
       await sender.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, payload]);
