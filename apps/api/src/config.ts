@@ -26,6 +26,10 @@ export interface ApiConfig {
   readonly databasePoolSize: number;
   /** Serve repeated queries from a per-process cache invalidated by database change notifications. */
   readonly responseCache: boolean;
+  /** scrypt cost of new password hashes, as log2(N); hashes of a lower cost are redone at sign-in. */
+  readonly passwordScryptLogN: number;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client address (sign-in throttling). */
+  readonly trustProxy: string | undefined;
   /** A running search whose worker has not beaten its heartbeat for this long is given to another worker. */
   readonly searchLeaseSeconds: number;
 }
@@ -55,6 +59,8 @@ const envSchema = z.object({
   API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   GRAPHQL_RESPONSE_CACHE: booleanText.default(true),
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(17),
+  TRUST_PROXY: z.string().trim().min(1).optional(),
   SEARCH_LEASE_SECONDS: z.coerce.number().min(2).max(3600).default(40),
   NODE_ENV: z.string().optional(),
 });
@@ -91,5 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     responseCache: e.GRAPHQL_RESPONSE_CACHE,
     searchLeaseSeconds: e.SEARCH_LEASE_SECONDS,
+    passwordScryptLogN: e.PASSWORD_SCRYPT_LOG_N,
+    trustProxy: e.TRUST_PROXY,
   };
 }

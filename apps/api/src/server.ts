@@ -143,6 +143,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy === 'true' ? true : config.trustProxy);
   const httpServer = createHttpServer(app);
   const apollo = new ApolloServer<Context>({
     schema,
@@ -177,10 +178,10 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     bodyErrors,
     responseCacheMiddleware({ cache, dataSource, clock }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => {
+      context: async ({ req, res }) => {
         const responseCache = requestCacheState(res)!;
         const { actor } = responseCache;
-        return { dataSource, services, config, actor, now: clock(), loaders: createLoaders(dataSource, services, actor), exports: new ExportBudget(config.exportMaxBytes), responseCache };
+        return { dataSource, services, config, actor, now: clock(), loaders: createLoaders(dataSource, services, actor), clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown', exports: new ExportBudget(config.exportMaxBytes), responseCache };
       },
     }),
   );

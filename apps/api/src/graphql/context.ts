@@ -14,6 +14,8 @@ export interface Context {
   /** The request's clock: one instant per request, so a request never sees time move. */
   readonly now: Date;
   readonly loaders: Loaders;
+  /** The client's address (per `trust proxy`), for sign-in throttling and audit. */
+  readonly clientAddress: string;
   /** Bytes this request may still export (see ExportBudget). */
   readonly exports: ExportBudget;
   /** What the response cache needs to know about this request (absent when the cache is not in the chain). */
