@@ -20,6 +20,7 @@ import type { Context } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { costLimitPlugin } from './graphql/cost-limit.js';
 import { httpStatusPlugin } from './graphql/http-status.js';
+import { inputHygienePlugin } from './graphql/input-hygiene.js';
 import { ExportBudget } from './graphql/export-budget.js';
 import { crossTenantSql } from './database/tenant.js';
 import { depthLimitRule } from './graphql/depth-limit.js';
@@ -161,6 +162,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
       ApolloServerPluginDrainHttpServer({ httpServer }),
       costLimitPlugin(schema, config.maxCost),
       httpStatusPlugin(),
+      inputHygienePlugin(),
       responseCachePlugin(cache),
       // No HTTP caching of GraphQL responses here; the default plugin would hook every resolved field.
       ApolloServerPluginCacheControlDisabled(),
