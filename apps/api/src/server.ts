@@ -19,7 +19,7 @@ import { formatError, httpError } from './errors.js';
 import type { Context } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { costLimitPlugin } from './graphql/cost-limit.js';
-import { httpStatusPlugin } from './graphql/http-status.js';
+import { errorListPlugin, httpStatusPlugin } from './graphql/http-status.js';
 import { inputHygienePlugin } from './graphql/input-hygiene.js';
 import { ExportBudget } from './graphql/export-budget.js';
 import { crossTenantSql } from './database/tenant.js';
@@ -162,6 +162,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
       ApolloServerPluginDrainHttpServer({ httpServer }),
       costLimitPlugin(schema, config.maxCost),
       httpStatusPlugin(),
+      errorListPlugin(),
       inputHygienePlugin(),
       responseCachePlugin(cache),
       // No HTTP caching of GraphQL responses here; the default plugin would hook every resolved field.

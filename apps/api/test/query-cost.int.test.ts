@@ -77,6 +77,14 @@ describe('query cost', () => {
     expect(json.body.errors).toBeUndefined();
   });
 
+  it('lists at most the first 100 errors of a response', async () => {
+    const answer = await post(`{ ${Array.from({ length: 300 }, (_, i) => `nope${i}`).join(' ')} }`);
+    expect(answer.status).toBe(400);
+    // graphql-js stops validating after 100 errors and says so; the response lists 100 and counts the rest.
+    expect(answer.body.errors).toHaveLength(101);
+    expect(answer.body.errors!.at(-1)).toMatchObject({ message: '… and 1 more error', extensions: { code: 'TOO_MANY_ERRORS', errorCount: 101, listed: 100 } });
+  });
+
   it('stops exporting once a request has returned its ceiling of bytes', async () => {
     const small = await startTestServer({ exportMaxBytes: 1_000 });
     try {
