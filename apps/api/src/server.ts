@@ -188,6 +188,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
       },
     }),
   );
+  app.use((req, res) => {
+    res.status(404).json({ errors: [{ message: `No route ${req.method} ${req.path}`, extensions: { code: 'NOT_FOUND' } }] });
+  });
   app.use(lastErrors);
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;

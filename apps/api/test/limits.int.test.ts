@@ -71,6 +71,12 @@ describe('request limits', () => {
     for (const error of response.errors ?? []) expect(error.message).not.toMatch(/did you mean/i);
   });
 
+  it('answers unknown routes in the GraphQL error shape too', async () => {
+    const response = await fetch(new URL('/nope', t.server.url));
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('NOT_FOUND');
+  });
+
   it('answers malformed JSON with 400', async () => {
     const response = await fetch(t.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(response.status).toBe(400);
