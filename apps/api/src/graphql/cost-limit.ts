@@ -60,27 +60,7 @@ function costVariables(document: DocumentNode): string[] {
  * same query does not walk its document against the schema on every request.
  */
 export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
-  const documents = new WeakMap<DocumentNode, DocumentCosts>();
-  const costOf = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number => {
-    let costs = documents.get(document);
-    if (!costs) documents.set(document, (costs = { costVariables: costVariables(document), byKey: new Map() }));
-    const key = JSON.stringify([operationName ?? null, ...costs.costVariables.map((name) => variables[name] ?? null)]);
-    let cost = costs.byKey.get(key);
-    if (cost === undefined) {
-      cost = getComplexity({
-        schema,
-        query: document,
-        operationName,
-        variables,
-        estimators: [exportEstimator, connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-        // Every field costs at least 1, so more fields than the limit is over it: stop walking there.
-        maxQueryNodes: maxCost + 1,
-      });
-      if (costs.byKey.size >= MAX_KEYS_PER_DOCUMENT) costs.byKey.clear();
-      costs.byKey.set(key, cost);
-    }
-    return cost;
-  };
+  const costOf = documentCoster(schema, maxCost);
   return {
     async requestDidStart() {
       return {
@@ -99,5 +79,34 @@ export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
         },
       };
     },
+  };
+}
+
+/**
+ * The cost of an operation, cached per parsed document and the values of the variables the cost
+ * depends on (the bench measures both paths). Throws graphql-query-complexity's node-limit error
+ * past `maxCost` fields.
+ */
+export function documentCoster(schema: GraphQLSchema, maxCost: number): (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>) => number {
+  const documents = new WeakMap<DocumentNode, DocumentCosts>();
+  return (document, operationName, variables) => {
+    let costs = documents.get(document);
+    if (!costs) documents.set(document, (costs = { costVariables: costVariables(document), byKey: new Map() }));
+    const key = JSON.stringify([operationName ?? null, ...costs.costVariables.map((name) => variables[name] ?? null)]);
+    let cost = costs.byKey.get(key);
+    if (cost === undefined) {
+      cost = getComplexity({
+        schema,
+        query: document,
+        operationName,
+        variables,
+        estimators: [exportEstimator, connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+        // Every field costs at least 1, so more fields than the limit is over it: stop walking there.
+        maxQueryNodes: maxCost + 1,
+      });
+      if (costs.byKey.size >= MAX_KEYS_PER_DOCUMENT) costs.byKey.clear();
+      costs.byKey.set(key, cost);
+    }
+    return cost;
   };
 }
