@@ -13,6 +13,7 @@ import { createOrganization } from './support/fixtures.js';
 import type { OrgFixture } from './support/fixtures.js';
 import { searchFixture, searchInput } from './support/search-fixture.js';
 import type { SearchFixture } from './support/search-fixture.js';
+import { createServer } from '../src/index.js';
 import { startTestServer } from './support/server.js';
 import type { TestServer } from './support/server.js';
 import { print } from 'graphql/index.js';
@@ -204,6 +205,29 @@ describe('database faults', () => {
     expect(recoveredMs).toBeLessThan((leaseSeconds * 1.25 + 20) * 1000);
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
+  });
+});
+
+describe('a queued search whose job was lost', () => {
+  it('gets a job again from the reaper and finishes', async () => {
+    const t = await startTestServer({ searchWorkers: 0 });
+    servers.push(t);
+    const org = await createOrganization(t.client, 'orphan');
+    const fixture = await searchFixture(org);
+    const submitted = await post(t.server.url, org.owner.token, SUBMIT, { input: searchInput(org, fixture, { k: 1 }) });
+    const admin = new pg.Client({ connectionString: t.database.url });
+    await admin.connect();
+    try {
+      // The job used its last retry while the database was away (or was removed by hand).
+      await admin.query(`DELETE FROM pgboss.job WHERE data->>'searchRequestId' = $1`, [submitted.id]);
+      await admin.query(`UPDATE search_requests SET created_at = now() - interval '1 hour' WHERE id = $1`, [submitted.id]);
+    } finally {
+      await admin.end();
+    }
+    const worker = await createServer({ databaseUrl: t.database.url, port: 0, host: '127.0.0.1', searchWorkers: 1, searchLeaseSeconds: 2, passwordScryptLogN: 14 });
+    servers.push(worker);
+    const states = await untilAllFinished(t.database, 30_000);
+    expect(states).toMatchObject([{ id: submitted.id, status: 'succeeded' }]);
   });
 });
 

@@ -119,6 +119,16 @@ export class JobQueue {
     await this.boss.send(SEARCH_QUEUE, { ...job }, { db, singletonKey });
   }
 
+  /** Which of these search requests have a job still to run (created, waiting for a retry, or active). */
+  async pendingSearches(searchRequestIds: readonly string[]): Promise<Set<string>> {
+    if (searchRequestIds.length === 0) return new Set();
+    const { rows } = await this.boss.getDb().executeSql(
+      `SELECT DISTINCT data->>'searchRequestId' AS id FROM pgboss.job WHERE name = $1 AND state < 'completed' AND data->>'searchRequestId' = ANY($2::text[])`,
+      [SEARCH_QUEUE, [...searchRequestIds]],
+    );
+    return new Set((rows as { id: string }[]).map((row) => row.id));
+  }
+
   /** Wakes this process's workers now instead of at their next poll (after a commit). */
   wake(): void {
     for (const wake of this.wakers) wake();

@@ -46,6 +46,8 @@ type Held = SearchRequestRow & { readonly leaseId: string };
  */
 export class SearchRunner {
   private readonly maxAttempts: number;
+  /** Leases of the runs in this process: alive by definition, whatever their heartbeat says (a long solve blocks the timers). */
+  private readonly running = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -63,6 +65,7 @@ export class SearchRunner {
     if (!organizationId) return;
     const request = await this.claim({ organizationId }, job.searchRequestId);
     if (!request) return;
+    this.running.add(request.leaseId);
     const heartbeat = setInterval(() => void this.beat(request).catch(() => undefined), (this.lease.leaseSeconds * 1000) / 4);
     heartbeat.unref();
     try {
@@ -85,6 +88,7 @@ export class SearchRunner {
       return this.fail(request, ErrorCode.INTERNAL_SERVER_ERROR, 'The search failed unexpectedly; see the server log');
     } finally {
       clearInterval(heartbeat);
+      this.running.delete(request.leaseId);
     }
   }
 
@@ -177,8 +181,9 @@ export class SearchRunner {
            progress = CASE WHEN attempts >= $2 THEN 1 ELSE 0 END,
            lease_id = NULL, heartbeat_at = NULL
          WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $1))
+           AND (lease_id IS NULL OR NOT (lease_id = ANY($4::uuid[])))
          RETURNING id, organization_id, status, attempts`,
-        [this.lease.leaseSeconds, this.maxAttempts, this.clock()],
+        [this.lease.leaseSeconds, this.maxAttempts, this.clock(), [...this.running]],
       );
       for (const row of rows) {
         if (row.status !== 'queued') continue;
@@ -186,8 +191,32 @@ export class SearchRunner {
       }
       return rows;
     });
-    if (touched.some((row) => row.status === 'queued')) jobs.wake();
+    const orphans = await this.requeueOrphans(jobs);
+    if (orphans > 0 || touched.some((row) => row.status === 'queued')) jobs.wake();
     for (const row of touched) console.warn(`[search] ${row.id}: its worker stopped; ${row.status === 'queued' ? 'queued again' : 'failed after its last attempt'}`);
-    return touched.length;
+    return touched.length + orphans;
+  }
+
+  /**
+   * Queued searches (older than a lease) whose job is gone: a run given back after a database
+   * failure whose job then used its last retry. They get a job again.
+   */
+  private async requeueOrphans(jobs: JobQueue): Promise<number> {
+    const queued = await crossTenantSql<{ id: string; organization_id: string; attempts: number }>(
+      this.dataSource,
+      'worker-lease',
+      `SELECT id, organization_id, attempts FROM search_requests WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1) LIMIT 100`,
+      [this.lease.leaseSeconds],
+    );
+    if (queued.length === 0) return 0;
+    const pending = await jobs.pendingSearches(queued.map((row) => row.id));
+    const orphans = queued.filter((row) => !pending.has(row.id));
+    for (const row of orphans) {
+      await this.dataSource.transaction((manager) =>
+        jobs.enqueueSearch(manager, { searchRequestId: row.id, organizationId: row.organization_id }, `${row.id}:orphan-${row.attempts}`),
+      );
+      console.warn(`[search] ${row.id}: queued without a job; queued again`);
+    }
+    return orphans.length;
   }
 }
