@@ -57,11 +57,11 @@ async function killConnections(database: TestDatabase): Promise<number> {
   }
 }
 
-async function searchStates(database: TestDatabase): Promise<{ id: string; status: string; error_code: string | null; proposal_set_id: string | null }[]> {
+async function searchStates(database: TestDatabase): Promise<{ id: string; status: string; error_code: string | null; proposal_set_id: string | null; attempts: number }[]> {
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    return (await client.query(`SELECT id, status, error_code, proposal_set_id FROM search_requests ORDER BY created_at`)).rows;
+    return (await client.query(`SELECT id, status, error_code, proposal_set_id, attempts FROM search_requests ORDER BY created_at`)).rows;
   } finally {
     await client.end();
   }
@@ -142,7 +142,7 @@ describe('database faults', () => {
     await Promise.all(load);
 
     expect(killed).toBeGreaterThan(8);
-    expect(recoveredMs).toBeLessThan(2_000);
+    expect(recoveredMs).toBeLessThan(5_000); // typically a few ms; slack for a loaded CI machine
     const failures = answers.filter((a) => a.codes.length > 0);
     // The only error a client sees is SERVICE_UNAVAILABLE: 503, Retry-After, GraphQL-shaped.
     for (const failure of failures) expect(failure).toMatchObject({ status: 503, codes: ['SERVICE_UNAVAILABLE'], retryAfter: '1' });
@@ -197,12 +197,16 @@ describe('database faults', () => {
     // Serves at once: the first request after it listens succeeds.
     const me = await post(url, org.owner.token, `{ me { id } }`, {});
     expect(me).toMatchObject({ status: 200, codes: [] });
-    const states = await untilAllFinished(database, 60_000);
-    const recoveredMs = Date.now() - restarted;
+    // Taken up again within its lease and a quarter (the reaper's period), plus slack for a loaded machine: far below a minute.
+    for (;;) {
+      const orphan = (await searchStates(database)).find((s) => s.id === orphaned[0]);
+      if (orphan && (orphan.attempts >= 2 || orphan.status === 'succeeded')) break;
+      expect(Date.now() - restarted).toBeLessThan((leaseSeconds * 1.25 + 15) * 1000);
+      await sleep(50);
+    }
+    const states = await untilAllFinished(database, 120_000);
     expect(states.map((s) => s.status)).toEqual(ids.map(() => 'succeeded'));
     expect(await versionsOf(database, fixture.projectId)).toEqual(ids.map((_, i) => i + 1));
-    // Picked up again within its lease (plus the reaper's quarter lease and the solving itself), far below a minute.
-    expect(recoveredMs).toBeLessThan((leaseSeconds * 1.25 + 20) * 1000);
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   });
