@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventEmitter } from 'node:events';
 import PgBoss from 'pg-boss';
+import { keepPoolErrorsHandled } from '../database/pool-errors.js';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows.js';
 
@@ -49,6 +51,8 @@ export class JobQueue {
 
   async start(): Promise<void> {
     await this.boss.start();
+    const pool = (this.boss.getDb() as { pool?: EventEmitter }).pool;
+    if (pool) keepPoolErrorsHandled(pool);
     await this.boss.createQueue(SEARCH_QUEUE, { name: SEARCH_QUEUE, retryLimit: 2, retryDelay: 1, expireInSeconds: 15 * 60 });
   }
 
