@@ -10,6 +10,10 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { parse } from 'graphql/index.js';
+import pg from 'pg';
+import { documentCoster } from '../src/graphql/cost-limit.js';
+import { buildSchema } from '../src/graphql/schema.js';
 import { DEMO } from '../src/index.js';
 import type { BenchCpu, BenchReady } from './bench-server.js';
 
@@ -143,6 +147,119 @@ const main = await withServer({}, async (child, ready) => {
   return { dashboard, searchSubmission, submissionToProposalSetMs };
 });
 
+// The dashboard at 200 connections while PostgreSQL terminates every connection of the API's
+// database 8 times, 1.5 s apart (as an operator or a failover would): what is served, which
+// errors clients see, and how soon after the last kill the dashboard answers again.
+const KILLS = 8;
+const KILL_INTERVAL_MS = 1_500;
+
+async function killConnections(databaseUrl: string): Promise<number> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    const name = new URL(databaseUrl).pathname.slice(1);
+    const { rows } = await admin.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+    return (rows[0] as { n: number }).n;
+  } finally {
+    await admin.end();
+  }
+}
+
+async function faultRun(child: ChildProcess, ready: BenchReady) {
+  const { url, token, databaseUrl } = ready;
+  const errorsByType = new Map<string, number>();
+  const count = (type: string) => errorsByType.set(type, (errorsByType.get(type) ?? 0) + 1);
+  let lastErrorAt = 0;
+  const before = await serverCounters(child);
+  const seconds = Math.ceil(((KILLS + 1) * KILL_INTERVAL_MS) / 1000) + 4;
+  const running = autocannon({
+    url,
+    method: 'POST',
+    connections: 200,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    requests: [
+      {
+        body: dashboardBody,
+        onResponse: (status: number, body: string) => {
+          if (status === 200 && !body.includes('"errors"')) return;
+          lastErrorAt = performance.now();
+          try {
+            const codes = ((JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] }).errors ?? []).map((e) => e.extensions?.code ?? 'NONE');
+            count(`HTTP ${status} ${[...new Set(codes)].join('+') || 'no GraphQL errors'}`);
+          } catch {
+            count(`HTTP ${status} (not JSON)`);
+          }
+        },
+      },
+    ],
+  });
+  let killed = 0;
+  await sleep(KILL_INTERVAL_MS);
+  for (let i = 0; i < KILLS; i++) {
+    killed += await killConnections(databaseUrl);
+    if (i < KILLS - 1) await sleep(KILL_INTERVAL_MS);
+  }
+  const lastKillAt = performance.now();
+  // First full success after the last kill, asked by a separate client.
+  let recoveredMs = Number.NaN;
+  for (;;) {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: dashboardBody });
+    const text = await response.text();
+    if (response.status === 200 && !text.includes('"errors"')) {
+      recoveredMs = performance.now() - lastKillAt;
+      break;
+    }
+    if (performance.now() - lastKillAt > 30_000) break;
+    await sleep(5);
+  }
+  const result = await running;
+  const after = await serverCounters(child);
+  const round = (value: number) => Math.round(value * 100) / 100;
+  // autocannon's `errors` are connection errors, timeouts included.
+  const errors = [...errorsByType.values()].reduce((a, b) => a + b, 0) + result.errors;
+  if (result.errors > result.timeouts) errorsByType.set('socket errors', result.errors - result.timeouts);
+  if (result.timeouts) errorsByType.set('timeouts (10 s)', result.timeouts);
+  return {
+    connections: 200,
+    seconds,
+    kills: KILLS,
+    connectionsTerminated: killed,
+    requestsServed: result.requests.total,
+    requestsPerSecond: result.requests.average,
+    p50ms: result.latency.p50,
+    p99ms: result.latency.p99,
+    errors,
+    errorsByType: Object.fromEntries(errorsByType),
+    firstSuccessAfterLastKillMs: round(recoveredMs),
+    lastErrorAfterLastKillMs: lastErrorAt > lastKillAt ? round(lastErrorAt - lastKillAt) : 0,
+    serverCpuMsPerRequest: round((after.cpuMs - before.cpuMs) / Math.max(result.requests.total, 1)),
+    loadAverage1m: round(loadavg()[0]!),
+    target: 'p99 < 100 ms, 0 errors (issue 16)',
+  };
+}
+
+/** What costing a query adds to a request: the first time a document (and its cost variables) is seen, and from the cache after. */
+function costAnalysisCost() {
+  const schema = buildSchema();
+  const document = parse(DASHBOARD);
+  const variables = { slug: DEMO.slug };
+  const time = (runs: number, each: () => void) => {
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) each();
+    return ((performance.now() - started) / runs) * 1000;
+  };
+  // Uncached: a fresh coster every time (a new document text or new values of its `first` variables).
+  const uncachedUs = time(2_000, () => documentCoster(schema, 5_000)(document, undefined, variables));
+  const coster = documentCoster(schema, 5_000);
+  coster(document, undefined, variables);
+  const cachedUs = time(200_000, () => coster(document, undefined, variables));
+  return { query: 'dashboard', cost: coster(document, undefined, variables), uncachedMicroseconds: Math.round(uncachedUs * 10) / 10, cachedMicroseconds: Math.round(cachedUs * 100) / 100 };
+}
+
+const faults = await withServer({}, faultRun);
+const costAnalysis = costAnalysisCost();
+
 // The peer, in the same run: every dashboard request answered by the database.
 const uncached = await withServer({ GRAPHQL_RESPONSE_CACHE: 'false' }, async (child, { url, token }) => [
   await load(child, url, token, 50, () => dashboardBody),
@@ -154,8 +271,11 @@ console.table([
   ...uncached.map((row) => target(row, 'dashboard, cache off (peer)')),
   ...(main.searchSubmission ? [{ run: 'search submissions', ...main.searchSubmission }] : []),
 ]);
+console.log('dashboard at 200 connections while every database connection is killed 8 times, 1.5 s apart:');
+console.table([{ run: 'connection-kill fault (cache on)', ...faults, errorsByType: JSON.stringify(faults.errorsByType) }]);
+console.log('cost analysis per request (the dashboard query):', costAnalysis);
 if (main.submissionToProposalSetMs) console.log('submission → proposal set (median of 5):', Math.round(main.submissionToProposalSetMs.median), 'ms; target < 1000 ms');
 if (!dashboardOnly) {
   await mkdir('bench-results', { recursive: true });
-  await writeFile('bench-results/api.json', JSON.stringify({ apiProcesses: Number(process.env['API_PROCESSES'] ?? 1), ...main, dashboardCacheOff: uncached }, null, 2));
+  await writeFile('bench-results/api.json', JSON.stringify({ apiProcesses: Number(process.env['API_PROCESSES'] ?? 1), ...main, dashboardCacheOff: uncached, dashboardUnderConnectionKills: faults, costAnalysis }, null, 2));
 }

@@ -15,6 +15,8 @@ export interface BenchReady {
   readonly token: string;
   readonly organizationId: string;
   readonly searchRequestId: string;
+  /** The bench's database (the fault run terminates its connections). */
+  readonly databaseUrl: string;
 }
 
 export interface BenchCpu {
@@ -126,7 +128,7 @@ if (cluster.isWorker) {
     await database.drop();
     process.exit(0);
   };
-  const ready: BenchReady = { type: 'ready', url, token: signIn.token, organizationId: seeded.organizationId, searchRequestId: seeded.searchRequestId! };
+  const ready: BenchReady = { type: 'ready', url, token: signIn.token, organizationId: seeded.organizationId, searchRequestId: seeded.searchRequestId!, databaseUrl: database.url };
   if (process.send) {
     process.send(ready);
     process.on('message', (message: { type?: string }) => {

@@ -4,6 +4,7 @@ import { createServer as createNetServer } from 'node:net';
 import type { ApiConfig } from './config.js';
 import { ConfigError } from './config.js';
 import { openDatabase } from './database/data-source.js';
+import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import { JobQueue } from './jobs/job-queue.js';
 
 /** The primary of a group of API processes sharing one port (node:cluster). */
@@ -41,6 +42,8 @@ export async function startApiCluster(config: ApiConfig, env: NodeJS.ProcessEnv 
   const jobs = new JobQueue({ url: config.databaseUrl, workers: 0 });
   await jobs.start();
   await jobs.stop();
+  // Sign-in throttling counts in this process for all workers (rate-limiter-flexible's cluster store).
+  new RateLimiterClusterMaster();
   // Workers listening on port 0 each get a port of their own; pick one they share.
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const workerEnv = { ...env, PORT: String(port), HOST: config.host, API_PROCESSES: '1' };

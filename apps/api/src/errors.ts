@@ -9,6 +9,10 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   CONFLICT: 'CONFLICT',
   INFEASIBLE: 'INFEASIBLE',
+  /** Too many attempts (sign-in throttling); `extensions.retryAfterSeconds` and a Retry-After header say when to try again. */
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  /** The database is unreachable for now; nothing was changed. Retry after `extensions.retryAfterSeconds`. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -52,6 +56,32 @@ export const payloadTooLarge = (limitBytes: number): AppError =>
 
 const PG_UNIQUE_VIOLATION = '23505';
 
+// PostgreSQL went away or refused us for now: the connection classes 08 (connection exception),
+// 57P01-57P03 (shut down, crashed, starting up), 53300 (too many connections); and TypeORM's
+// QueryRunnerAlreadyReleasedError, raised in a transaction whose connection died under it.
+const TRANSIENT_SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300']);
+const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
+const TRANSIENT_MESSAGES = /Connection terminated|connection ended|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|terminating connection|the database system is (starting up|shutting down)|Client was closed and is not queryable|Cannot use a pool after calling end|Query runner already released/i;
+
+/** A failure of the connection to the database (not of the statement): retrying later may succeed. */
+export function isTransientDatabaseError(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code))) return true;
+    if (typeof message === 'string' && TRANSIENT_MESSAGES.test(message)) return true;
+    current = (current as { driverError?: unknown; cause?: unknown; originalError?: unknown }).driverError ?? (current as { cause?: unknown }).cause ?? (current as { originalError?: unknown }).originalError;
+  }
+  return false;
+}
+
+/** How long a client should wait before retrying after SERVICE_UNAVAILABLE. */
+export const SERVICE_UNAVAILABLE_RETRY_SECONDS = 1;
+
+export const serviceUnavailable = (): AppError =>
+  new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable for now; nothing was changed. Retry shortly.', undefined, {
+    retryAfterSeconds: SERVICE_UNAVAILABLE_RETRY_SECONDS,
+  });
+
 function isUniqueViolation(error: unknown): boolean {
   const driverError = (error as { driverError?: { code?: string } } | null)?.driverError;
   return (error as { code?: string } | null)?.code === PG_UNIQUE_VIOLATION || driverError?.code === PG_UNIQUE_VIOLATION;
@@ -80,6 +110,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (typeof code === 'string' && CLIENT_FAULTS.has(code)) {
     return { message: formatted.message, ...where, extensions: { code: ErrorCode.BAD_USER_INPUT, field: [], reason: code } };
   }
+  if (original && isTransientDatabaseError(original)) {
+    console.warn('[api] database unavailable:', (original as Error).message);
+    const unavailable = serviceUnavailable();
+    return { message: unavailable.message, ...where, extensions: { code: unavailable.code, ...unavailable.details } };
+  }
   if (original && isUniqueViolation(original)) {
     return { message: 'Conflicts with an existing record', ...where, extensions: { code: ErrorCode.CONFLICT } };
   }
@@ -94,14 +129,20 @@ const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   BAD_USER_INPUT: 400,
   CONFLICT: 409,
   INFEASIBLE: 422,
+  TOO_MANY_REQUESTS: 429,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
+
+/** The HTTP status for an error code (500 for anything unknown). */
+export function httpStatusOf(code: unknown): number {
+  return typeof code === 'string' && Object.hasOwn(HTTP_STATUS, code) ? HTTP_STATUS[code as ErrorCode] : 500;
+}
 
 /** `formatError` for plain HTTP routes (uploads): the status for its code and a GraphQL-shaped body. */
 export function httpError(error: unknown): { status: number; body: { errors: GraphQLFormattedError[] } } {
   const formatted = formatError({ message: error instanceof Error ? error.message : String(error) }, error);
   const code = formatted.extensions?.['code'];
-  const status =
-    formatted.extensions?.['reason'] === 'PAYLOAD_TOO_LARGE' ? 413 : typeof code === 'string' && Object.hasOwn(HTTP_STATUS, code) ? HTTP_STATUS[code as ErrorCode] : 500;
+  const status = formatted.extensions?.['reason'] === 'PAYLOAD_TOO_LARGE' ? 413 : httpStatusOf(code);
   return { status, body: { errors: [formatted] } };
 }

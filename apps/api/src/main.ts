@@ -18,6 +18,10 @@ function stopOn(close: () => Promise<void>): void {
   process.once('SIGTERM', stop);
 }
 
+// Every database call is awaited where it is made; should a library still drop a rejection (a
+// connection killed at the wrong moment), log it and keep serving rather than take the API down.
+process.on('unhandledRejection', (reason) => console.error('[api] unhandled rejection (kept serving):', reason));
+
 try {
   const config = loadConfig();
   if (cluster.isPrimary && config.apiProcesses > 1) {

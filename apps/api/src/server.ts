@@ -15,10 +15,14 @@ import { openDatabase } from './database/data-source.js';
 import { disableNamedStatements } from './database/lean.js';
 import { embeddedPoolSize, startEmbeddedPostgres } from './database/embedded.js';
 import type { EmbeddedPostgres } from './database/embedded.js';
-import { formatError } from './errors.js';
+import { formatError, httpError } from './errors.js';
 import type { Context } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { costLimitPlugin } from './graphql/cost-limit.js';
+import { errorListPlugin, httpStatusPlugin } from './graphql/http-status.js';
+import { inputHygienePlugin } from './graphql/input-hygiene.js';
+import { ExportBudget } from './graphql/export-budget.js';
+import { crossTenantSql } from './database/tenant.js';
 import { depthLimitRule } from './graphql/depth-limit.js';
 import { buildSchema } from './graphql/schema.js';
 import { createServices } from './services.js';
@@ -66,17 +70,56 @@ async function openStorage(config: ApiConfig): Promise<Storage> {
   }
 }
 
-const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
-  if (error.type === 'entity.too.large') {
-    res.status(413).json({ errors: [{ message: 'Request body too large', extensions: { code: 'BAD_USER_INPUT', field: [] } }] });
-    return;
-  }
-  if (error.status === 400) {
-    res.status(400).json({ errors: [{ message: 'Malformed JSON body', extensions: { code: 'BAD_USER_INPUT', field: [] } }] });
-    return;
-  }
-  next(error);
+const BODY_MESSAGES: Readonly<Record<string, string>> = {
+  'entity.too.large': 'Request body too large',
+  'entity.parse.failed': 'Malformed JSON body',
+  'charset.unsupported': 'Unsupported charset: send JSON as UTF-8 (content-type: application/json; charset=utf-8)',
+  'encoding.unsupported': 'Unsupported content encoding',
+  'request.aborted': 'The request body was cut off',
+  'request.size.invalid': 'The body does not match its Content-Length',
 };
+
+/** The JSON body parser's rejections (413, 415, 400) in the GraphQL error shape, never an HTML page. */
+const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string; message?: string }, _req, res, next) => {
+  if (typeof error.type !== 'string' || !error.status || error.status < 400 || error.status >= 500) return next(error);
+  const message = BODY_MESSAGES[error.type] ?? (error.status === 400 ? 'Malformed JSON body' : (error.message ?? 'Bad request body'));
+  res.status(error.status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', field: [], reason: error.type } }] });
+};
+
+/**
+ * Anything that reaches Express's own handler (a database failure while authenticating, a body
+ * parser error) answers in the GraphQL shape with its status, never as an HTML page.
+ */
+const lastErrors: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  const { status, body } = httpError(error);
+  const retryAfter = body.errors[0]?.extensions?.['retryAfterSeconds'];
+  if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
+  res.status(status).json(body);
+};
+
+/** SELECT 1 with a deadline, for /healthz. */
+async function databaseHealth(dataSource: DataSource): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+  const started = performance.now();
+  try {
+    await Promise.race([
+      crossTenantSql(dataSource, 'global', 'SELECT 1', []),
+      new Promise((_resolve, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
+    ]);
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
+  }
+}
+
+/** Every quarter lease, requeues searches whose worker died (logged, never thrown). */
+function startReaper(runner: SearchRunner, jobs: JobQueue, leaseSeconds: number): NodeJS.Timeout {
+  const reap = (): void => void runner.requeueStale(jobs).catch((error: unknown) => console.warn('[search] requeue:', (error as Error).message));
+  reap();
+  const timer = setInterval(reap, (leaseSeconds * 1000) / 4);
+  timer.unref();
+  return timer;
+}
 
 /**
  * Opens the database (PostgreSQL from `databaseUrl`, else embedded PGlite under `dataDir`),
@@ -94,16 +137,22 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   const jobs = new JobQueue({ url, workers: config.searchWorkers, pollingIntervalSeconds: 0.5 });
   await jobs.start();
   const services = createServices(dataSource, config, jobs);
-  const runner = new SearchRunner(dataSource, services.proposalSets, services.costTables, clock);
+  const runner = new SearchRunner(dataSource, services.proposalSets, services.costTables, clock, { leaseSeconds: config.searchLeaseSeconds });
   await jobs.work((job) => runner.run(job));
+  const reaper = config.searchWorkers > 0 ? startReaper(runner, jobs, config.searchLeaseSeconds) : undefined;
   const schema = buildSchema();
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy === 'true' ? true : config.trustProxy);
   const httpServer = createHttpServer(app);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
+    // Without introspection, "Did you mean …?" would still spell the schema out field by field.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    // A document of more tokens than any client sends is refused while parsing (10k aliases never reach validation).
+    parseOptions: { maxTokens: config.maxTokens },
     // main.ts (and any embedder) stops the whole server on signals; Apollo's own handler would
     // re-raise the signal after stopping only itself, killing the process before jobs and pools close.
     stopOnTerminationSignals: false,
@@ -112,14 +161,18 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       costLimitPlugin(schema, config.maxCost),
+      httpStatusPlugin(),
+      errorListPlugin(),
+      inputHygienePlugin(),
       responseCachePlugin(cache),
       // No HTTP caching of GraphQL responses here; the default plugin would hook every resolved field.
       ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, responseCache: cache.enabled });
+  app.get('/healthz', async (_req, res) => {
+    const database = await databaseHealth(dataSource);
+    res.status(database.ok ? 200 : 503).json({ ok: database.ok, database, responseCache: cache.enabled });
   });
   app.put('/uploads/model-specs', modelUploadRoute({ dataSource, services, config, clock }));
   app.use(
@@ -128,13 +181,17 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     bodyErrors,
     responseCacheMiddleware({ cache, dataSource, clock }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => {
+      context: async ({ req, res }) => {
         const responseCache = requestCacheState(res)!;
         const { actor } = responseCache;
-        return { dataSource, services, config, actor, now: clock(), loaders: createLoaders(dataSource, services, actor), responseCache };
+        return { dataSource, services, config, actor, now: clock(), loaders: createLoaders(dataSource, services, actor), clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown', exports: new ExportBudget(config.exportMaxBytes), responseCache };
       },
     }),
   );
+  app.use((req, res) => {
+    res.status(404).json({ errors: [{ message: `No route ${req.method} ${req.path}`, extensions: { code: 'NOT_FOUND' } }] });
+  });
+  app.use(lastErrors);
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   return {
@@ -143,6 +200,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     services,
     responseCache: cache,
     async close() {
+      clearInterval(reaper);
       await apollo.stop();
       await feed.close();
       await jobs.stop();

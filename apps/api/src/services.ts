@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ApiConfig } from './config.js';
+import { PasswordHasher } from './auth/passwords.js';
+import { SignInThrottle } from './auth/sign-in-throttle.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import { ProfilingJobService } from './modules/profiling-jobs/profiling-job.service.js';
 import { ProposalSetService } from './modules/proposal-sets/proposal-set.service.js';
@@ -36,11 +38,12 @@ export interface Services {
 
 export function createServices(
   dataSource: DataSource,
-  config: Pick<ApiConfig, 'sessionTtlHours' | 'modelMaxBytes'>,
+  config: Pick<ApiConfig, 'sessionTtlHours' | 'modelMaxBytes' | 'passwordScryptLogN'>,
   jobs: JobQueue,
 ): Services {
   const audit = new AuditService(dataSource);
-  const sessions = new SessionService(dataSource, audit, config.sessionTtlHours);
+  const passwords = new PasswordHasher(config.passwordScryptLogN);
+  const sessions = new SessionService(dataSource, audit, config.sessionTtlHours, passwords, new SignInThrottle());
   const deviceProfiles = new DeviceProfileService(dataSource, audit);
   const modelSpecs = new ModelSpecService(dataSource, audit, config.modelMaxBytes);
   const projects = new ProjectService(dataSource, audit);
@@ -48,7 +51,7 @@ export function createServices(
   return {
     audit,
     sessions,
-    users: new UserService(dataSource, sessions, audit),
+    users: new UserService(dataSource, sessions, audit, passwords),
     organizations: new OrganizationService(dataSource, audit),
     memberships: new MembershipService(dataSource, audit),
     invitations: new InvitationService(dataSource, audit),

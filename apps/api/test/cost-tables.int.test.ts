@@ -124,6 +124,23 @@ describe('cost tables', () => {
     expect(JSON.stringify(bad.errors![0]!.extensions!['issues'])).toContain('runs must be a positive whole number, got -3');
   });
 
+  it('answers a huge bad upload with the first 100 issues and their count, not a 17 MB error', async () => {
+    const [header] = latencyCsv.trim().split('\n');
+    const rows = Array.from({ length: 100_000 }, (_, i) => `model.${1000 + i}.act,relu,937.89,-1,0.1,ms`);
+    const content = [header, ...rows].join('\n');
+    expect(content.length).toBeGreaterThan(2_500_000);
+    const response = await fetch(t.server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.owner.token}` },
+      body: JSON.stringify({ query: `mutation($input: PublishCostTableInput!) { publishCostTable(input: $input) { id } }`, variables: { input: publishInput({ content }) } }),
+    });
+    const text = await response.text();
+    expect(text.length).toBeLessThan(100_000);
+    const error = (JSON.parse(text) as { errors: { extensions: { code: string; issues: unknown[]; issueCount: number } }[] }).errors[0]!;
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issueCount: 100_000 });
+    expect(error.extensions.issues).toHaveLength(100);
+  });
+
   it('rejects malformed uploads whole, listing every issue', async () => {
     const [header, ...rows] = latencyCsv.trim().split('\n');
     const broken = [header, ...rows.slice(0, 10), 'model.0.act,relu,937.89,not-a-number,0.1,ms', 'model.999.act,relu,937.89,1,0.1,ms'].join('\n');

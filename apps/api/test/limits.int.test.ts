@@ -53,6 +53,30 @@ describe('request limits', () => {
     expect(response.errors?.[0]?.message).toMatch(/introspection/i);
   });
 
+  it('answers a body in another charset with 415 in the GraphQL shape', async () => {
+    const response = await fetch(t.server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(response.status).toBe(415);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string; reason: string } }[] };
+    expect(body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'charset.unsupported' } });
+  });
+
+  it('does not spell out the schema in "did you mean" suggestions when introspection is off', async () => {
+    const response = await t.client.raw(`{ organizationz { id } builtinModelName }`);
+    expect(response.status).toBe(400);
+    for (const error of response.errors ?? []) expect(error.message).not.toMatch(/did you mean/i);
+  });
+
+  it('answers unknown routes in the GraphQL error shape too', async () => {
+    const response = await fetch(new URL('/nope', t.server.url));
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('NOT_FOUND');
+  });
+
   it('answers malformed JSON with 400', async () => {
     const response = await fetch(t.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(response.status).toBe(400);

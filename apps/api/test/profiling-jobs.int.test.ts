@@ -81,6 +81,36 @@ describe('profiling jobs and agents', () => {
     expect(await latencyTableCount()).toBe(before + 1);
   });
 
+  it('a completion carries exactly the metrics the job asked for, each once', async () => {
+    const id = await newJob();
+    const { leaseId } = (await lease(agentA)).leaseProfilingJob!;
+    const before = await latencyTableCount();
+    const table = (metric: 'LATENCY' | 'ACCURACY') => ({ ...tables[0]!, metric, content: latencyCsv });
+    const attempts = [
+      { tables: [table('ACCURACY'), table('LATENCY'), table('LATENCY')], field: ['input', 'tables', 0, 'metric'], message: /did not ask for ACCURACY/ },
+      { tables: [table('LATENCY'), table('LATENCY')], field: ['input', 'tables', 1, 'metric'], message: /LATENCY is given twice/ },
+    ];
+    for (const attempt of attempts) {
+      const error = errorOf(await agentA.request(CompleteProfilingJobDocument, { input: { organizationId: org.id, jobId: id, leaseId, tables: attempt.tables } }));
+      expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: attempt.field });
+      expect(error.message).toMatch(attempt.message);
+    }
+    expect(await latencyTableCount()).toBe(before);
+    const { completeProfilingJob } = await agentA.data(CompleteProfilingJobDocument, { input: { organizationId: org.id, jobId: id, leaseId, tables: [table('LATENCY')] } });
+    expect(completeProfilingJob.costTables).toHaveLength(1);
+    expect(await latencyTableCount()).toBe(before + 1);
+
+    const { createProfilingJob } = await org.owner.client.data(CreateProfilingJobDocument, {
+      input: { organizationId: org.id, deviceProfileId: profileId, modelSpecId: specId, metrics: ['LATENCY', 'MEMORY'], maxAttempts: 1 },
+    });
+    const both = (await lease(agentA)).leaseProfilingJob!;
+    expect(both.job.id).toBe(createProfilingJob.id);
+    const partial = errorOf(await agentA.request(CompleteProfilingJobDocument, { input: { organizationId: org.id, jobId: both.job.id, leaseId: both.leaseId, tables: [table('LATENCY')] } }));
+    expect(partial).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'tables'] });
+    expect(partial.message).toMatch(/asked for MEMORY too/);
+    await agentA.data(FailProfilingJobDocument, { input: { organizationId: org.id, jobId: both.job.id, leaseId: both.leaseId, message: 'test done' } });
+  });
+
   it('a job whose agent died is leased again, and only one table is stored', async () => {
     const id = await newJob();
     const first = (await lease(agentA)).leaseProfilingJob!;

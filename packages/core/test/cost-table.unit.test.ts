@@ -50,10 +50,47 @@ describe('cost table CSV', () => {
       expect.arrayContaining([
         expect.objectContaining({ row: 3, column: 'activation', message: expect.stringMatching(/unknown activation "gelu2"/) }),
         expect.objectContaining({ row: 4, column: 'activation', message: expect.stringMatching(/duplicate/) }),
-        expect.objectContaining({ row: 5, column: 'delta', message: expect.stringMatching(/not a finite number/) }),
+        expect.objectContaining({ row: 5, column: 'delta', message: expect.stringMatching(/not a decimal number/) }),
         expect.objectContaining({ row: 7, column: 'relu', message: expect.stringMatching(/missing cell for site "c"/) }),
       ]),
     );
+  });
+
+  it('reads only plain decimal numbers', () => {
+    const table = parseCostTableCsv('layer,activation,reference,delta\na,relu,1e1,-.5\nb,relu,+10.,2E-1\n', { metric: 'latency' });
+    expect(table.cells.map((c) => c.delta)).toEqual([-0.5, 0.2]);
+    for (const bad of ['0x10', 'Infinity', '1_000', '0b1', '1,5', '--1']) {
+      const issues = issuesOf(() => parseCostTableCsv(`layer,activation,reference,delta\na,relu,10,"${bad}"\n`, { metric: 'latency' }));
+      expect(issues, bad).toContainEqual({ row: 2, column: 'delta', message: `not a decimal number: ${JSON.stringify(bad)}` });
+    }
+  });
+
+  it('has one reference per table: rows must agree (within 25% of their median, measurement noise), latency and memory never negative', () => {
+    const noisy = parseCostTableCsv('layer,activation,reference,delta\na,relu,10.2,-1\nb,relu,9.8,-1\nc,relu,10,-1\n', { metric: 'latency' });
+    expect(noisy.reference).toBe(10);
+    expect(issuesOf(() => parseCostTableCsv('layer,activation,reference,delta\na,relu,10,-1\nb,relu,100,-1\nc,relu,10,-1\n', { metric: 'latency' }))).toEqual([
+      { row: 3, column: 'reference', message: expect.stringMatching(/reference 100 differs from the table's reference 10/) },
+    ]);
+    expect(issuesOf(() => parseCostTableCsv('layer,activation,reference,delta\na,relu,-5,-1\n', { metric: 'latency' }))).toEqual([
+      { row: 2, column: 'reference', message: 'negative latency reference -5' },
+    ]);
+    // An accuracy reference (e.g. an NWOT score) may be negative.
+    expect(parseCostTableCsv('layer,activation,reference,delta\na,relu,-5,-1\n', { metric: 'accuracy' }).reference).toBe(-5);
+  });
+
+  it('lists the first 100 problems and counts the rest, so a huge bad file makes a small error', () => {
+    const rows = Array.from({ length: 100_000 }, (_, i) => `site.${i},nope,1,1`).join('\n');
+    let error: CostTableValidationError | undefined;
+    try {
+      parseCostTableCsv(`layer,activation,reference,delta\n${rows}\n`, { metric: 'latency' });
+    } catch (err) {
+      error = err as CostTableValidationError;
+    }
+    expect(error).toBeInstanceOf(CostTableValidationError);
+    expect(error!.issues).toHaveLength(100);
+    expect(error!.issueCount).toBeGreaterThanOrEqual(100_000);
+    expect(error!.message.length).toBeLessThan(20_000);
+    expect(error!.message).toMatch(/… and \d+ more$/);
   });
 
   it('rejects a unit that does not match the metric and sites outside the space', () => {

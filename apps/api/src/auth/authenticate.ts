@@ -1,11 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { crossTenant, crossTenantSql, owned } from '../database/tenant.js';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
+import { MembershipEntity } from '../modules/memberships/membership.entity.js';
+import type { Role } from '../modules/memberships/role.js';
 import type { Actor } from './actor.js';
 import { sha256 } from './crypto.js';
 
 // last_used_at is a hint for humans; writing it on every request would serialize hot tokens.
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Roles that may hold API tokens (those that create them). */
+const TOKEN_MANAGERS: ReadonlySet<Role> = new Set(['admin', 'owner']);
 
 function bearer(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
@@ -51,6 +56,11 @@ export async function authenticateWithValidity(dataSource: DataSource, authoriza
   if (secret.startsWith('actnas_pat_')) {
     const token = await crossTenant(dataSource, ApiTokenEntity, 'authentication').findOneBy({ secretHash: hash });
     if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return { actor: { kind: 'invalid' }, secretHash: hash };
+    // A token never stands for more than its creator does now: it works only while they are still
+    // an admin or owner of its organization (leaving or demotion also revokes it; this holds even
+    // when a membership row is changed behind the API's back).
+    const creator = await owned(dataSource, MembershipEntity, token).findOne({ userId: token.createdById });
+    if (!creator || !TOKEN_MANAGERS.has(creator.role)) return { actor: { kind: 'invalid' }, secretHash: hash };
     let lastUsedAt = token.lastUsedAt;
     if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await owned(dataSource, ApiTokenEntity, token).update({ id: token.id }, { lastUsedAt: now });

@@ -6,6 +6,8 @@ export type Permission =
   | 'read'
   | 'projects:write'
   | 'devices:write'
+  /** Deleting a device profile: an organization-level decision, not a member's. */
+  | 'devices:delete'
   | 'search:write'
   | 'models:write'
   | 'members:manage'
@@ -16,7 +18,7 @@ export type Permission =
 
 const VIEWER: readonly Permission[] = ['read'];
 const MEMBER: readonly Permission[] = [...VIEWER, 'projects:write', 'devices:write', 'search:write', 'models:write'];
-const ADMIN: readonly Permission[] = [...MEMBER, 'members:manage', 'tokens:manage', 'organization:manage', 'audit:read'];
+const ADMIN: readonly Permission[] = [...MEMBER, 'devices:delete', 'members:manage', 'tokens:manage', 'organization:manage', 'audit:read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: VIEWER,

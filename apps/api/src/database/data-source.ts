@@ -1,5 +1,7 @@
 import { migrations } from '@actnas/migrations';
+import type { EventEmitter } from 'node:events';
 import { DataSource } from 'typeorm';
+import { keepPoolErrorsHandled } from './pool-errors.js';
 import { entities } from './entities.js';
 
 export interface DataSourceOptions {
@@ -23,7 +25,8 @@ export function createDataSource({ url, poolSize = 10 }: DataSourceOptions): Dat
     // Query errors surface through the GraphQL error mapping; TypeORM's own log would repeat
     // expected ones (unique violations of idempotency races) with their parameters.
     logging: false,
-    extra: { max: poolSize },
+    // Fail fast when PostgreSQL is unreachable (requests answer SERVICE_UNAVAILABLE) instead of queueing forever.
+    extra: { max: poolSize, connectionTimeoutMillis: 5_000, keepAlive: true },
   });
 }
 
@@ -31,6 +34,8 @@ export function createDataSource({ url, poolSize = 10 }: DataSourceOptions): Dat
 export async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
   const dataSource = createDataSource(options);
   await dataSource.initialize();
+  const pool = (dataSource.driver as unknown as { master?: EventEmitter }).master;
+  if (pool) keepPoolErrorsHandled(pool);
   try {
     await dataSource.runMigrations({ transaction: 'each' });
   } catch (error) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntitySchema } from 'typeorm';
+import { isTransientDatabaseError } from '../errors.js';
 
 // The hot read paths (every dashboard request) skip TypeORM's query builder and entity hydration:
 // building the SQL and mapping the rows cost more CPU than PostgreSQL spends on the query. They
@@ -51,12 +52,22 @@ export function disableNamedStatements(dataSource: DataSource): void {
   unprepared.add(dataSource);
 }
 
-/** Runs a parameterized statement (a constant text, values apart) and returns its rows. */
+/**
+ * Runs a parameterized statement (a constant text, values apart) and returns its rows. A read that
+ * fails because its connection died (PostgreSQL restarted, the connection was terminated) is
+ * retried once on a fresh connection: it changed nothing, so that is safe.
+ */
 export async function leanQuery<T>(dataSource: DataSource, text: string, values: readonly unknown[]): Promise<T[]> {
   const config = unprepared.has(dataSource) ? { text, values } : { name: statementName(text), text, values };
-  const result = await poolOf(dataSource).query(config);
-  return result.rows as T[];
+  try {
+    return (await poolOf(dataSource).query(config)).rows as T[];
+  } catch (error) {
+    if (!READ.test(text) || !isTransientDatabaseError(error)) throw error;
+    return (await poolOf(dataSource).query(config)).rows as T[];
+  }
 }
+
+const READ = /^\s*(SELECT|WITH)\b(?![\s\S]*\b(INSERT|UPDATE|DELETE)\b)/i;
 
 const tables = new WeakMap<DataSource, Map<string, LeanTable>>();
 

@@ -30,9 +30,10 @@ type GlobalEntity<T extends ObjectLiteral> = EntitySchema<T> & ('organizationId'
  * - `shared-visibility`: device profiles and their cost tables other organizations shared or made public
  *   (the query itself filters by the viewer organization's grants);
  * - `user-events`: audit events of a user outside any organization (sign-up, sign-in);
- * - `job-owner`: a queued job enqueued before jobs carried their organization.
+ * - `job-owner`: a queued job enqueued before jobs carried their organization;
+ * - `worker-lease`: requeueing searches whose worker died, whatever their organization.
  */
-export type CrossTenantReason = 'authentication' | 'invitation-token' | 'viewer-memberships' | 'shared-visibility' | 'user-events' | 'job-owner';
+export type CrossTenantReason = 'authentication' | 'invitation-token' | 'viewer-memberships' | 'shared-visibility' | 'user-events' | 'job-owner' | 'worker-lease';
 
 type Handle = DataSource | EntityManager;
 // A DataSource has a manager; an EntityManager (of a transaction or not) is one.

@@ -3,7 +3,9 @@ import { CHANGE_CHANNEL } from '@actnas/migrations';
 import pg from 'pg';
 
 const PROBE_TIMEOUT_MS = 2_000;
-const RECONNECT_MS = 1_000;
+// The cache is off while the feed is down: come back at once, then back off while the database is away.
+const FIRST_RECONNECT_MS = 20;
+const MAX_RECONNECT_MS = 1_000;
 
 /**
  * Counts committed database changes, as PostgreSQL reports them through LISTEN on the channel
@@ -82,6 +84,7 @@ export class ChangeFeed {
     // Sent from another connection, as every real change is: a server that only echoes a
     // session's own notifications back to it would pass a probe sent on the listening one.
     const sender = new pg.Client({ connectionString: this.url });
+    sender.on('error', () => undefined); // a connection killed mid-probe fails the probe, not the process
     try {
       await sender.connect();
       await sender.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, payload]);
@@ -99,18 +102,19 @@ export class ChangeFeed {
     void this.#drop();
     if (this.#closed) return;
     this.log('change feed: connection lost; response cache off until it is back');
-    this.#retry = setTimeout(() => void this.#reconnect(), RECONNECT_MS);
+    this.#retry = setTimeout(() => void this.#reconnect(FIRST_RECONNECT_MS), FIRST_RECONNECT_MS);
     this.#retry.unref();
   }
 
-  async #reconnect(): Promise<void> {
+  async #reconnect(waited: number): Promise<void> {
     if (this.#closed) return;
     try {
       await this.#connect();
       this.log('change feed: listening again');
     } catch {
       await this.#drop();
-      this.#retry = setTimeout(() => void this.#reconnect(), RECONNECT_MS);
+      const wait = Math.min(MAX_RECONNECT_MS, waited * 2);
+      this.#retry = setTimeout(() => void this.#reconnect(wait), wait);
       this.#retry.unref();
     }
   }

@@ -65,7 +65,7 @@ export function buildCostTable(raw: readonly RawCell[], options: CostTableReadOp
   const unit = resolveUnit(raw, options, declared, issues);
   const cells: CostCell[] = [];
   const firstRow = new Map<string, number | null>();
-  const references: number[] = [];
+  const references: RowReference[] = [];
   for (const r of raw) {
     const cell = readCell(r, registry, issues);
     if (!cell) continue;
@@ -75,13 +75,13 @@ export function buildCostTable(raw: readonly RawCell[], options: CostTableReadOp
       continue;
     }
     firstRow.set(key, r.row);
-    if (cell.reference !== undefined) references.push(cell.reference);
+    if (cell.reference !== undefined) references.push({ value: cell.reference, row: r.row, column: r.columns.reference ?? 'reference' });
     cells.push(cell);
   }
   const siteRows = firstRowPerSite(raw);
   const sites = [...new Set(cells.map((c) => c.site))];
   checkSpace(sites, cells, siteRows, raw[0]?.columns.site ?? 'site', options, issues);
-  const reference = options.referenceValue ?? references[0];
+  const reference = options.referenceValue ?? checkReferences(references, options.metric, issues);
   if (reference === undefined && raw.length > 0) {
     issues.push({ row: null, column: 'reference', message: 'no reference value: add a reference column or pass the reference value' });
   }
@@ -160,10 +160,46 @@ function resolveActivation(r: RawCell, registry: ActivationRegistry, issues: Cos
   return kind?.id;
 }
 
+interface RowReference {
+  readonly value: number;
+  readonly row: number | null;
+  readonly column: string;
+}
+
+/** How far a row's reference may stray from the table's (repeated measurements of one model). */
+const REFERENCE_TOLERANCE = 0.25;
+
+/**
+ * A table has one reference model: the rows' reference values (measured alongside each cell, so
+ * a little noisy) must agree within REFERENCE_TOLERANCE of their median, which is the table's
+ * reference; latency and memory of a model are never negative.
+ */
+function checkReferences(references: readonly RowReference[], metric: string, issues: CostTableIssue[]): number | undefined {
+  if (references.length === 0) return undefined;
+  const sorted = references.map((r) => r.value).sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const nonNegative = metric === 'latency' || metric === 'memory';
+  for (const r of references) {
+    if (nonNegative && r.value < 0) issues.push({ row: r.row, column: r.column, message: `negative ${metric} reference ${r.value}` });
+    else if (Math.abs(r.value - median) > REFERENCE_TOLERANCE * Math.abs(median) + 1e-12) {
+      issues.push({ row: r.row, column: r.column, message: `reference ${r.value} differs from the table's reference ${median} (the rows' median) by more than ${REFERENCE_TOLERANCE * 100}%: one table has one reference model` });
+    }
+  }
+  return median;
+}
+
+/** A plain decimal (optional sign, digits, fraction, exponent): no hex, binary, Infinity or separators. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 function readNumber(value: unknown, row: number | null, column: string | undefined, required: boolean, issues: CostTableIssue[]): number | undefined {
   const missing = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
   if (missing) {
     if (required) issues.push({ row, column: column ?? null, message: 'missing value' });
+    return undefined;
+  }
+  if (typeof value === 'string' && !DECIMAL.test(value.trim())) {
+    issues.push({ row, column: column ?? null, message: `not a decimal number: ${JSON.stringify(value)}` });
     return undefined;
   }
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;

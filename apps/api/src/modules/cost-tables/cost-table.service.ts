@@ -60,9 +60,9 @@ function visibleTo(param: string): string {
 const withoutNulls = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
 
-/** Rejects the upload whole, listing every problem the parser found. */
+/** Rejects the upload whole, listing the parser's first 100 problems and counting all of them. */
 function rejected(error: CostTableValidationError): AppError {
-  return new AppError(ErrorCode.BAD_USER_INPUT, error.message, ['input', 'content'], { issues: error.issues });
+  return new AppError(ErrorCode.BAD_USER_INPUT, error.message, ['input', 'content'], { issues: error.issues, issueCount: error.issueCount });
 }
 
 export class CostTableService {

@@ -6,7 +6,9 @@ import { demand, isUuid } from '../../auth/policy.js';
 import type { OrgScope } from '../../auth/policy.js';
 import type { Connection, PageArgs } from '../../database/pagination.js';
 import { crossTenant, global, owned, paginateQuery } from '../../database/tenant.js';
-import { badInput, conflict, forbidden, notFound, parseInput } from '../../errors.js';
+import { AppError, ErrorCode, badInput, conflict, forbidden, notFound, parseInput } from '../../errors.js';
+import { CostTableEntity } from '../cost-tables/cost-table.entity.js';
+import { ProfilingJobEntity } from '../profiling-jobs/profiling-job.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
 import type { Organization } from '../organizations/organization.entity.js';
@@ -188,11 +190,26 @@ export class DeviceProfileService {
     });
   }
 
+  /**
+   * Deletes a profile (ADMIN): refused with CONFLICT, and the counts of what would go, while it
+   * has published cost tables (other organizations and searches may rely on them) or profiling jobs.
+   */
   async delete(scope: OrgScope, rawInput: unknown): Promise<string> {
-    demand(scope, 'devices:write');
+    demand(scope, 'devices:delete');
     const input = parseInput(deleteSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
       const profile = await this.findEditable(manager, scope, input.id);
+      await owned(manager, DeviceProfileEntity, scope).lock(profile.id);
+      const costTables = await owned(manager, CostTableEntity, scope).count({ deviceProfileId: profile.id });
+      const profilingJobs = await owned(manager, ProfilingJobEntity, scope).count({ deviceProfileId: profile.id });
+      if (costTables > 0 || profilingJobs > 0) {
+        throw new AppError(
+          ErrorCode.CONFLICT,
+          `This device profile has ${costTables} published cost table version(s) and ${profilingJobs} profiling job(s); they would go with it, so it is kept. Make it private instead.`,
+          ['input', 'id'],
+          { costTables, profilingJobs },
+        );
+      }
       await owned(manager, DeviceProfileEntity, scope).delete({ id: profile.id });
       await this.audit.record(manager, scope, {
         action: 'device_profile.delete',

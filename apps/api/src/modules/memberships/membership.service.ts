@@ -10,6 +10,11 @@ import { lockOrganization } from '../organizations/organization.service.js';
 import { MembershipEntity } from './membership.entity.js';
 import type { Membership } from './membership.entity.js';
 import { ROLES } from './role.js';
+import type { Role } from './role.js';
+import { ApiTokenEntity } from '../api-tokens/api-token.entity.js';
+
+/** Roles that may create (and so hold) API tokens. */
+const TOKEN_MANAGERS: ReadonlySet<Role> = new Set(['admin', 'owner']);
 
 const updateRoleSchema = z.object({ organizationId: z.string(), membershipId: z.guid(), role: z.enum(ROLES) });
 const removeSchema = z.object({ organizationId: z.string(), membershipId: z.guid() });
@@ -23,6 +28,20 @@ export class MembershipService {
   list(scope: OrgScope, page: PageArgs): Promise<Connection<Membership>> {
     const memberships = owned(this.dataSource, MembershipEntity, scope);
     return memberships.paginate(memberships.select('membership'), page);
+  }
+
+  /**
+   * API tokens end with their creator's standing: a member who leaves, or no longer may manage
+   * tokens, takes their tokens of this organization along (each revocation audited).
+   */
+  private async revokeTokensOf(manager: EntityManager, scope: OrgScope, userId: string, reason: 'creator_removed' | 'creator_demoted'): Promise<void> {
+    const revoked = await owned(manager, ApiTokenEntity, scope).sql<{ id: string; prefix: string }>(
+      `UPDATE api_tokens SET revoked_at = now() WHERE organization_id = $1 AND created_by_id = $2 AND revoked_at IS NULL RETURNING id, prefix`,
+      [userId],
+    );
+    for (const token of revoked) {
+      await this.audit.record(manager, scope, { action: 'api_token.revoke', targetType: 'api_token', targetId: token.id, data: { prefix: token.prefix, reason } });
+    }
   }
 
   /** A user's membership in an organization (null when not a member). */
@@ -53,6 +72,7 @@ export class MembershipService {
       }
       if (input.role !== 'owner') await this.assertOwnerRemains(manager, scope, membership);
       await owned(manager, MembershipEntity, scope).update({ id: membership.id }, { role: input.role });
+      if (!TOKEN_MANAGERS.has(input.role)) await this.revokeTokensOf(manager, scope, membership.userId, 'creator_demoted');
       await this.audit.record(manager, scope, {
         action: 'membership.update_role',
         targetType: 'membership',
@@ -73,6 +93,7 @@ export class MembershipService {
       if (!leavingSelf && membership.role === 'owner' && scope.role !== 'owner') throw forbidden('Only owners remove owners');
       await this.assertOwnerRemains(manager, scope, membership);
       await owned(manager, MembershipEntity, scope).delete({ id: membership.id });
+      await this.revokeTokensOf(manager, scope, membership.userId, 'creator_removed');
       await this.audit.record(manager, scope, {
         action: 'membership.remove',
         targetType: 'membership',

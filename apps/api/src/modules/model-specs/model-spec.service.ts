@@ -8,6 +8,7 @@ import { sha256Bytes } from '../../auth/crypto.js';
 import { badInput, conflict, notFound, parseInput, payloadTooLarge } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ModelBlobEntity } from './model-blob.entity.js';
+import { findUncleanText } from '../../validation/text-hygiene.js';
 import { builtinSites, onnxSites, yamlSites } from './model-sites.js';
 import { ModelSpecEntity } from './model-spec.entity.js';
 import type { ModelSite, ModelSpec } from './model-spec.entity.js';
@@ -76,6 +77,8 @@ export class ModelSpecService {
   async uploadFile(scope: OrgScope, options: unknown, file: ReceivedFile): Promise<{ spec: ModelSpec; created: boolean }> {
     demand(scope, 'models:write');
     const input = parseInput(fileSchema, options, ['query']);
+    const unclean = findUncleanText(input.name, ['query', 'name']);
+    if (unclean) throw badInput(unclean.field, unclean.message);
     if (file.bytes.length === 0) throw badInput(['body'], 'The body is empty');
     if (file.bytes.length > this.maxBytes) throw payloadTooLarge(this.maxBytes);
     const existing = await owned(this.dataSource, ModelSpecEntity, scope).findOne({ name: input.name });

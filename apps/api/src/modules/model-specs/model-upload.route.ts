@@ -65,6 +65,8 @@ export function modelUploadRoute(deps: {
       res.status(created ? 201 : 200).json({ id: spec.id, sha256: spec.blobSha256, sizeBytes: spec.sizeBytes, siteCount: spec.sites.length, created });
     } catch (error) {
       const { status, body } = httpError(error);
+      const retryAfter = body.errors[0]?.extensions?.['retryAfterSeconds'];
+      if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
       // An unread body is not drained (it may be huge): answer, then close the connection.
       if (!req.complete) res.setHeader('connection', 'close');
       res.status(status).json(body);

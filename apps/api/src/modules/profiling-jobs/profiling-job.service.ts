@@ -6,7 +6,7 @@ import type { OrgScope } from '../../auth/policy.js';
 import type { Connection, PageArgs } from '../../database/pagination.js';
 import { owned } from '../../database/tenant.js';
 import { sha256 } from '../../auth/crypto.js';
-import { conflict, notFound, parseInput } from '../../errors.js';
+import { badInput, conflict, notFound, parseInput } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { METRICS } from '../cost-tables/cost-table.entity.js';
 import type { CostTableService } from '../cost-tables/cost-table.service.js';
@@ -57,6 +57,18 @@ const completeSchema = heldSchema.extend({
 });
 
 const DEFAULT_LEASE_SECONDS = 300;
+
+/** A completion carries exactly the metrics the job asked for, each once (an agent cannot publish others). */
+function assertJobMetrics(job: ProfilingJob, tables: readonly { readonly metric: string }[]): void {
+  const seen = new Set<string>();
+  tables.forEach(({ metric }, index) => {
+    if (!job.metrics.includes(metric as never)) throw badInput(['input', 'tables', index, 'metric'], `The job did not ask for ${metric.toUpperCase()} (it asked for ${job.metrics.map((m) => m.toUpperCase()).join(', ')})`);
+    if (seen.has(metric)) throw badInput(['input', 'tables', index, 'metric'], `${metric.toUpperCase()} is given twice`);
+    seen.add(metric);
+  });
+  const missing = job.metrics.filter((metric) => !seen.has(metric));
+  if (missing.length > 0) throw badInput(['input', 'tables'], `The job asked for ${missing.map((m) => m.toUpperCase()).join(', ')} too`);
+}
 
 export interface Lease {
   readonly job: ProfilingJob;
@@ -168,6 +180,7 @@ export class ProfilingJobService {
     const input = parseInput(completeSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
       const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
+      assertJobMetrics(job, input.tables);
       const profile = await owned(manager, DeviceProfileEntity, scope).findOne({ id: job.deviceProfileId });
       const spec = await owned(manager, ModelSpecEntity, scope).findOne({ id: job.modelSpecId });
       if (!profile || !spec) throw notFound('Profiling job');

@@ -33,7 +33,8 @@ export const proposalSetResolvers: Resolvers = {
       const request = await ctx.loaders.searchRequestOf.load({ organizationId: set.organizationId, id: set.searchRequestId });
       if (!request) throw notFound('Search request');
       const spec = await ctx.services.modelSpecs.get(scope, request.modelSpecId);
-      return exportProposal(spec, await ctx.services.modelSpecs.content(scope, spec), set.result, proposal, format);
+      const file = await ctx.services.modelSpecs.content(scope, spec);
+      return ctx.exports.run(() => exportProposal(spec, file, set.result, proposal, format));
     },
     searchRequest: async (set, _args, ctx) => {
       // Batched: a page of proposal sets asks for its search requests in one query.

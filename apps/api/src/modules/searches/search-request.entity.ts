@@ -32,6 +32,10 @@ export interface SearchRequestRow {
   errorMessage: string | null;
   proposalSetId: string | null;
   attempts: number;
+  /** The worker run that holds the search while it is running; a run whose lease was taken over stores nothing. */
+  leaseId: string | null;
+  /** When the holding worker last said it is alive (database time); a stale one is requeued. */
+  heartbeatAt: Date | null;
   createdByUserId: string | null;
   createdByTokenId: string | null;
   createdAt: Date;
@@ -57,6 +61,8 @@ export const SearchRequestEntity = new EntitySchema<SearchRequestRow>({
     errorMessage: { name: 'error_message', type: 'text', nullable: true },
     proposalSetId: { name: 'proposal_set_id', type: 'uuid', nullable: true },
     attempts: { type: 'integer', default: 0 },
+    leaseId: { name: 'lease_id', type: 'uuid', nullable: true },
+    heartbeatAt: { name: 'heartbeat_at', type: 'timestamptz', precision: 3, nullable: true },
     createdByUserId: { name: 'created_by_user_id', type: 'uuid', nullable: true },
     createdByTokenId: { name: 'created_by_token_id', type: 'uuid', nullable: true },
     createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },

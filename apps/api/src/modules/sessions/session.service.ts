@@ -1,7 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { UserActor } from '../../auth/actor.js';
-import { dummyPasswordHash, newSecret, sha256, verifyPassword } from '../../auth/crypto.js';
+import { newSecret, sha256 } from '../../auth/crypto.js';
+import type { PasswordHasher } from '../../auth/passwords.js';
+import type { SignInThrottle } from '../../auth/sign-in-throttle.js';
 import { global } from '../../database/tenant.js';
 import { parseInput, unauthenticated } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -24,6 +26,8 @@ export class SessionService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly ttlHours: number,
+    private readonly passwords: PasswordHasher,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   async issue(manager: EntityManager, userId: string, now: Date): Promise<IssuedSession> {
@@ -33,18 +37,35 @@ export class SessionService {
     return { token, expiresAt };
   }
 
-  async signIn(rawInput: unknown, now: Date): Promise<IssuedSession & { user: User }> {
+  /**
+   * Checks the password (throttled per account and per address: TOO_MANY_REQUESTS while locked),
+   * audits a wrong one, and re-hashes a right one stored at an older cost.
+   */
+  async signIn(rawInput: unknown, now: Date, address = 'unknown'): Promise<IssuedSession & { user: User }> {
     const input = parseInput(signInSchema, rawInput);
+    await this.throttle.check(input.email, address);
     const user = await global(this.dataSource, UserEntity).findOneBy({ email: input.email });
     // Unknown emails cost one scrypt too, so timing does not tell which emails have accounts.
-    const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
-    if (!user || !valid) throw unauthenticated('Wrong email or password');
+    const verification = user ? await this.passwords.verify(input.password, user.passwordHash) : (await this.passwords.burn(input.password), { ok: false });
+    if (!user || !verification.ok) {
+      const lockedForSeconds = await this.throttle.failed(input.email, address);
+      await this.audit.record(this.dataSource, { organizationId: null, userId: user?.id ?? null }, {
+        action: 'session.sign_in_failed',
+        targetType: 'user',
+        targetId: user?.id ?? null,
+        data: { email: input.email, address, ...(lockedForSeconds > 0 ? { lockedForSeconds } : {}) },
+      });
+      throw unauthenticated('Wrong email or password');
+    }
+    await this.throttle.succeeded(input.email);
     return this.dataSource.transaction(async (manager) => {
+      if (verification.rehash) await global(manager, UserEntity).update({ id: user.id }, { passwordHash: verification.rehash });
       const session = await this.issue(manager, user.id, now);
       await this.audit.record(manager, { organizationId: null, userId: user.id }, {
         action: 'session.sign_in',
         targetType: 'user',
         targetId: user.id,
+        data: { address, ...(verification.rehash ? { rehashed: true } : {}) },
       });
       return { ...session, user };
     });

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { hashPassword } from '../../auth/crypto.js';
+import { assertStrongPassword } from '../../auth/passwords.js';
+import type { PasswordHasher } from '../../auth/passwords.js';
 import { global } from '../../database/tenant.js';
 import { conflict, notFound, parseInput } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -16,7 +17,8 @@ export const emailSchema = z
 
 const signUpSchema = z.object({
   email: emailSchema,
-  password: z.string().min(10, 'Use at least 10 characters').max(200),
+  // Strength (length, breach and common-password lists, the user's own details) is checked below.
+  password: z.string().max(200),
   name: z.string().trim().min(1, 'Required').max(200),
 });
 
@@ -25,11 +27,13 @@ export class UserService {
     private readonly dataSource: DataSource,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   async signUp(rawInput: unknown, now: Date): Promise<IssuedSession & { user: User }> {
     const input = parseInput(signUpSchema, rawInput);
-    const passwordHash = await hashPassword(input.password);
+    assertStrongPassword(input.password, [input.email, input.name]);
+    const passwordHash = await this.passwords.hash(input.password);
     return this.dataSource.transaction(async (manager) => {
       const users = global(manager, UserEntity);
       if (await users.existsBy({ email: input.email })) throw conflict('An account with this email already exists');
