@@ -1,5 +1,7 @@
-import type { RunSearchOptions, SearchResult } from '@actnas/core';
-import { SearchRequestError, runSearch } from '@actnas/core';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { LiveSetRows, RunSearchOptions, SearchResult } from '@actnas/core';
+import { CostTableValidationError, SearchRequestError, parseLiveSetRows, runSearch } from '@actnas/core';
 import type { CliIo } from '../shared/cli-io.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../shared/cli-error.js';
 import type { TableSource } from './search-tables.js';
@@ -17,6 +19,8 @@ export interface SearchFlags {
   readonly maxLatency?: string;
   readonly maxLatencyDevice: string[];
   readonly maxMemory?: string;
+  readonly liveSet?: string;
+  readonly maxPeakMemory?: string;
   readonly k: string;
   readonly diversity: string;
   readonly strategy: string;
@@ -54,12 +58,32 @@ async function search(flags: SearchFlags, cwd: string): Promise<SearchResult> {
   };
   const objective = parseObjective(flags.objective);
   const budgets = parseBudgets(flags);
+  const maxPeakKB = parseNumber('--max-peak-memory', flags.maxPeakMemory, (n) => Number.isFinite(n) && n > 0);
+  if ((flags.liveSet === undefined) !== (maxPeakKB === undefined)) throw new CliUsageError('--live-set and --max-peak-memory go together: the rows (from actnas profile --metric memory --live-set) and the budget on their peak');
   const loaded = readTables(tableSources(flags), cwd, flags.reference);
   const space = applySiteFlags(loaded.space, flags.allow, flags.lock);
+  const peakMemory = flags.liveSet === undefined ? [] : [{ rows: readLiveSet(flags.liveSet, cwd, loaded.space.sites.map((s) => s.name)), maxKB: maxPeakKB! }];
   try {
-    return await runSearch({ space, tables: loaded.tables, objective, budgets }, options);
+    return await runSearch({ space, tables: loaded.tables, objective, budgets, peakMemory }, options);
   } catch (err) {
     if (err instanceof SearchRequestError || err instanceof RangeError) throw new CliUsageError(err.message);
+    throw err;
+  }
+}
+
+/** Live-set rows written by `actnas profile --metric memory --live-set`; every site must be one of the tables'. */
+function readLiveSet(file: string, cwd: string, sites: readonly string[]): LiveSetRows {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), 'utf8');
+  } catch (err) {
+    throw new CliUsageError(`cannot read live-set rows ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    return parseLiveSetRows(JSON.parse(text) as unknown, { source: `live-set rows ${file}`, sites });
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new CliUsageError(`live-set rows ${file}: invalid JSON: ${err.message}`);
+    if (err instanceof CostTableValidationError) throw new CliUsageError(err.message);
     throw err;
   }
 }

@@ -22,6 +22,8 @@ export const searchCommand: CommandModule = (program: Command, io: CliIo, setExi
     .option('--max-latency <ms>', 'total latency budget on the --latency table')
     .option('--max-latency-device <name=ms>', 'total latency budget on a named device (repeatable)', collect, [])
     .option('--max-memory <kb>', 'total memory budget')
+    .option('--live-set <file>', 'per-step live-set rows (actnas profile --metric memory --live-set) for --max-peak-memory')
+    .option('--max-peak-memory <kb>', 'peak live memory budget, exact over every step of the live-set rows')
     .option('--k <n>', 'number of ranked proposals', '10')
     .option('--diversity <d>', 'minimum number of differing sites between any two proposals', '3')
     .addOption(new Option('--strategy <name>', 'search strategy').choices(['ilp', 'exact', 'random', 'lzcm', 'naive', 'pareto']).default('ilp'))
