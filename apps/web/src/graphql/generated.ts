@@ -121,7 +121,9 @@ export type ExportFormat =
 export type Metric =
   | 'ACCURACY'
   | 'LATENCY'
-  | 'MEMORY';
+  | 'MEMORY'
+  /** Budgets and totals only, never a table's metric: the peak live memory over the model's steps (KB), from the live-set rows published with a memory table. */
+  | 'PEAK_MEMORY';
 
 /** One metric of one table; name the device profile when several chosen tables have that metric. */
 export type MetricRefInput = {
@@ -170,6 +172,8 @@ export type PublishCostTableInput = {
   /** A device profile the organization owns. */
   deviceProfileId: string | number;
   format: CostTableFormat;
+  /** Memory tables only: per-step live-set rows (actnas profile --live-set: {base: [bytes per step], terms: [{step, site, activation, bytes}]}) for exact PEAK_MEMORY budgets; every site must be one of the table's. Rejected whole, like the table, when malformed. */
+  liveSet?: unknown;
   metric: Metric;
   /** A model spec of the organization; every site of the table must be one of its sites. */
   modelSpecId: string | number;
