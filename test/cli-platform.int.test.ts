@@ -364,6 +364,56 @@ describe('actnas search submit --wait', () => {
   });
 });
 
+describe('peak-memory budgets on the platform', () => {
+  it('publishes a memory table with its live-set rows, and search submit --max-peak-memory budgets its peak', async () => {
+    const s = await setup('peak');
+    await s.publish(s.devices.pi5, 'latency');
+    await s.publish(s.devices.pi5, 'accuracy');
+    const profile = await s.run(['profile', '--metric', 'memory', '--imgsz', '160', '--live-set', 'rows.json', '-o', 'mem.csv'], {});
+    expect(profile.code, profile.stderr).toBe(0);
+
+    // Without rows first: a peak budget says what is missing.
+    expect((await s.run(['tables', 'publish', 'mem.csv', '--device', 'pi5', '--model', 'yolov5nu', '--metric', 'memory'])).code).toBe(0);
+    const bare = await s.run(['search', 'submit', '--project', 'detector', '--model', 'yolov5nu', '--device', 'pi5', '--max-peak-memory', '750', '--wait']);
+    expect(bare.code).toBe(2);
+    oneLineError(bare, /--max-peak-memory needs live-set rows with the memory table v1 of pi5: publish it with actnas tables publish mem\.csv --metric memory --live-set rows\.json/);
+
+    const publish = await s.run(['tables', 'publish', 'mem.csv', '--device', 'pi5', '--model', 'yolov5nu', '--metric', 'memory', '--live-set', 'rows.json']);
+    expect(publish.code, publish.stderr).toBe(0);
+    expect(publish.stdout).toMatch(/^published memory table v2 .*: 345 cells, live-set rows of \d+ steps\n$/);
+
+    const gate = await s.run(['search', 'submit', '--project', 'detector', '--model', 'yolov5nu', '--device', 'pi5', '--max-peak-memory', '750', '--k', '3', '--wait', '--json']);
+    expect(gate.code, gate.stderr).toBe(0);
+    const report = JSON.parse(gate.stdout) as { proposalSet: { budgets: string[]; proposals: { totals: { metric: string; total: number; reference: number }[] }[] } };
+    expect(report.proposalSet.budgets).toEqual([`peak_memory@${s.devices.pi5} ≤ 750`]);
+    for (const p of report.proposalSet.proposals) {
+      const peak = p.totals.find((t) => t.metric === 'PEAK_MEMORY')!;
+      expect(peak.total).toBeLessThanOrEqual(750);
+      expect(peak.reference).toBeGreaterThan(750);
+    }
+    const text = await s.run(['search', 'submit', '--project', 'detector', '--model', 'yolov5nu', '--device', 'pi5', '--max-peak-memory', '750', '--k', '3', '--wait']);
+    expect(text.stdout).toMatch(/budgets: peak_memory@pi5 ≤ 750/);
+    expect(text.stdout).toMatch(/ {2}peak_memory@pi5 +\d+\.\d+ KB/);
+
+    const tight = await s.run(['search', 'submit', '--project', 'detector', '--model', 'yolov5nu', '--device', 'pi5', '--max-peak-memory', '100', '--wait']);
+    expect(tight.code).toBe(1);
+    expect(tight.stdout).toMatch(/INFEASIBLE: No assignment meets the budgets: peak_memory@pi5 ≤ 100 \(best reachable ≥ \d+/);
+  });
+
+  it('refuses live-set rows with another metric or malformed rows before any request, storing nothing', async () => {
+    const s = await setup('peakbad');
+    await writeFile(join(s.dir, 'rows.json'), JSON.stringify({ base: [1024], terms: [{ step: 0, site: 'model.0.act', activation: 'relu', bytes: 64 }] }));
+    const latency = await s.run(['tables', 'publish', 'latency.csv', '--device', 'pi5', '--model', 'yolov5nu', '--metric', 'latency', '--live-set', 'rows.json']);
+    expect(latency.code).toBe(2);
+    oneLineError(latency, /--live-set goes with --metric memory/);
+    await writeFile(join(s.dir, 'bad.json'), JSON.stringify({ base: [1024], terms: [{ step: 5, site: 'model.0.act', activation: 'relu', bytes: 64 }] }));
+    const bad = await s.run(['tables', 'publish', 'memory.csv', '--device', 'pi5', '--model', 'yolov5nu', '--metric', 'memory', '--live-set', 'bad.json']);
+    expect(bad.code).toBe(2);
+    oneLineError(bad, /bad\.json: 1 problem: column "terms\[0\]": step must be an integer from 0 to 0/);
+    expect(await s.versions(s.devices.pi5, 'memory')).toEqual([]);
+  });
+});
+
 describe('actnas proposals export / diff', () => {
   it('exports a proposal as ONNX that onnxruntime runs, and as YAML; diffs two versions', async () => {
     const s = await withTables('proposals');

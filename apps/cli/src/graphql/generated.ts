@@ -283,7 +283,7 @@ export type PlatformModelSpecsQueryVariables = Exact<{
 
 export type PlatformModelSpecsQuery = { organization: { modelSpecs: { nodes: Array<{ id: string, name: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
-export type PlatformCostTableSummaryFragment = { id: string, version: number, metric: Metric, unit: string, modelSpecName: string, createdAt: string, deviceProfile: { id: string, name: string, owner: { slug: string } } };
+export type PlatformCostTableSummaryFragment = { id: string, version: number, metric: Metric, unit: string, modelSpecName: string, liveSetSteps: number | null, createdAt: string, deviceProfile: { id: string, name: string, owner: { slug: string } } };
 
 export type PlatformCostTablesQueryVariables = Exact<{
   slug: string;
@@ -293,7 +293,7 @@ export type PlatformCostTablesQueryVariables = Exact<{
 }>;
 
 
-export type PlatformCostTablesQuery = { organization: { costTables: { nodes: Array<{ id: string, version: number, metric: Metric, unit: string, modelSpecName: string, createdAt: string, deviceProfile: { id: string, name: string, owner: { slug: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type PlatformCostTablesQuery = { organization: { costTables: { nodes: Array<{ id: string, version: number, metric: Metric, unit: string, modelSpecName: string, liveSetSteps: number | null, createdAt: string, deviceProfile: { id: string, name: string, owner: { slug: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type PlatformCostTableQueryVariables = Exact<{
   slug: string;
@@ -301,14 +301,14 @@ export type PlatformCostTableQueryVariables = Exact<{
 }>;
 
 
-export type PlatformCostTableQuery = { organization: { costTable: { reference: number, sites: Array<string>, csv: string, id: string, version: number, metric: Metric, unit: string, modelSpecName: string, createdAt: string, cells: Array<{ site: string, activation: string, delta: number, reference: number | null, std: number | null, ciLow: number | null, ciHigh: number | null, runs: number | null }>, provenance: { source: ProvenanceSource, producer: string | null, runs: number | null, confidence: number | null, note: string | null }, deviceProfile: { id: string, name: string, owner: { slug: string } } } } };
+export type PlatformCostTableQuery = { organization: { costTable: { reference: number, sites: Array<string>, csv: string, id: string, version: number, metric: Metric, unit: string, modelSpecName: string, liveSetSteps: number | null, createdAt: string, cells: Array<{ site: string, activation: string, delta: number, reference: number | null, std: number | null, ciLow: number | null, ciHigh: number | null, runs: number | null }>, provenance: { source: ProvenanceSource, producer: string | null, runs: number | null, confidence: number | null, note: string | null }, deviceProfile: { id: string, name: string, owner: { slug: string } } } } };
 
 export type PlatformPublishCostTableMutationVariables = Exact<{
   input: PublishCostTableInput;
 }>;
 
 
-export type PlatformPublishCostTableMutation = { publishCostTable: { id: string, version: number, metric: Metric, unit: string, modelSpecName: string, createdAt: string, deviceProfile: { id: string, name: string, owner: { slug: string } } } };
+export type PlatformPublishCostTableMutation = { publishCostTable: { id: string, version: number, metric: Metric, unit: string, modelSpecName: string, liveSetSteps: number | null, createdAt: string, deviceProfile: { id: string, name: string, owner: { slug: string } } } };
 
 export type PlatformProposalSetFragment = { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> };
 
@@ -425,6 +425,7 @@ export const PlatformCostTableSummaryFragmentDoc = new TypedDocumentString(`
   metric
   unit
   modelSpecName
+  liveSetSteps
   createdAt
   deviceProfile {
     ...PlatformDevice
@@ -722,6 +723,7 @@ fragment PlatformCostTableSummary on CostTable {
   metric
   unit
   modelSpecName
+  liveSetSteps
   createdAt
   deviceProfile {
     ...PlatformDevice
@@ -768,6 +770,7 @@ fragment PlatformCostTableSummary on CostTable {
   metric
   unit
   modelSpecName
+  liveSetSteps
   createdAt
   deviceProfile {
     ...PlatformDevice
@@ -792,6 +795,7 @@ fragment PlatformCostTableSummary on CostTable {
   metric
   unit
   modelSpecName
+  liveSetSteps
   createdAt
   deviceProfile {
     ...PlatformDevice

@@ -21,6 +21,7 @@ export interface SubmitFlags extends PlatformFlags {
   readonly maxAccuracyDrop?: string;
   readonly maxLatency?: string;
   readonly maxMemory?: string;
+  readonly maxPeakMemory?: string;
   readonly k: string;
   readonly diversity: string;
   readonly strategy: string;
@@ -59,6 +60,7 @@ function planOf(f: SubmitFlags): Plan {
   if (f.maxAccuracyDrop !== undefined) budgets.push({ metric: 'ACCURACY', bound: 'MIN', of: 'DELTA', value: -numberFlag(f.maxAccuracyDrop, '--max-accuracy-drop', 0), perDevice: false });
   if (f.maxLatency !== undefined) budgets.push({ metric: 'LATENCY', bound: 'MAX', of: 'TOTAL', value: positive(f.maxLatency, '--max-latency'), perDevice: true });
   if (f.maxMemory !== undefined) budgets.push({ metric: 'MEMORY', bound: 'MAX', of: 'TOTAL', value: positive(f.maxMemory, '--max-memory'), perDevice: true });
+  if (f.maxPeakMemory !== undefined) budgets.push({ metric: 'PEAK_MEMORY', bound: 'MAX', of: 'TOTAL', value: positive(f.maxPeakMemory, '--max-peak-memory'), perDevice: true });
   const strategy = f.strategy.toLowerCase();
   if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new CliUsageError(`bad --strategy "${f.strategy}" (use ${STRATEGIES.join(', ')})`);
   return {
@@ -111,8 +113,17 @@ async function chooseTables(p: Platform, f: SubmitFlags, modelName: string): Pro
   return { devices, tables: accuracy ? [...tables, accuracy] : tables };
 }
 
-/** Metric refs of the chosen tables; a metric on several devices names the device. */
+/** Metric refs of the chosen tables; a metric on several devices names the device. PEAK_MEMORY needs memory tables with live-set rows. */
 function refsFor(metric: Metric, chosen: Chosen, perDevice: boolean, what: string): MetricRefInput[] {
+  if (metric === 'PEAK_MEMORY') {
+    const memory = chosen.tables.filter((t) => t.metric === 'MEMORY');
+    const bare = memory.find((t) => t.liveSetSteps === null || t.liveSetSteps === undefined);
+    if (memory.length === 0 || bare) {
+      const where = bare ? `memory table v${bare.version} of ${bare.deviceProfile.name}` : `memory table of ${chosen.devices.map((d) => d.name).join(', ')}`;
+      throw new CliUsageError(`${what} needs live-set rows with the ${where}: publish it with actnas tables publish mem.csv --metric memory --live-set rows.json`, 'NOT_FOUND');
+    }
+    return memory.map((t) => ({ metric, deviceProfileId: t.deviceProfile.id }));
+  }
   const tables = chosen.tables.filter((t) => t.metric === metric);
   if (tables.length === 0) {
     const devices = chosen.devices.map((d) => d.name).join(', ');
@@ -139,7 +150,7 @@ function objectiveInput(plan: Plan, chosen: Chosen): ObjectiveInput {
 
 function budgetInputs(plan: Plan, chosen: Chosen): BudgetInput[] {
   return plan.budgets.flatMap((b) =>
-    refsFor(b.metric, chosen, b.perDevice, `a ${b.metric.toLowerCase()} budget`).map((metric) => ({ metric, bound: b.bound, of: b.of, value: b.value })),
+    refsFor(b.metric, chosen, b.perDevice, b.metric === 'PEAK_MEMORY' ? '--max-peak-memory' : `a ${b.metric.toLowerCase()} budget`).map((metric) => ({ metric, bound: b.bound, of: b.of, value: b.value })),
   );
 }
 

@@ -1,6 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { CostTable, LiveSetRows } from '@actnas/core';
 import type { CostTableProvenanceInput, Metric, PlatformCostTableQuery, PlatformCostTableSummaryFragment, ProvenanceSource } from '../graphql/generated.js';
 import { PlatformCostTableDocument, PlatformPublishCostTableDocument } from '../graphql/generated.js';
 import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
@@ -24,6 +25,7 @@ interface PublishFlags extends PlatformFlags {
   readonly producer?: string;
   readonly note?: string;
   readonly private?: boolean;
+  readonly liveSet?: string;
 }
 
 interface PullFlags extends PlatformFlags {
@@ -53,12 +55,25 @@ async function readUpload(path: string, shown: string): Promise<string> {
  * Parses the file as the API will, so a malformed table is refused here with the same message and
  * no request is made. A JSON table keeps its own provenance; a CSV gets the flags'.
  */
-async function checkTable(text: string, format: 'CSV' | 'JSON', metric: (typeof METRICS)[number], shown: string): Promise<number> {
+async function checkTable(text: string, format: 'CSV' | 'JSON', metric: (typeof METRICS)[number], shown: string): Promise<CostTable> {
   const { CostTableValidationError, parseCostTableCsv, parseCostTableJson } = await import('@actnas/core');
   try {
     const options = { metric, source: shown };
-    return (format === 'JSON' ? parseCostTableJson(text, options) : parseCostTableCsv(text, options)).cells.length;
+    return format === 'JSON' ? parseCostTableJson(text, options) : parseCostTableCsv(text, options);
   } catch (err) {
+    if (err instanceof CostTableValidationError) throw new CliUsageError(err.message);
+    throw err;
+  }
+}
+
+/** Live-set rows (`actnas profile --metric memory --live-set`) for the table's sites, checked as the API will. */
+async function readLiveSet(path: string, shown: string, table: CostTable): Promise<LiveSetRows> {
+  const { CostTableValidationError, parseLiveSetRows } = await import('@actnas/core');
+  const text = await readUpload(path, shown);
+  try {
+    return parseLiveSetRows(JSON.parse(text) as unknown, { source: shown, sites: table.sites });
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new CliUsageError(`${shown}: invalid JSON: ${err.message}`);
     if (err instanceof CostTableValidationError) throw new CliUsageError(err.message);
     throw err;
   }
@@ -80,8 +95,12 @@ function publishAction(io: CliIo, setExitCode: (code: number) => void) {
     const format = extname(file).toLowerCase() === '.json' ? 'JSON' : 'CSV';
     const provenance = format === 'CSV' ? provenanceOf(f) : undefined;
     if (format === 'JSON' && (f.source ?? f.producer ?? f.note) !== undefined) throw new CliUsageError('--source, --producer and --note apply to CSV files; a JSON table carries its own provenance');
-    const content = await readUpload(resolve(io.cwd ?? process.cwd(), file), file);
-    const cells = await checkTable(content, format, metric, file);
+    if (f.liveSet !== undefined && metric !== 'memory') throw new CliUsageError('--live-set goes with --metric memory: the rows are the memory table\'s per-step live sets');
+    const cwd = io.cwd ?? process.cwd();
+    const content = await readUpload(resolve(cwd, file), file);
+    const parsed = await checkTable(content, format, metric, file);
+    const cells = parsed.cells.length;
+    const liveSet = f.liveSet === undefined ? undefined : await readLiveSet(resolve(cwd, f.liveSet), f.liveSet, parsed);
     const p = await connect(f, io.env);
     const device = await resolveDevice(p, f.device, { owned: true });
     const model = await resolveModel(p, f.model);
@@ -95,9 +114,11 @@ function publishAction(io: CliIo, setExitCode: (code: number) => void) {
         content,
         ...(provenance ? { provenance } : {}),
         ...(f.private ? { visibility: 'PRIVATE' as const } : {}),
+        ...(liveSet ? { liveSet } : {}),
       },
     });
-    io.stdout.write(f.json ? `${JSON.stringify({ ...table, cells })}\n` : `published ${summary(table)}: ${cells} cells\n`);
+    const rows = table.liveSetSteps === null || table.liveSetSteps === undefined ? '' : `, live-set rows of ${table.liveSetSteps} steps`;
+    io.stdout.write(f.json ? `${JSON.stringify({ ...table, cells })}\n` : `published ${summary(table)}: ${cells} cells${rows}\n`);
     setExitCode(EXIT_OK);
   };
 }
@@ -171,6 +192,7 @@ export const tablesCommand: CommandModule = (program, io, setExitCode) => {
     .option('--producer <text>', 'CSV provenance: runtime or tool that measured it')
     .option('--note <text>', 'CSV provenance: free text')
     .option('--private', 'readable by your organization only, even where the device profile is shared or public')
+    .option('--live-set <file>', 'memory tables: the per-step live-set rows (actnas profile --live-set), for peak-memory budgets')
     .action(publishAction(io, setExitCode));
   platformOptions(
     tables

@@ -49,6 +49,7 @@ export const searchCommand: CommandModule = (program: Command, io: CliIo, setExi
     .option('--max-accuracy-drop <x>', 'Σ accuracy deltas ≥ −x')
     .option('--max-latency <ms>', 'total latency budget on every device')
     .option('--max-memory <kb>', 'total memory budget on every device')
+    .option('--max-peak-memory <kb>', 'peak live memory budget on every device (their memory tables need live-set rows)')
     .option('--k <n>', 'number of ranked proposals', '10')
     .option('--diversity <d>', 'minimum number of differing sites between any two proposals', '3')
     .option('--strategy <name>', 'ilp, exact, random, lzcm, naive or pareto', 'ilp')
