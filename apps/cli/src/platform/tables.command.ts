@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CostTable, LiveSetRows } from '@actnas/core';
+import type { CostTable, LiveSetRows } from '@actnas/core/search';
 import type { CostTableProvenanceInput, Metric, PlatformCostTableQuery, PlatformCostTableSummaryFragment, ProvenanceSource } from '../graphql/generated.js';
 import { PlatformCostTableDocument, PlatformPublishCostTableDocument } from '../graphql/generated.js';
 import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
@@ -56,7 +56,7 @@ async function readUpload(path: string, shown: string): Promise<string> {
  * no request is made. A JSON table keeps its own provenance; a CSV gets the flags'.
  */
 async function checkTable(text: string, format: 'CSV' | 'JSON', metric: (typeof METRICS)[number], shown: string): Promise<CostTable> {
-  const { CostTableValidationError, parseCostTableCsv, parseCostTableJson } = await import('@actnas/core');
+  const { CostTableValidationError, parseCostTableCsv, parseCostTableJson } = await import('@actnas/core/search');
   try {
     const options = { metric, source: shown };
     return format === 'JSON' ? parseCostTableJson(text, options) : parseCostTableCsv(text, options);
@@ -68,7 +68,7 @@ async function checkTable(text: string, format: 'CSV' | 'JSON', metric: (typeof 
 
 /** Live-set rows (`actnas profile --metric memory --live-set`) for the table's sites, checked as the API will. */
 async function readLiveSet(path: string, shown: string, table: CostTable): Promise<LiveSetRows> {
-  const { CostTableValidationError, parseLiveSetRows } = await import('@actnas/core');
+  const { CostTableValidationError, parseLiveSetRows } = await import('@actnas/core/search');
   const text = await readUpload(path, shown);
   try {
     return parseLiveSetRows(JSON.parse(text) as unknown, { source: shown, sites: table.sites });
@@ -142,7 +142,7 @@ type PulledTable = PlatformCostTableQuery['organization']['costTable'];
 
 /** The table as actnas.cost-table/v1 JSON, as `actnas profile -o x.json` writes it. */
 async function tableJson(t: PulledTable): Promise<string> {
-  const { costTableToJson } = await import('@actnas/core');
+  const { costTableToJson } = await import('@actnas/core/search');
   const p = t.provenance;
   /** GraphQL's nulls as absent fields, as core's types have them. */
   const nonNull = <T extends object>(o: T): { [K in keyof T]: Exclude<T[K], null> } => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]: Exclude<T[K], null> };

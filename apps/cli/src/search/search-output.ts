@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { Baseline, MetricTotal, Proposal, SearchResult } from '@actnas/core';
+import type { Baseline, MetricTotal, Proposal, SearchResult } from '@actnas/core/search';
 
 const SHORT: Readonly<Record<string, string>> = { relu: 'R', silu: 'S', hardswish: 'H', relu6: '6', leakyrelu: 'L' };
 

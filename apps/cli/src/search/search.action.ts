@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { LiveSetRows, RunSearchOptions, SearchResult } from '@actnas/core';
-import { CostTableValidationError, SearchRequestError, parseLiveSetRows, runSearch } from '@actnas/core';
+import type { LiveSetRows, RunSearchOptions, SearchResult } from '@actnas/core/search';
+import { CostTableValidationError, SearchRequestError, parseLiveSetRows, runSearch } from '@actnas/core/search';
 import type { CliIo } from '../shared/cli-io.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../shared/cli-error.js';
 import type { TableSource } from './search-tables.js';

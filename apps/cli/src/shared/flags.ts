@@ -1,5 +1,5 @@
-import type { ActivationKind } from '@actnas/core';
-import { fullActivationRegistry } from '@actnas/core';
+import type { ActivationKind } from '@actnas/core/search';
+import { fullActivationRegistry } from '@actnas/core/search';
 import { CliUsageError } from './cli-error.js';
 
 /** A strict non-negative integer flag; anything else is a usage error naming the flag. */
