@@ -6,7 +6,7 @@ import type {
 import { PlatformCostTableDocument, PlatformSearchRequestDocument, PlatformSubmitSearchDocument } from '../graphql/generated.js';
 import { CliError, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_TIMEOUT, EXIT_USAGE } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
-import { candidatesFlag, intFlag, numberFlag } from '../shared/flags.js';
+import { intFlag, numberFlag } from '../shared/flags.js';
 import { findTable, resolveDevice, resolveModel, resolveProject } from './names.js';
 import type { Platform, PlatformFlags } from './platform-session.js';
 import { connect } from './platform-session.js';
@@ -54,7 +54,14 @@ function parseObjective(text: string): Plan['objective'] {
   return { sense: m[1] === 'min' ? 'MIN' : 'MAX', metric, ...(m[3] === undefined ? {} : { device: m[3] }) };
 }
 
-function planOf(f: SubmitFlags): Plan {
+/** Activation names checked here (loading the search engine only when --candidates is given). */
+async function candidatesOf(text: string | undefined): Promise<readonly string[] | undefined> {
+  if (text === undefined) return undefined;
+  const { candidatesFlag } = await import('../shared/activation-flags.js');
+  return candidatesFlag(text).map((k) => k.id);
+}
+
+function planOf(f: SubmitFlags, candidates: readonly string[] | undefined): Plan {
   if (f.device.length === 0 && f.table.length === 0) throw new CliUsageError('name a --device (or pin --table ids)');
   const budgets: Plan['budgets'][number][] = [];
   if (f.maxAccuracyDrop !== undefined) budgets.push({ metric: 'ACCURACY', bound: 'MIN', of: 'DELTA', value: -numberFlag(f.maxAccuracyDrop, '--max-accuracy-drop', 0), perDevice: false });
@@ -69,7 +76,7 @@ function planOf(f: SubmitFlags): Plan {
     k: intFlag(f.k, '--k', 10, [1, 100]),
     diversity: intFlag(f.diversity, '--diversity', 3, [1, 1000]),
     strategy: strategy.toUpperCase() as SearchStrategy,
-    ...(f.candidates === undefined ? {} : { candidates: candidatesFlag(f.candidates).map((k) => k.id) }),
+    ...(candidates === undefined ? {} : { candidates }),
     locks: f.lock.map(parseLock),
     timeoutMs: 1000 * intFlag(f.timeout, '--timeout', 600, [1, 86_400]),
   };
@@ -203,7 +210,7 @@ export function exitCodeOf(search: PlatformSearchFragment): number {
 
 /** `actnas search submit`: a search on the platform by names; with --wait, a CI gate. */
 export async function submitSearch(f: SubmitFlags, io: CliIo, setExitCode: (code: number) => void): Promise<void> {
-  const plan = planOf(f);
+  const plan = planOf(f, await candidatesOf(f.candidates));
   const env = io.env ?? process.env;
   const p = await connect(f, env);
   const [project, model] = await Promise.all([resolveProject(p, f.project), resolveModel(p, f.model)]);

@@ -14,7 +14,8 @@ import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
 import type { SpecOptions } from '../model/model-spec-loader.js';
 import { buildFromFlags, loadSpec } from '../model/model-spec-loader.js';
-import { candidatesFlag, choiceFlag, intFlag, numberFlag } from '../shared/flags.js';
+import { candidatesFlag } from '../shared/activation-flags.js';
+import { choiceFlag, intFlag, numberFlag } from '../shared/flags.js';
 
 interface RuntimeFlags extends SpecOptions {
   readonly model: string;

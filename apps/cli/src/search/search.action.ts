@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { LiveSetRows, RunSearchOptions, SearchResult } from '@actnas/core/search';
 import { CostTableValidationError, SearchRequestError, parseLiveSetRows, runSearch } from '@actnas/core/search';
 import type { CliIo } from '../shared/cli-io.js';
@@ -8,6 +9,11 @@ import type { TableSource } from './search-tables.js';
 import { readTables } from './search-tables.js';
 import { applySiteFlags, parseBudgets, parseInteger, parseNumber, parseObjective, parsePair, parseStrategy } from './search-options.js';
 import { formatResultTable } from './search-output.js';
+
+// One search per process: compiling glpk's WebAssembly with V8's optimising tier costs more CPU
+// than it saves in a run this short (10 proposals of yolov5nu: ~200 ms of CPU with the baseline
+// compiler alone, ~400 ms with tier-up). Set before glpk is first compiled, in this process only.
+setFlagsFromString('--liftoff-only');
 
 export interface SearchFlags {
   readonly latency?: string;
