@@ -103,8 +103,7 @@ interface Chosen {
  * The newest latency and memory table of the model on every device, and the newest accuracy table
  * of the first device that has one; or exactly the --table ids.
  */
-async function chooseTables(p: Platform, f: SubmitFlags, modelName: string): Promise<Chosen> {
-  const devices = await Promise.all(f.device.map((d) => resolveDevice(p, d, { owned: false })));
+async function chooseTables(p: Platform, f: SubmitFlags, modelName: string, devices: readonly PlatformDeviceFragment[]): Promise<Chosen> {
   if (new Set(devices.map((d) => d.id)).size !== devices.length) throw new CliUsageError('a --device is named twice');
   if (f.table.length > 0) {
     const slug = p.organization.slug;
@@ -213,8 +212,9 @@ export async function submitSearch(f: SubmitFlags, io: CliIo, setExitCode: (code
   const plan = planOf(f, await candidatesOf(f.candidates));
   const env = io.env ?? process.env;
   const p = await connect(f, env);
-  const [project, model] = await Promise.all([resolveProject(p, f.project), resolveModel(p, f.model)]);
-  const chosen = await chooseTables(p, f, model.name);
+  // Independent lookups in parallel: each is a round trip (or a few pages) to the API.
+  const [project, model, devices] = await Promise.all([resolveProject(p, f.project), resolveModel(p, f.model), Promise.all(f.device.map((d) => resolveDevice(p, d, { owned: false })))]);
+  const chosen = await chooseTables(p, f, model.name, devices);
   const input: Omit<SubmitSearchInput, 'idempotencyKey'> = {
     organizationId: p.organization.id,
     projectId: project.id,
