@@ -109,7 +109,8 @@ export const whoamiCommand: CommandModule = (program, io, setExitCode) => {
     .option('--json', 'print the result as JSON')
     .action(async (flags: { api?: string; json?: boolean }) => {
       const env = io.env ?? process.env;
-      const stored = await readConfig(env);
+      const fromEnv = env[TOKEN_ENV]?.trim() && (flags.api ?? env[API_ENV]?.trim());
+      const stored = fromEnv ? undefined : await readConfig(env);
       const token = env[TOKEN_ENV]?.trim() || stored?.token;
       const apiText = flags.api ?? (env[API_ENV]?.trim() || stored?.api);
       if (!token || !apiText) throw new CliUsageError(`not logged in: run actnas login --api <url>, or set ${API_ENV} and ${TOKEN_ENV}`, 'UNAUTHENTICATED');

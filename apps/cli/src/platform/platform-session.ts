@@ -57,7 +57,9 @@ export function explainApiError(err: unknown, api: string): unknown {
 
 /** The API, token and organization from flags, the environment and the stored login, in that order. */
 export async function connect(flags: PlatformFlags, env: NodeJS.ProcessEnv = process.env): Promise<Platform> {
-  const stored = await readConfig(env);
+  // CI sets both variables: then the stored login (if any) is not read at all.
+  const fromEnv = env[TOKEN_ENV]?.trim() && (flags.api ?? env[API_ENV]?.trim());
+  const stored = fromEnv ? undefined : await readConfig(env);
   const token = env[TOKEN_ENV]?.trim() || stored?.token;
   const apiText = flags.api ?? (env[API_ENV]?.trim() || stored?.api);
   if (!apiText || !token) {

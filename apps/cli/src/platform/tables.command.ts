@@ -188,7 +188,7 @@ export const tablesCommand: CommandModule = (program, io, setExitCode) => {
     .requiredOption('--device <name|id>', 'device profile of your organization')
     .requiredOption('--model <name|id>', 'model spec of your organization')
     .requiredOption('--metric <metric>', 'latency, memory or accuracy')
-    .option('--source <source>', `CSV provenance: ${SOURCES.join(', ')}`, undefined)
+    .option('--source <source>', `CSV provenance: ${SOURCES.join(', ')} (default imported)`)
     .option('--producer <text>', 'CSV provenance: runtime or tool that measured it')
     .option('--note <text>', 'CSV provenance: free text')
     .option('--private', 'readable by your organization only, even where the device profile is shared or public')
