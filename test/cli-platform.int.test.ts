@@ -439,8 +439,10 @@ describe('actnas proposals export / diff', () => {
     const parsed = JSON.parse(diff.stdout) as { from: number; to: number; metricDeltas: { label: string; delta: number }[] };
     expect(parsed).toMatchObject({ from: 1, to: 2 });
     expect(parsed.metricDeltas.map((m) => m.label)).toContain(`latency@${s.devices.pi5}`);
+    expect(parsed.metricDeltas.find((m) => m.label === `latency@${s.devices.pi5}`)).toMatchObject({ device: 'pi5' });
     const text = await s.run(['proposals', 'diff', '--project', 'detector', '--from', '1', '--to', '2']);
     expect(text.stdout).toMatch(/^best proposal of detector, version 1 → 2: \d+ sites? changed/);
+    expect(text.stdout).toMatch(/\n {2}latency@pi5: \d+\.\d+ → \d+\.\d+ \([+-]\d/);
     const missing = await s.run(['proposals', 'diff', '--project', 'detector', '--from', '1', '--to', '99']);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);

@@ -81,6 +81,14 @@ export async function resolveDevice(p: Platform, wanted: string, options: { read
   return pick(all, wanted, 'device profile', where, (d) => `${d.id} (${d.name}@${d.owner.slug})`);
 }
 
+/** Names of the device profiles the organization owns or is shared, by id (for labels like `latency@<id>`). */
+export async function deviceNames(p: Platform): Promise<Map<string, string>> {
+  const slug = p.organization.slug;
+  const own = await allNodes(async (after) => (await p.request(PlatformDevicesDocument, { slug, after })).organization.deviceProfiles);
+  const shared = await allNodes(async (after) => (await p.request(PlatformSharedDevicesDocument, { slug, after })).organization.sharedDeviceProfiles);
+  return new Map([...own, ...shared].map((d) => [d.id, d.name]));
+}
+
 /** Version `version` (default the newest) of the (device, model, metric) table, or undefined when there is none. */
 export async function findTable(
   p: Platform,

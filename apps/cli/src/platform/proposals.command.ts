@@ -7,7 +7,7 @@ import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
 import { choiceFlag, intFlag } from '../shared/flags.js';
-import { resolveProject } from './names.js';
+import { deviceNames, resolveProject, withDeviceNames } from './names.js';
 import type { Platform, PlatformFlags } from './platform-session.js';
 import { API_ENV, connect } from './platform-session.js';
 
@@ -68,14 +68,16 @@ function diffAction(io: CliIo, setExitCode: (code: number) => void) {
     const p = await connect(f, io.env);
     const project = await resolveProject(p, f.project);
     const diff = (await p.request(PlatformProposalDiffDocument, { slug: p.organization.slug, projectId: project.id, from, to })).organization.project.proposalSetDiff;
+    const names = await deviceNames(p);
     if (f.json) {
-      io.stdout.write(`${JSON.stringify({ project: project.name, ...diff })}\n`);
+      const metricDeltas = diff.metricDeltas.map((m) => ({ ...m, device: m.deviceProfileId ? (names.get(m.deviceProfileId) ?? null) : null }));
+      io.stdout.write(`${JSON.stringify({ project: project.name, ...diff, metricDeltas })}\n`);
     } else {
       const lines = [`best proposal of ${project.name}, version ${diff.from} → ${diff.to}: ${diff.changedSites.length} site${diff.changedSites.length === 1 ? '' : 's'} changed`];
       for (const c of diff.changedSites) lines.push(`  ${c.site}: ${c.from ?? '-'} → ${c.to ?? '-'}`);
       for (const m of diff.metricDeltas) {
         const show = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : x.toFixed(4));
-        lines.push(`  ${m.label}: ${show(m.from)} → ${show(m.to)} (${m.delta === null || m.delta === undefined ? '-' : `${m.delta >= 0 ? '+' : ''}${m.delta.toFixed(4)}`})`);
+        lines.push(`  ${withDeviceNames(m.label, names)}: ${show(m.from)} → ${show(m.to)} (${m.delta === null || m.delta === undefined ? '-' : `${m.delta >= 0 ? '+' : ''}${m.delta.toFixed(4)}`})`);
       }
       io.stdout.write(`${lines.join('\n')}\n`);
     }

@@ -107,13 +107,15 @@ async function chooseTables(p: Platform, f: SubmitFlags, modelName: string, devi
   if (new Set(devices.map((d) => d.id)).size !== devices.length) throw new CliUsageError('a --device is named twice');
   if (f.table.length > 0) {
     const slug = p.organization.slug;
-    const tables = await Promise.all(f.table.map(async (id) => (await p.request(PlatformCostTableDocument, { slug, id })).organization.costTable));
+    const tables = [];
+    for (const id of f.table) tables.push((await p.request(PlatformCostTableDocument, { slug, id })).organization.costTable);
     const all = [...devices, ...tables.map((t) => t.deviceProfile).filter((d) => !devices.some((x) => x.id === d.id))];
     return { devices: all, tables };
   }
-  const found = await Promise.all(
-    devices.flatMap((device) => (['LATENCY', 'MEMORY', 'ACCURACY'] as const).map(async (metric) => ({ device, metric, table: await findTable(p, device, modelName, metric) }))),
-  );
+  const found: { device: PlatformDeviceFragment; metric: Metric; table: PlatformCostTableSummaryFragment | undefined }[] = [];
+  for (const device of devices) {
+    for (const metric of ['LATENCY', 'MEMORY', 'ACCURACY'] as const) found.push({ device, metric, table: await findTable(p, device, modelName, metric) });
+  }
   const tables = found.filter((x) => x.metric !== 'ACCURACY' && x.table).map((x) => x.table!);
   const accuracy = found.find((x) => x.metric === 'ACCURACY' && x.table)?.table;
   return { devices, tables: accuracy ? [...tables, accuracy] : tables };
@@ -212,8 +214,12 @@ export async function submitSearch(f: SubmitFlags, io: CliIo, setExitCode: (code
   const plan = planOf(f, await candidatesOf(f.candidates));
   const env = io.env ?? process.env;
   const p = await connect(f, env);
-  // Independent lookups in parallel: each is a round trip (or a few pages) to the API.
-  const [project, model, devices] = await Promise.all([resolveProject(p, f.project), resolveModel(p, f.model), Promise.all(f.device.map((d) => resolveDevice(p, d, { owned: false })))]);
+  // One request at a time: the embedded database (PGlite behind one socket) fails concurrent
+  // requests of one client today, and these few round trips cost tens of milliseconds.
+  const project = await resolveProject(p, f.project);
+  const model = await resolveModel(p, f.model);
+  const devices: PlatformDeviceFragment[] = [];
+  for (const d of f.device) devices.push(await resolveDevice(p, d, { owned: false }));
   const chosen = await chooseTables(p, f, model.name, devices);
   const input: Omit<SubmitSearchInput, 'idempotencyKey'> = {
     organizationId: p.organization.id,
