@@ -65,7 +65,7 @@ export default tseslint.config(
         {
           patterns: [
             deepImport,
-            boundary(['@actnas/cli', '@actnas/api', '@actnas/web', '@actnas/*/*'], 'devices is a library on top of core: it knows no app.'),
+            boundary(['@actnas/cli', '@actnas/cli/*', '@actnas/api', '@actnas/api/*', '@actnas/web', '@actnas/web/*'], 'devices is a library on top of core: it knows no app.'),
             boundary(['graphql', 'graphql/*', '@graphql-typed-document-node/*', '@apollo/*', 'commander', 'cli-progress', 'cli-table3'], 'devices has no CLI and no GraphQL: they live in apps/cli.'),
           ],
         },
@@ -77,7 +77,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [deepImport, boundary(['@actnas/api', '@actnas/web', '@actnas/migrations', '@actnas/*/*'], 'the CLI talks to the API over GraphQL only (types generated from apps/api/schema.graphql).')] },
+        { patterns: [deepImport, boundary(['@actnas/api', '@actnas/api/*', '@actnas/web', '@actnas/web/*', '@actnas/migrations', '@actnas/migrations/*'], 'the CLI talks to the API over GraphQL only (types generated from apps/api/schema.graphql).')] },
       ],
     },
   },
@@ -93,7 +93,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [deepImport, boundary(['@actnas/devices', '@actnas/cli', '@actnas/web', '@actnas/*/*'], 'the API depends on core only; devices measure through agents (apps/cli) over GraphQL.')] },
+        { patterns: [deepImport, boundary(['@actnas/devices', '@actnas/devices/*', '@actnas/cli', '@actnas/cli/*', '@actnas/web', '@actnas/web/*'], 'the API depends on core only; devices measure through agents (apps/cli) over GraphQL.')] },
       ],
       // No import loops inside the API (type-only imports aside; the layering rule below covers those).
       'import-x/no-cycle': ['error', { ignoreExternal: true }],

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CostTableDocument,
+  CostTableLiveSetDocument,
   CostTablesDocument,
   CreateDeviceProfileDocument,
   CreateProfilingJobDocument,
@@ -116,6 +117,9 @@ describe('actnas agent against the real API', () => {
     expect(table.sites).toHaveLength(68);
     expect(table.cells).toHaveLength(68 * 5);
     expect(table.unit).toBe('KB');
+    // With its per-step live sets, for peak-memory budgets.
+    const rows = await s.org.owner.client.data(CostTableLiveSetDocument, { slug: s.org.slug, id: table.id });
+    expect(rows.organization.costTable.liveSetSteps).toBeGreaterThan(69);
   });
 
   it('an agent killed mid-job: the lease expires, a second agent resumes it, attempts = 2 and one table is stored', async () => {

@@ -7,6 +7,7 @@ import { CostTableVisibility1795582296024 } from './1795582296024-CostTableVisib
 import { ProfilingJobAgent1795583620559 } from './1795583620559-ProfilingJobAgent.js';
 import { ChangeNotifications1795590000000 } from './1795590000000-ChangeNotifications.js';
 import { SearchLeases1796284015300 } from './1796284015300-SearchLeases.js';
+import { CostTableLiveSet1796286179745 } from './1796286179745-CostTableLiveSet.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -20,6 +21,7 @@ export const migrations: readonly MigrationClass[] = [
   ProfilingJobAgent1795583620559,
   ChangeNotifications1795590000000,
   SearchLeases1796284015300,
+  CostTableLiveSet1796286179745,
 ];
 
 export { CHANGE_CHANNEL } from './1795590000000-ChangeNotifications.js';

@@ -1,8 +1,13 @@
 import { Command, CommanderError } from 'commander';
-import { CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './shared/cli-error.js';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './shared/cli-error.js';
 import type { CliIo } from './shared/cli-io.js';
 import type { CommandEntry } from './commands.js';
 import { commandEntries } from './commands.js';
+
+const EXIT_CODES = `
+Exit codes: 0 done (a search gate passed), 1 the result fails (infeasible budgets, no proposal
+meets them), 2 bad input or auth, 3 timed out waiting, 4 the API could not be reached or failed.
+Every command prints one line on stderr when it fails; with --json, also {"error": …} on stdout.`;
 
 /** The subcommand the arguments name (`actnas help <command>` included), if any. */
 function invoked(argv: readonly string[]): CommandEntry | undefined {
@@ -24,7 +29,10 @@ export async function buildProgram(io: CliIo, setExitCode: (code: number) => voi
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(s.split('\n')[0] + '\n'),
     })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // Options after a subcommand are that subcommand's (`search submit --k 5` is submit's --k).
+    .enablePositionalOptions()
+    .addHelpText('after', EXIT_CODES);
   const wanted = invoked(argv);
   for (const entry of commandEntries) {
     if (entry === wanted) (await entry.load())(program, io, setExitCode);
@@ -34,7 +42,7 @@ export async function buildProgram(io: CliIo, setExitCode: (code: number) => voi
   return program;
 }
 
-/** Runs the CLI; returns the process exit code (0 ok, 1 failure, 2 bad usage or bad input). */
+/** Runs the CLI; returns the process exit code (see shared/cli-error.ts: 0 ok, 1 failure, 2 bad input or auth, 3 timeout, 4 API unavailable). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = EXIT_OK;
   try {
@@ -46,14 +54,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit through here with code 0; parse errors were already printed.
-      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    }
-    if (err instanceof CliUsageError) {
-      io.stderr.write(`actnas: ${firstLine(err.message)}\n`);
+      if (err.exitCode === 0) return EXIT_OK;
+      if (argv.includes('--json')) io.stdout.write(`${JSON.stringify({ error: { code: 'BAD_INPUT', message: firstLine(err.message).replace(/^error: /, ''), exitCode: EXIT_USAGE } })}\n`);
       return EXIT_USAGE;
     }
-    io.stderr.write(`actnas: ${err instanceof Error ? firstLine(err.message) : String(err)}\n`);
-    return EXIT_FAILURE;
+    const failure = err instanceof CliError ? err : new CliError(err instanceof Error ? err.message : String(err), EXIT_FAILURE);
+    const message = firstLine(failure.message);
+    io.stderr.write(`actnas: ${message}\n`);
+    // Scripts that asked for JSON get the error as JSON on stdout too, with the exit code.
+    if (argv.includes('--json')) io.stdout.write(`${JSON.stringify({ error: { code: failure.code, message, exitCode: failure.exitCode } })}\n`);
+    return failure.exitCode;
   }
 }
 

@@ -54,4 +54,12 @@ describe('actnas search (built bin)', () => {
     expect(out.status).toBe(1);
     expect(out.stdout).toMatch(/infeasible: latency ≤ 500; best achievable 7\d\d\.\d+/);
   });
+
+  it('runs as the README shows it: npx actnas from a folder inside the repository', () => {
+    // npx runs the bin from the workspace root; the bin resolves paths from where it was typed.
+    const r = spawnSync('npx', ['actnas', 'search', '--latency', 'latency.csv', '--accuracy', 'accuracy.csv', '--max-accuracy-drop', '0.005', '--k', '2', '--json'], { cwd: examples, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/actnas:/);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { proposals: unknown[] }).proposals).toHaveLength(2);
+  });
 });

@@ -25,7 +25,7 @@ const enumResolvers: Resolvers = {
   Visibility: { PRIVATE: 'private', SHARED: 'shared', PUBLIC: 'public' },
   ModelSpecKind: { BUILTIN: 'builtin', YAML: 'yaml', ONNX: 'onnx' },
   ModelUploadFormat: { YAML: 'yaml', ONNX: 'onnx' },
-  Metric: { LATENCY: 'latency', MEMORY: 'memory', ACCURACY: 'accuracy' },
+  Metric: { LATENCY: 'latency', MEMORY: 'memory', ACCURACY: 'accuracy', PEAK_MEMORY: 'peak_memory' },
   CostTableFormat: { CSV: 'csv', JSON: 'json' },
   CostTableVisibility: { INHERIT: 'inherit', PRIVATE: 'private' },
   SearchStrategy: { ILP: 'ilp', EXACT: 'exact', RANDOM: 'random', LZCM: 'lzcm', NAIVE: 'naive', PARETO: 'pareto' },

@@ -8,7 +8,8 @@ import type { AgentSettings } from './agent.profiler.js';
 import { CliUsageError } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
-import { candidatesFlag, intFlag } from '../shared/flags.js';
+import { candidatesFlag } from '../shared/activation-flags.js';
+import { intFlag } from '../shared/flags.js';
 
 interface AgentFlags {
   readonly api: string;

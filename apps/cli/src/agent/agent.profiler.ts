@@ -2,8 +2,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivationFamily, ActivationKind, CostTable, ModelGraph, ModelSpec } from '@actnas/core';
 import { buildGraph, builtinModelSpec, costTableToJson, fullActivationRegistry, isBuiltinModel } from '@actnas/core';
-import type { FusionRules, LatencyMode, ProfileJob, ProfileMetric, Runtime } from '@actnas/devices';
-import { ProfileCheckpoint, checkpointPathFor, createRuntime, fusionRulesFor, pairedProtocol, profileJob, runProfile, runtimeFusion } from '@actnas/devices';
+import type { FusionRules, LatencyMode, LiveSetRows, ProfileJob, ProfileMetric, Runtime } from '@actnas/devices';
+import { ProfileCheckpoint, checkpointPathFor, createRuntime, fusionRulesFor, liveSetRows, memoryGraphOf, pairedProtocol, profileJob, runProfile, runtimeFusion } from '@actnas/devices';
 import type { AgentJobFragment, Metric, ProfilingTableInput, ProvenanceSource } from '../graphql/generated.js';
 
 /** How this agent measures, whatever the job: set once by `actnas agent`'s flags. */
@@ -77,7 +77,10 @@ export async function measureJob(job: AgentJobFragment, settings: AgentSettings,
       onCell: hooks.onCell,
       onStart: (cells, resumed) => hooks.onMetric?.(profile.request.metric, cells, resumed),
     });
-    tables.push(tableInput(metric, withAgent(table, settings.name, job)));
+    // A memory table goes with its per-step live sets, so searches can budget the peak exactly.
+    const r = profile.request;
+    const liveSet = r.metric === 'memory' ? liveSetRows(memoryGraphOf(r.graph), r.fusion, r.reference, r.candidates) : undefined;
+    tables.push(tableInput(metric, withAgent(table, settings.name, job), liveSet));
   }
   return tables;
 }
@@ -152,9 +155,10 @@ export function withAgent(table: CostTable, agent: string, job: Pick<AgentJobFra
   };
 }
 
-function tableInput(metric: Metric, table: CostTable): ProfilingTableInput {
+function tableInput(metric: Metric, table: CostTable, liveSet?: LiveSetRows): ProfilingTableInput {
   const p = table.provenance;
   return {
+    ...(liveSet ? { liveSet: { base: liveSet.base, terms: liveSet.terms } } : {}),
     metric,
     format: 'JSON',
     content: JSON.stringify(costTableToJson(table)),

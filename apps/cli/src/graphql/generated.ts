@@ -5,6 +5,25 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type BudgetBound =
+  /** At most value. */
+  | 'MAX'
+  /** At least value. */
+  | 'MIN';
+
+export type BudgetInput = {
+  bound: BudgetBound;
+  metric: MetricRefInput;
+  of?: BudgetOf | null | undefined;
+  value: number;
+};
+
+export type BudgetOf =
+  /** The sum of deltas alone (e.g. an accuracy drop). */
+  | 'DELTA'
+  /** The model's total (reference + Σ deltas). */
+  | 'TOTAL';
+
 export type CompleteProfilingJobInput = {
   jobId: string | number;
   leaseId: string | number;
@@ -26,6 +45,20 @@ export type CostTableProvenanceInput = {
   source: ProvenanceSource;
 };
 
+/** Who reads a published cost table besides its organization. */
+export type CostTableVisibility =
+  /** Whoever reads its device profile (shared with named organizations or public): the default. */
+  | 'INHERIT'
+  /** Its organization only, even where the device profile is shared or public; others get NOT_FOUND. */
+  | 'PRIVATE';
+
+export type ExportFormat =
+  | 'JSON'
+  /** The rewritten ONNX: the uploaded model, or the built-in graph with seeded weights. */
+  | 'ONNX'
+  /** An Ultralytics model YAML with per-layer activations (built-in and YAML specs). */
+  | 'ULTRALYTICS_YAML';
+
 export type FailProfilingJobInput = {
   jobId: string | number;
   leaseId: string | number;
@@ -43,12 +76,34 @@ export type LeaseProfilingJobInput = {
 export type Metric =
   | 'ACCURACY'
   | 'LATENCY'
-  | 'MEMORY';
+  | 'MEMORY'
+  /** Budgets and totals only, never a table's metric: the peak live memory over the model's steps (KB), from the live-set rows published with a memory table. */
+  | 'PEAK_MEMORY';
+
+/** One metric of one table; name the device profile when several chosen tables have that metric. */
+export type MetricRefInput = {
+  deviceProfileId?: string | number | null | undefined;
+  metric: Metric;
+};
 
 export type ModelSpecKind =
   | 'BUILTIN'
   | 'ONNX'
   | 'YAML';
+
+export type ObjectiveInput = {
+  /** For MIN and MAX. */
+  metric?: MetricRefInput | null | undefined;
+  sense: ObjectiveSense;
+  /** For WEIGHTED. */
+  terms?: Array<WeightedTermInput> | null | undefined;
+};
+
+export type ObjectiveSense =
+  | 'MAX'
+  | 'MIN'
+  /** Minimise the sum of weight × metric total over terms. */
+  | 'WEIGHTED';
 
 export type ProfilingJobStatus =
   | 'FAILED'
@@ -59,6 +114,8 @@ export type ProfilingJobStatus =
 export type ProfilingTableInput = {
   content: string;
   format: CostTableFormat;
+  /** Memory tables only: the per-step live-set rows (as PublishCostTableInput.liveSet). */
+  liveSet?: unknown;
   metric: Metric;
   provenance?: CostTableProvenanceInput | null | undefined;
 };
@@ -69,6 +126,24 @@ export type ProvenanceSource =
   | 'MEASURED'
   | 'SYNTHETIC';
 
+export type PublishCostTableInput = {
+  /** The file's text. A malformed upload is rejected whole; extensions.issues lists every problem. */
+  content: string;
+  /** A device profile the organization owns. */
+  deviceProfileId: string | number;
+  format: CostTableFormat;
+  /** Memory tables only: per-step live-set rows (actnas profile --live-set: {base: [bytes per step], terms: [{step, site, activation, bytes}]}) for exact PEAK_MEMORY budgets; every site must be one of the table's. Rejected whole, like the table, when malformed. */
+  liveSet?: unknown;
+  metric: Metric;
+  /** A model spec of the organization; every site of the table must be one of its sites. */
+  modelSpecId: string | number;
+  organizationId: string | number;
+  /** Defaults to IMPORTED. */
+  provenance?: CostTableProvenanceInput | null | undefined;
+  /** Defaults to INHERIT. */
+  visibility?: CostTableVisibility | null | undefined;
+};
+
 export type ReportProfilingProgressInput = {
   jobId: string | number;
   leaseId: string | number;
@@ -76,6 +151,55 @@ export type ReportProfilingProgressInput = {
   leaseSeconds?: number | null | undefined;
   organizationId: string | number;
   progress: number;
+};
+
+export type Role =
+  | 'ADMIN'
+  | 'MEMBER'
+  | 'OWNER'
+  | 'VIEWER';
+
+export type SearchRequestStatus =
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+export type SearchStrategy =
+  | 'EXACT'
+  | 'ILP'
+  | 'LZCM'
+  | 'NAIVE'
+  | 'PARETO'
+  | 'RANDOM';
+
+export type SiteLockInput = {
+  activation: string;
+  site: string;
+};
+
+export type SubmitSearchInput = {
+  budgets?: Array<BudgetInput> | null | undefined;
+  /** Activation ids allowed at every site; default: those all chosen tables cover. */
+  candidates?: Array<string> | null | undefined;
+  /** Tables the organization can read (its own or shared with it): several devices at once. */
+  costTableIds: Array<string | number>;
+  /** Minimum number of sites by which any two proposals differ. */
+  diversity?: number | null | undefined;
+  /** A retry with the same key returns the first request instead of searching twice. */
+  idempotencyKey?: string | null | undefined;
+  k?: number | null | undefined;
+  locks?: Array<SiteLockInput> | null | undefined;
+  modelSpecId: string | number;
+  objective: ObjectiveInput;
+  organizationId: string | number;
+  projectId: string | number;
+  strategy?: SearchStrategy | null | undefined;
+};
+
+export type WeightedTermInput = {
+  metric: MetricRefInput;
+  weight: number;
 };
 
 export type AgentOrganizationsQueryVariables = Exact<{ [key: string]: never; }>;
@@ -112,6 +236,132 @@ export type AgentFailMutationVariables = Exact<{
 
 
 export type AgentFailMutation = { failProfilingJob: { id: string, status: ProfilingJobStatus, attempts: number, maxAttempts: number } };
+
+export type PlatformOrganizationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PlatformOrganizationsQuery = { organizations: { nodes: Array<{ id: string, slug: string, name: string, viewerRole: Role | null }> } };
+
+export type PlatformMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PlatformMeQuery = { me: { id: string, email: string, name: string } };
+
+export type PlatformPageFragment = { hasNextPage: boolean, endCursor: string | null };
+
+export type PlatformProjectsQueryVariables = Exact<{
+  slug: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type PlatformProjectsQuery = { organization: { projects: { nodes: Array<{ id: string, name: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type PlatformDeviceFragment = { id: string, name: string, owner: { slug: string } };
+
+export type PlatformDevicesQueryVariables = Exact<{
+  slug: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type PlatformDevicesQuery = { organization: { deviceProfiles: { nodes: Array<{ id: string, name: string, owner: { slug: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type PlatformSharedDevicesQueryVariables = Exact<{
+  slug: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type PlatformSharedDevicesQuery = { organization: { sharedDeviceProfiles: { nodes: Array<{ id: string, name: string, owner: { slug: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type PlatformModelSpecsQueryVariables = Exact<{
+  slug: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type PlatformModelSpecsQuery = { organization: { modelSpecs: { nodes: Array<{ id: string, name: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type PlatformCostTableSummaryFragment = { id: string, version: number, metric: Metric, unit: string, modelSpecName: string, liveSetSteps: number | null, createdAt: string, deviceProfile: { id: string, name: string, owner: { slug: string } } };
+
+export type PlatformCostTablesQueryVariables = Exact<{
+  slug: string;
+  deviceProfileId?: string | number | null | undefined;
+  metric?: Metric | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type PlatformCostTablesQuery = { organization: { costTables: { nodes: Array<{ id: string, version: number, metric: Metric, unit: string, modelSpecName: string, liveSetSteps: number | null, createdAt: string, deviceProfile: { id: string, name: string, owner: { slug: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type PlatformCostTableQueryVariables = Exact<{
+  slug: string;
+  id: string | number;
+}>;
+
+
+export type PlatformCostTableQuery = { organization: { costTable: { reference: number, sites: Array<string>, csv: string, id: string, version: number, metric: Metric, unit: string, modelSpecName: string, liveSetSteps: number | null, createdAt: string, cells: Array<{ site: string, activation: string, delta: number, reference: number | null, std: number | null, ciLow: number | null, ciHigh: number | null, runs: number | null }>, provenance: { source: ProvenanceSource, producer: string | null, runs: number | null, confidence: number | null, note: string | null }, deviceProfile: { id: string, name: string, owner: { slug: string } } } } };
+
+export type PlatformPublishCostTableMutationVariables = Exact<{
+  input: PublishCostTableInput;
+}>;
+
+
+export type PlatformPublishCostTableMutation = { publishCostTable: { id: string, version: number, metric: Metric, unit: string, modelSpecName: string, liveSetSteps: number | null, createdAt: string, deviceProfile: { id: string, name: string, owner: { slug: string } } } };
+
+export type PlatformProposalSetFragment = { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> };
+
+export type PlatformSearchFragment = { id: string, status: SearchRequestStatus, progress: number, idempotencyKey: string | null, error: { code: string, message: string } | null, project: { id: string, name: string }, proposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null };
+
+export type PlatformSubmitSearchMutationVariables = Exact<{
+  input: SubmitSearchInput;
+}>;
+
+
+export type PlatformSubmitSearchMutation = { submitSearch: { id: string, status: SearchRequestStatus, progress: number, idempotencyKey: string | null, error: { code: string, message: string } | null, project: { id: string, name: string }, proposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null } };
+
+export type PlatformSearchRequestQueryVariables = Exact<{
+  slug: string;
+  id: string | number;
+}>;
+
+
+export type PlatformSearchRequestQuery = { organization: { searchRequest: { id: string, status: SearchRequestStatus, progress: number, idempotencyKey: string | null, error: { code: string, message: string } | null, project: { id: string, name: string }, proposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null } } };
+
+export type PlatformLatestProposalSetQueryVariables = Exact<{
+  slug: string;
+  projectId: string | number;
+}>;
+
+
+export type PlatformLatestProposalSetQuery = { organization: { project: { latestProposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null } } };
+
+export type PlatformProposalExportQueryVariables = Exact<{
+  slug: string;
+  projectId: string | number;
+  version: number;
+  rank: number;
+  format: ExportFormat;
+}>;
+
+
+export type PlatformProposalExportQuery = { organization: { project: { proposalSet: { version: number, proposals: Array<{ rank: number }>, export: { filename: string, contentType: string, encoding: string, content: string } } } } };
+
+export type PlatformProposalDiffQueryVariables = Exact<{
+  slug: string;
+  projectId: string | number;
+  from: number;
+  to: number;
+}>;
+
+
+export type PlatformProposalDiffQuery = { organization: { project: { proposalSetDiff: { from: number, to: number, changedSites: Array<{ site: string, from: string | null, to: string | null }>, metricDeltas: Array<{ label: string, metric: Metric, deviceProfileId: string | null, from: number | null, to: number | null, delta: number | null }> } } } };
+
+export type PlatformSignOutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PlatformSignOutMutation = { signOut: boolean };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -153,6 +403,113 @@ export const AgentJobFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"AgentJob"}) as unknown as TypedDocumentString<AgentJobFragment, unknown>;
+export const PlatformPageFragmentDoc = new TypedDocumentString(`
+    fragment PlatformPage on PageInfo {
+  hasNextPage
+  endCursor
+}
+    `, {"fragmentName":"PlatformPage"}) as unknown as TypedDocumentString<PlatformPageFragment, unknown>;
+export const PlatformDeviceFragmentDoc = new TypedDocumentString(`
+    fragment PlatformDevice on DeviceProfile {
+  id
+  name
+  owner {
+    slug
+  }
+}
+    `, {"fragmentName":"PlatformDevice"}) as unknown as TypedDocumentString<PlatformDeviceFragment, unknown>;
+export const PlatformCostTableSummaryFragmentDoc = new TypedDocumentString(`
+    fragment PlatformCostTableSummary on CostTable {
+  id
+  version
+  metric
+  unit
+  modelSpecName
+  liveSetSteps
+  createdAt
+  deviceProfile {
+    ...PlatformDevice
+  }
+}
+    fragment PlatformDevice on DeviceProfile {
+  id
+  name
+  owner {
+    slug
+  }
+}`, {"fragmentName":"PlatformCostTableSummary"}) as unknown as TypedDocumentString<PlatformCostTableSummaryFragment, unknown>;
+export const PlatformProposalSetFragmentDoc = new TypedDocumentString(`
+    fragment PlatformProposalSet on ProposalSet {
+  id
+  version
+  status
+  objective
+  budgets
+  proposals {
+    rank
+    objective
+    feasible
+    changedSites
+    changes {
+      site
+      activation
+    }
+    totals {
+      label
+      metric
+      deviceProfileId
+      unit
+      reference
+      delta
+      total
+    }
+  }
+}
+    `, {"fragmentName":"PlatformProposalSet"}) as unknown as TypedDocumentString<PlatformProposalSetFragment, unknown>;
+export const PlatformSearchFragmentDoc = new TypedDocumentString(`
+    fragment PlatformSearch on SearchRequest {
+  id
+  status
+  progress
+  idempotencyKey
+  error {
+    code
+    message
+  }
+  project {
+    id
+    name
+  }
+  proposalSet {
+    ...PlatformProposalSet
+  }
+}
+    fragment PlatformProposalSet on ProposalSet {
+  id
+  version
+  status
+  objective
+  budgets
+  proposals {
+    rank
+    objective
+    feasible
+    changedSites
+    changes {
+      site
+      activation
+    }
+    totals {
+      label
+      metric
+      deviceProfileId
+      unit
+      reference
+      delta
+      total
+    }
+  }
+}`, {"fragmentName":"PlatformSearch"}) as unknown as TypedDocumentString<PlatformSearchFragment, unknown>;
 export const AgentOrganizationsDocument = new TypedDocumentString(`
     query AgentOrganizations {
   organizations(first: 10) {
@@ -226,3 +583,407 @@ export const AgentFailDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AgentFailMutation, AgentFailMutationVariables>;
+export const PlatformOrganizationsDocument = new TypedDocumentString(`
+    query PlatformOrganizations {
+  organizations(first: 100) {
+    nodes {
+      id
+      slug
+      name
+      viewerRole
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlatformOrganizationsQuery, PlatformOrganizationsQueryVariables>;
+export const PlatformMeDocument = new TypedDocumentString(`
+    query PlatformMe {
+  me {
+    id
+    email
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<PlatformMeQuery, PlatformMeQueryVariables>;
+export const PlatformProjectsDocument = new TypedDocumentString(`
+    query PlatformProjects($slug: String!, $after: String) {
+  organization(slug: $slug) {
+    projects(first: 100, after: $after) {
+      nodes {
+        id
+        name
+      }
+      pageInfo {
+        ...PlatformPage
+      }
+    }
+  }
+}
+    fragment PlatformPage on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<PlatformProjectsQuery, PlatformProjectsQueryVariables>;
+export const PlatformDevicesDocument = new TypedDocumentString(`
+    query PlatformDevices($slug: String!, $after: String) {
+  organization(slug: $slug) {
+    deviceProfiles(first: 100, after: $after) {
+      nodes {
+        ...PlatformDevice
+      }
+      pageInfo {
+        ...PlatformPage
+      }
+    }
+  }
+}
+    fragment PlatformPage on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment PlatformDevice on DeviceProfile {
+  id
+  name
+  owner {
+    slug
+  }
+}`) as unknown as TypedDocumentString<PlatformDevicesQuery, PlatformDevicesQueryVariables>;
+export const PlatformSharedDevicesDocument = new TypedDocumentString(`
+    query PlatformSharedDevices($slug: String!, $after: String) {
+  organization(slug: $slug) {
+    sharedDeviceProfiles(first: 100, after: $after) {
+      nodes {
+        ...PlatformDevice
+      }
+      pageInfo {
+        ...PlatformPage
+      }
+    }
+  }
+}
+    fragment PlatformPage on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment PlatformDevice on DeviceProfile {
+  id
+  name
+  owner {
+    slug
+  }
+}`) as unknown as TypedDocumentString<PlatformSharedDevicesQuery, PlatformSharedDevicesQueryVariables>;
+export const PlatformModelSpecsDocument = new TypedDocumentString(`
+    query PlatformModelSpecs($slug: String!, $after: String) {
+  organization(slug: $slug) {
+    modelSpecs(first: 100, after: $after) {
+      nodes {
+        id
+        name
+      }
+      pageInfo {
+        ...PlatformPage
+      }
+    }
+  }
+}
+    fragment PlatformPage on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<PlatformModelSpecsQuery, PlatformModelSpecsQueryVariables>;
+export const PlatformCostTablesDocument = new TypedDocumentString(`
+    query PlatformCostTables($slug: String!, $deviceProfileId: ID, $metric: Metric, $after: String) {
+  organization(slug: $slug) {
+    costTables(
+      deviceProfileId: $deviceProfileId
+      metric: $metric
+      first: 100
+      after: $after
+    ) {
+      nodes {
+        ...PlatformCostTableSummary
+      }
+      pageInfo {
+        ...PlatformPage
+      }
+    }
+  }
+}
+    fragment PlatformPage on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment PlatformDevice on DeviceProfile {
+  id
+  name
+  owner {
+    slug
+  }
+}
+fragment PlatformCostTableSummary on CostTable {
+  id
+  version
+  metric
+  unit
+  modelSpecName
+  liveSetSteps
+  createdAt
+  deviceProfile {
+    ...PlatformDevice
+  }
+}`) as unknown as TypedDocumentString<PlatformCostTablesQuery, PlatformCostTablesQueryVariables>;
+export const PlatformCostTableDocument = new TypedDocumentString(`
+    query PlatformCostTable($slug: String!, $id: ID!) {
+  organization(slug: $slug) {
+    costTable(id: $id) {
+      ...PlatformCostTableSummary
+      reference
+      sites
+      csv
+      cells {
+        site
+        activation
+        delta
+        reference
+        std
+        ciLow
+        ciHigh
+        runs
+      }
+      provenance {
+        source
+        producer
+        runs
+        confidence
+        note
+      }
+    }
+  }
+}
+    fragment PlatformDevice on DeviceProfile {
+  id
+  name
+  owner {
+    slug
+  }
+}
+fragment PlatformCostTableSummary on CostTable {
+  id
+  version
+  metric
+  unit
+  modelSpecName
+  liveSetSteps
+  createdAt
+  deviceProfile {
+    ...PlatformDevice
+  }
+}`) as unknown as TypedDocumentString<PlatformCostTableQuery, PlatformCostTableQueryVariables>;
+export const PlatformPublishCostTableDocument = new TypedDocumentString(`
+    mutation PlatformPublishCostTable($input: PublishCostTableInput!) {
+  publishCostTable(input: $input) {
+    ...PlatformCostTableSummary
+  }
+}
+    fragment PlatformDevice on DeviceProfile {
+  id
+  name
+  owner {
+    slug
+  }
+}
+fragment PlatformCostTableSummary on CostTable {
+  id
+  version
+  metric
+  unit
+  modelSpecName
+  liveSetSteps
+  createdAt
+  deviceProfile {
+    ...PlatformDevice
+  }
+}`) as unknown as TypedDocumentString<PlatformPublishCostTableMutation, PlatformPublishCostTableMutationVariables>;
+export const PlatformSubmitSearchDocument = new TypedDocumentString(`
+    mutation PlatformSubmitSearch($input: SubmitSearchInput!) {
+  submitSearch(input: $input) {
+    ...PlatformSearch
+  }
+}
+    fragment PlatformProposalSet on ProposalSet {
+  id
+  version
+  status
+  objective
+  budgets
+  proposals {
+    rank
+    objective
+    feasible
+    changedSites
+    changes {
+      site
+      activation
+    }
+    totals {
+      label
+      metric
+      deviceProfileId
+      unit
+      reference
+      delta
+      total
+    }
+  }
+}
+fragment PlatformSearch on SearchRequest {
+  id
+  status
+  progress
+  idempotencyKey
+  error {
+    code
+    message
+  }
+  project {
+    id
+    name
+  }
+  proposalSet {
+    ...PlatformProposalSet
+  }
+}`) as unknown as TypedDocumentString<PlatformSubmitSearchMutation, PlatformSubmitSearchMutationVariables>;
+export const PlatformSearchRequestDocument = new TypedDocumentString(`
+    query PlatformSearchRequest($slug: String!, $id: ID!) {
+  organization(slug: $slug) {
+    searchRequest(id: $id) {
+      ...PlatformSearch
+    }
+  }
+}
+    fragment PlatformProposalSet on ProposalSet {
+  id
+  version
+  status
+  objective
+  budgets
+  proposals {
+    rank
+    objective
+    feasible
+    changedSites
+    changes {
+      site
+      activation
+    }
+    totals {
+      label
+      metric
+      deviceProfileId
+      unit
+      reference
+      delta
+      total
+    }
+  }
+}
+fragment PlatformSearch on SearchRequest {
+  id
+  status
+  progress
+  idempotencyKey
+  error {
+    code
+    message
+  }
+  project {
+    id
+    name
+  }
+  proposalSet {
+    ...PlatformProposalSet
+  }
+}`) as unknown as TypedDocumentString<PlatformSearchRequestQuery, PlatformSearchRequestQueryVariables>;
+export const PlatformLatestProposalSetDocument = new TypedDocumentString(`
+    query PlatformLatestProposalSet($slug: String!, $projectId: ID!) {
+  organization(slug: $slug) {
+    project(id: $projectId) {
+      latestProposalSet {
+        ...PlatformProposalSet
+      }
+    }
+  }
+}
+    fragment PlatformProposalSet on ProposalSet {
+  id
+  version
+  status
+  objective
+  budgets
+  proposals {
+    rank
+    objective
+    feasible
+    changedSites
+    changes {
+      site
+      activation
+    }
+    totals {
+      label
+      metric
+      deviceProfileId
+      unit
+      reference
+      delta
+      total
+    }
+  }
+}`) as unknown as TypedDocumentString<PlatformLatestProposalSetQuery, PlatformLatestProposalSetQueryVariables>;
+export const PlatformProposalExportDocument = new TypedDocumentString(`
+    query PlatformProposalExport($slug: String!, $projectId: ID!, $version: Int!, $rank: Int!, $format: ExportFormat!) {
+  organization(slug: $slug) {
+    project(id: $projectId) {
+      proposalSet(version: $version) {
+        version
+        proposals {
+          rank
+        }
+        export(rank: $rank, format: $format) {
+          filename
+          contentType
+          encoding
+          content
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlatformProposalExportQuery, PlatformProposalExportQueryVariables>;
+export const PlatformProposalDiffDocument = new TypedDocumentString(`
+    query PlatformProposalDiff($slug: String!, $projectId: ID!, $from: Int!, $to: Int!) {
+  organization(slug: $slug) {
+    project(id: $projectId) {
+      proposalSetDiff(from: $from, to: $to) {
+        from
+        to
+        changedSites {
+          site
+          from
+          to
+        }
+        metricDeltas {
+          label
+          metric
+          deviceProfileId
+          from
+          to
+          delta
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlatformProposalDiffQuery, PlatformProposalDiffQueryVariables>;
+export const PlatformSignOutDocument = new TypedDocumentString(`
+    mutation PlatformSignOut {
+  signOut
+}
+    `) as unknown as TypedDocumentString<PlatformSignOutMutation, PlatformSignOutMutationVariables>;

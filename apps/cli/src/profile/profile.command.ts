@@ -14,7 +14,8 @@ import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
 import type { SpecOptions } from '../model/model-spec-loader.js';
 import { LAYOUT_FLAG, buildFromFlags, loadSpec } from '../model/model-spec-loader.js';
-import { candidatesFlag, choiceFlag, intFlag, numberFlag } from '../shared/flags.js';
+import { candidatesFlag } from '../shared/activation-flags.js';
+import { choiceFlag, intFlag, numberFlag } from '../shared/flags.js';
 
 interface RuntimeFlags extends SpecOptions {
   readonly model: string;
@@ -243,7 +244,13 @@ function correlateAction(io: CliIo, setExitCode: (code: number) => void) {
 
 /** `actnas profile …`: latency, memory and NWOT accuracy tables measured on a runtime. */
 export const profileCommand: CommandModule = (program, io, setExitCode) => {
-  const profile = runtimeOptions(program.command('profile').description('measure a latency, memory or NWOT accuracy cost table on a runtime (resumable)'))
+  const profile = runtimeOptions(
+    program
+      .command('profile')
+      .description('measure a latency, memory or NWOT accuracy cost table on a runtime (resumable)')
+      // `profile validate --imgsz 640`: profile's model and runtime flags count after validate too.
+      .enablePositionalOptions(false),
+  )
     .option('--metric <metric>', 'latency, memory or accuracy')
     .option('--mode <mode>', 'latency: full (every single-swap model) or micro (conv+activation block per site)', PROFILE_DEFAULTS.mode)
     .option('--paper', "the paper's protocol: mean of --runs runs per model, unpaired")

@@ -1,5 +1,5 @@
-import type { Budget, MetricKind, Objective, SearchSpace, StrategyName, WeightedTerm } from '@actnas/core';
-import { STRATEGIES, SearchSpaceError, lockSite, maxAccuracyDrop, maxLatency, maxMemory, metricRef, restrictSite } from '@actnas/core';
+import type { Budget, MetricKind, Objective, SearchSpace, StrategyName, WeightedTerm } from '@actnas/core/search';
+import { STRATEGIES, SearchSpaceError, lockSite, maxAccuracyDrop, maxLatency, maxMemory, metricRef, restrictSite } from '@actnas/core/search';
 import { CliUsageError } from '../shared/cli-error.js';
 
 const METRIC_NAMES: Readonly<Record<string, MetricKind>> = { latency: 'latency', memory: 'memory', accuracy: 'accuracy', mem: 'memory', acc: 'accuracy', lat: 'latency' };

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { Baseline, MetricTotal, Proposal, SearchResult } from '@actnas/core';
+import type { Baseline, MetricTotal, Proposal, SearchResult } from '@actnas/core/search';
 
 const SHORT: Readonly<Record<string, string>> = { relu: 'R', silu: 'S', hardswish: 'H', relu6: '6', leakyrelu: 'L' };
 
@@ -11,7 +11,8 @@ export function formatResultTable(result: SearchResult): string {
   ];
   if (result.proposals.length > 0) lines.push(proposalTable(result).toString(), `assignment key: ${Object.entries(SHORT).map(([a, s]) => `${s}=${a}`).join(' ')}, other=?`);
   for (const report of result.infeasible ?? []) {
-    lines.push(`infeasible: ${report.description}; best achievable ${formatNumber(report.bestAchievable)}${report.withOtherBudgets ? ' (with the other budgets)' : ''}`);
+    const best = `${report.lowerBound ? '≥ ' : ''}${formatNumber(report.bestAchievable)}`;
+    lines.push(`infeasible: ${report.description}; best achievable ${best}${report.withOtherBudgets ? ' (with the other budgets)' : ''}`);
   }
   lines.push(baselineTable(result).toString());
   for (const note of result.notes ?? []) lines.push(`note: ${note}`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { CostTable, CostTableReadOptions, MetricKind, SearchSpace } from '@actnas/core';
-import { CostTableValidationError, createSearchSpace, parseCostTableCsv, parseCostTableJson, tableActivations } from '@actnas/core';
+import type { CostTable, CostTableReadOptions, MetricKind, SearchSpace } from '@actnas/core/search';
+import { CostTableValidationError, createSearchSpace, parseCostTableCsv, parseCostTableJson, tableActivations } from '@actnas/core/search';
 import { CliUsageError } from '../shared/cli-error.js';
 
 export interface TableSource {

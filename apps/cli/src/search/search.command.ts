@@ -1,45 +1,17 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { RunSearchOptions, SearchResult } from '@actnas/core';
-import { SearchRequestError, runSearch } from '@actnas/core';
-import type { CommandModule } from '../shared/command-module.js';
 import type { CliIo } from '../shared/cli-io.js';
-import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../shared/cli-error.js';
-import type { TableSource } from './search-tables.js';
-import { readTables } from './search-tables.js';
-import { applySiteFlags, parseBudgets, parseInteger, parseNumber, parseObjective, parsePair, parseStrategy } from './search-options.js';
-import { formatResultTable } from './search-output.js';
-
-interface SearchFlags {
-  readonly latency?: string;
-  readonly latencyDevice: string[];
-  readonly accuracy?: string;
-  readonly memory?: string;
-  readonly objective: string;
-  readonly maxAccuracyDrop?: string;
-  readonly maxLatency?: string;
-  readonly maxLatencyDevice: string[];
-  readonly maxMemory?: string;
-  readonly k: string;
-  readonly diversity: string;
-  readonly strategy: string;
-  readonly seed: string;
-  readonly samples?: string;
-  readonly timeLimit?: string;
-  readonly naiveN?: string;
-  readonly target?: string;
-  readonly lock: string[];
-  readonly allow: string[];
-  readonly reference: string;
-  readonly json?: boolean;
-  readonly table?: boolean;
-}
+import type { CommandModule } from '../shared/command-module.js';
+import type { SubmitFlags } from '../platform/search-submit.js';
+import type { SearchFlags } from './search.action.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export const searchCommand: CommandModule = (program: Command, io: CliIo, setExitCode) => {
-  program
+  const search = program
     .command('search')
+    // `search submit --k 5`: options after the subcommand are the subcommand's own.
+    .enablePositionalOptions()
     .description('Find the best per-site activations under budgets from cost tables (ranked top-k proposals and baselines)')
     .option('--latency <file>', 'latency table (CSV layer,activation,reference,delta or wide, or JSON)')
     .option('--latency-device <name=file>', 'latency table of a named device (repeatable)', collect, [])
@@ -50,6 +22,8 @@ export const searchCommand: CommandModule = (program: Command, io: CliIo, setExi
     .option('--max-latency <ms>', 'total latency budget on the --latency table')
     .option('--max-latency-device <name=ms>', 'total latency budget on a named device (repeatable)', collect, [])
     .option('--max-memory <kb>', 'total memory budget')
+    .option('--live-set <file>', 'per-step live-set rows (actnas profile --metric memory --live-set) for --max-peak-memory')
+    .option('--max-peak-memory <kb>', 'peak live memory budget, exact over every step of the live-set rows')
     .option('--k <n>', 'number of ranked proposals', '10')
     .option('--diversity <d>', 'minimum number of differing sites between any two proposals', '3')
     .addOption(new Option('--strategy <name>', 'search strategy').choices(['ilp', 'exact', 'random', 'lzcm', 'naive', 'pareto']).default('ilp'))
@@ -63,50 +37,30 @@ export const searchCommand: CommandModule = (program: Command, io: CliIo, setExi
     .option('--reference <act>', 'reference activation of the model', 'silu')
     .option('--json', 'print the result as JSON')
     .option('--table', 'print the result as tables (default)')
-    .action(async (flags: SearchFlags) => {
-      const result = await search(flags, io.cwd ?? process.cwd());
-      io.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatResultTable(result));
-      setExitCode(result.status === 'infeasible' ? EXIT_FAILURE : EXIT_OK);
-    });
+    .action(async (flags: SearchFlags) => (await import('./search.action.js')).localSearch(flags, io, setExitCode));
+  search
+    .command('submit')
+    .description('run the search on the platform, by project, model and device names: the newest tables of the model on each device; with --wait, exit 0 when a proposal meets the budgets')
+    .requiredOption('--project <name|id>', 'project the proposal set is stored in (as its next version)')
+    .requiredOption('--model <name|id>', 'model spec of your organization')
+    .option('--device <name|id>', "device profile (repeatable; yours or shared with you; name@owner picks between two of one name)", collect, [])
+    .option('--table <id>', 'use exactly these cost tables instead of the newest of each metric (repeatable)', collect, [])
+    .option('--objective <goal>', 'min-latency | min-memory | max-accuracy, @DEVICE with several devices', 'min-latency')
+    .option('--max-accuracy-drop <x>', 'Σ accuracy deltas ≥ −x')
+    .option('--max-latency <ms>', 'total latency budget on every device')
+    .option('--max-memory <kb>', 'total memory budget on every device')
+    .option('--max-peak-memory <kb>', 'peak live memory budget on every device (their memory tables need live-set rows)')
+    .option('--k <n>', 'number of ranked proposals', '10')
+    .option('--diversity <d>', 'minimum number of differing sites between any two proposals', '3')
+    .option('--strategy <name>', 'ilp, exact, random, lzcm, naive or pareto', 'ilp')
+    .option('--candidates <list>', 'activations allowed at every site (default: those every table covers)')
+    .option('--lock <site=act>', 'fix a site to an activation (repeatable)', collect, [])
+    .option('--idempotency-key <key>', 'a retry with the same key returns the first search (default in CI: the run id and a hash of the request)')
+    .option('--wait', 'wait for the result; exit 0 when a proposal meets the budgets, 1 when none does, 3 on --timeout')
+    .option('--timeout <s>', 'with --wait: seconds to wait', '600')
+    .option('--api <url>', "the API's GraphQL URL (default: $ACTNAS_API, else the stored login)")
+    .option('--org <slug>', 'organization, when the login sees several')
+    .option('--json', 'print the search request, the chosen tables and the proposal set as JSON')
+    .action(async (flags: SubmitFlags) => (await import('../platform/search-submit.js')).submitSearch(flags, io, setExitCode));
 };
 
-async function search(flags: SearchFlags, cwd: string): Promise<SearchResult> {
-  if (flags.json && flags.table) throw new CliUsageError('choose one of --json and --table');
-  const strategy = parseStrategy(flags.strategy);
-  const options: RunSearchOptions = {
-    strategy,
-    k: parseInteger('--k', flags.k, 1)!,
-    diversity: parseInteger('--diversity', flags.diversity, 1)!,
-    seed: parseInteger('--seed', flags.seed, 0)!,
-    ...optional('samples', parseInteger('--samples', flags.samples, 1)),
-    ...optional('timeLimitMs', parseNumber('--time-limit', flags.timeLimit, (n) => n > 0)),
-    ...optional('naiveN', parseInteger('--naive-n', flags.naiveN, 0)),
-    ...(flags.target === undefined ? {} : { targets: [flags.target] }),
-  };
-  const objective = parseObjective(flags.objective);
-  const budgets = parseBudgets(flags);
-  const loaded = readTables(tableSources(flags), cwd, flags.reference);
-  const space = applySiteFlags(loaded.space, flags.allow, flags.lock);
-  try {
-    return await runSearch({ space, tables: loaded.tables, objective, budgets }, options);
-  } catch (err) {
-    if (err instanceof SearchRequestError || err instanceof RangeError) throw new CliUsageError(err.message);
-    throw err;
-  }
-}
-
-function tableSources(flags: SearchFlags): TableSource[] {
-  const sources: TableSource[] = [];
-  if (flags.latency !== undefined) sources.push({ metric: 'latency', file: flags.latency });
-  for (const pair of flags.latencyDevice) {
-    const [device, file] = parsePair('--latency-device', pair);
-    sources.push({ metric: 'latency', file, device });
-  }
-  if (flags.accuracy !== undefined) sources.push({ metric: 'accuracy', file: flags.accuracy });
-  if (flags.memory !== undefined) sources.push({ metric: 'memory', file: flags.memory });
-  return sources;
-}
-
-function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
-}

@@ -1,5 +1,3 @@
-import type { ActivationKind } from '@actnas/core';
-import { fullActivationRegistry } from '@actnas/core';
 import { CliUsageError } from './cli-error.js';
 
 /** A strict non-negative integer flag; anything else is a usage error naming the flag. */
@@ -21,14 +19,4 @@ export function numberFlag(value: string, flag: string, min: number): number {
 export function choiceFlag<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T {
   if (value === undefined || !(allowed as readonly string[]).includes(value)) throw new CliUsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value ?? ''}"`);
   return value as T;
-}
-
-/** `relu,silu,…`: activation names or aliases the registry knows. */
-export function candidatesFlag(text: string, flag = '--candidates'): ActivationKind[] {
-  const registry = fullActivationRegistry();
-  return text.split(',').map((name) => {
-    const kind = registry.tryResolve(name.trim());
-    if (!kind) throw new CliUsageError(`${flag}: unknown activation "${name.trim()}" (known: ${registry.ids().join(', ')})`);
-    return kind;
-  });
 }

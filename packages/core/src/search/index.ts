@@ -24,6 +24,7 @@ export type {
   SearchStatus,
   SolverStats,
   StrategyName,
+  TotalKind,
 } from './search-result.js';
 export { baselines, choiceFromActivations, hamming, isFeasible, metricTotals, objectiveValue } from './search-result.js';
 export type { ExactOptions } from './exact.strategy.js';
@@ -42,4 +43,4 @@ export { solvePareto } from './pareto.strategy.js';
 export type { RunSearchOptions } from './run-search.js';
 export { STRATEGIES, runSearch } from './run-search.js';
 export type { LiveSetRows, LiveSetTerm, PeakMemoryBudget } from './live-set.constraint.js';
-export { compileLiveSetBudget } from './live-set.constraint.js';
+export { LIVE_SET_LIMITS, compileLiveSetBudget, describePeakMemoryBudget, liveSetPeakBytes, parseLiveSetRows, peakMemoryLabel } from './live-set.constraint.js';

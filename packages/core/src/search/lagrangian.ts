@@ -17,7 +17,10 @@ export interface LagrangianBound {
 }
 
 export function lagrangianBound(problem: CompiledProblem, kept: readonly (readonly number[])[], lambdaHint?: readonly number[]): LagrangianBound {
-  const lambda = lambdaHint ? [...lambdaHint] : bestMultipliers(problem, kept);
+  // A row no assignment meets makes the bound +Infinity whatever λ: do not search for λ (its
+  // coordinate would double toward infinity, for every row, on every round).
+  const hopeless = !lambdaHint && problem.constraints.some((c) => minUsage(c.coef, kept) > c.rhs + 1e-9 * Math.max(1, Math.abs(c.rhs)));
+  const lambda = lambdaHint ? [...lambdaHint] : hopeless ? new Array<number>(problem.constraints.length).fill(0) : bestMultipliers(problem, kept);
   return evaluate(problem, kept, lambda);
 }
 

@@ -2,7 +2,8 @@ import type { CostTable } from '../cost-table/index.js';
 import { cellLookup } from '../cost-table/index.js';
 import type { Budget, MetricRef, Objective, SearchRequest } from './search-request.js';
 import { metricLabel } from './search-request.js';
-import { compileLiveSetBudget } from './live-set.constraint.js';
+import { compileLiveSetBudget, describePeakMemoryBudget } from './live-set.constraint.js';
+import type { PeakMemoryBudget } from './live-set.constraint.js';
 
 export class SearchRequestError extends Error {
   override readonly name = 'SearchRequestError';
@@ -24,6 +25,8 @@ export interface CompiledConstraint {
   readonly metric: number;
   readonly coef: readonly (readonly number[])[];
   readonly rhs: number;
+  /** For a live-set row: the peak-memory budget it comes from and its step (one budget compiles to many rows). */
+  readonly peak?: { readonly budget: PeakMemoryBudget; readonly step: number; readonly description: string };
 }
 
 /**
@@ -51,7 +54,10 @@ export function compileProblem(request: SearchRequest): CompiledProblem {
   const { cost, offset, sign } = compileObjective(request.objective, metrics, find, options);
   const constraints = [
     ...(request.budgets ?? []).map((budget) => compileBudget(budget, metrics, find)),
-    ...(request.peakMemory ?? []).flatMap((budget) => compileLiveSetBudget(budget, space.sites.map((s) => s.name), options)),
+    ...(request.peakMemory ?? []).flatMap((budget) => {
+      if (!Number.isFinite(budget.maxKB)) throw new SearchRequestError(`${describePeakMemoryBudget(budget)}: the budget is not a finite number`);
+      return compileLiveSetBudget(budget, space.sites.map((s) => s.name), options);
+    }),
   ];
   return { request, sites: space.sites.map((s) => s.name), options, metrics, cost, offset, sign, constraints };
 }

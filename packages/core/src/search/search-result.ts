@@ -3,15 +3,19 @@ import type { Budget } from './search-request.js';
 import { describeBudget, describeObjective } from './search-request.js';
 import type { CompiledProblem } from './search-problem.js';
 import { withinBudget } from './search-problem.js';
+import { describePeakMemoryBudget, liveSetPeakBytes, peakMemoryLabel } from './live-set.constraint.js';
 
 export type StrategyName = 'ilp' | 'exact' | 'random' | 'lzcm' | 'naive' | 'pareto';
 
 /** optimal: proven best; feasible: satisfies budgets, not proven best; infeasible: no assignment fits; limit: stopped by a limit before a proof. */
 export type SearchStatus = 'optimal' | 'feasible' | 'infeasible' | 'limit';
 
+/** A table's metric, or `peak_memory`: the peak live set over the model's steps (from live-set rows, in KB). */
+export type TotalKind = MetricKind | 'peak_memory';
+
 export interface MetricTotal {
   readonly label: string;
-  readonly metric: MetricKind;
+  readonly metric: TotalKind;
   readonly device?: string;
   readonly unit: string;
   readonly reference: number;
@@ -56,6 +60,8 @@ export interface BudgetReport {
   readonly bestAchievable: number;
   /** Whether `bestAchievable` was computed with the other budgets in force (joint infeasibility). */
   readonly withOtherBudgets: boolean;
+  /** `bestAchievable` is a lower bound, not a reached value (peak-memory budgets: the largest step's smallest live set). */
+  readonly lowerBound?: boolean;
 }
 
 export interface SolverStats {
@@ -110,6 +116,37 @@ export function usage(coef: readonly (readonly number[])[], choice: OptionIndice
 }
 
 export function metricTotals(problem: CompiledProblem, choice: OptionIndices): readonly MetricTotal[] {
+  return [...tableTotals(problem, choice), ...peakTotals(problem, choice)];
+}
+
+/** Per peak-memory budget: the chosen model's peak live set against the reference model's, in KB. */
+function peakTotals(problem: CompiledProblem, choice: OptionIndices): MetricTotal[] {
+  const sites = problem.request.space.sites;
+  const index = new Map(problem.sites.map((s, i) => [s, i]));
+  const chosen = (site: string): string | undefined => {
+    const i = index.get(site);
+    return i === undefined ? undefined : problem.options[i]![choice[i]!];
+  };
+  const reference = (site: string): string | undefined => {
+    const i = index.get(site);
+    return i === undefined ? undefined : sites[i]!.reference;
+  };
+  return (problem.request.peakMemory ?? []).map((budget) => {
+    const total = liveSetPeakBytes(budget.rows, chosen) / 1024;
+    const ref = liveSetPeakBytes(budget.rows, reference) / 1024;
+    return {
+      label: peakMemoryLabel(budget.device),
+      metric: 'peak_memory' as const,
+      ...(budget.device === undefined ? {} : { device: budget.device }),
+      unit: 'KB',
+      reference: ref,
+      delta: total - ref,
+      total,
+    };
+  });
+}
+
+function tableTotals(problem: CompiledProblem, choice: OptionIndices): MetricTotal[] {
   return problem.metrics.map((m) => {
     let delta = 0;
     let variance = 0;
@@ -185,7 +222,7 @@ export function buildResult(problem: CompiledProblem, parts: ResultParts): Searc
     strategy: parts.strategy,
     status: parts.status,
     objective: describeObjective(problem.request.objective),
-    budgets: problem.constraints.map((c) => describeBudget(c.budget)),
+    budgets: budgetDescriptions(problem),
     sites: problem.sites,
     proposals: toProposals(problem, parts.choices),
     baselines: baselines(problem),
@@ -193,6 +230,12 @@ export function buildResult(problem: CompiledProblem, parts: ResultParts): Searc
     stats: parts.stats,
     ...(parts.notes === undefined || parts.notes.length === 0 ? {} : { notes: parts.notes }),
   };
+}
+
+/** One description per budget of the request (a peak-memory budget compiles to one row per step that can bind, or none). */
+export function budgetDescriptions(problem: CompiledProblem): string[] {
+  const { budgets = [], peakMemory = [] } = problem.request;
+  return [...budgets.map(describeBudget), ...peakMemory.map(describePeakMemoryBudget)];
 }
 
 /** Maps an assignment record (site → activation) to option indices; throws on unknown entries. */

@@ -148,6 +148,8 @@ export type CostTable = {
   csv: Scalars['String']['output'];
   deviceProfile: DeviceProfile;
   id: Scalars['ID']['output'];
+  /** Steps of the live-set rows published with this memory table, which PEAK_MEMORY budgets need; null when it has none. */
+  liveSetSteps: Maybe<Scalars['Int']['output']>;
   metric: Metric;
   modelSpecName: Scalars['String']['output'];
   provenance: CostTableProvenance;
@@ -385,7 +387,9 @@ export type MembershipEdge = {
 export type Metric =
   | 'accuracy'
   | 'latency'
-  | 'memory';
+  | 'memory'
+  /** Budgets and totals only, never a table's metric: the peak live memory over the model's steps (KB), from the live-set rows published with a memory table. */
+  | 'peak_memory';
 
 export type MetricDelta = {
   __typename?: 'MetricDelta';
@@ -892,6 +896,8 @@ export type ProfilingJobStatus =
 export type ProfilingTableInput = {
   content: Scalars['String']['input'];
   format: CostTableFormat;
+  /** Memory tables only: the per-step live-set rows (as PublishCostTableInput.liveSet). */
+  liveSet?: InputMaybe<Scalars['JSON']['input']>;
   metric: Metric;
   provenance?: InputMaybe<CostTableProvenanceInput>;
 };
@@ -1035,6 +1041,8 @@ export type PublishCostTableInput = {
   /** A device profile the organization owns. */
   deviceProfileId: Scalars['ID']['input'];
   format: CostTableFormat;
+  /** Memory tables only: per-step live-set rows (actnas profile --live-set: {base: [bytes per step], terms: [{step, site, activation, bytes}]}) for exact PEAK_MEMORY budgets; every site must be one of the table's. Rejected whole, like the table, when malformed. */
+  liveSet?: InputMaybe<Scalars['JSON']['input']>;
   metric: Metric;
   /** A model spec of the organization; every site of the table must be one of its sites. */
   modelSpecId: Scalars['ID']['input'];
@@ -1668,6 +1676,7 @@ export type CostTableResolvers<ContextType = Context, ParentType extends Resolve
   csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   deviceProfile?: Resolver<ResolversTypes['DeviceProfile'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  liveSetSteps?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['Metric'], ParentType, ContextType>;
   modelSpecName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['CostTableProvenance'], ParentType, ContextType>;
@@ -1792,7 +1801,7 @@ export type MembershipEdgeResolvers<ContextType = Context, ParentType extends Re
   node?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
 }>;
 
-export type MetricResolvers = { ACCURACY: 'accuracy', LATENCY: 'latency', MEMORY: 'memory' };
+export type MetricResolvers = { ACCURACY: 'accuracy', LATENCY: 'latency', MEMORY: 'memory', PEAK_MEMORY: 'peak_memory' };
 
 export type MetricDeltaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricDelta'] = ResolversParentTypes['MetricDelta']> = ResolversObject<{
   delta?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;

@@ -1,4 +1,4 @@
-import type { CostCell, CostTableProvenance, MetricKind } from '@actnas/core';
+import type { CostCell, CostTableProvenance, LiveSetRows, MetricKind } from '@actnas/core';
 import { EntitySchema } from 'typeorm';
 
 export const METRICS = ['latency', 'memory', 'accuracy'] as const satisfies readonly MetricKind[];
@@ -25,6 +25,10 @@ export interface CostTableRow {
   cells: CostCell[];
   provenance: CostTableProvenance;
   contentSha256: string;
+  /** Memory tables: per-step live-set rows published with the table, for peak-memory budgets. */
+  liveSet?: LiveSetRows | null;
+  /** Steps of `liveSet` (null when there are none): lists show whether peak budgets are possible without loading the rows. */
+  liveSetSteps: number | null;
   visibility: CostTableVisibility;
   createdById: string | null;
   createdAt: Date;
@@ -47,6 +51,8 @@ export const CostTableEntity = new EntitySchema<CostTableRow>({
     cells: { type: 'jsonb', select: false },
     provenance: { type: 'jsonb' },
     contentSha256: { name: 'content_sha256', type: 'char', length: 64 },
+    liveSet: { name: 'live_set', type: 'jsonb', nullable: true, select: false },
+    liveSetSteps: { name: 'live_set_steps', type: 'integer', nullable: true },
     visibility: { type: 'enum', enum: [...COST_TABLE_VISIBILITIES], enumName: 'cost_table_visibility', default: 'inherit' },
     createdById: { name: 'created_by_id', type: 'uuid', nullable: true },
     createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },

@@ -3,6 +3,8 @@ export const costTableTypeDefs = /* GraphQL */ `
     LATENCY
     MEMORY
     ACCURACY
+    "Budgets and totals only, never a table's metric: the peak live memory over the model's steps (KB), from the live-set rows published with a memory table."
+    PEAK_MEMORY
   }
 
   enum CostTableFormat {
@@ -68,6 +70,8 @@ export const costTableTypeDefs = /* GraphQL */ `
     csv: String!
     "Whether it follows its device profile's sharing or stays with its organization (the one setting of a version that may change)."
     visibility: CostTableVisibility!
+    "Steps of the live-set rows published with this memory table, which PEAK_MEMORY budgets need; null when it has none."
+    liveSetSteps: Int
     createdAt: DateTime!
   }
 
@@ -104,6 +108,8 @@ export const costTableTypeDefs = /* GraphQL */ `
     provenance: CostTableProvenanceInput
     "Defaults to INHERIT."
     visibility: CostTableVisibility
+    "Memory tables only: per-step live-set rows (actnas profile --live-set: {base: [bytes per step], terms: [{step, site, activation, bytes}]}) for exact PEAK_MEMORY budgets; every site must be one of the table's. Rejected whole, like the table, when malformed."
+    liveSet: JSON
   }
 
   input SetCostTableVisibilityInput {

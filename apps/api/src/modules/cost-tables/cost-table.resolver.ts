@@ -1,13 +1,15 @@
 import { costTableToCsv } from '@actnas/core';
 import { scopeIn } from '../../graphql/guards.js';
-import { notFound } from '../../errors.js';
+import { badInput, notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import { toCoreTable } from './cost-table.service.js';
 
 export const costTableResolvers: Resolvers = {
   Organization: {
-    costTables: async (organization, { deviceProfileId, modelSpecId, metric, ...page }, ctx) =>
-      ctx.services.costTables.list(await scopeIn(ctx, organization.id), { deviceProfileId, modelSpecId, metric }, page),
+    costTables: async (organization, { deviceProfileId, modelSpecId, metric, ...page }, ctx) => {
+      if (metric === 'peak_memory') throw badInput(['metric'], 'PEAK_MEMORY is a budget, not a table metric: filter by MEMORY');
+      return ctx.services.costTables.list(await scopeIn(ctx, organization.id), { deviceProfileId, modelSpecId, metric }, page);
+    },
     costTable: async (organization, { id }, ctx) => ctx.services.costTables.get(await scopeIn(ctx, organization.id), id),
   },
   Mutation: {

@@ -1,5 +1,5 @@
-import { CostTableValidationError, parseCostTableCsv, parseCostTableJson } from '@actnas/core';
-import type { CostTable, CostTableProvenance } from '@actnas/core';
+import { CostTableValidationError, parseCostTableCsv, parseCostTableJson, parseLiveSetRows } from '@actnas/core';
+import type { CostTable, CostTableProvenance, LiveSetRows } from '@actnas/core';
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { In } from 'typeorm';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import type { Connection, PageArgs } from '../../database/pagination.js';
 import { crossTenant, crossTenantPage, owned } from '../../database/tenant.js';
 import type { OrgRef } from '../../database/tenant.js';
 import { sha256 } from '../../auth/crypto.js';
-import { AppError, ErrorCode, forbidden, notFound, parseInput } from '../../errors.js';
+import { AppError, ErrorCode, badInput, forbidden, notFound, parseInput } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { DeviceProfileService } from '../device-profiles/device-profile.service.js';
 import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
@@ -37,6 +37,7 @@ const publishSchema = z.object({
   content: z.string().min(1, 'Required').max(MAX_CONTENT_CHARS, `At most ${MAX_CONTENT_CHARS} characters`),
   provenance: provenanceSchema.nullish(),
   visibility: z.enum(COST_TABLE_VISIBILITIES).nullish(),
+  liveSet: z.unknown().nullish(),
 });
 const visibilitySchema = z.object({ organizationId: z.string(), id: z.string(), visibility: z.enum(COST_TABLE_VISIBILITIES) });
 type PublishInput = z.infer<typeof publishSchema>;
@@ -115,16 +116,18 @@ export class CostTableService {
     return crossTenantPage(this.dataSource, 'shared-visibility', { entity: CostTableEntity, alias: 'cost_table', joins, where, values }, page, 'DESC');
   }
 
-  async get(scope: OrgScope, id: string): Promise<CostTableRow> {
+  async get(scope: OrgScope, id: string, options: { readonly liveSet?: boolean } = {}): Promise<CostTableRow> {
     demand(scope, 'read');
-    const table = isUuid(id) ? await this.withCells(this.visible(scope)).andWhere('cost_table.id = :id', { id }).getOne() : null;
+    const query = this.withCells(this.visible(scope));
+    if (options.liveSet) query.addSelect('cost_table.liveSet');
+    const table = isUuid(id) ? await query.andWhere('cost_table.id = :id', { id }).getOne() : null;
     if (!table) throw notFound('Cost table');
     return table;
   }
 
-  /** For the search worker: the tables still visible to the requesting organization, in `ids` order. */
+  /** For the search worker: the tables still visible to the requesting organization, in `ids` order, with their live-set rows. */
   async visibleToOrganization(organizationId: string, ids: readonly string[]): Promise<CostTableRow[]> {
-    const rows = await this.withCells(this.visible({ organizationId })).andWhere('cost_table.id IN (:...ids)', { ids: [...ids] }).getMany();
+    const rows = await this.withCells(this.visible({ organizationId })).addSelect('cost_table.liveSet').andWhere('cost_table.id IN (:...ids)', { ids: [...ids] }).getMany();
     return ids.flatMap((id) => rows.filter((row) => row.id === id));
   }
 
@@ -133,9 +136,9 @@ export class CostTableService {
     return ids.length === 0 ? [] : owned(this.dataSource, CostTableEntity, organization).find({ id: In([...ids]) });
   }
 
-  /** Several visible tables at once (for search requests); any hidden one is NOT_FOUND. */
+  /** Several visible tables at once, with their live-set rows (for search requests); any hidden one is NOT_FOUND. */
   async getMany(scope: OrgScope, ids: readonly string[]): Promise<CostTableRow[]> {
-    return Promise.all(ids.map((id) => this.get(scope, id)));
+    return Promise.all(ids.map((id) => this.get(scope, id, { liveSet: true })));
   }
 
   private parse(input: PublishInput, device: string, spec: ModelSpec): CostTable {
@@ -163,12 +166,14 @@ export class CostTableService {
     const profile = await this.deviceProfiles.getEditable(scope, input.deviceProfileId);
     const spec = await this.modelSpecs.get(scope, input.modelSpecId);
     const table = this.parse(input, profile.name, spec);
+    const liveSet = this.parseLiveSet(input, table);
     return this.dataSource.transaction((manager) =>
       this.insertVersion(manager, scope, {
         profile,
         spec,
         metric: input.metric,
         table,
+        liveSet,
         contentSha256: sha256(input.content),
         visibility: input.visibility ?? 'inherit',
       }),
@@ -203,6 +208,21 @@ export class CostTableService {
     });
   }
 
+  /**
+   * The live-set rows uploaded with a memory table (`actnas profile --live-set`), checked against
+   * the table's sites; null when none were sent. Rejected whole, like the table, when malformed.
+   */
+  parseLiveSet(upload: { metric: CostTableRow['metric']; liveSet?: unknown }, table: CostTable): LiveSetRows | null {
+    if (upload.liveSet === undefined || upload.liveSet === null) return null;
+    if (upload.metric !== 'memory') throw badInput(['input', 'liveSet'], 'Live-set rows go with a memory table');
+    try {
+      return parseLiveSetRows(upload.liveSet, { source: 'liveSet', sites: table.sites });
+    } catch (error) {
+      if (error instanceof CostTableValidationError) throw new AppError(ErrorCode.BAD_USER_INPUT, error.message, ['input', 'liveSet'], { issues: error.issues });
+      throw error;
+    }
+  }
+
   /** Parses an upload (CSV or JSON) for a profile and spec; rejects it whole when malformed. */
   parseUpload(
     upload: { metric: CostTableRow['metric']; format: 'csv' | 'json'; content: string; provenance?: PublishInput['provenance'] },
@@ -221,11 +241,13 @@ export class CostTableService {
       spec: ModelSpec;
       metric: CostTableRow['metric'];
       table: CostTable;
+      liveSet?: LiveSetRows | null;
       contentSha256: string;
       visibility?: CostTableVisibility;
     },
   ): Promise<CostTableRow> {
     const { profile, spec, metric, table } = version;
+    const liveSet = version.liveSet ?? null;
     await owned(manager, DeviceProfileEntity, scope).lock(profile.id);
     const tables = owned(manager, CostTableEntity, scope);
     const latest = await tables.maximum('version', { deviceProfileId: profile.id, modelSpecId: spec.id, metric });
@@ -240,6 +262,8 @@ export class CostTableService {
         cells: [...table.cells],
         provenance: table.provenance,
         contentSha256: version.contentSha256,
+        liveSet,
+        liveSetSteps: liveSet ? liveSet.base.length : null,
         visibility: version.visibility ?? 'inherit',
         createdById: scope.actor.kind === 'user' ? scope.actor.userId : null,
     });
@@ -247,7 +271,7 @@ export class CostTableService {
       action: 'cost_table.publish',
       targetType: 'cost_table',
       targetId: saved.id,
-      data: { deviceProfileId: profile.id, modelSpecId: spec.id, metric, version: saved.version, cells: table.cells.length, visibility: saved.visibility },
+      data: { deviceProfileId: profile.id, modelSpecId: spec.id, metric, version: saved.version, cells: table.cells.length, visibility: saved.visibility, liveSetSteps: saved.liveSetSteps },
     });
     return saved;
   }

@@ -82,6 +82,8 @@ export const profilingJobTypeDefs = /* GraphQL */ `
     format: CostTableFormat!
     content: String!
     provenance: CostTableProvenanceInput
+    "Memory tables only: the per-step live-set rows (as PublishCostTableInput.liveSet)."
+    liveSet: JSON
   }
 
   input CompleteProfilingJobInput {

@@ -51,6 +51,7 @@ const completeSchema = heldSchema.extend({
             note: z.string().max(2000).nullish(),
           })
           .nullish(),
+        liveSet: z.unknown().nullish(),
       }),
     )
     .min(1),
@@ -187,7 +188,8 @@ export class ProfilingJobService {
       const ids: string[] = [];
       for (const upload of input.tables) {
         const table = this.costTables.parseUpload(upload, profile, spec);
-        const saved = await this.costTables.insertVersion(manager, scope, { profile, spec, metric: upload.metric, table, contentSha256: sha256(upload.content) });
+        const liveSet = this.costTables.parseLiveSet(upload, table);
+        const saved = await this.costTables.insertVersion(manager, scope, { profile, spec, metric: upload.metric, table, liveSet, contentSha256: sha256(upload.content) });
         ids.push(saved.id);
       }
       const done = { status: 'succeeded' as const, progress: 1, costTableIds: ids, finishedAt: now, leaseId: null, leaseExpiresAt: null };

@@ -14,6 +14,8 @@ export interface SearchSpec {
   /** Candidate activation ids; empty means every activation the tables cover. */
   readonly candidates: readonly string[];
   readonly locks: Readonly<Record<string, string>>;
+  /** PEAK_MEMORY budgets: the peak of the live-set rows of the chosen memory table of `device` (a device profile id) at most `maxKB`. */
+  readonly peakMemory?: readonly { readonly device?: string; readonly maxKB: number }[];
 }
 
 export interface SearchRequestRow {

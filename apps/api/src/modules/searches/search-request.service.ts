@@ -1,5 +1,5 @@
 import { STRATEGIES, SearchRequestError, SearchSpaceError } from '@actnas/core';
-import type { Budget, CostTable, Objective, StrategyName } from '@actnas/core';
+import type { Budget, CostTable, LiveSetRows, MetricRef, Objective, StrategyName } from '@actnas/core';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { actorIds, demand, isUuid } from '../../auth/policy.js';
@@ -20,7 +20,7 @@ import { buildCoreRequest } from './search-build.js';
 import { SearchRequestEntity } from './search-request.entity.js';
 import type { SearchRequestRow, SearchSpec } from './search-request.entity.js';
 
-const metricRef = z.object({ metric: z.enum(METRICS), deviceProfileId: z.string().nullish() });
+const metricRef = z.object({ metric: z.enum([...METRICS, 'peak_memory']), deviceProfileId: z.string().nullish() });
 const submitSchema = z.object({
   organizationId: z.string(),
   projectId: z.string(),
@@ -45,21 +45,39 @@ const submitSchema = z.object({
 type SubmitInput = z.infer<typeof submitSchema>;
 type MetricRefInput = z.infer<typeof metricRef>;
 
-const toRef = (ref: MetricRefInput) => (ref.deviceProfileId ? { metric: ref.metric, device: ref.deviceProfileId } : { metric: ref.metric });
+/** A table metric's reference; PEAK_MEMORY is a budget only, so `field` names where it was misplaced. */
+function toRef(ref: MetricRefInput, field: readonly (string | number)[]): MetricRef {
+  if (ref.metric === 'peak_memory') throw badInput(field, 'PEAK_MEMORY is a budget (MAX, TOTAL), not an objective');
+  return ref.deviceProfileId ? { metric: ref.metric, device: ref.deviceProfileId } : { metric: ref.metric };
+}
 
 function toObjective(input: SubmitInput['objective']): Objective {
   if (input.sense === 'weighted') {
     if (!input.terms?.length) throw badInput(['input', 'objective', 'terms'], 'A weighted objective needs terms');
-    return { sense: 'weighted', terms: input.terms.map((t) => ({ metric: toRef(t.metric), weight: t.weight })) };
+    return { sense: 'weighted', terms: input.terms.map((t, i) => ({ metric: toRef(t.metric, ['input', 'objective', 'terms', i, 'metric']), weight: t.weight })) };
   }
   if (!input.metric) throw badInput(['input', 'objective', 'metric'], 'Name the metric to optimise');
-  return { sense: input.sense, metric: toRef(input.metric) };
+  return { sense: input.sense, metric: toRef(input.metric, ['input', 'objective', 'metric']) };
+}
+
+type BudgetInput = NonNullable<SubmitInput['budgets']>[number];
+
+/** A PEAK_MEMORY budget bounds the model's peak from above: MAX of the TOTAL, in KB. */
+function toPeakBudget(b: BudgetInput, i: number): { device?: string; maxKB: number } {
+  if (b.bound !== 'max' || (b.of ?? 'total') !== 'total') throw badInput(['input', 'budgets', i], 'A PEAK_MEMORY budget is MAX of the TOTAL (KB)');
+  if (!(b.value > 0)) throw badInput(['input', 'budgets', i, 'value'], 'A PEAK_MEMORY budget must be > 0 KB');
+  return b.metric.deviceProfileId ? { device: b.metric.deviceProfileId, maxKB: b.value } : { maxKB: b.value };
 }
 
 function toSpec(input: SubmitInput): SearchSpec {
+  const budgets = (input.budgets ?? []).map((b, i) => ({ b, i }));
+  const peak = budgets.filter(({ b }) => b.metric.metric === 'peak_memory');
   return {
     objective: toObjective(input.objective),
-    budgets: (input.budgets ?? []).map((b): Budget => ({ metric: toRef(b.metric), bound: b.bound, value: b.value, of: b.of ?? 'total' })),
+    budgets: budgets
+      .filter(({ b }) => b.metric.metric !== 'peak_memory')
+      .map(({ b, i }): Budget => ({ metric: toRef(b.metric, ['input', 'budgets', i, 'metric']), bound: b.bound, value: b.value, of: b.of ?? 'total' })),
+    ...(peak.length ? { peakMemory: peak.map(({ b, i }) => toPeakBudget(b, i)) } : {}),
     strategy: input.strategy ?? 'ilp',
     k: input.k ?? 1,
     diversity: input.diversity ?? 1,
@@ -96,9 +114,14 @@ export class SearchRequestService {
     return rows.map((row) => toCoreTable(row, row.deviceProfileId));
   }
 
+  /** Live-set rows of the request's memory tables, by device profile id (for PEAK_MEMORY budgets). */
+  static liveSets(rows: readonly CostTableRow[]): Map<string, LiveSetRows> {
+    return new Map(rows.flatMap((row) => (row.metric === 'memory' && row.liveSet ? [[row.deviceProfileId, row.liveSet] as const] : [])));
+  }
+
   private validate(spec: SearchSpec, model: Parameters<typeof buildCoreRequest>[0], tables: readonly CostTableRow[]): void {
     try {
-      buildCoreRequest(model, SearchRequestService.coreTables(tables), spec);
+      buildCoreRequest(model, SearchRequestService.coreTables(tables), spec, SearchRequestService.liveSets(tables));
     } catch (error) {
       if (error instanceof SearchRequestError || error instanceof SearchSpaceError) throw badInput(['input'], error.message);
       throw error;

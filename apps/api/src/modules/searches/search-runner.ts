@@ -71,7 +71,7 @@ export class SearchRunner {
     try {
       const result = await this.solve(request);
       if (result.status === 'infeasible') {
-        const why = (result.infeasible ?? []).map((r) => `${r.description} (best reachable ${r.bestAchievable})`).join('; ');
+        const why = (result.infeasible ?? []).map((r) => `${r.description} (best reachable ${r.lowerBound ? '≥ ' : ''}${r.bestAchievable})`).join('; ');
         throw new SearchFailure(ErrorCode.INFEASIBLE, `No assignment meets the budgets${why ? `: ${why}` : ''}`);
       }
       await this.complete(request, result);
@@ -125,7 +125,7 @@ export class SearchRunner {
     // Sharing may have been revoked since submission: look the tables up as the requester again.
     const ordered = await this.costTables.visibleToOrganization(request.organizationId, request.costTableIds);
     if (!model || ordered.length !== request.costTableIds.length) throw new SearchFailure(ErrorCode.NOT_FOUND, 'A model spec or cost table is gone');
-    const coreRequest = buildCoreRequest(model, SearchRequestService.coreTables(ordered), request.spec);
+    const coreRequest = buildCoreRequest(model, SearchRequestService.coreTables(ordered), request.spec, SearchRequestService.liveSets(ordered));
     return runSearch(coreRequest, { strategy: request.spec.strategy, k: request.spec.k, diversity: request.spec.diversity });
   }
 

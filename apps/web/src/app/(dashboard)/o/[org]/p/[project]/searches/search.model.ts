@@ -20,6 +20,8 @@ export interface TableOption {
   readonly unit: string;
   readonly version: number;
   readonly modelSpecName: string;
+  /** Memory tables published with live-set rows can take a peak-memory budget. */
+  readonly liveSetSteps?: number | null;
   readonly deviceProfile: { readonly id: string; readonly name: string };
 }
 
@@ -36,7 +38,10 @@ export function validateDraft(draft: SearchDraft, tables: readonly TableOption[]
   if (!Number.isInteger(draft.k) || draft.k < 1 || draft.k > 50) errors['k'] = 'k is a whole number from 1 to 50.';
   if (!Number.isInteger(draft.diversity) || draft.diversity < 1 || (siteCount > 0 && draft.diversity > siteCount)) errors['diversity'] = `Diversity is a whole number from 1 to ${siteCount || 'the number of sites'}.`;
   draft.budgets.forEach((b) => {
-    if (!Number.isFinite(b.value)) errors[`budget-${b.metric}-${b.deviceProfileId}`] = 'Enter a number.';
+    const key = `budget-${b.metric}-${b.deviceProfileId}`;
+    if (!Number.isFinite(b.value)) errors[key] = 'Enter a number.';
+    else if (b.metric === 'PEAK_MEMORY' && b.value <= 0) errors[key] = 'A peak-memory budget is a positive number of KB.';
+    else if (b.metric === 'PEAK_MEMORY' && !chosen.some((t) => t.metric === 'MEMORY' && t.deviceProfile.id === b.deviceProfileId && t.liveSetSteps)) errors[key] = 'A peak-memory budget needs a chosen memory table with live-set rows.';
   });
   if (siteCount > 0 && draft.locks.length >= siteCount) errors['locks'] = 'Leave at least one site unlocked.';
   return errors;

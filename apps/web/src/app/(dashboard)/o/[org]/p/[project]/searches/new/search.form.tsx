@@ -17,6 +17,15 @@ interface ModelOption {
   readonly sites: readonly { readonly name: string; readonly reference: string }[];
 }
 
+/** What a budget row bounds: a chosen table's metric, or the peak memory of a memory table's live-set rows. */
+interface BudgetTarget {
+  readonly metric: Metric;
+  readonly unit: string;
+  readonly deviceProfile: { readonly id: string; readonly name: string };
+  readonly label: string;
+  readonly peak?: boolean;
+}
+
 interface BudgetDraft {
   readonly enabled: boolean;
   readonly bound: 'MAX' | 'MIN';
@@ -57,7 +66,12 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
   // Problems show from the first submit attempt on, then follow every edit.
   const [attempted, setAttempted] = useState(false);
 
-  const keyOf = (t: TableOption): string => `${t.metric}@${t.deviceProfile.id}`;
+  const keyOf = (t: { readonly metric: Metric; readonly deviceProfile: { readonly id: string } }): string => `${t.metric}@${t.deviceProfile.id}`;
+  // A budget row per chosen table, and a peak-memory row per chosen memory table with live-set rows.
+  const targets: readonly BudgetTarget[] = [
+    ...chosen.map((t): BudgetTarget => ({ metric: t.metric, unit: t.unit, deviceProfile: t.deviceProfile, label: t.metric.toLowerCase() })),
+    ...chosen.filter((t) => t.metric === 'MEMORY' && t.liveSetSteps).map((t): BudgetTarget => ({ metric: 'PEAK_MEMORY', unit: 'KB', deviceProfile: t.deviceProfile, label: 'peak memory', peak: true })),
+  ];
   const objectiveKey = objective.key && chosen.some((t) => keyOf(t) === objective.key) ? objective.key : chosen.find((t) => t.metric === 'LATENCY') ? keyOf(chosen.find((t) => t.metric === 'LATENCY')!) : chosen[0] ? keyOf(chosen[0]) : '';
   const objectiveTable = chosen.find((t) => keyOf(t) === objectiveKey);
 
@@ -65,9 +79,9 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
     modelSpecId: modelId,
     costTableIds: chosen.map((t) => t.id),
     objective: { sense: objective.sense, metric: (objectiveTable?.metric ?? 'LATENCY') as Metric, deviceProfileId: objectiveTable?.deviceProfile.id ?? null },
-    budgets: chosen.flatMap((t) => {
+    budgets: targets.flatMap((t) => {
       const b = budgets[keyOf(t)];
-      return b?.enabled ? [{ metric: t.metric, deviceProfileId: t.deviceProfile.id, bound: b.bound, of: b.of, value: b.value.trim() === '' ? Number.NaN : Number(b.value) }] : [];
+      return b?.enabled ? [{ metric: t.metric, deviceProfileId: t.deviceProfile.id, bound: t.peak ? 'MAX' : b.bound, of: t.peak ? 'TOTAL' : b.of, value: b.value.trim() === '' ? Number.NaN : Number(b.value) }] : [];
     }),
     strategy,
     k: Number(k),
@@ -98,7 +112,7 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
   };
 
   const errorList = Object.values(errors);
-  const budgetRow = (t: TableOption) => {
+  const budgetRow = (t: BudgetTarget) => {
     const key = keyOf(t);
     const b = budgets[key] ?? { enabled: false, bound: 'MAX', of: t.metric === 'ACCURACY' ? 'DELTA' : 'TOTAL', value: '' };
     const set = (patch: Partial<BudgetDraft>): void => setBudgets((all) => ({ ...all, [key]: { ...b, ...patch } }));
@@ -108,21 +122,22 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
       <tr key={key}>
         <td>
           <label>
-            <input type="checkbox" checked={b.enabled} onChange={(e) => set({ enabled: e.target.checked, ...(t.metric === 'ACCURACY' && !b.enabled ? { bound: 'MIN' } : {}) })} /> {t.metric.toLowerCase()} on {t.deviceProfile.name}
+            <input type="checkbox" checked={b.enabled} onChange={(e) => set({ enabled: e.target.checked, ...(t.metric === 'ACCURACY' && !b.enabled ? { bound: 'MIN' } : {}) })} /> {t.label} on {t.deviceProfile.name}
           </label>
+          {t.peak ? <small className="muted"> the largest live set over the model&apos;s steps, exact from the table&apos;s live-set rows</small> : null}
         </td>
         <td>
           <label className="sr-only" htmlFor={`${id}-bound`}>
-            Bound for {t.metric.toLowerCase()} on {t.deviceProfile.name}
+            Bound for {t.label} on {t.deviceProfile.name}
           </label>
-          <select id={`${id}-bound`} value={b.bound} disabled={!b.enabled} onChange={(e) => set({ bound: e.target.value === 'MIN' ? 'MIN' : 'MAX' })}>
+          <select id={`${id}-bound`} value={t.peak ? 'MAX' : b.bound} disabled={!b.enabled || t.peak} onChange={(e) => set({ bound: e.target.value === 'MIN' ? 'MIN' : 'MAX' })}>
             <option value="MAX">at most</option>
             <option value="MIN">at least</option>
           </select>
         </td>
         <td>
           <label className="sr-only" htmlFor={`${id}-value`}>
-            Budget value for {t.metric.toLowerCase()} on {t.deviceProfile.name} ({t.unit})
+            Budget value for {t.label} on {t.deviceProfile.name} ({t.unit})
           </label>
           <input id={`${id}-value`} inputMode="decimal" value={b.value} disabled={!b.enabled} onChange={(e) => set({ value: e.target.value })} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} style={{ width: '9rem' }} /> {t.unit}
           <ErrorText id={`${id}-error`} error={error} />
@@ -131,7 +146,7 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
           <label className="sr-only" htmlFor={`${id}-of`}>
             Budget applies to
           </label>
-          <select id={`${id}-of`} value={b.of} disabled={!b.enabled} onChange={(e) => set({ of: e.target.value === 'DELTA' ? 'DELTA' : 'TOTAL' })}>
+          <select id={`${id}-of`} value={t.peak ? 'TOTAL' : b.of} disabled={!b.enabled || t.peak} onChange={(e) => set({ of: e.target.value === 'DELTA' ? 'DELTA' : 'TOTAL' })}>
             <option value="TOTAL">model total</option>
             <option value="DELTA">change from reference</option>
           </select>
@@ -209,6 +224,7 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
           {usable.map((t) => (
             <label key={t.id}>
               <input type="checkbox" checked={tableIds.includes(t.id)} onChange={(e) => setTableIds((ids) => (e.target.checked ? [...ids, t.id] : ids.filter((id) => id !== t.id)))} /> {t.metric.toLowerCase()} · {t.deviceProfile.name} · v{t.version}
+              {t.metric === 'MEMORY' && t.liveSetSteps ? ' · live-set rows' : ''}
             </label>
           ))}
         </div>
@@ -253,7 +269,7 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
                 <th scope="col">Of</th>
               </tr>
             </thead>
-            <tbody>{chosen.map(budgetRow)}</tbody>
+            <tbody>{targets.map(budgetRow)}</tbody>
           </table>
         )}
       </fieldset>

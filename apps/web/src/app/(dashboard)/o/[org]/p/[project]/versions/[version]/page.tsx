@@ -39,7 +39,7 @@ export default async function ProposalSetPage({ params }: { readonly params: Pro
   const points: ParetoPoint[] = [...set.proposals.flatMap((p) => pointsFor(`#${p.rank}`, 'proposal', p.totals, deviceName)), ...baselinePoints(set.result, deviceName), ...comparisons.flat()];
   const labels = [...new Set(set.proposals.flatMap((p) => p.totals.map((t) => t.label)))];
   const base = `/o/${org}/p/${projectId}`;
-  const readable = (text: string): string => text.replace(/@([0-9a-f-]{36})/g, (_m, id: string) => ` on ${deviceName(id)}`);
+  const readable = (text: string): string => text.replace(/@([0-9a-f-]{36})/g, (_m, id: string) => ` on ${deviceName(id)}`).replace(/peak_memory/g, 'peak memory');
   const older = project.proposalSets.nodes.find((s) => s.version < set.version);
 
   return (
@@ -87,7 +87,7 @@ export default async function ProposalSetPage({ params }: { readonly params: Pro
                 <th scope="col">Feasible</th>
                 {labels.map((l) => (
                   <th key={l} scope="col" className="num">
-                    {l.replace(/@.*/, '')} {(() => {
+                    {l.replace(/@.*/, '').replace('peak_memory', 'peak memory')} {(() => {
                       const device = set.proposals[0]?.totals.find((t) => t.label === l)?.deviceProfileId;
                       return device ? `(${deviceName(device)})` : '';
                     })()}

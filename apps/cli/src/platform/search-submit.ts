@@ -1,0 +1,280 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type {
+  BudgetInput, Metric, MetricRefInput, ObjectiveInput, PlatformCostTableSummaryFragment, PlatformDeviceFragment, PlatformSearchFragment, SearchStrategy, SubmitSearchInput,
+} from '../graphql/generated.js';
+import { PlatformCostTableDocument, PlatformSearchRequestDocument, PlatformSubmitSearchDocument } from '../graphql/generated.js';
+import { CliError, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_TIMEOUT, EXIT_USAGE } from '../shared/cli-error.js';
+import type { CliIo } from '../shared/cli-io.js';
+import { intFlag, numberFlag } from '../shared/flags.js';
+import { findTable, resolveDevice, resolveModel, resolveProject } from './names.js';
+import type { Platform, PlatformFlags } from './platform-session.js';
+import { connect } from './platform-session.js';
+import { formatSearch } from './search-report.js';
+
+export interface SubmitFlags extends PlatformFlags {
+  readonly project: string;
+  readonly model: string;
+  readonly device: readonly string[];
+  readonly table: readonly string[];
+  readonly objective: string;
+  readonly maxAccuracyDrop?: string;
+  readonly maxLatency?: string;
+  readonly maxMemory?: string;
+  readonly maxPeakMemory?: string;
+  readonly k: string;
+  readonly diversity: string;
+  readonly strategy: string;
+  readonly candidates?: string;
+  readonly lock: readonly string[];
+  readonly idempotencyKey?: string;
+  readonly wait?: boolean;
+  readonly timeout: string;
+}
+
+const STRATEGIES = ['ilp', 'exact', 'random', 'lzcm', 'naive', 'pareto'] as const;
+const METRIC_NAMES: Readonly<Record<string, Metric>> = { latency: 'LATENCY', memory: 'MEMORY', accuracy: 'ACCURACY' };
+
+/** What the flags ask for, checked before any request. */
+interface Plan {
+  readonly objective: { readonly sense: 'MIN' | 'MAX'; readonly metric: Metric; readonly device?: string };
+  readonly budgets: readonly { readonly metric: Metric; readonly bound: 'MAX' | 'MIN'; readonly of: 'TOTAL' | 'DELTA'; readonly value: number; readonly perDevice: boolean }[];
+  readonly k: number;
+  readonly diversity: number;
+  readonly strategy: SearchStrategy;
+  readonly candidates?: readonly string[];
+  readonly locks: readonly { readonly site: string; readonly activation: string }[];
+  readonly timeoutMs: number;
+}
+
+function parseObjective(text: string): Plan['objective'] {
+  const m = /^(min|max)-([a-z]+)(?:@(.+))?$/.exec(text);
+  const metric = m ? METRIC_NAMES[m[2]!] : undefined;
+  if (!m || !metric) throw new CliUsageError(`bad --objective "${text}" (use min-latency, min-memory, max-accuracy, or min-latency@DEVICE with several devices)`);
+  return { sense: m[1] === 'min' ? 'MIN' : 'MAX', metric, ...(m[3] === undefined ? {} : { device: m[3] }) };
+}
+
+/** Activation names checked here (loading the search engine only when --candidates is given). */
+async function candidatesOf(text: string | undefined): Promise<readonly string[] | undefined> {
+  if (text === undefined) return undefined;
+  const { candidatesFlag } = await import('../shared/activation-flags.js');
+  return candidatesFlag(text).map((k) => k.id);
+}
+
+function planOf(f: SubmitFlags, candidates: readonly string[] | undefined): Plan {
+  if (f.device.length === 0 && f.table.length === 0) throw new CliUsageError('name a --device (or pin --table ids)');
+  const budgets: Plan['budgets'][number][] = [];
+  if (f.maxAccuracyDrop !== undefined) budgets.push({ metric: 'ACCURACY', bound: 'MIN', of: 'DELTA', value: -numberFlag(f.maxAccuracyDrop, '--max-accuracy-drop', 0), perDevice: false });
+  if (f.maxLatency !== undefined) budgets.push({ metric: 'LATENCY', bound: 'MAX', of: 'TOTAL', value: positive(f.maxLatency, '--max-latency'), perDevice: true });
+  if (f.maxMemory !== undefined) budgets.push({ metric: 'MEMORY', bound: 'MAX', of: 'TOTAL', value: positive(f.maxMemory, '--max-memory'), perDevice: true });
+  if (f.maxPeakMemory !== undefined) budgets.push({ metric: 'PEAK_MEMORY', bound: 'MAX', of: 'TOTAL', value: positive(f.maxPeakMemory, '--max-peak-memory'), perDevice: true });
+  const strategy = f.strategy.toLowerCase();
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new CliUsageError(`bad --strategy "${f.strategy}" (use ${STRATEGIES.join(', ')})`);
+  return {
+    objective: parseObjective(f.objective),
+    budgets,
+    k: intFlag(f.k, '--k', 10, [1, 100]),
+    diversity: intFlag(f.diversity, '--diversity', 3, [1, 1000]),
+    strategy: strategy.toUpperCase() as SearchStrategy,
+    ...(candidates === undefined ? {} : { candidates }),
+    locks: f.lock.map(parseLock),
+    timeoutMs: 1000 * intFlag(f.timeout, '--timeout', 600, [1, 86_400]),
+  };
+}
+
+function positive(text: string, flag: string): number {
+  const n = numberFlag(text, flag, 0);
+  if (n <= 0) throw new CliUsageError(`${flag} must be > 0, got "${text}"`);
+  return n;
+}
+
+function parseLock(text: string): { site: string; activation: string } {
+  const i = text.indexOf('=');
+  if (i <= 0 || i === text.length - 1) throw new CliUsageError(`bad --lock "${text}" (expected SITE=ACTIVATION)`);
+  return { site: text.slice(0, i).trim(), activation: text.slice(i + 1).trim() };
+}
+
+interface Chosen {
+  readonly devices: readonly PlatformDeviceFragment[];
+  readonly tables: readonly PlatformCostTableSummaryFragment[];
+}
+
+/**
+ * The newest latency and memory table of the model on every device, and the newest accuracy table
+ * of the first device that has one; or exactly the --table ids.
+ */
+async function chooseTables(p: Platform, f: SubmitFlags, modelName: string, devices: readonly PlatformDeviceFragment[]): Promise<Chosen> {
+  if (new Set(devices.map((d) => d.id)).size !== devices.length) throw new CliUsageError('a --device is named twice');
+  if (f.table.length > 0) {
+    const slug = p.organization.slug;
+    const tables = [];
+    for (const id of f.table) tables.push((await p.request(PlatformCostTableDocument, { slug, id })).organization.costTable);
+    const all = [...devices, ...tables.map((t) => t.deviceProfile).filter((d) => !devices.some((x) => x.id === d.id))];
+    return { devices: all, tables };
+  }
+  const found: { device: PlatformDeviceFragment; metric: Metric; table: PlatformCostTableSummaryFragment | undefined }[] = [];
+  for (const device of devices) {
+    for (const metric of ['LATENCY', 'MEMORY', 'ACCURACY'] as const) found.push({ device, metric, table: await findTable(p, device, modelName, metric) });
+  }
+  const tables = found.filter((x) => x.metric !== 'ACCURACY' && x.table).map((x) => x.table!);
+  const accuracy = found.find((x) => x.metric === 'ACCURACY' && x.table)?.table;
+  return { devices, tables: accuracy ? [...tables, accuracy] : tables };
+}
+
+/** Metric refs of the chosen tables; a metric on several devices names the device. PEAK_MEMORY needs memory tables with live-set rows. */
+function refsFor(metric: Metric, chosen: Chosen, perDevice: boolean, what: string): MetricRefInput[] {
+  if (metric === 'PEAK_MEMORY') {
+    const memory = chosen.tables.filter((t) => t.metric === 'MEMORY');
+    const bare = memory.find((t) => t.liveSetSteps === null || t.liveSetSteps === undefined);
+    if (memory.length === 0 || bare) {
+      const where = bare ? `memory table v${bare.version} of ${bare.deviceProfile.name}` : `memory table of ${chosen.devices.map((d) => d.name).join(', ')}`;
+      throw new CliUsageError(`${what} needs live-set rows with the ${where}: publish it with actnas tables publish mem.csv --metric memory --live-set rows.json`, 'NOT_FOUND');
+    }
+    return memory.map((t) => ({ metric, deviceProfileId: t.deviceProfile.id }));
+  }
+  const tables = chosen.tables.filter((t) => t.metric === metric);
+  if (tables.length === 0) {
+    const devices = chosen.devices.map((d) => d.name).join(', ');
+    throw new CliUsageError(`${what} needs a ${metric.toLowerCase()} table, and none of the model is published for ${devices}`, 'NOT_FOUND');
+  }
+  if (!perDevice) return [{ metric, deviceProfileId: tables[0]!.deviceProfile.id }];
+  return tables.map((t) => ({ metric, deviceProfileId: t.deviceProfile.id }));
+}
+
+function objectiveInput(plan: Plan, chosen: Chosen): ObjectiveInput {
+  const { sense, metric, device } = plan.objective;
+  const refs = refsFor(metric, chosen, true, `--objective ${sense.toLowerCase()}-${metric.toLowerCase()}`);
+  if (device !== undefined) {
+    const match = chosen.devices.find((d) => d.name === device || d.id === device);
+    const ref = match && refs.find((r) => r.deviceProfileId === match.id);
+    if (!ref) throw new CliUsageError(`--objective: "${device}" is not one of the --device profiles with a ${metric.toLowerCase()} table`);
+    return { sense, metric: ref };
+  }
+  if (refs.length > 1) {
+    throw new CliUsageError(`--objective ${sense.toLowerCase()}-${metric.toLowerCase()} is ambiguous with ${refs.length} devices: add @DEVICE (${chosen.devices.map((d) => d.name).join(', ')})`);
+  }
+  return { sense, metric: refs[0]! };
+}
+
+function budgetInputs(plan: Plan, chosen: Chosen): BudgetInput[] {
+  return plan.budgets.flatMap((b) =>
+    refsFor(b.metric, chosen, b.perDevice, b.metric === 'PEAK_MEMORY' ? '--max-peak-memory' : `a ${b.metric.toLowerCase()} budget`).map((metric) => ({ metric, bound: b.bound, of: b.of, value: b.value })),
+  );
+}
+
+/**
+ * The CI run as an idempotency key, so a retried step returns the search it already submitted
+ * instead of searching again; the request's hash keeps two different searches of one run apart.
+ */
+export function ciIdempotencyKey(env: NodeJS.ProcessEnv, input: Omit<SubmitSearchInput, 'idempotencyKey'>): string | undefined {
+  const run =
+    env['GITHUB_ACTIONS'] === 'true' && env['GITHUB_RUN_ID']
+      ? `github:${env['GITHUB_REPOSITORY'] ?? ''}:${env['GITHUB_RUN_ID']}:${env['GITHUB_RUN_ATTEMPT'] ?? '1'}:${env['GITHUB_JOB'] ?? ''}`
+      : env['GITLAB_CI'] === 'true' && env['CI_JOB_ID']
+        ? `gitlab:${env['CI_PROJECT_ID'] ?? ''}:${env['CI_PIPELINE_ID'] ?? ''}:${env['CI_JOB_ID']}`
+        : env['BUILDKITE_JOB_ID']
+          ? `buildkite:${env['BUILDKITE_JOB_ID']}`
+          : env['CIRCLE_WORKFLOW_JOB_ID']
+            ? `circleci:${env['CIRCLE_WORKFLOW_JOB_ID']}`
+            : env['JENKINS_URL'] && env['BUILD_TAG']
+              ? `jenkins:${env['BUILD_TAG']}`
+              : undefined;
+  if (run === undefined) return undefined;
+  const hash = createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 16);
+  const key = `${run}:${hash}`;
+  return key.length <= 200 ? key : `ci:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
+
+/** Polls until the search finishes or the timeout passes; fast at first, every second later. */
+async function waitFor(p: Platform, id: string, timeoutMs: number, onProgress: (s: PlatformSearchFragment) => void): Promise<PlatformSearchFragment> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 50;
+  for (;;) {
+    const search = (await p.request(PlatformSearchRequestDocument, { slug: p.organization.slug, id })).organization.searchRequest;
+    if (TERMINAL.has(search.status)) return search;
+    onProgress(search);
+    const left = deadline - Date.now();
+    if (left <= 0) return search;
+    await sleep(Math.min(delay, left));
+    delay = Math.min(1000, delay * 1.5);
+  }
+}
+
+/** 0: a proposal meets the budgets; 1: infeasible, or none does; 2: the search was refused as bad input; 3: still running. */
+export function exitCodeOf(search: PlatformSearchFragment): number {
+  if (search.status === 'SUCCEEDED') return search.proposalSet?.proposals.some((q) => q.feasible) ? EXIT_OK : EXIT_FAILURE;
+  if (search.status === 'FAILED') return search.error?.code === 'BAD_USER_INPUT' || search.error?.code === 'NOT_FOUND' ? EXIT_USAGE : EXIT_FAILURE;
+  return EXIT_TIMEOUT;
+}
+
+/** `actnas search submit`: a search on the platform by names; with --wait, a CI gate. */
+export async function submitSearch(f: SubmitFlags, io: CliIo, setExitCode: (code: number) => void): Promise<void> {
+  const plan = planOf(f, await candidatesOf(f.candidates));
+  const env = io.env ?? process.env;
+  const p = await connect(f, env);
+  // One request at a time: the embedded database (PGlite behind one socket) fails concurrent
+  // requests of one client today, and these few round trips cost tens of milliseconds.
+  const project = await resolveProject(p, f.project);
+  const model = await resolveModel(p, f.model);
+  const devices: PlatformDeviceFragment[] = [];
+  for (const d of f.device) devices.push(await resolveDevice(p, d, { owned: false }));
+  const chosen = await chooseTables(p, f, model.name, devices);
+  const input: Omit<SubmitSearchInput, 'idempotencyKey'> = {
+    organizationId: p.organization.id,
+    projectId: project.id,
+    modelSpecId: model.id,
+    costTableIds: chosen.tables.map((t) => t.id),
+    objective: objectiveInput(plan, chosen),
+    budgets: budgetInputs(plan, chosen),
+    strategy: plan.strategy,
+    k: plan.k,
+    diversity: plan.diversity,
+    ...(plan.candidates ? { candidates: [...plan.candidates] } : {}),
+    ...(plan.locks.length ? { locks: [...plan.locks] } : {}),
+  };
+  const key = f.idempotencyKey ?? ciIdempotencyKey(env, input);
+  const submitted = (await p.request(PlatformSubmitSearchDocument, { input: { ...input, ...(key ? { idempotencyKey: key } : {}) } })).submitSearch;
+  const names = new Map(chosen.devices.map((d) => [d.id, d.name]));
+  if (!f.wait) {
+    io.stdout.write(f.json ? `${JSON.stringify(report(submitted, chosen, null))}\n` : `submitted search ${submitted.id} (${submitted.status.toLowerCase()}) to project ${project.name}; wait with --wait\n`);
+    setExitCode(EXIT_OK);
+    return;
+  }
+  const progress = progressLine(io);
+  const search = await waitFor(p, submitted.id, plan.timeoutMs, progress.update).finally(progress.stop);
+  const code = exitCodeOf(search);
+  io.stdout.write(f.json ? `${JSON.stringify(report(search, chosen, code))}\n` : formatSearch(search, names));
+  if (code === EXIT_TIMEOUT) {
+    throw new CliError(`search ${search.id} is still ${search.status.toLowerCase()} after ${plan.timeoutMs / 1000} s; it keeps running: run the same command again to keep waiting`, EXIT_TIMEOUT, 'TIMEOUT');
+  }
+  setExitCode(code);
+}
+
+function report(search: PlatformSearchFragment, chosen: Chosen, exitCode: number | null) {
+  const best = search.proposalSet?.proposals.find((q) => q.feasible) ?? null;
+  return {
+    searchRequest: { id: search.id, status: search.status, idempotencyKey: search.idempotencyKey ?? null, error: search.error ?? null, project: search.project },
+    tables: chosen.tables.map((t) => ({ id: t.id, metric: t.metric, version: t.version, device: t.deviceProfile.name })),
+    proposalSet: search.proposalSet ?? null,
+    best,
+    passed: exitCode === null ? null : exitCode === EXIT_OK,
+    exitCode,
+  };
+}
+
+/** On a terminal: one status line, rewritten as the search progresses. Silent in logs and CI. */
+function progressLine(io: CliIo): { update: (s: PlatformSearchFragment) => void; stop: () => void } {
+  if (!io.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  let shown = false;
+  return {
+    update: (s) => {
+      shown = true;
+      io.stderr.write(`\r\u001b[2Ksearch ${s.id}: ${s.status.toLowerCase()} ${Math.round(100 * s.progress)}%`);
+    },
+    stop: () => {
+      if (shown) io.stderr.write('\r\u001b[2K');
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  CreateDeviceProfileDocument,
+  CreateProjectDocument,
+  ProjectProposalsDocument,
+  ProjectsDocument,
+  PublishCostTableDocument,
+  RegisterBuiltinModelSpecDocument,
+} from '../apps/api/client/generated.js';
+import { exampleTable } from '../apps/api/test/support/examples.js';
+import { createApiToken, createOrganization, deviceProfileInput } from '../apps/api/test/support/fixtures.js';
+import type { OrgFixture } from '../apps/api/test/support/fixtures.js';
+import { startTestServer } from '../apps/api/test/support/server.js';
+import type { TestServer } from '../apps/api/test/support/server.js';
+
+// The README's CI recipes, run as written: every `npx actnas …` command of the GitHub Actions
+// workflow and of the GitLab CI job, in bash, with the CI system's environment variables, in a
+// checkout of this repository (a folder whose node_modules is this one's, as `npm ci` leaves it),
+// against a started API on a fresh PostgreSQL database.
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+interface Recipe {
+  /** The shell scripts CI runs, in order; the checkout and build steps are left out (this test runs on the built repository). */
+  readonly scripts: readonly string[];
+  /** What the recipe leaves out here: the checkout and build commands. */
+  readonly skipped: readonly string[];
+  readonly artifact: string;
+}
+
+/** The fenced yaml block of the README that starts with `# <file>`. */
+async function readmeYaml(file: string): Promise<Record<string, unknown>> {
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.startsWith(`# ${file}\n`));
+  if (!block) throw new Error(`README has no yaml block for ${file}`);
+  return parse(block) as Record<string, unknown>;
+}
+
+const isActnas = (script: string): boolean => script.trimStart().startsWith('npx actnas ');
+
+async function githubRecipe(): Promise<Recipe> {
+  const workflow = (await readmeYaml('.github/workflows/actnas-gate.yml')) as { jobs: Record<string, { steps: { run?: string; with?: { path?: string } }[] }> };
+  const steps = workflow.jobs['actnas-gate']!.steps;
+  const runs = steps.flatMap((s) => (s.run === undefined ? [] : [s.run]));
+  const artifact = steps.find((s) => s.with?.path?.endsWith('.onnx'))!.with!.path!;
+  return { scripts: runs.filter(isActnas), skipped: runs.filter((r) => !isActnas(r)), artifact: artifact.replace(/^actnas\//, '') };
+}
+
+async function gitlabRecipe(): Promise<Recipe> {
+  const job = ((await readmeYaml('.gitlab-ci.yml')) as Record<string, { script: string[]; artifacts: { paths: string[] } }>)['actnas-gate']!;
+  return { scripts: job.script.filter(isActnas), skipped: job.script.filter((l) => !isActnas(l)), artifact: job.artifacts.paths[0]!.replace(/^actnas\//, '') };
+}
+
+let t: TestServer;
+let work: string;
+
+interface Step {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** One CI step: `bash -e` in the checkout, with only CI's environment (and PATH, HOME). */
+function step(script: string, cwd: string, env: Record<string, string>): Promise<Step> {
+  const child = spawn('bash', ['-e', '-c', script], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** A checkout of this repository as CI has it after the build step: its node_modules (with the built CLI). */
+async function checkout(): Promise<string> {
+  const dir = await mkdtemp(join(work, 'actnas-'));
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/** The organization of the recipes: device pi5, yolov5nu, project detector, the example tables (memory scaled by `memoryScale`). */
+async function platform(name: string, memoryScale = 1): Promise<{ org: OrgFixture; token: string }> {
+  const org = await createOrganization(t.client, name);
+  const owner = org.owner.client;
+  const deviceProfileId = (await owner.data(CreateDeviceProfileDocument, { input: deviceProfileInput(org.id, { name: 'pi5' }) })).createDeviceProfile.id;
+  const modelSpecId = (await owner.data(RegisterBuiltinModelSpecDocument, { input: { organizationId: org.id, builtinName: 'yolov5nu' } })).registerBuiltinModelSpec.id;
+  await owner.data(CreateProjectDocument, { input: { organizationId: org.id, name: 'detector' } });
+  for (const metric of ['latency', 'memory', 'accuracy'] as const) {
+    let content = await exampleTable(metric);
+    if (metric === 'memory') content = content.replace(/^(model[^,]*,[^,]*),([^,]+),([^,]+)/gm, (_m, key: string, ref: string, delta: string) => `${key},${Number(ref) * memoryScale},${Number(delta) * memoryScale}`);
+    await owner.data(PublishCostTableDocument, {
+      input: { organizationId: org.id, deviceProfileId, modelSpecId, metric: metric.toUpperCase() as 'LATENCY', format: 'CSV', content, provenance: { source: 'SYNTHETIC' } },
+    });
+  }
+  return { org, token: await createApiToken(owner, org.id, ['READ', 'SEARCH_WRITE']) };
+}
+
+/** The project's proposal-set versions and how many searches it has. */
+async function history(org: OrgFixture): Promise<{ versions: number[]; searches: number }> {
+  const projects = await org.owner.client.data(ProjectsDocument, { slug: org.slug, first: 10 });
+  const projectId = projects.organization.projects.edges.find((e) => e.node.name === 'detector')!.node.id;
+  const { organization } = await org.owner.client.data(ProjectProposalsDocument, { slug: org.slug, projectId, first: 100 });
+  return { versions: organization.project.proposalSets.nodes.map((n) => n.version), searches: organization.project.searchRequests.nodes.length };
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(root, 'apps/cli/dist/main.js'))) throw new Error('apps/cli/dist is missing: run `npm run build` first');
+  work = await mkdtemp(join(tmpdir(), 'actnas-ci-recipes-'));
+  t = await startTestServer({ searchWorkers: 1 });
+});
+
+afterAll(async () => {
+  await t?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('README CI recipes', () => {
+  it('the GitHub Actions workflow gates on the search, a retried step reuses it, and the artifact is an ONNX model', async () => {
+    const recipe = await githubRecipe();
+    expect(recipe.scripts).toHaveLength(2);
+    expect(recipe.skipped).toEqual(['npm ci && npx turbo run build --filter=@actnas/cli...']);
+    const { org, token } = await platform('github');
+    const dir = await checkout();
+    const env = {
+      ACTNAS_API: t.server.url, ACTNAS_TOKEN: token, CI: 'true',
+      GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'acme/detector', GITHUB_RUN_ID: '777', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'actnas-gate',
+    };
+    for (const script of recipe.scripts) {
+      const r = await step(script, dir, env);
+      expect(r.code, `${script}\n${r.stderr}`).toBe(0);
+    }
+    const session = await ort.InferenceSession.create(join(dir, recipe.artifact));
+    expect(session.inputNames).toEqual(['images']);
+    await session.release();
+    expect(await history(org)).toEqual({ versions: [1], searches: 1 });
+
+    // "Re-run failed jobs" with the same attempt (a retried step): the same search, no new version.
+    const again = await step(recipe.scripts[0]!, dir, env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/project detector version 1 /);
+    expect(await history(org)).toEqual({ versions: [1], searches: 1 });
+  });
+
+  it('the gate step fails with exit code 1 when no proposal meets the budgets', async () => {
+    const recipe = await githubRecipe();
+    // Memory ten times larger: 1200 KB is out of reach.
+    const { org, token } = await platform('over', 10);
+    const dir = await checkout();
+    const r = await step(recipe.scripts[0]!, dir, { ACTNAS_API: t.server.url, ACTNAS_TOKEN: token, GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/INFEASIBLE: No assignment meets the budgets: memory@pi5 ≤ 1200/);
+    expect(await history(org)).toEqual({ versions: [], searches: 1 });
+  });
+
+  it('the GitLab CI job runs the same gate and export', async () => {
+    const recipe = await gitlabRecipe();
+    expect(recipe.scripts).toHaveLength(2);
+    expect(recipe.skipped).toEqual([
+      'git clone --depth 1 https://github.com/your-org/actnas-platform.git actnas && cd actnas',
+      'npm ci && npx turbo run build --filter=@actnas/cli...',
+    ]);
+    const { org, token } = await platform('gitlab');
+    const dir = await checkout();
+    const env = { ACTNAS_API: t.server.url, ACTNAS_TOKEN: token, CI: 'true', GITLAB_CI: 'true', CI_PROJECT_ID: '5', CI_PIPELINE_ID: '60', CI_JOB_ID: '700' };
+    for (const script of recipe.scripts) {
+      const r = await step(script, dir, env);
+      expect(r.code, `${script}\n${r.stderr}`).toBe(0);
+    }
+    expect((await readFile(join(dir, recipe.artifact))).length).toBeGreaterThan(1000);
+    expect(await history(org)).toEqual({ versions: [1], searches: 1 });
+  });
+});
