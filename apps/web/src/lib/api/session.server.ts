@@ -51,7 +51,7 @@ export async function load<T, V>(document: TypedDocumentNode<T, V>, ...variables
   }
 }
 
-/** Runs a mutation for a server action with the caller's session. */
+/** Runs an operation for a server action with the caller's session: a mutation, or a read the action answers with. */
 export async function mutate<T, V>(document: TypedDocumentNode<T, V>, ...variables: Variables<V>): Promise<T> {
   const token = await sessionToken();
   if (!token) redirect('/sign-in');
