@@ -278,11 +278,15 @@ export type SubmitSearchInput = {
 };
 
 export type UpdateDeviceProfileInput = {
+  /** Omitted: unchanged; null or empty: none. */
   accelerator?: string | null | undefined;
+  /** Omitted: unchanged; the full new list otherwise (an empty list: nothing fused). */
   fusedActivations?: Array<string> | null | undefined;
   id: string | number;
   inputSize?: number | null | undefined;
+  /** Omitted: unchanged; null: no limit. */
   memoryLimitKb?: number | null | undefined;
+  /** Omitted or null: unchanged. */
   name?: string | null | undefined;
   organizationId: string | number;
   processor?: string | null | undefined;

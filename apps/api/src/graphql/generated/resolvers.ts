@@ -24,6 +24,13 @@ export type AcceptInvitationInput = {
   token: Scalars['String']['input'];
 };
 
+/** An activation the platform knows: its id (as profiles, tables and locks name it) and its label. */
+export type ActivationKind = {
+  __typename?: 'ActivationKind';
+  id: Scalars['String']['output'];
+  label: Scalars['String']['output'];
+};
+
 /** A token for CI and device agents, acting for its organization within its scopes. */
 export type ApiToken = {
   __typename?: 'ApiToken';
@@ -1093,6 +1100,8 @@ export type PublishCostTableInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Every activation kind, paper candidates first: what a profile's fusedActivations may name. */
+  activationKinds: Array<ActivationKind>;
   /** Names of the built-in model specs. */
   builtinModelNames: Array<Scalars['String']['output']>;
   /** The signed-in user (sessions only). */
@@ -1279,11 +1288,15 @@ export type SubmitSearchInput = {
 };
 
 export type UpdateDeviceProfileInput = {
+  /** Omitted: unchanged; null or empty: none. */
   accelerator?: InputMaybe<Scalars['String']['input']>;
+  /** Omitted: unchanged; the full new list otherwise (an empty list: nothing fused). */
   fusedActivations?: InputMaybe<Array<Scalars['String']['input']>>;
   id: Scalars['ID']['input'];
   inputSize?: InputMaybe<Scalars['Int']['input']>;
+  /** Omitted: unchanged; null: no limit. */
   memoryLimitKb?: InputMaybe<Scalars['Int']['input']>;
+  /** Omitted or null: unchanged. */
   name?: InputMaybe<Scalars['String']['input']>;
   organizationId: Scalars['ID']['input'];
   processor?: InputMaybe<Scalars['String']['input']>;
@@ -1415,6 +1428,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AcceptInvitationInput: AcceptInvitationInput;
+  ActivationKind: ResolverTypeWrapper<ActivationKind>;
   ApiToken: ResolverTypeWrapper<ApiTokenParentModel>;
   ApiTokenConnection: ResolverTypeWrapper<ApiTokenConnectionParentModel>;
   ApiTokenEdge: ResolverTypeWrapper<ApiTokenEdgeParentModel>;
@@ -1538,6 +1552,7 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AcceptInvitationInput: AcceptInvitationInput;
+  ActivationKind: ActivationKind;
   ApiToken: ApiTokenParentModel;
   ApiTokenConnection: ApiTokenConnectionParentModel;
   ApiTokenEdge: ApiTokenEdgeParentModel;
@@ -1640,6 +1655,11 @@ export type ResolversParentTypes = ResolversObject<{
   UploadModelSpecInput: UploadModelSpecInput;
   User: UserParentModel;
   WeightedTermInput: WeightedTermInput;
+}>;
+
+export type ActivationKindResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActivationKind'] = ResolversParentTypes['ActivationKind']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ApiTokenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiToken'] = ResolversParentTypes['ApiToken']> = ResolversObject<{
@@ -2114,6 +2134,7 @@ export type ProposalSetEdgeResolvers<ContextType = Context, ParentType extends R
 export type ProvenanceSourceResolvers = { ESTIMATED: 'estimated', IMPORTED: 'imported', MEASURED: 'measured', SYNTHETIC: 'synthetic' };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  activationKinds?: Resolver<Array<ResolversTypes['ActivationKind']>, ParentType, ContextType>;
   builtinModelNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'slug'>>;
@@ -2181,6 +2202,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
 export type VisibilityResolvers = { PRIVATE: 'private', PUBLIC: 'public', SHARED: 'shared' };
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  ActivationKind?: ActivationKindResolvers<ContextType>;
   ApiToken?: ApiTokenResolvers<ContextType>;
   ApiTokenConnection?: ApiTokenConnectionResolvers<ContextType>;
   ApiTokenEdge?: ApiTokenEdgeResolvers<ContextType>;
