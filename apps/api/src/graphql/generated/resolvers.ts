@@ -125,6 +125,12 @@ export type BudgetOf =
   /** The model's total (reference + Σ deltas). */
   | 'total';
 
+export type ChangePasswordInput = {
+  currentPassword: Scalars['String']['input'];
+  /** At least 10 characters, and not the current one. */
+  newPassword: Scalars['String']['input'];
+};
+
 export type CheckCostTableInput = {
   content: Scalars['String']['input'];
   format: CostTableFormat;
@@ -507,6 +513,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** The signed-in user, whose email must match the invitation's, joins the organization. */
   acceptInvitation: Organization;
+  /** Changes the signed-in user's password once the current one checks out (BAD_USER_INPUT on input.currentPassword otherwise); every other session of theirs is signed out. */
+  changePassword: Scalars['Boolean']['output'];
   /** Publishes the measured tables and finishes the job in one transaction; CONFLICT if the lease was lost. */
   completeProfilingJob: ProfilingJob;
   createApiToken: CreateApiTokenPayload;
@@ -541,6 +549,8 @@ export type Mutation = {
   /** Creates a user and signs them in. */
   signUp: AuthPayload;
   submitSearch: SearchRequest;
+  /** Renames the signed-in user (sessions only). */
+  updateAccount: User;
   updateDeviceProfile: DeviceProfile;
   /** Admins change roles; only owners grant or take away OWNER; the last owner stays. */
   updateMembershipRole: Membership;
@@ -552,6 +562,11 @@ export type Mutation = {
 
 export type MutationAcceptInvitationArgs = {
   input: AcceptInvitationInput;
+};
+
+
+export type MutationChangePasswordArgs = {
+  input: ChangePasswordInput;
 };
 
 
@@ -662,6 +677,11 @@ export type MutationSignUpArgs = {
 
 export type MutationSubmitSearchArgs = {
   input: SubmitSearchInput;
+};
+
+
+export type MutationUpdateAccountArgs = {
+  input: UpdateAccountInput;
 };
 
 
@@ -1287,6 +1307,10 @@ export type SubmitSearchInput = {
   strategy?: InputMaybe<SearchStrategy>;
 };
 
+export type UpdateAccountInput = {
+  name: Scalars['String']['input'];
+};
+
 export type UpdateDeviceProfileInput = {
   /** Omitted: unchanged; null or empty: none. */
   accelerator?: InputMaybe<Scalars['String']['input']>;
@@ -1442,6 +1466,7 @@ export type ResolversTypes = ResolversObject<{
   BudgetBound: null;
   BudgetInput: BudgetInput;
   BudgetOf: null;
+  ChangePasswordInput: ChangePasswordInput;
   CheckCostTableInput: CheckCostTableInput;
   CompleteProfilingJobInput: CompleteProfilingJobInput;
   CostCell: ResolverTypeWrapper<CostCellParentModel>;
@@ -1539,6 +1564,7 @@ export type ResolversTypes = ResolversObject<{
   SiteLockInput: SiteLockInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubmitSearchInput: SubmitSearchInput;
+  UpdateAccountInput: UpdateAccountInput;
   UpdateDeviceProfileInput: UpdateDeviceProfileInput;
   UpdateMembershipRoleInput: UpdateMembershipRoleInput;
   UpdateOrganizationInput: UpdateOrganizationInput;
@@ -1563,6 +1589,7 @@ export type ResolversParentTypes = ResolversObject<{
   AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
   Boolean: Scalars['Boolean']['output'];
   BudgetInput: BudgetInput;
+  ChangePasswordInput: ChangePasswordInput;
   CheckCostTableInput: CheckCostTableInput;
   CompleteProfilingJobInput: CompleteProfilingJobInput;
   CostCell: CostCellParentModel;
@@ -1648,6 +1675,7 @@ export type ResolversParentTypes = ResolversObject<{
   SiteLockInput: SiteLockInput;
   String: Scalars['String']['output'];
   SubmitSearchInput: SubmitSearchInput;
+  UpdateAccountInput: UpdateAccountInput;
   UpdateDeviceProfileInput: UpdateDeviceProfileInput;
   UpdateMembershipRoleInput: UpdateMembershipRoleInput;
   UpdateOrganizationInput: UpdateOrganizationInput;
@@ -1937,6 +1965,7 @@ export type ModelUploadFormatResolvers = { ONNX: 'onnx', YAML: 'yaml' };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acceptInvitation?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'input'>>;
+  changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   completeProfilingJob?: Resolver<ResolversTypes['ProfilingJob'], ParentType, ContextType, RequireFields<MutationCompleteProfilingJobArgs, 'input'>>;
   createApiToken?: Resolver<ResolversTypes['CreateApiTokenPayload'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'input'>>;
   createDeviceProfile?: Resolver<ResolversTypes['DeviceProfile'], ParentType, ContextType, RequireFields<MutationCreateDeviceProfileArgs, 'input'>>;
@@ -1960,6 +1989,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   submitSearch?: Resolver<ResolversTypes['SearchRequest'], ParentType, ContextType, RequireFields<MutationSubmitSearchArgs, 'input'>>;
+  updateAccount?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'input'>>;
   updateDeviceProfile?: Resolver<ResolversTypes['DeviceProfile'], ParentType, ContextType, RequireFields<MutationUpdateDeviceProfileArgs, 'input'>>;
   updateMembershipRole?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationUpdateMembershipRoleArgs, 'input'>>;
   updateOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationUpdateOrganizationArgs, 'input'>>;
