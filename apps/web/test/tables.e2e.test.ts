@@ -142,7 +142,7 @@ describe('a table that lacks sites of its model', () => {
 });
 
 describe("another organization's public catalog", () => {
-  it('shows its profile under the public catalog, offers its tables in a search, and never chooses them', async () => {
+  it("shows its profile under 'Shared with us', offers its tables in a search, and never chooses them", async () => {
     const bob = await signUpViaApi(platform, 'Bob');
     const rival = await setUpOrganization(bob, 'Rival Robotics', 'rival', 'Rival Jetson');
     await publishTable(bob, rival, 'LATENCY', latency);
@@ -151,9 +151,12 @@ describe("another organization's public catalog", () => {
 
     const page = await context.newPage();
     await page.goto(`${platform.webUrl}/o/acme/devices`);
-    const catalog = page.getByRole('region', { name: 'From the public catalog' });
-    await catalog.getByRole('link', { name: 'Rival Jetson' }).waitFor();
-    await page.getByRole('region', { name: 'Shared with us' }).getByText('None shared with this organization by name.').waitFor();
+    const shared = page.getByRole('region', { name: 'Shared with us' });
+    const row = shared.getByRole('row', { name: /Rival Jetson/ });
+    await row.getByRole('link', { name: 'Rival Jetson' }).waitFor();
+    await row.getByText('public', { exact: true }).waitFor();
+    await row.getByRole('cell', { name: 'Rival Robotics' }).waitFor();
+    expect(await shared.getByText(/^None/).count()).toBe(0);
     expect(await page.getByRole('region', { name: 'Ours' }).getByText('Rival Jetson').count()).toBe(0);
 
     await page.goto(`${platform.webUrl}/o/acme/tables`);

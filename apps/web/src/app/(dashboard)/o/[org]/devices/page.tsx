@@ -10,7 +10,8 @@ export default async function DevicesPage({ params }: { readonly params: Promise
   const { org } = await params;
   const { organization, publicDeviceProfiles } = await load(DeviceProfilesDocument, { slug: org });
   const href = (id: string): string => `/o/${org}/devices/${id}`;
-  const fromCatalog = publicDeviceProfiles.nodes.filter((p) => p.owner.id !== organization.id);
+  // Named shares first, then other organizations' public profiles (a profile is one or the other).
+  const shared = [...organization.sharedDeviceProfiles.nodes, ...publicDeviceProfiles.nodes.filter((p) => p.owner.id !== organization.id)];
   return (
     <>
       <div className="topbar">
@@ -25,18 +26,14 @@ export default async function DevicesPage({ params }: { readonly params: Promise
       </section>
       <section className="panel" aria-labelledby="shared-heading">
         <h2 id="shared-heading">Shared with us</h2>
-        <p className="muted">Profiles other organizations shared with this one by name. You can use them and their cost tables, not edit them.</p>
-        <DeviceTable profiles={organization.sharedDeviceProfiles.nodes} caption="Device profiles shared with this organization" hrefOf={href} empty="None shared with this organization by name." />
-      </section>
-      <section className="panel" aria-labelledby="catalog-heading">
-        <h2 id="catalog-heading">From the public catalog</h2>
         <p className="muted">
-          Profiles other organizations published for everyone. Their cost tables are offered in new searches but never chosen for you. <Link href="/catalog">The whole catalog</Link>
+          Other organizations&apos; profiles you can use with their cost tables, but not edit: shared with this organization by name, or published in the <Link href="/catalog">public catalog</Link>. Their tables
+          are offered in new searches, never chosen for you.
         </p>
-        <DeviceTable profiles={fromCatalog} caption="Public device profiles of other organizations" hrefOf={href} empty="No other organization has published a profile yet." />
+        <DeviceTable profiles={shared} caption="Device profiles of other organizations this one can use" hrefOf={href} empty="None: no other organization shares a profile with this one or has published one." />
         {publicDeviceProfiles.pageInfo.hasNextPage ? (
           <p className="muted">
-            Showing the first {publicDeviceProfiles.nodes.length}; <Link href="/catalog">see the catalog</Link> for the rest.
+            Showing the first {publicDeviceProfiles.nodes.length} of the public catalog; <Link href="/catalog">see the catalog</Link> for the rest.
           </p>
         ) : null}
       </section>
