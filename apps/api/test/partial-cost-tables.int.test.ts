@@ -1,3 +1,4 @@
+import { migrations } from '@actnas/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CostTableCheckDocument,
@@ -140,5 +141,23 @@ describe('costTableCheck', () => {
     const other = await createOrganization(t.client, 'other');
     const foreign = await other.owner.client.request(CostTableCheckDocument, { slug: other.slug, input: { modelSpecId: specId, metric: 'LATENCY', format: 'CSV', content: latencyCsv } });
     expect(errorOf(foreign).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('the PartialCostTables migration', () => {
+  it('marks tables published before it that lack sites of their model spec as partial', async () => {
+    const missing = [siteNames[1]!, siteNames[68]!];
+    const { publishCostTable: partial } = await org.owner.client.data(PublishCostTableDocument, { input: publishInput({ content: without(latencyCsv, missing), partial: true }) });
+    const { publishCostTable: complete } = await org.owner.client.data(PublishCostTableDocument, { input: publishInput() });
+    const Migration = migrations.find((m) => new m().name.startsWith('PartialCostTables'))!;
+    const runner = t.server.dataSource.createQueryRunner();
+    try {
+      await new Migration().down(runner);
+      await new Migration().up(runner);
+    } finally {
+      await runner.release();
+    }
+    const rows = await t.server.dataSource.query<{ id: string; missing_sites: string[] }[]>(`SELECT id, missing_sites FROM cost_tables WHERE id = ANY($1)`, [[partial.id, complete.id]]);
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.missing_sites]))).toEqual({ [partial.id]: missing, [complete.id]: [] });
   });
 });
