@@ -149,7 +149,7 @@ describe('the PartialCostTables migration', () => {
     const missing = [siteNames[1]!, siteNames[68]!];
     const { publishCostTable: partial } = await org.owner.client.data(PublishCostTableDocument, { input: publishInput({ content: without(latencyCsv, missing), partial: true }) });
     const { publishCostTable: complete } = await org.owner.client.data(PublishCostTableDocument, { input: publishInput() });
-    const Migration = migrations.find((m) => new m().name.startsWith('PartialCostTables'))!;
+    const Migration = migrations.find((m) => new m().name?.startsWith('PartialCostTables'))!;
     const runner = t.server.dataSource.createQueryRunner();
     try {
       await new Migration().down(runner);
