@@ -215,6 +215,6 @@ describe('dashboard in Chromium against the production build', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/sign-in');
     await page.goto(`${platform.webUrl}/o/acme-vision`);
-    await page.waitForURL('**/sign-in');
+    await page.waitForURL((url) => url.pathname === '/sign-in');
   });
 });
