@@ -1,4 +1,5 @@
 import { migrations } from '@actnas/migrations';
+import { print } from 'graphql/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CostTableCheckDocument,
@@ -132,6 +133,25 @@ describe('costTableCheck', () => {
     const published = await org.owner.client.request(PublishCostTableDocument, { input: publishInput({ content: broken }) });
     expect(checked.issues[0]).toEqual({ row: 5, column: 'delta', message: 'not a finite number: "abc"' });
     expect(published.errors![0]!.extensions!['issues']).toEqual(checked.issues);
+  });
+
+  it('answers a file-sized check without the response cache, which keeps only small requests', async () => {
+    const post = async (content: string) => {
+      const response = await fetch(t.server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${org.owner.token}` },
+        body: JSON.stringify({ query: print(CostTableCheckDocument), variables: { slug: org.slug, input: { modelSpecId: specId, metric: 'LATENCY', format: 'CSV', content } } }),
+      });
+      expect(response.status).toBe(200);
+      return response.headers.get('x-actnas-cache');
+    };
+    const small = latencyCsv.split('\n').slice(0, 3).join('\n');
+    await post(small);
+    expect(await post(small)).toBe('hit');
+    const large = latencyCsv.repeat(5);
+    expect(large.length).toBeGreaterThan(64 * 1024);
+    await post(large);
+    expect(await post(large)).not.toBe('hit');
   });
 
   it('names unknown sites and answers NOT_FOUND for a model spec of another organization', async () => {
