@@ -1,7 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const mapped = [
-  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'CostTableVisibility', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'ProfilingJob', 'ProfilingJobLease', 'ProfilingJobStatus', 'ExportFormat', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
+  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'CostTableVisibility', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'CostTableCheck', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'ProfilingJob', 'ProfilingJobLease', 'ProfilingJobStatus', 'ExportFormat', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
   ...['Organization', 'Membership', 'Invitation', 'ApiToken', 'Project', 'DeviceProfile', 'AuditEvent', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'ProfilingJob'].flatMap((t) => [
     `${t}Connection`,
     `${t}Edge`,

@@ -6,6 +6,7 @@ import { ProfilingJobs1795579875015 } from './1795579875015-ProfilingJobs.js';
 import { CostTableVisibility1795582296024 } from './1795582296024-CostTableVisibility.js';
 import { ProfilingJobAgent1795583620559 } from './1795583620559-ProfilingJobAgent.js';
 import { ChangeNotifications1795590000000 } from './1795590000000-ChangeNotifications.js';
+import { PartialCostTables1796283347142 } from './1796283347142-PartialCostTables.js';
 import { SearchLeases1796284015300 } from './1796284015300-SearchLeases.js';
 import { CostTableLiveSet1796286179745 } from './1796286179745-CostTableLiveSet.js';
 
@@ -20,6 +21,7 @@ export const migrations: readonly MigrationClass[] = [
   CostTableVisibility1795582296024,
   ProfilingJobAgent1795583620559,
   ChangeNotifications1795590000000,
+  PartialCostTables1796283347142,
   SearchLeases1796284015300,
   CostTableLiveSet1796286179745,
 ];

@@ -241,7 +241,7 @@ const cases: readonly Case[] = [
 ];
 
 /** Root fields that act on no organization's data (the caller's own account). */
-const NOT_TENANT_SCOPED = new Set(['signUp', 'signIn', 'signOut', 'createOrganization']);
+const NOT_TENANT_SCOPED = new Set(['signUp', 'signIn', 'signOut', 'createOrganization', 'activationKinds', 'updateAccount', 'changePassword']);
 
 let t: TestServer;
 let a: OrgFixture;

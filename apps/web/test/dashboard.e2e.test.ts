@@ -122,7 +122,8 @@ describe('dashboard in Chromium against the production build', () => {
     await page.reload();
     expect(await page.getByTestId('token-secret').count()).toBe(0);
     await page.getByRole('button', { name: 'Revoke token ci' }).click();
-    await page.getByText('revoked').waitFor();
+    await page.getByRole('dialog', { name: 'Revoke the token “ci”?' }).getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByText('revoked', { exact: true }).waitFor();
     const revoked = await graphql(platform.apiUrl, tokenSecret, '{ organizations { nodes { slug } } }');
     expect(revoked.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -214,6 +215,6 @@ describe('dashboard in Chromium against the production build', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/sign-in');
     await page.goto(`${platform.webUrl}/o/acme-vision`);
-    await page.waitForURL('**/sign-in');
+    await page.waitForURL((url) => url.pathname === '/sign-in');
   });
 });

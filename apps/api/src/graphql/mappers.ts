@@ -59,6 +59,7 @@ export type ModelUploadFormatParent = 'yaml' | 'onnx';
 export type MetricParent = CostTableRow['metric'];
 export type CostTableFormatParent = 'csv' | 'json';
 export type { CostTableVisibility as CostTableVisibilityParent } from '../modules/cost-tables/cost-table.entity.js';
+export type { CostTableCheck as CostTableCheckParent } from '../modules/cost-tables/cost-table.service.js';
 export type { CostCell as CostCellParent, CostTableProvenance as CostTableProvenanceParent, ProvenanceSource as ProvenanceSourceParent } from '@actnas/core';
 export type { SearchRequestRow as SearchRequestParent, ProposalSetRow as ProposalSetParent };
 export type SearchRequestConnectionParent = Connection<SearchRequestRow>;

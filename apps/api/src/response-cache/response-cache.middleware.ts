@@ -12,6 +12,8 @@ import type { RequestCacheState } from './response-cache.js';
 export type { RequestCacheState } from './response-cache.js';
 
 export const CACHE_HEADER = 'x-actnas-cache';
+/** Requests whose key (variables and query) is longer are answered without the cache. */
+const MAX_KEY_CHARS = 64 * 1024;
 
 
 interface GraphQLBody {
@@ -27,7 +29,10 @@ function cacheKey(req: Request, actor: Actor): string | undefined {
   const caller = actorCacheKey(actor);
   if (caller === undefined) return undefined;
   // The Accept header picks Apollo's response content type, so it is part of the response.
-  return `${caller}\n${req.headers.accept ?? ''}\n${JSON.stringify([body.operationName ?? null, body.variables ?? null])}\n${body.query}`;
+  const key = `${caller}\n${req.headers.accept ?? ''}\n${JSON.stringify([body.operationName ?? null, body.variables ?? null])}\n${body.query}`;
+  // A request this large (a file checked by costTableCheck) is unlikely to repeat, and its key
+  // would be held in memory besides the response the cache budgets for.
+  return key.length > MAX_KEY_CHARS ? undefined : key;
 }
 
 async function authenticateThroughCache(cache: ResponseCache, dataSource: DataSource, authorization: string | undefined, now: Date, epoch: number): Promise<Authentication> {

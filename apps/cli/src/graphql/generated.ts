@@ -138,6 +138,8 @@ export type PublishCostTableInput = {
   /** A model spec of the organization; every site of the table must be one of its sites. */
   modelSpecId: string | number;
   organizationId: string | number;
+  /** Accept a table that lacks sites of the model spec and store it as partial. Without it such a table is rejected, its missing sites named. */
+  partial?: boolean | null | undefined;
   /** Defaults to IMPORTED. */
   provenance?: CostTableProvenanceInput | null | undefined;
   /** Defaults to INHERIT. */

@@ -22,6 +22,11 @@ export interface CostTableRow {
   unit: string;
   reference: number;
   sites: string[];
+  /**
+   * Sites of the model spec the table has no rows for, in the spec's order: empty for a complete
+   * table; a partial one (published with `partial`) never serves a search that needs them.
+   */
+  missingSites: string[];
   cells: CostCell[];
   provenance: CostTableProvenance;
   contentSha256: string;
@@ -49,6 +54,7 @@ export const CostTableEntity = new EntitySchema<CostTableRow>({
     // Not loaded by default: lists stay light; get() and the search worker select them.
     sites: { type: 'text', array: true, select: false },
     cells: { type: 'jsonb', select: false },
+    missingSites: { name: 'missing_sites', type: 'text', array: true, default: () => "'{}'" },
     provenance: { type: 'jsonb' },
     contentSha256: { name: 'content_sha256', type: 'char', length: 64 },
     liveSet: { name: 'live_set', type: 'jsonb', nullable: true, select: false },

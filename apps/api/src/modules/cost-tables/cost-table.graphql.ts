@@ -68,6 +68,10 @@ export const costTableTypeDefs = /* GraphQL */ `
     sha256: String!
     "The table as the paper's long CSV."
     csv: String!
+    "Whether it lacks sites of its model spec (published with partial: true); such a table serves only searches that lock those sites to their reference."
+    partial: Boolean!
+    "Sites of its model spec it has no rows for, in the spec's order; empty for a complete table."
+    missingSites: [String!]!
     "Whether it follows its device profile's sharing or stays with its organization (the one setting of a version that may change)."
     visibility: CostTableVisibility!
     "Steps of the live-set rows published with this memory table, which PEAK_MEMORY budgets need; null when it has none."
@@ -110,6 +114,38 @@ export const costTableTypeDefs = /* GraphQL */ `
     visibility: CostTableVisibility
     "Memory tables only: per-step live-set rows (actnas profile --live-set: {base: [bytes per step], terms: [{step, site, activation, bytes}]}) for exact PEAK_MEMORY budgets; every site must be one of the table's. Rejected whole, like the table, when malformed."
     liveSet: JSON
+    "Accept a table that lacks sites of the model spec and store it as partial. Without it such a table is rejected, its missing sites named."
+    partial: Boolean = false
+  }
+
+  input CheckCostTableInput {
+    "A model spec of the organization, whose sites the table must cover."
+    modelSpecId: ID!
+    metric: Metric!
+    format: CostTableFormat!
+    content: String!
+  }
+
+  "One problem of an upload: the file's line (row 1 is the header; null when it concerns the whole file) and column."
+  type CostTableIssue {
+    row: Int
+    column: String
+    message: String!
+  }
+
+  "What publishing a file would do, checked by the same parser as publishCostTable and storing nothing."
+  type CostTableCheck {
+    "The first 100 problems that would reject the file (missing sites are not among them, see missingSites)."
+    issues: [CostTableIssue!]!
+    "How many problems there are in all."
+    issueCount: Int!
+    "Sites and cells of the table (0 when it has problems)."
+    siteCount: Int!
+    cellCount: Int!
+    unit: String
+    "Sites of the model spec the file has no rows for: publishing needs partial: true while any are missing."
+    missingSites: [String!]!
+    modelSiteCount: Int!
   }
 
   input SetCostTableVisibilityInput {
@@ -123,6 +159,8 @@ export const costTableTypeDefs = /* GraphQL */ `
     "Newest first: the organization's tables and those of device profiles shared with it or public."
     costTables(deviceProfileId: ID, modelSpecId: ID, metric: Metric, first: Int = 20, after: String): CostTableConnection!
     costTable(id: ID!): CostTable!
+    "Checks a cost-table file against a model spec as publishCostTable would, without storing it."
+    costTableCheck(input: CheckCostTableInput!): CostTableCheck!
   }
 
   extend type Mutation {

@@ -11,6 +11,7 @@ export const costTableResolvers: Resolvers = {
       return ctx.services.costTables.list(await scopeIn(ctx, organization.id), { deviceProfileId, modelSpecId, metric }, page);
     },
     costTable: async (organization, { id }, ctx) => ctx.services.costTables.get(await scopeIn(ctx, organization.id), id),
+    costTableCheck: async (organization, { input }, ctx) => ctx.services.costTables.check(await scopeIn(ctx, organization.id), input),
   },
   Mutation: {
     publishCostTable: async (_root, { input }, ctx) => ctx.services.costTables.publish(await scopeIn(ctx, input.organizationId), input),
@@ -27,6 +28,7 @@ export const costTableResolvers: Resolvers = {
     modelSpecName: async (table, _args, ctx) =>
       (await ctx.loaders.modelSpecOf.load({ organizationId: table.organizationId, id: table.modelSpecId }))?.name ?? '',
     sha256: (table) => table.contentSha256,
+    partial: (table) => table.missingSites.length > 0,
     sites: async (table, _args, ctx) => (await ctx.services.costTables.cellsOf(table)).sites,
     cells: async (table, _args, ctx) => (await ctx.services.costTables.cellsOf(table)).cells,
     csv: async (table, _args, ctx) => costTableToCsv(toCoreTable({ ...table, ...(await ctx.services.costTables.cellsOf(table)) }, table.deviceProfileId)),

@@ -1,5 +1,5 @@
 import { CostTableValidationError, parseCostTableCsv, parseCostTableJson, parseLiveSetRows } from '@actnas/core';
-import type { CostTable, CostTableProvenance, LiveSetRows } from '@actnas/core';
+import type { CostTable, CostTableIssue, CostTableProvenance, LiveSetRows } from '@actnas/core';
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { In } from 'typeorm';
 import { z } from 'zod';
@@ -38,9 +38,35 @@ const publishSchema = z.object({
   provenance: provenanceSchema.nullish(),
   visibility: z.enum(COST_TABLE_VISIBILITIES).nullish(),
   liveSet: z.unknown().nullish(),
+  partial: z.boolean().nullish(),
 });
+const checkSchema = publishSchema.pick({ modelSpecId: true, metric: true, format: true, content: true });
 const visibilitySchema = z.object({ organizationId: z.string(), id: z.string(), visibility: z.enum(COST_TABLE_VISIBILITIES) });
 type PublishInput = z.infer<typeof publishSchema>;
+/** The file and how to read it: what publish, check and an agent's completion have in common. */
+type UploadInput = Omit<PublishInput, 'organizationId' | 'deviceProfileId' | 'modelSpecId'>;
+
+/** Issues a check lists; `issueCount` says how many there were in all. */
+const CHECK_ISSUE_LIMIT = 100;
+/** Missing sites a rejection's message names before "and N more" (every one is in its issues). */
+const MESSAGE_SITE_LIMIT = 5;
+
+/** What publishing a file would do, without storing it (`Organization.costTableCheck`). */
+export interface CostTableCheck {
+  readonly issues: readonly CostTableIssue[];
+  readonly issueCount: number;
+  readonly siteCount: number;
+  readonly cellCount: number;
+  readonly unit: string | null;
+  readonly missingSites: readonly string[];
+  readonly modelSiteCount: number;
+}
+
+/** A parsed upload and the sites of its model spec it has no rows for. */
+interface ParsedUpload {
+  readonly table: CostTable;
+  readonly missingSites: string[];
+}
 
 export interface CostTableFilter {
   readonly deviceProfileId?: string | null;
@@ -64,6 +90,20 @@ const withoutNulls = <T extends object>(value: T): T =>
 /** Rejects the upload whole, listing the parser's first 100 problems and counting all of them. */
 function rejected(error: CostTableValidationError): AppError {
   return new AppError(ErrorCode.BAD_USER_INPUT, error.message, ['input', 'content'], { issues: error.issues, issueCount: error.issueCount });
+}
+
+function listSites(sites: readonly string[]): string {
+  const named = sites.slice(0, MESSAGE_SITE_LIMIT).join(', ');
+  return sites.length > MESSAGE_SITE_LIMIT ? `${named} and ${sites.length - MESSAGE_SITE_LIMIT} more` : named;
+}
+
+/** A table without rows for some sites of its model spec, published without `partial`. */
+function incomplete(spec: ModelSpec, missing: readonly string[]): AppError {
+  const message =
+    `The table lacks ${missing.length} of the ${spec.sites.length} sites of model spec "${spec.name}": ${listSites(missing)}. ` +
+    'Add their rows, or publish it as partial (it then serves only searches that lock those sites to their reference).';
+  const issues: CostTableIssue[] = missing.map((site) => ({ row: null, column: 'site', message: `no rows for site "${site}" of model spec "${spec.name}"` }));
+  return new AppError(ErrorCode.BAD_USER_INPUT, message, ['input', 'content'], { issues, missingSites: missing });
 }
 
 export class CostTableService {
@@ -141,23 +181,48 @@ export class CostTableService {
     return Promise.all(ids.map((id) => this.get(scope, id, { liveSet: true })));
   }
 
-  private parse(input: PublishInput, device: string, spec: ModelSpec): CostTable {
+  /** Parses an upload against its model spec: malformed files and unknown sites are rejected whole. */
+  private parse(input: UploadInput, device: string, spec: ModelSpec): ParsedUpload {
     const provenance = withoutNulls(input.provenance ?? { source: 'imported' }) as CostTableProvenance;
     const options = { metric: input.metric, device, provenance, source: 'upload' };
-    let table: CostTable;
-    try {
-      table = input.format === 'csv' ? parseCostTableCsv(input.content, options) : parseCostTableJson(input.content, options);
-    } catch (error) {
-      if (error instanceof CostTableValidationError) throw rejected(error);
-      throw error;
-    }
+    const table = input.format === 'csv' ? parseCostTableCsv(input.content, options) : parseCostTableJson(input.content, options);
     const known = new Set(spec.sites.map((s) => s.name));
     const unknown = table.sites.filter((site) => !known.has(site));
     if (unknown.length > 0) {
       const issues = unknown.map((site) => ({ row: null, column: 'site', message: `site "${site}" is not in model spec "${spec.name}"` }));
-      throw rejected(new CostTableValidationError(issues, 'upload'));
+      throw new CostTableValidationError(issues, 'upload');
     }
-    return table;
+    const present = new Set(table.sites);
+    return { table, missingSites: spec.sites.map((s) => s.name).filter((site) => !present.has(site)) };
+  }
+
+  /** `parse`, with the core's validation errors as the API's BAD_USER_INPUT; a partial table only when asked for. */
+  private parseOrReject(input: UploadInput, device: string, spec: ModelSpec): ParsedUpload {
+    let parsed: ParsedUpload;
+    try {
+      parsed = this.parse(input, device, spec);
+    } catch (error) {
+      if (error instanceof CostTableValidationError) throw rejected(error);
+      throw error;
+    }
+    if (parsed.missingSites.length > 0 && !input.partial) throw incomplete(spec, parsed.missingSites);
+    return parsed;
+  }
+
+  /** Checks a file as `publish` would (format, units, sites of the spec), storing nothing. */
+  async check(scope: OrgScope, rawInput: unknown): Promise<CostTableCheck> {
+    demand(scope, 'read');
+    const input = parseInput(checkSchema, rawInput);
+    const spec = await this.modelSpecs.get(scope, input.modelSpecId);
+    const summary = { modelSiteCount: spec.sites.length };
+    try {
+      const { table, missingSites } = this.parse(input, '', spec);
+      return { ...summary, issues: [], issueCount: 0, siteCount: table.sites.length, cellCount: table.cells.length, unit: table.unit || null, missingSites };
+    } catch (error) {
+      if (!(error instanceof CostTableValidationError)) throw error;
+      const issues = error.issues.slice(0, CHECK_ISSUE_LIMIT);
+      return { ...summary, issues, issueCount: error.issues.length, siteCount: 0, cellCount: 0, unit: null, missingSites: [] };
+    }
   }
 
   async publish(scope: OrgScope, rawInput: unknown): Promise<CostTableRow> {
@@ -165,7 +230,7 @@ export class CostTableService {
     const input = parseInput(publishSchema, rawInput);
     const profile = await this.deviceProfiles.getEditable(scope, input.deviceProfileId);
     const spec = await this.modelSpecs.get(scope, input.modelSpecId);
-    const table = this.parse(input, profile.name, spec);
+    const { table, missingSites } = this.parseOrReject(input, profile.name, spec);
     const liveSet = this.parseLiveSet(input, table);
     return this.dataSource.transaction((manager) =>
       this.insertVersion(manager, scope, {
@@ -174,6 +239,7 @@ export class CostTableService {
         metric: input.metric,
         table,
         liveSet,
+        missingSites,
         contentSha256: sha256(input.content),
         visibility: input.visibility ?? 'inherit',
       }),
@@ -223,13 +289,13 @@ export class CostTableService {
     }
   }
 
-  /** Parses an upload (CSV or JSON) for a profile and spec; rejects it whole when malformed. */
+  /** Parses an agent's upload (CSV or JSON) for a profile and spec; rejects it whole when malformed or partial. */
   parseUpload(
     upload: { metric: CostTableRow['metric']; format: 'csv' | 'json'; content: string; provenance?: PublishInput['provenance'] },
     profile: DeviceProfile,
     spec: ModelSpec,
-  ): CostTable {
-    return this.parse({ organizationId: '', deviceProfileId: profile.id, modelSpecId: spec.id, ...upload }, profile.name, spec);
+  ): ParsedUpload {
+    return this.parseOrReject(upload, profile.name, spec);
   }
 
   /** Stores the next version within `manager`'s transaction (locks the profile row to number it). */
@@ -242,6 +308,8 @@ export class CostTableService {
       metric: CostTableRow['metric'];
       table: CostTable;
       liveSet?: LiveSetRows | null;
+      /** Sites of the spec the table lacks (a partial table); empty when complete. */
+      missingSites: readonly string[];
       contentSha256: string;
       visibility?: CostTableVisibility;
     },
@@ -260,6 +328,7 @@ export class CostTableService {
         reference: table.reference,
         sites: [...table.sites],
         cells: [...table.cells],
+        missingSites: [...version.missingSites],
         provenance: table.provenance,
         contentSha256: version.contentSha256,
         liveSet,
@@ -271,7 +340,16 @@ export class CostTableService {
       action: 'cost_table.publish',
       targetType: 'cost_table',
       targetId: saved.id,
-      data: { deviceProfileId: profile.id, modelSpecId: spec.id, metric, version: saved.version, cells: table.cells.length, visibility: saved.visibility, liveSetSteps: saved.liveSetSteps },
+      data: {
+        deviceProfileId: profile.id,
+        modelSpecId: spec.id,
+        metric,
+        version: saved.version,
+        cells: table.cells.length,
+        missingSites: version.missingSites.length,
+        visibility: saved.visibility,
+        liveSetSteps: saved.liveSetSteps,
+      },
     });
     return saved;
   }

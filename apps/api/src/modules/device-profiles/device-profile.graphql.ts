@@ -59,14 +59,18 @@ export const deviceProfileTypeDefs = /* GraphQL */ `
   input UpdateDeviceProfileInput {
     organizationId: ID!
     id: ID!
+    "Omitted or null: unchanged."
     name: String
     processor: String
+    "Omitted: unchanged; null or empty: none."
     accelerator: String
     runtime: String
     runtimeVersion: String
     threads: Int
     inputSize: Int
+    "Omitted: unchanged; null: no limit."
     memoryLimitKb: Int
+    "Omitted: unchanged; the full new list otherwise (an empty list: nothing fused)."
     fusedActivations: [String!]
   }
 
@@ -92,9 +96,17 @@ export const deviceProfileTypeDefs = /* GraphQL */ `
     deviceProfile(id: ID!): DeviceProfile!
   }
 
+  "An activation the platform knows: its id (as profiles, tables and locks name it) and its label."
+  type ActivationKind {
+    id: String!
+    label: String!
+  }
+
   extend type Query {
     "The public catalog; needs no sign-in."
     publicDeviceProfiles(first: Int = 20, after: String): DeviceProfileConnection!
+    "Every activation kind, paper candidates first: what a profile's fusedActivations may name."
+    activationKinds: [ActivationKind!]!
   }
 
   extend type Mutation {

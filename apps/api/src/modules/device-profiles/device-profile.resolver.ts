@@ -3,6 +3,7 @@ import type { OrgScope } from '../../auth/policy.js';
 import type { Context } from '../../graphql/context.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import { activationKinds } from './device-profile.service.js';
 
 /** The caller's scope in the profile's owner organization, if it belongs there. */
 async function ownerScope(ctx: Context, organizationId: string): Promise<OrgScope | null> {
@@ -13,6 +14,7 @@ async function ownerScope(ctx: Context, organizationId: string): Promise<OrgScop
 export const deviceProfileResolvers: Resolvers = {
   Query: {
     publicDeviceProfiles: (_root, args, ctx) => ctx.services.deviceProfiles.listPublic(args),
+    activationKinds: () => activationKinds(),
   },
   Organization: {
     deviceProfiles: async (organization, args, ctx) =>

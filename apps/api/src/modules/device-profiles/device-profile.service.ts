@@ -17,11 +17,21 @@ import { DeviceProfileEntity, VISIBILITIES } from './device-profile.entity.js';
 import type { DeviceProfile } from './device-profile.entity.js';
 
 const activations = fullActivationRegistry();
+
+/** Every activation kind a profile may fuse (the paper's candidates first). */
+export function activationKinds(): { id: string; label: string }[] {
+  return activations.list().map((kind) => ({ id: kind.id, label: kind.label }));
+}
 const text = (max: number) => z.string().trim().min(1, 'Required').max(max);
 const fields = {
   name: text(200),
   processor: text(200),
-  accelerator: z.string().trim().max(200).nullish(),
+  accelerator: z
+    .string()
+    .trim()
+    .max(200)
+    .transform((value) => value || null)
+    .nullish(),
   runtime: text(100),
   runtimeVersion: text(50),
   threads: z.number().int().min(1).max(1024),
@@ -34,6 +44,8 @@ const fields = {
     .nullish(),
 };
 const createSchema = z.object({ organizationId: z.string(), ...fields });
+/** Fields an update sets to null when it passes null (the rest keep their value). */
+const CLEARABLE: ReadonlySet<string> = new Set(['accelerator', 'memoryLimitKb']);
 const updateSchema = z.object({
   organizationId: z.string(),
   id: z.string(),
@@ -145,7 +157,8 @@ export class DeviceProfileService {
     const { organizationId: _org, id, ...input } = parseInput(updateSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
       const profile = await this.findEditable(manager, scope, id);
-      const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined && value !== null));
+      // null leaves a field as it is, except the optional ones, which it clears.
+      const changes = Object.fromEntries(Object.entries(input).filter(([key, value]) => value !== undefined && (value !== null || CLEARABLE.has(key))));
       if (typeof changes['name'] === 'string') await this.assertNameFree(manager, scope, changes['name'], profile.id);
       const repository = owned(manager, DeviceProfileEntity, scope);
       await repository.update({ id: profile.id }, changes);

@@ -187,9 +187,9 @@ export class ProfilingJobService {
       if (!profile || !spec) throw notFound('Profiling job');
       const ids: string[] = [];
       for (const upload of input.tables) {
-        const table = this.costTables.parseUpload(upload, profile, spec);
+        const { table, missingSites } = this.costTables.parseUpload(upload, profile, spec);
         const liveSet = this.costTables.parseLiveSet(upload, table);
-        const saved = await this.costTables.insertVersion(manager, scope, { profile, spec, metric: upload.metric, table, liveSet, contentSha256: sha256(upload.content) });
+        const saved = await this.costTables.insertVersion(manager, scope, { profile, spec, metric: upload.metric, table, missingSites, liveSet, contentSha256: sha256(upload.content) });
         ids.push(saved.id);
       }
       const done = { status: 'succeeded' as const, progress: 1, costTableIds: ids, finishedAt: now, leaseId: null, leaseExpiresAt: null };

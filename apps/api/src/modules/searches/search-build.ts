@@ -38,3 +38,12 @@ export function buildCoreRequest(model: ModelSpec, tables: readonly CostTable[],
   compileProblem(request);
   return request;
 }
+
+/**
+ * Sites a partial table lacks that this search needs: every missing site, unless the search locks
+ * it to the model's reference activation there (whose delta is 0 without a row).
+ */
+export function uncoveredSites(model: ModelSpec, missingSites: readonly string[], locks: SearchSpec['locks']): string[] {
+  const reference = new Map(model.sites.map((site) => [site.name, site.reference]));
+  return missingSites.filter((site) => locks[site] === undefined || locks[site] !== reference.get(site));
+}

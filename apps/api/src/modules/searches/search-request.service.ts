@@ -16,7 +16,7 @@ import type { CostTableService } from '../cost-tables/cost-table.service.js';
 import { toCoreTable } from '../cost-tables/cost-table.service.js';
 import type { ModelSpecService } from '../model-specs/model-spec.service.js';
 import type { ProjectService } from '../projects/project.service.js';
-import { buildCoreRequest } from './search-build.js';
+import { buildCoreRequest, uncoveredSites } from './search-build.js';
 import { SearchRequestEntity } from './search-request.entity.js';
 import type { SearchRequestRow, SearchSpec } from './search-request.entity.js';
 
@@ -120,6 +120,15 @@ export class SearchRequestService {
   }
 
   private validate(spec: SearchSpec, model: Parameters<typeof buildCoreRequest>[0], tables: readonly CostTableRow[]): void {
+    tables.forEach((table, index) => {
+      const uncovered = uncoveredSites(model, table.missingSites, spec.locks);
+      if (uncovered.length === 0) return;
+      const named = `${uncovered.slice(0, 5).join(', ')}${uncovered.length > 5 ? ` and ${uncovered.length - 5} more` : ''}`;
+      throw badInput(
+        ['input', 'costTableIds', index],
+        `The ${table.metric} table v${table.version} is partial: it has no rows for ${uncovered.length} site${uncovered.length === 1 ? '' : 's'} of ${model.name} this search needs (${named}). Lock them to their reference activation or choose a complete table.`,
+      );
+    });
     try {
       buildCoreRequest(model, SearchRequestService.coreTables(tables), spec, SearchRequestService.liveSets(tables));
     } catch (error) {

@@ -1,3 +1,4 @@
+import { IsNull, Not } from 'typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { UserActor } from '../../auth/actor.js';
@@ -69,6 +70,12 @@ export class SessionService {
       });
       return { ...session, user };
     });
+  }
+
+  /** Revokes every live session of the user but the caller's; answers how many. */
+  async revokeOthers(manager: EntityManager, actor: UserActor, now: Date): Promise<number> {
+    const result = await global(manager, SessionEntity).update({ userId: actor.userId, id: Not(actor.sessionId), revokedAt: IsNull() }, { revokedAt: now });
+    return result.affected ?? 0;
   }
 
   async signOut(actor: UserActor, now: Date): Promise<boolean> {

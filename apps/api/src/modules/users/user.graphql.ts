@@ -14,6 +14,16 @@ export const userTypeDefs = /* GraphQL */ `
     name: String!
   }
 
+  input UpdateAccountInput {
+    name: String!
+  }
+
+  input ChangePasswordInput {
+    currentPassword: String!
+    "At least 10 characters, and not the current one."
+    newPassword: String!
+  }
+
   extend type Query {
     "The signed-in user (sessions only)."
     me: User!
@@ -22,5 +32,9 @@ export const userTypeDefs = /* GraphQL */ `
   extend type Mutation {
     "Creates a user and signs them in."
     signUp(input: SignUpInput!): AuthPayload!
+    "Renames the signed-in user (sessions only)."
+    updateAccount(input: UpdateAccountInput!): User!
+    "Changes the signed-in user's password once the current one checks out (BAD_USER_INPUT on input.currentPassword otherwise); every other session of theirs is signed out."
+    changePassword(input: ChangePasswordInput!): Boolean!
   }
 `;

@@ -7,5 +7,7 @@ export const userResolvers: Resolvers = {
   },
   Mutation: {
     signUp: (_root, { input }, ctx) => ctx.services.users.signUp(input, ctx.now),
+    updateAccount: (_root, { input }, ctx) => ctx.services.users.updateAccount(requireUser(ctx), input),
+    changePassword: (_root, { input }, ctx) => ctx.services.users.changePassword(requireUser(ctx), input, ctx.now),
   },
 };

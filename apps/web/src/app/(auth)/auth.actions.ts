@@ -4,6 +4,7 @@ import { redirect } from 'next/navigation';
 import { SignInDocument, SignOutDocument, SignUpDocument } from '@/graphql/generated';
 import { request } from '@/lib/api/graphql.server';
 import { clearSession, sessionToken, setSession } from '@/lib/api/session.server';
+import { safeNextPath } from '@/lib/auth/next-path';
 import { formError, text } from '@/lib/forms/form-errors.server';
 import type { FormState } from '@/lib/forms/form-state';
 
@@ -15,7 +16,7 @@ export async function signUp(_previous: FormState, form: FormData): Promise<Form
     return formError(error, form);
   }
   await setSession(payload.token, payload.expiresAt);
-  redirect('/');
+  redirect(safeNextPath(text(form, 'next')) ?? '/');
 }
 
 export async function signIn(_previous: FormState, form: FormData): Promise<FormState> {
@@ -26,7 +27,8 @@ export async function signIn(_previous: FormState, form: FormData): Promise<Form
     return formError(error, form);
   }
   await setSession(payload.token, payload.expiresAt);
-  redirect('/');
+  // Back to the page that asked for sign-in, if it was one of ours.
+  redirect(safeNextPath(text(form, 'next')) ?? '/');
 }
 
 export async function signOut(): Promise<void> {

@@ -4,8 +4,8 @@ import type { DeviceProfileFieldsFragment } from '@/graphql/generated';
 import { VisibilityBadge } from './visibility-badge';
 
 /** Device profiles as a table; `hrefOf` links each name to its page when there is one. */
-export function DeviceTable({ profiles, caption, hrefOf }: { readonly profiles: readonly DeviceProfileFieldsFragment[]; readonly caption: string; readonly hrefOf?: (id: string) => string }) {
-  if (profiles.length === 0) return <p className="muted">None.</p>;
+export function DeviceTable({ profiles, caption, hrefOf, empty = 'None.' }: { readonly profiles: readonly DeviceProfileFieldsFragment[]; readonly caption: string; readonly hrefOf?: (id: string) => string; readonly empty?: string }) {
+  if (profiles.length === 0) return <p className="muted">{empty}</p>;
   return (
     <TableWrap label={caption}>
       <table>

@@ -1,8 +1,9 @@
 import { cache } from 'react';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DocumentNode } from 'graphql';
+import { PATH_HEADER, signInPath } from '@/lib/auth/next-path';
 import { ApiError, request, send } from './graphql.server';
 
 /**
@@ -31,6 +32,11 @@ export async function clearSession(): Promise<void> {
 
 type Variables<V> = Record<string, never> extends V ? [V?] : [V];
 
+/** Sign-in, coming back afterwards to the page being rendered (whose path the proxy passed on). */
+async function toSignIn(): Promise<never> {
+  redirect(signInPath((await headers()).get(PATH_HEADER)));
+}
+
 /** One API round trip per distinct read within a render: layout and page often ask the same. */
 const cachedRequest = cache((token: string, document: DocumentNode, variables: string): Promise<unknown> => send(token, document, JSON.parse(variables) as object));
 
@@ -40,18 +46,18 @@ const cachedRequest = cache((token: string, document: DocumentNode, variables: s
  */
 export async function load<T, V>(document: TypedDocumentNode<T, V>, ...variables: Variables<V>): Promise<T> {
   const token = await sessionToken();
-  if (!token) redirect('/sign-in');
+  if (!token) return toSignIn();
   try {
     return (await cachedRequest(token, document, JSON.stringify(variables[0] ?? {}))) as T;
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') redirect('/sign-in');
+    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') return toSignIn();
     // A page the caller's role may not open looks like one that does not exist.
     if (error instanceof ApiError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) notFound();
     throw error;
   }
 }
 
-/** Runs a mutation for a server action with the caller's session. */
+/** Runs an operation for a server action with the caller's session: a mutation, or a read the action answers with. */
 export async function mutate<T, V>(document: TypedDocumentNode<T, V>, ...variables: Variables<V>): Promise<T> {
   const token = await sessionToken();
   if (!token) redirect('/sign-in');

@@ -7,10 +7,11 @@ import { SubmitButton } from '@/components/form/submit-button';
 import { idle } from '@/lib/forms/form-state';
 import { signUp } from '../auth.actions';
 
-export function SignUpForm() {
+export function SignUpForm({ next }: { readonly next: string | null }) {
   const [state, action] = useActionState(signUp, idle);
   return (
     <form action={action} noValidate>
+      {next ? <input type="hidden" name="next" value={next} /> : null}
       <FormMessage state={state} />
       <Field name="name" label="Name" autoComplete="name" required state={state} />
       <Field name="email" label="Email" type="email" autoComplete="email" required state={state} />

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import Link from 'next/link';
 import { NavLinks } from '@/components/shell/nav-links';
 import { Switcher } from '@/components/shell/switcher';
 import { OrganizationShellDocument, ViewerDocument } from '@/graphql/generated';
@@ -39,12 +40,17 @@ export default async function OrganizationLayout({ children, params }: { readonl
             { href: `${base}/jobs`, label: 'Profiling jobs', prefix: true },
             { href: `${base}/members`, label: 'Members' },
             ...(admin ? [{ href: `${base}/tokens`, label: 'API tokens' }] : []),
+            { href: `${base}/settings`, label: 'Settings' },
             { href: '/catalog', label: 'Public catalog' },
           ]}
         />
-        <form action={signOut}>
-          <p className="muted" style={{ color: '#d1d5db', margin: '0 0 0.25rem', fontSize: '0.85rem' }}>
-            {me.name} ({me.email})
+        <form action={signOut} className="account-box">
+          <p className="account">
+            <Link href={`${base}/account`} title="Your account settings">
+              {me.name}
+            </Link>
+            <br />
+            <span>{me.email}</span>
           </p>
           <button type="submit" className="button plain">
             Sign out

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { SetupChecklist } from '@/components/onboarding/setup-checklist';
 import { OrganizationShellDocument, ProjectsDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
 import { ProjectForm } from './project.form';
@@ -10,11 +11,18 @@ export default async function ProjectsPage({ params }: { readonly params: Promis
   const { org } = await params;
   const [{ organization }, shell] = await Promise.all([load(ProjectsDocument, { slug: org }), load(OrganizationShellDocument, { slug: org })]);
   const canWrite = shell.organization.viewerRole !== 'VIEWER';
+  const setup = {
+    hasDevice: organization.deviceProfiles.nodes.length > 0,
+    hasModel: organization.modelSpecs.nodes.length > 0,
+    hasTables: organization.costTables.nodes.some((t) => t.deviceProfile.owner.id === organization.id),
+    hasSearch: organization.projects.nodes.some((p) => p.latestProposalSet !== null),
+  };
   return (
     <>
       <div className="topbar">
         <h1>{shell.organization.name}: projects</h1>
       </div>
+      {setup.hasSearch ? null : <SetupChecklist org={org} state={setup} />}
       <section className="panel" aria-labelledby="projects-heading">
         <h2 id="projects-heading">Projects</h2>
         {organization.projects.nodes.length === 0 ? (

@@ -1,21 +1,45 @@
 'use client';
 
-import { useActionState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
+import type { FormEvent } from 'react';
 import { Field } from '@/components/form/field';
 import { FormMessage } from '@/components/form/form-message';
-import { SubmitButton } from '@/components/form/submit-button';
 import type { DeviceProfileFieldsFragment } from '@/graphql/generated';
 import { idle } from '@/lib/forms/form-state';
 import { createDeviceProfile, updateDeviceProfile } from './devices.actions';
 
-const fusable = ['ReLU', 'ReLU6', 'LeakyReLU', 'Hardswish', 'SiLU', 'Sigmoid'] as const;
+export interface ActivationKindOption {
+  readonly id: string;
+  readonly label: string;
+}
 
-/** Register a profile, or edit one when `profile` is given. */
-export function DeviceProfileForm({ organizationId, orgSlug, profile }: { readonly organizationId: string; readonly orgSlug: string; readonly profile?: DeviceProfileFieldsFragment }) {
-  const [state, action] = useActionState(profile ? updateDeviceProfile : createDeviceProfile, idle);
-  const fused = new Set(profile?.fusedActivations ?? ['ReLU', 'ReLU6']);
+/** What a new profile fuses until told otherwise: the clamps nearly every runtime folds into a convolution. */
+const defaultFused = ['relu', 'relu6'];
+
+/**
+ * Register a profile, or edit one when `profile` is given: every field starts as stored, one box
+ * per activation kind the API knows (plus any stored id it does not list), so saving without a
+ * change stores the same profile.
+ */
+export function DeviceProfileForm({ organizationId, orgSlug, profile, kinds }: { readonly organizationId: string; readonly orgSlug: string; readonly profile?: DeviceProfileFieldsFragment; readonly kinds: readonly ActivationKindOption[] }) {
+  const [state, dispatch, pending] = useActionState(profile ? updateDeviceProfile : createDeviceProfile, idle);
+  const [fused, setFused] = useState<ReadonlySet<string>>(() => new Set(profile?.fusedActivations ?? defaultFused));
+  const boxes = [...kinds, ...[...fused].filter((id) => !kinds.some((k) => k.id === id)).map((id) => ({ id, label: id }))];
+  // Dispatched by hand so the form is not reset afterwards: a rejected save keeps every edit.
+  const onSubmit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    startTransition(() => dispatch(form));
+  };
+  const toggle = (id: string, on: boolean): void =>
+    setFused((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
   return (
-    <form action={action} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <input type="hidden" name="organizationId" value={organizationId} />
       <input type="hidden" name="orgSlug" value={orgSlug} />
       {profile ? <input type="hidden" name="id" value={profile.id} /> : null}
@@ -33,14 +57,17 @@ export function DeviceProfileForm({ organizationId, orgSlug, profile }: { readon
       <fieldset>
         <legend>Activations fused into the preceding convolution</legend>
         <div className="checks">
-          {fusable.map((a) => (
-            <label key={a}>
-              <input type="checkbox" name="fusedActivations" value={a} defaultChecked={fused.has(a)} /> {a}
+          {boxes.map((kind) => (
+            <label key={kind.id}>
+              <input type="checkbox" name="fusedActivations" value={kind.id} checked={fused.has(kind.id)} onChange={(e) => toggle(kind.id, e.target.checked)} /> {kind.label}
             </label>
           ))}
         </div>
+        <small className="hint">The memory model counts no buffer for a fused activation, so this changes memory estimates.</small>
       </fieldset>
-      <SubmitButton>{profile ? 'Save changes' : 'Register device'}</SubmitButton>
+      <button type="submit" className="button primary" disabled={pending} aria-busy={pending}>
+        {profile ? 'Save changes' : 'Register device'}
+      </button>
     </form>
   );
 }

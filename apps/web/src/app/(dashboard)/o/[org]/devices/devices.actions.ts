@@ -98,9 +98,14 @@ export async function setVisibility(_previous: FormState, form: FormData): Promi
   return { status: 'ok', message: visibility === 'PUBLIC' ? 'Published to the public catalog.' : visibility === 'SHARED' ? `Shared with ${sharedWith.join(', ')}.` : 'Now private.' };
 }
 
-export async function deleteDeviceProfile(form: FormData): Promise<void> {
+/** Deletes a profile, or answers what the API said (e.g. a role that may not delete one with published tables). */
+export async function deleteDeviceProfile(_previous: FormState, form: FormData): Promise<FormState> {
   const slug = text(form, 'orgSlug');
-  await mutate(DeleteDeviceProfileDocument, { input: { organizationId: text(form, 'organizationId'), id: text(form, 'id') } });
-  revalidatePath(`/o/${slug}/devices`);
+  try {
+    await mutate(DeleteDeviceProfileDocument, { input: { organizationId: text(form, 'organizationId'), id: text(form, 'id') } });
+  } catch (error) {
+    return formError(error);
+  }
+  revalidatePath(`/o/${slug}`, 'layout');
   redirect(`/o/${slug}/devices`);
 }

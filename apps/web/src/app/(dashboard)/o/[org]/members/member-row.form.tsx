@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { ConfirmAction } from '@/components/form/confirm-action';
 import { FormMessage } from '@/components/form/form-message';
 import { SubmitButton } from '@/components/form/submit-button';
 import type { Role } from '@/graphql/generated';
@@ -9,9 +10,8 @@ import { changeRole, removeMember } from './members.actions';
 
 const roles: readonly Role[] = ['VIEWER', 'MEMBER', 'ADMIN', 'OWNER'];
 
-export function MemberRowForms({ organizationId, orgSlug, membershipId, role, who }: { readonly organizationId: string; readonly orgSlug: string; readonly membershipId: string; readonly role: Role; readonly who: string }) {
+export function MemberRowForms({ organizationId, orgSlug, membershipId, role, who, organizationName }: { readonly organizationId: string; readonly orgSlug: string; readonly membershipId: string; readonly role: Role; readonly who: string; readonly organizationName: string }) {
   const [roleState, roleAction] = useActionState(changeRole, idle);
-  const [removeState, removeAction] = useActionState(removeMember, idle);
   const hidden = (
     <>
       <input type="hidden" name="organizationId" value={organizationId} />
@@ -35,11 +35,10 @@ export function MemberRowForms({ organizationId, orgSlug, membershipId, role, wh
         </select>
         <SubmitButton variant="plain">Change role</SubmitButton>
       </form>
-      <form action={removeAction}>
-        {hidden}
-        <SubmitButton variant="danger">Remove</SubmitButton>
-      </form>
-      <FormMessage state={roleState.status === 'idle' ? removeState : roleState} />
+      <ConfirmAction action={removeMember} fields={{ organizationId, orgSlug, membershipId }} trigger="Remove" triggerLabel={`Remove ${who}`} title={`Remove ${who} from ${organizationName}?`} confirm="Remove member">
+        <p>They lose access to its projects, device profiles, cost tables and searches at once. What they created stays. To let them back in, invite them again.</p>
+      </ConfirmAction>
+      <FormMessage state={roleState} />
     </div>
   );
 }

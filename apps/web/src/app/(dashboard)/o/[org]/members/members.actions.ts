@@ -40,7 +40,12 @@ export async function invite(_previous: FormState, form: FormData): Promise<Form
   }
 }
 
-export async function revokeInvitation(form: FormData): Promise<void> {
-  await mutate(RevokeInvitationDocument, { input: { organizationId: text(form, 'organizationId'), id: text(form, 'id') } });
+export async function revokeInvitation(_previous: FormState, form: FormData): Promise<FormState> {
+  try {
+    await mutate(RevokeInvitationDocument, { input: { organizationId: text(form, 'organizationId'), id: text(form, 'id') } });
+  } catch (error) {
+    return formError(error);
+  }
   revalidatePath(`/o/${text(form, 'orgSlug')}/members`);
+  return { status: 'ok', message: 'Invitation revoked.' };
 }

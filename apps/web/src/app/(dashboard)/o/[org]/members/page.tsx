@@ -4,6 +4,7 @@ import { OrganizationInvitationsDocument, OrganizationMembersDocument } from '@/
 import { load } from '@/lib/api/session.server';
 import { InviteForm } from './invite.form';
 import { MemberRowForms } from './member-row.form';
+import { ConfirmAction } from '@/components/form/confirm-action';
 import { revokeInvitation } from './members.actions';
 
 export const metadata: Metadata = { title: 'Members' };
@@ -37,7 +38,7 @@ export default async function MembersPage({ params }: { readonly params: Promise
                 </td>
                 {admin ? (
                   <td>
-                    <MemberRowForms organizationId={organization.id} orgSlug={org} membershipId={m.id} role={m.role} who={m.user.name} />
+                    <MemberRowForms organizationId={organization.id} orgSlug={org} membershipId={m.id} role={m.role} who={m.user.name} organizationName={organization.name} />
                   </td>
                 ) : null}
               </tr>
@@ -60,14 +61,19 @@ export default async function MembersPage({ params }: { readonly params: Promise
                   {i.email} as {i.role.toLowerCase()} —{' '}
                   {i.acceptedAt ? 'accepted' : i.revokedAt ? 'revoked' : `expires ${i.expiresAt.slice(0, 10)}`}
                   {!i.acceptedAt && !i.revokedAt ? (
-                    <form action={revokeInvitation} style={{ display: 'inline', marginLeft: '0.5rem' }}>
-                      <input type="hidden" name="organizationId" value={organization.id} />
-                      <input type="hidden" name="orgSlug" value={org} />
-                      <input type="hidden" name="id" value={i.id} />
-                      <button type="submit" className="button plain" aria-label={`Revoke the invitation of ${i.email}`}>
-                        Revoke
-                      </button>
-                    </form>
+                    <span style={{ marginLeft: '0.5rem' }}>
+                      <ConfirmAction
+                        action={revokeInvitation}
+                        fields={{ organizationId: organization.id, orgSlug: org, id: i.id }}
+                        trigger="Revoke"
+                        triggerVariant="plain"
+                        triggerLabel={`Revoke the invitation of ${i.email}`}
+                        title={`Revoke the invitation of ${i.email}?`}
+                        confirm="Revoke invitation"
+                      >
+                        <p>The invitation token they were given stops working. You can invite them again later.</p>
+                      </ConfirmAction>
+                    </span>
                   ) : null}
                 </li>
               ))}

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { PartialBadge } from '@/components/cost-table/partial-badge';
 import { TableWrap } from '@/components/form/table-wrap';
 import { CostTablesDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
@@ -49,10 +50,13 @@ export default async function TablesPage({ params }: { readonly params: Promise<
                       <Link href={`/o/${org}/tables/${t.id}`}>
                         {t.metric.toLowerCase()} v{t.version}
                       </Link>
+                      {t.partial ? <PartialBadge missing={t.missingSites.length} /> : null}
                     </td>
                     <td>
                       {t.deviceProfile.name}
-                      {t.deviceProfile.owner.id !== organization.id ? <span className="muted"> (shared by {t.deviceProfile.owner.name})</span> : null}
+                      {t.deviceProfile.owner.id !== organization.id ? (
+                        <span className="muted"> ({t.deviceProfile.visibility === 'PUBLIC' ? `public catalog, by ${t.deviceProfile.owner.name}` : `shared by ${t.deviceProfile.owner.name}`})</span>
+                      ) : null}
                     </td>
                     <td>{t.modelSpecName}</td>
                     <td>{t.metric.toLowerCase()}</td>

@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import { ApiTokensDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
 import { TokenForm } from './token.form';
+import { ConfirmAction } from '@/components/form/confirm-action';
 import { revokeToken } from './tokens.actions';
 
 export const metadata: Metadata = { title: 'API tokens' };
@@ -53,14 +54,18 @@ export default async function TokensPage({ params }: { readonly params: Promise<
                   {t.revokedAt ? (
                     <span className="badge">revoked</span>
                   ) : (
-                    <form action={revokeToken}>
-                      <input type="hidden" name="organizationId" value={organization.id} />
-                      <input type="hidden" name="orgSlug" value={org} />
-                      <input type="hidden" name="id" value={t.id} />
-                      <button type="submit" className="button danger" aria-label={`Revoke token ${t.name}`}>
-                        Revoke
-                      </button>
-                    </form>
+                    <ConfirmAction
+                      action={revokeToken}
+                      fields={{ organizationId: organization.id, orgSlug: org, id: t.id }}
+                      trigger="Revoke"
+                      triggerLabel={`Revoke token ${t.name}`}
+                      title={`Revoke the token “${t.name}”?`}
+                      confirm="Revoke token"
+                    >
+                      <p>
+                        Every CI job or device agent that uses it (<code>{t.prefix}…</code>) is refused from its next request. This cannot be undone: create a new token to replace it.
+                      </p>
+                    </ConfirmAction>
                   )}
                 </td>
               </tr>

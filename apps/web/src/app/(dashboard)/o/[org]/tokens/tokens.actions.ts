@@ -27,7 +27,12 @@ export async function createToken(_previous: FormState, form: FormData): Promise
   }
 }
 
-export async function revokeToken(form: FormData): Promise<void> {
-  await mutate(RevokeApiTokenDocument, { input: { organizationId: text(form, 'organizationId'), id: text(form, 'id') } });
+export async function revokeToken(_previous: FormState, form: FormData): Promise<FormState> {
+  try {
+    await mutate(RevokeApiTokenDocument, { input: { organizationId: text(form, 'organizationId'), id: text(form, 'id') } });
+  } catch (error) {
+    return formError(error);
+  }
   revalidatePath(`/o/${text(form, 'orgSlug')}/tokens`);
+  return { status: 'ok', message: 'Token revoked.' };
 }

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import { DeviceTable } from '@/components/devices/device-table';
 import { VisibilityBadge } from '@/components/devices/visibility-badge';
+import { ConfirmAction } from '@/components/form/confirm-action';
 import { DeviceProfileDocument } from '@/graphql/generated';
+import type { DeviceProfileQuery } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
 import { DeviceProfileForm } from '../device-profile.form';
 import { deleteDeviceProfile } from '../devices.actions';
@@ -9,9 +11,42 @@ import { VisibilityForm } from '../visibility.form';
 
 export const metadata: Metadata = { title: 'Device profile' };
 
+type Organization = DeviceProfileQuery['organization'];
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** What deleting the profile takes with it, as the confirmation says it. */
+function DeleteConsequences({ organization }: { readonly organization: Organization }) {
+  const profile = organization.deviceProfile;
+  const tables = organization.costTables;
+  const jobs = organization.profilingJobs.nodes.filter((j) => j.deviceProfile.id === profile.id);
+  const versions = new Map<string, number[]>();
+  for (const t of tables.nodes) {
+    const key = `${t.metric.toLowerCase()} (${t.modelSpecName})`;
+    versions.set(key, [...(versions.get(key) ?? []), t.version]);
+  }
+  const atLeast = (more: boolean): string => (more ? 'at least ' : '');
+  return (
+    <>
+      {tables.nodes.length === 0 && jobs.length === 0 ? (
+        <p>It has no cost tables and no profiling jobs.</p>
+      ) : (
+        <p>
+          With it go {atLeast(tables.pageInfo.hasNextPage)}
+          <strong>{plural(tables.nodes.length, 'published cost table version')}</strong>
+          {tables.nodes.length > 0 ? ` (${[...versions].sort(([a], [b]) => a.localeCompare(b)).map(([key, v]) => `${key} v${v.sort((a, b) => a - b).join(', v')}`).join('; ')})` : ''} and {atLeast(organization.profilingJobs.pageInfo.hasNextPage)}
+          <strong>{plural(jobs.length, 'profiling job')}</strong>. New searches can no longer use those tables.
+        </p>
+      )}
+      {profile.visibility !== 'PRIVATE' ? <p>It is {profile.visibility === 'PUBLIC' ? 'in the public catalog' : 'shared with other organizations'}: they lose it and its tables too.</p> : null}
+      <p>This cannot be undone.</p>
+    </>
+  );
+}
+
 export default async function DevicePage({ params }: { readonly params: Promise<{ org: string; id: string }> }) {
   const { org, id } = await params;
-  const { organization } = await load(DeviceProfileDocument, { slug: org, id });
+  const { organization, activationKinds } = await load(DeviceProfileDocument, { slug: org, id });
   const profile = organization.deviceProfile;
   return (
     <>
@@ -24,24 +59,24 @@ export default async function DevicePage({ params }: { readonly params: Promise<
         <>
           <section className="panel" aria-labelledby="edit-heading">
             <h2 id="edit-heading">Edit</h2>
-            <DeviceProfileForm organizationId={organization.id} orgSlug={org} profile={profile} />
+            <DeviceProfileForm organizationId={organization.id} orgSlug={org} profile={profile} kinds={activationKinds} />
           </section>
           <section className="panel" aria-labelledby="share-heading">
             <h2 id="share-heading">Sharing</h2>
             <VisibilityForm organizationId={organization.id} orgSlug={org} id={profile.id} visibility={profile.visibility} sharedWith={(profile.sharedWith ?? []).map((o) => o.slug)} />
           </section>
-          <form action={deleteDeviceProfile}>
-            <input type="hidden" name="organizationId" value={organization.id} />
-            <input type="hidden" name="orgSlug" value={org} />
-            <input type="hidden" name="id" value={profile.id} />
-            <button type="submit" className="button danger">
-              Delete this profile
-            </button>
-          </form>
+          <section className="panel" aria-labelledby="delete-heading">
+            <h2 id="delete-heading">Delete</h2>
+            <ConfirmAction action={deleteDeviceProfile} fields={{ organizationId: organization.id, orgSlug: org, id: profile.id }} trigger="Delete this profile…" title={`Delete “${profile.name}”?`} confirm="Delete profile">
+              <DeleteConsequences organization={organization} />
+            </ConfirmAction>
+          </section>
         </>
       ) : (
         <section className="panel">
-          <p className="muted">Shared by {profile.owner.name}: you can use it and its cost tables, but not edit it.</p>
+          <p className="muted">
+            {profile.visibility === 'PUBLIC' ? `Published in the public catalog by ${profile.owner.name}` : `Shared by ${profile.owner.name}`}: you can use it and its cost tables, but not edit it.
+          </p>
           <DeviceTable profiles={[profile]} caption="This device profile" />
         </section>
       )}

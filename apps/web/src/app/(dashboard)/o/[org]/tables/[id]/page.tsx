@@ -21,6 +21,12 @@ export default async function CostTablePage({ params }: { readonly params: Promi
           Compare with another device
         </Link>
       </div>
+      {table.partial ? (
+        <p className="alert warning">
+          Partial table: it has no rows for {table.missingSites.length} site{table.missingSites.length === 1 ? '' : 's'} of {table.modelSpecName} ({table.missingSites.join(', ')}). Searches use it only when they lock
+          those sites to their reference activation.
+        </p>
+      ) : null}
       <section className="panel">
         <Heatmap cells={table.cells} sites={table.sites} unit={table.unit} title={`Δ ${table.metric.toLowerCase()} (${table.unit}) per site and activation`} lowerIsBetter={table.metric !== 'ACCURACY'} />
       </section>

@@ -8,7 +8,9 @@ import { ActivationStrip } from '@/components/strip/activation-strip';
 import type { Metric, SearchStrategy } from '@/graphql/generated';
 import { idle } from '@/lib/forms/form-state';
 import { validateDraft } from '../search.model';
-import type { SearchDraft, TableOption } from '../search.model';
+import type { SearchDraft } from '../search.model';
+import { defaultTableIds, originOf, unusableBecause } from '../table-choice';
+import type { ChoosableTable } from '../table-choice';
 import { submitSearch } from '../searches.actions';
 
 interface ModelOption {
@@ -44,15 +46,12 @@ function ErrorText({ id, error }: { readonly id: string; readonly error: string 
   ) : null;
 }
 
-export function SearchForm({ organizationId, orgSlug, projectId, models, tables }: { readonly organizationId: string; readonly orgSlug: string; readonly projectId: string; readonly models: readonly ModelOption[]; readonly tables: readonly TableOption[] }) {
+export function SearchForm({ organizationId, orgSlug, projectId, models, tables }: { readonly organizationId: string; readonly orgSlug: string; readonly projectId: string; readonly models: readonly ModelOption[]; readonly tables: readonly ChoosableTable[] }) {
   const [state, action] = useActionState(submitSearch, idle);
   const [modelId, setModelId] = useState(models[0]?.id ?? '');
   const model = models.find((m) => m.id === modelId);
   const usable = useMemo(() => tables.filter((t) => t.modelSpecName === model?.name), [tables, model]);
-  const [tableIds, setTableIds] = useState<readonly string[]>(() => {
-    const seen = new Set<string>();
-    return usable.filter((t) => (seen.has(`${t.metric}@${t.deviceProfile.id}`) ? false : (seen.add(`${t.metric}@${t.deviceProfile.id}`), true))).map((t) => t.id);
-  });
+  const [tableIds, setTableIds] = useState<readonly string[]>(() => defaultTableIds(tables, organizationId, model?.name));
   const chosen = usable.filter((t) => tableIds.includes(t.id));
   const [objective, setObjective] = useState<{ sense: 'MIN' | 'MAX'; key: string }>({ sense: 'MIN', key: '' });
   const [budgets, setBudgets] = useState<Readonly<Record<string, BudgetDraft>>>({});
@@ -91,10 +90,16 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
     idempotencyKey,
   };
 
-  const errors: Record<string, string> = attempted ? validateDraft(draft, usable, model?.sites.length ?? 0) : {};
+  // A partial table serves the search only while the sites it lacks are locked to their reference.
+  const unusable = chosen.flatMap((t) => {
+    const reason = unusableBecause(t, model, locks);
+    return reason ? [`The ${t.metric.toLowerCase()} table v${t.version} on ${t.deviceProfile.name} is ${reason}.`] : [];
+  });
+  const validate = (): Record<string, string> => ({ ...validateDraft(draft, usable, model?.sites.length ?? 0), ...(unusable.length > 0 ? { tables: unusable.join(' ') } : {}) });
+  const errors: Record<string, string> = attempted ? validate() : {};
 
   const onSubmit = (event: FormEvent<HTMLFormElement>): void => {
-    const found = validateDraft(draft, usable, model?.sites.length ?? 0);
+    const found = validate();
     setAttempted(true);
     if (Object.keys(found).length > 0) {
       event.preventDefault();
@@ -183,7 +188,7 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
             value={modelId}
             onChange={(e) => {
               setModelId(e.target.value);
-              setTableIds([]);
+              setTableIds(defaultTableIds(tables, organizationId, models.find((m) => m.id === e.target.value)?.name));
               setLocks(new Map());
             }}
             aria-invalid={errors['model'] ? true : undefined}
@@ -221,12 +226,18 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
         <legend>Cost tables (one per metric and device)</legend>
         {usable.length === 0 ? <p className="muted">No tables for this model yet.</p> : null}
         <div className="checks">
-          {usable.map((t) => (
-            <label key={t.id}>
-              <input type="checkbox" checked={tableIds.includes(t.id)} onChange={(e) => setTableIds((ids) => (e.target.checked ? [...ids, t.id] : ids.filter((id) => id !== t.id)))} /> {t.metric.toLowerCase()} · {t.deviceProfile.name} · v{t.version}
-              {t.metric === 'MEMORY' && t.liveSetSteps ? ' · live-set rows' : ''}
-            </label>
-          ))}
+          {usable.map((t) => {
+            const origin = originOf(t, organizationId);
+            const reason = unusableBecause(t, model, locks);
+            return (
+              <label key={t.id}>
+                <input type="checkbox" checked={tableIds.includes(t.id)} disabled={reason !== null && !tableIds.includes(t.id)} onChange={(e) => setTableIds((ids) => (e.target.checked ? [...ids, t.id] : ids.filter((id) => id !== t.id)))} /> {t.metric.toLowerCase()} · {t.deviceProfile.name} · v{t.version}
+                {t.metric === 'MEMORY' && t.liveSetSteps ? ' · live-set rows' : ''}
+                {origin ? <span className="muted"> ({origin})</span> : null}
+                {reason ? <span className="muted"> — {reason}</span> : null}
+              </label>
+            );
+          })}
         </div>
         <ErrorText id="search-tables-error" error={errors['tables']} />
       </fieldset>
