@@ -6,6 +6,7 @@ import { demand, isUuid } from '../../auth/access.js';
 import type { OrgScope } from '../../auth/access.js';
 import { sha256 } from '../../auth/crypto.js';
 import { AppError, ErrorCode, forbidden, notFound, parseInput } from '../../errors.js';
+import { leanQuery, leanTable } from '../../database/lean.js';
 import { paginateLean } from '../../graphql/connection.js';
 import type { Connection, PageArgs } from '../../graphql/connection.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -128,9 +129,28 @@ export class CostTableService {
     return ids.flatMap((id) => rows.filter((row) => row.id === id));
   }
 
-  /** Several visible tables at once (for search requests); any hidden one is NOT_FOUND. */
+  /**
+   * Several visible tables at once (for search requests), in `ids` order, in one statement; any
+   * hidden or missing one is NOT_FOUND.
+   */
   async getMany(scope: OrgScope, ids: readonly string[]): Promise<CostTableRow[]> {
-    return Promise.all(ids.map((id) => this.get(scope, id)));
+    demand(scope, 'read');
+    if (ids.length === 0) return [];
+    if (!ids.every(isUuid)) throw notFound('Cost table');
+    const rows = await this.visibleToOrganization(scope.organizationId, ids);
+    if (rows.length !== ids.length) throw notFound('Cost table');
+    return rows;
+  }
+
+  /** For the per-request loader: the tables among `ids` the organization may read, without cells. */
+  visibleOf(organizationId: string, ids: readonly string[]): Promise<CostTableRow[]> {
+    const { table, columns } = leanTable(this.dataSource, CostTableEntity, 'cost_table');
+    return leanQuery<CostTableRow>(
+      this.dataSource,
+      `SELECT ${columns} FROM ${table} cost_table JOIN device_profiles profile ON profile.id = cost_table.device_profile_id
+       WHERE cost_table.id = ANY($2::uuid[]) AND ${visibleTo('$1')}`,
+      [organizationId, ids.filter(isUuid)],
+    );
   }
 
   private parse(input: PublishInput, device: string, spec: ModelSpec): CostTable {
