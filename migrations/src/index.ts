@@ -6,6 +6,7 @@ import { ProfilingJobs1795579875015 } from './1795579875015-ProfilingJobs.js';
 import { CostTableVisibility1795582296024 } from './1795582296024-CostTableVisibility.js';
 import { ProfilingJobAgent1795583620559 } from './1795583620559-ProfilingJobAgent.js';
 import { ChangeNotifications1795590000000 } from './1795590000000-ChangeNotifications.js';
+import { SearchComparisons1796283390719 } from './1796283390719-SearchComparisons.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -18,6 +19,7 @@ export const migrations: readonly MigrationClass[] = [
   CostTableVisibility1795582296024,
   ProfilingJobAgent1795583620559,
   ChangeNotifications1795590000000,
+  SearchComparisons1796283390719,
 ];
 
 export { CHANGE_CHANNEL } from './1795590000000-ChangeNotifications.js';

@@ -35,8 +35,20 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     ONNX
   }
 
+  "What the weights in an exported file are."
+  enum ExportWeights {
+    "Random weights from a fixed seed (built-in and YAML model specs): right for measuring latency and memory, meaningless for accuracy until trained or replaced."
+    SEEDED
+    "The uploaded ONNX model's own weights, activations rewritten."
+    UPLOADED
+    "The file carries no weights (YAML, JSON)."
+    NONE
+  }
+
   type ProposalExport {
+    "e.g. yolov5nu-v3-rank1.onnx: model, version and rank."
     filename: String!
+    weights: ExportWeights!
     contentType: String!
     "utf8 for text formats, base64 for ONNX."
     encoding: String!

@@ -33,7 +33,7 @@ export const proposalSetResolvers: Resolvers = {
       const request = await ctx.loaders.searchRequestOf.load({ organizationId: set.organizationId, id: set.searchRequestId });
       if (!request) throw notFound('Search request');
       const spec = await ctx.services.modelSpecs.get(scope, request.modelSpecId);
-      return exportProposal(spec, await ctx.services.modelSpecs.content(scope, spec), set.result, proposal, format);
+      return exportProposal(spec, await ctx.services.modelSpecs.content(scope, spec), set.result, proposal, format, set.version);
     },
     searchRequest: async (set, _args, ctx) => {
       // Batched: a page of proposal sets asks for its search requests in one query.

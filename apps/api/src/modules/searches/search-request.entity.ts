@@ -31,6 +31,8 @@ export interface SearchRequestRow {
   errorCode: string | null;
   errorMessage: string | null;
   proposalSetId: string | null;
+  /** The search this one was queued with to compare against (SubmitSearchInput.compareWith). */
+  comparisonOfId: string | null;
   attempts: number;
   createdByUserId: string | null;
   createdByTokenId: string | null;
@@ -56,6 +58,7 @@ export const SearchRequestEntity = new EntitySchema<SearchRequestRow>({
     errorCode: { name: 'error_code', type: 'varchar', length: 50, nullable: true },
     errorMessage: { name: 'error_message', type: 'text', nullable: true },
     proposalSetId: { name: 'proposal_set_id', type: 'uuid', nullable: true },
+    comparisonOfId: { name: 'comparison_of_id', type: 'uuid', nullable: true },
     attempts: { type: 'integer', default: 0 },
     createdByUserId: { name: 'created_by_user_id', type: 'uuid', nullable: true },
     createdByTokenId: { name: 'created_by_token_id', type: 'uuid', nullable: true },
@@ -67,10 +70,12 @@ export const SearchRequestEntity = new EntitySchema<SearchRequestRow>({
   indices: [
     { name: 'ix_search_requests_organization_created', columns: ['organizationId', 'createdAt'] },
     { name: 'ix_search_requests_project_created', columns: ['projectId', 'createdAt'] },
+    { name: 'ix_search_requests_comparison_of', columns: ['comparisonOfId'] },
   ],
   foreignKeys: [
     { target: 'Organization', columnNames: ['organization_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
     { target: 'Project', columnNames: ['project_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
     { target: 'ModelSpec', columnNames: ['model_spec_id'], referencedColumnNames: ['id'], onDelete: 'RESTRICT' },
+    { target: 'SearchRequest', columnNames: ['comparison_of_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
   ],
 });
