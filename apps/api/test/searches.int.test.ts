@@ -90,6 +90,7 @@ describe('search requests and proposal sets', () => {
     expect(diff.changedSites.length).toBeGreaterThan(0);
     const latency = diff.metricDeltas.find((d) => d.metric === 'LATENCY')!;
     expect(latency.delta).toBeCloseTo(latency.to! - latency.from!, 9);
+    expect(latency.unit).toBe('ms');
     const missing = await org.owner.client.request(ProposalSetVersionDocument, { slug: org.slug, projectId: f.projectId, version: 999 });
     expect(errorOf(missing).code).toBe('NOT_FOUND');
   });

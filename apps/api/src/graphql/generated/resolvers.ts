@@ -405,6 +405,8 @@ export type MetricDelta = {
   label: Scalars['String']['output'];
   metric: Metric;
   to: Maybe<Scalars['Float']['output']>;
+  /** e.g. ms, KB, mAP. */
+  unit: Scalars['String']['output'];
 };
 
 /** One metric of one table as a search names it; deviceProfileId is null when the search had one table of that metric. */
@@ -1870,6 +1872,7 @@ export type MetricDeltaResolvers<ContextType = Context, ParentType extends Resol
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['Metric'], ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MetricRefResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricRef'] = ResolversParentTypes['MetricRef']> = ResolversObject<{

@@ -94,6 +94,8 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     label: String!
     metric: Metric!
     deviceProfileId: ID
+    "e.g. ms, KB, mAP."
+    unit: String!
     from: Float
     to: Float
     "to − from."
