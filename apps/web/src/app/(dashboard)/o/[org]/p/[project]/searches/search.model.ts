@@ -21,6 +21,20 @@ export interface TableOption {
   readonly version: number;
   readonly modelSpecName: string;
   readonly deviceProfile: { readonly id: string; readonly name: string };
+  /** Another organization's table (a device shared with us, or the public catalog). */
+  readonly foreign: boolean;
+}
+
+/** The tables the form starts with: the newest of each metric and device that is our own. */
+export function defaultTableIds(tables: readonly TableOption[]): string[] {
+  const newest = new Map<string, TableOption>();
+  for (const t of tables) {
+    if (t.foreign) continue;
+    const key = `${t.metric}@${t.deviceProfile.id}`;
+    const seen = newest.get(key);
+    if (!seen || t.version > seen.version) newest.set(key, t);
+  }
+  return tables.filter((t) => newest.get(`${t.metric}@${t.deviceProfile.id}`) === t).map((t) => t.id);
 }
 
 /** Problems the form can see before asking the API, keyed by field. */
@@ -39,5 +53,6 @@ export function validateDraft(draft: SearchDraft, tables: readonly TableOption[]
     if (!Number.isFinite(b.value)) errors[`budget-${b.metric}-${b.deviceProfileId}`] = 'Enter a number.';
   });
   if (siteCount > 0 && draft.locks.length >= siteCount) errors['locks'] = 'Leave at least one site unlocked.';
+  if (draft.strategy === 'PARETO' && draft.budgets.length === 0) errors['strategy'] = 'A Pareto sweep sweeps a budget: tick one (e.g. accuracy).';
   return errors;
 }

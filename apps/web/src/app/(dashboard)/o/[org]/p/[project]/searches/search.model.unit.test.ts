@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { validateDraft } from './search.model';
+import { defaultTableIds, validateDraft } from './search.model';
 import type { SearchDraft, TableOption } from './search.model';
 
 const tables: TableOption[] = [
-  { id: 't1', metric: 'LATENCY', unit: 'ms', version: 1, modelSpecName: 'yolov5nu', deviceProfile: { id: 'd1', name: 'Pi' } },
-  { id: 't2', metric: 'LATENCY', unit: 'ms', version: 2, modelSpecName: 'yolov5nu', deviceProfile: { id: 'd1', name: 'Pi' } },
-  { id: 't3', metric: 'ACCURACY', unit: 'mAP', version: 1, modelSpecName: 'yolov5nu', deviceProfile: { id: 'd1', name: 'Pi' } },
+  { id: 't1', metric: 'LATENCY', unit: 'ms', version: 1, modelSpecName: 'yolov5nu', deviceProfile: { id: 'd1', name: 'Pi' }, foreign: false },
+  { id: 't2', metric: 'LATENCY', unit: 'ms', version: 2, modelSpecName: 'yolov5nu', deviceProfile: { id: 'd1', name: 'Pi' }, foreign: false },
+  { id: 't3', metric: 'ACCURACY', unit: 'mAP', version: 1, modelSpecName: 'yolov5nu', deviceProfile: { id: 'd1', name: 'Pi' }, foreign: false },
 ];
 const draft: SearchDraft = {
   modelSpecId: 'm',
@@ -32,5 +32,19 @@ describe('new search validation', () => {
 
   it('keeps one site free of locks', () => {
     expect(validateDraft({ ...draft, locks: [{ site: 'a', activation: 'relu' }] }, tables, 1)['locks']).toBeDefined();
+  });
+
+  it('a Pareto sweep needs a budget to sweep', () => {
+    expect(validateDraft({ ...draft, strategy: 'PARETO', budgets: [] }, tables, 69)['strategy']).toBeDefined();
+    expect(validateDraft({ ...draft, strategy: 'PARETO' }, tables, 69)['strategy']).toBeUndefined();
+  });
+});
+
+describe('default tables', () => {
+  it('pre-checks the newest own table of each metric and device, never another organization’s', () => {
+    const catalog: TableOption = { id: 'c1', metric: 'LATENCY', unit: 'ms', version: 9, modelSpecName: 'yolov5nu', deviceProfile: { id: 'd9', name: 'Public Jetson' }, foreign: true };
+    const shared: TableOption = { ...catalog, id: 'c2', metric: 'ACCURACY', deviceProfile: { id: 'd8', name: 'Shared Pi' } };
+    expect(defaultTableIds([catalog, shared, ...tables])).toEqual(['t2', 't3']);
+    expect(defaultTableIds([catalog, shared])).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ export default async function NewSearchPage({ params }: { readonly params: Promi
         </p>
       ) : (
         <section className="panel">
-          <SearchForm organizationId={organization.id} orgSlug={org} projectId={projectId} models={models} tables={organization.costTables.nodes} />
+          <SearchForm organizationId={organization.id} orgSlug={org} projectId={projectId} models={models} tables={organization.costTables.nodes.map((t) => ({ ...t, foreign: t.deviceProfile.owner.id !== organization.id }))} />
         </section>
       )}
     </>
