@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importOnnx } from '@actnas/core';
-import { ExportProposalDocument, ProjectProposalsDocument, ProposalSetDiffDocument, ProposalSetVersionDocument, SearchRequestDetailsDocument, SubmitSearchDocument } from '../client/generated.js';
+import { ExportProposalDocument, ProjectProposalsDocument, ProposalSetDiffDocument, ProposalSetTopDocument, ProposalSetVersionDocument, SearchRequestDetailsDocument, SubmitSearchDocument } from '../client/generated.js';
 import { errorOf } from './support/client.js';
 import { createOrganization } from './support/fixtures.js';
 import type { OrgFixture } from './support/fixtures.js';
@@ -145,5 +145,24 @@ describe('search requests and proposal sets', () => {
     });
     expect(errorOf(response)).toMatchObject({ code: 'NOT_FOUND' });
     expect(await count()).toBe(before);
+  });
+
+  it('answers the best few proposals and the uniform baselines typed', async () => {
+    const vars = { slug: org.slug, projectId: f.projectId, version: 1 };
+    const { organization } = await org.owner.client.data(ProposalSetTopDocument, { ...vars, first: 2 });
+    const set = organization.project.proposalSet;
+    expect(set.proposals.map((p) => p.rank)).toEqual([1, 2]);
+    expect(set.second?.rank).toBe(2);
+    expect(set.missing).toBeNull();
+    expect(set.baselines.map((b) => b.name)).toEqual(['all-reference', 'all-relu', 'all-hardswish']);
+    const reference = set.baselines[0]!;
+    expect(reference.available).toBe(true);
+    expect(reference.activations).toHaveLength(69);
+    expect(reference.activations.every((a) => a.activation === 'silu')).toBe(true);
+    expect(reference.totals.find((t) => t.metric === 'LATENCY')!.delta).toBe(0);
+    const all = await org.owner.client.data(ProposalSetTopDocument, vars);
+    expect(all.organization.project.proposalSet.proposals.map((p) => p.rank)).toEqual([1, 2, 3]);
+    const negative = await org.owner.client.request(ProposalSetTopDocument, { ...vars, first: -1 });
+    expect(errorOf(negative)).toMatchObject({ code: 'BAD_USER_INPUT', field: ['first'] });
   });
 });

@@ -99,6 +99,19 @@ export type AuthPayload = {
   user: User;
 };
 
+/** A uniform assignment the search compares its proposals with. */
+export type Baseline = {
+  __typename?: 'Baseline';
+  /** Empty when not available. */
+  activations: Array<SiteActivation>;
+  /** False when the activation is not allowed or has no cells somewhere. */
+  available: Scalars['Boolean']['output'];
+  feasible: Maybe<Scalars['Boolean']['output']>;
+  /** all-reference, all-relu or all-hardswish. */
+  name: Scalars['String']['output'];
+  totals: Array<MetricTotal>;
+};
+
 export type BudgetBound =
   /** At most value. */
   | 'max'
@@ -998,12 +1011,17 @@ export type ProposalExport = {
 /** The k ranked proposals of one search: version N of its project. */
 export type ProposalSet = {
   __typename?: 'ProposalSet';
+  /** All-reference, all-ReLU and all-Hardswish, each with locked sites kept at their lock. */
+  baselines: Array<Baseline>;
   budgets: Array<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   /** One proposal as a file. */
   export: ProposalExport;
   id: Scalars['ID']['output'];
   objective: Scalars['String']['output'];
+  /** The proposal of that rank; null when the set has none of it. */
+  proposal: Maybe<Proposal>;
+  /** Best first; the first `first` of them when given. */
   proposals: Array<Proposal>;
   /** The full result (baselines, solver statistics, notes). */
   result: Scalars['JSON']['output'];
@@ -1019,6 +1037,18 @@ export type ProposalSet = {
 export type ProposalSetExportArgs = {
   format: ExportFormat;
   rank?: Scalars['Int']['input'];
+};
+
+
+/** The k ranked proposals of one search: version N of its project. */
+export type ProposalSetProposalArgs = {
+  rank: Scalars['Int']['input'];
+};
+
+
+/** The k ranked proposals of one search: version N of its project. */
+export type ProposalSetProposalsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ProposalSetConnection = {
@@ -1164,7 +1194,7 @@ export type SearchRequest = {
   budgets: Array<SearchBudget>;
   /** The search this one was queued to compare with. */
   comparisonOf: Maybe<SearchRequest>;
-  /** The strategies queued with it for comparison (compareWith), oldest first. */
+  /** The strategies queued with it for comparison (compareWith), in the order ILP, EXACT, RANDOM, LZCM, NAIVE, PARETO. */
   comparisons: Array<SearchRequest>;
   /** The tables searched, in submission order; one whose sharing was revoked since is left out. */
   costTables: Array<CostTable>;
@@ -1438,6 +1468,7 @@ export type ResolversTypes = ResolversObject<{
   AuditEventConnection: ResolverTypeWrapper<AuditEventConnectionParentModel>;
   AuditEventEdge: ResolverTypeWrapper<AuditEventEdgeParentModel>;
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
+  Baseline: ResolverTypeWrapper<Omit<Baseline, 'totals'> & { totals: Array<ResolversTypes['MetricTotal']> }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BudgetBound: null;
   BudgetInput: BudgetInput;
@@ -1562,6 +1593,7 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEventConnection: AuditEventConnectionParentModel;
   AuditEventEdge: AuditEventEdgeParentModel;
   AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
+  Baseline: Omit<Baseline, 'totals'> & { totals: Array<ResolversParentTypes['MetricTotal']> };
   Boolean: Scalars['Boolean']['output'];
   BudgetInput: BudgetInput;
   CompleteProfilingJobInput: CompleteProfilingJobInput;
@@ -1714,6 +1746,14 @@ export type AuthPayloadResolvers<ContextType = Context, ParentType extends Resol
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
+export type BaselineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Baseline'] = ResolversParentTypes['Baseline']> = ResolversObject<{
+  activations?: Resolver<Array<ResolversTypes['SiteActivation']>, ParentType, ContextType>;
+  available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  feasible?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['MetricTotal']>, ParentType, ContextType>;
 }>;
 
 export type BudgetBoundResolvers = { MAX: 'max', MIN: 'min' };
@@ -2087,12 +2127,14 @@ export type ProposalExportResolvers<ContextType = Context, ParentType extends Re
 }>;
 
 export type ProposalSetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProposalSet'] = ResolversParentTypes['ProposalSet']> = ResolversObject<{
+  baselines?: Resolver<Array<ResolversTypes['Baseline']>, ParentType, ContextType>;
   budgets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   export?: Resolver<ResolversTypes['ProposalExport'], ParentType, ContextType, RequireFields<ProposalSetExportArgs, 'format' | 'rank'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   objective?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  proposals?: Resolver<Array<ResolversTypes['Proposal']>, ParentType, ContextType>;
+  proposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType, RequireFields<ProposalSetProposalArgs, 'rank'>>;
+  proposals?: Resolver<Array<ResolversTypes['Proposal']>, ParentType, ContextType, Partial<ProposalSetProposalsArgs>>;
   result?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   searchRequest?: Resolver<ResolversTypes['SearchRequest'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2223,6 +2265,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  Baseline?: BaselineResolvers<ContextType>;
   BudgetBound?: BudgetBoundResolvers;
   BudgetOf?: BudgetOfResolvers;
   CostCell?: CostCellResolvers<ContextType>;

@@ -27,6 +27,18 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     totals: [MetricTotal!]!
   }
 
+  "A uniform assignment the search compares its proposals with."
+  type Baseline {
+    "all-reference, all-relu or all-hardswish."
+    name: String!
+    "False when the activation is not allowed or has no cells somewhere."
+    available: Boolean!
+    "Empty when not available."
+    activations: [SiteActivation!]!
+    totals: [MetricTotal!]!
+    feasible: Boolean
+  }
+
   enum ExportFormat {
     JSON
     "An Ultralytics model YAML with per-layer activations (built-in and YAML specs)."
@@ -66,7 +78,12 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     strategy: String!
     objective: String!
     budgets: [String!]!
-    proposals: [Proposal!]!
+    "Best first; the first \`first\` of them when given."
+    proposals(first: Int): [Proposal!]!
+    "The proposal of that rank; null when the set has none of it."
+    proposal(rank: Int!): Proposal
+    "All-reference, all-ReLU and all-Hardswish, each with locked sites kept at their lock."
+    baselines: [Baseline!]!
     searchRequest: SearchRequest!
     "The full result (baselines, solver statistics, notes)."
     result: JSON!

@@ -143,7 +143,7 @@ export const searchRequestTypeDefs = /* GraphQL */ `
     modelSpec: ModelSpec!
     "The tables searched, in submission order; one whose sharing was revoked since is left out."
     costTables: [CostTable!]!
-    "The strategies queued with it for comparison (compareWith), oldest first."
+    "The strategies queued with it for comparison (compareWith), in the order ILP, EXACT, RANDOM, LZCM, NAIVE, PARETO."
     comparisons: [SearchRequest!]!
     "The search this one was queued to compare with."
     comparisonOf: SearchRequest

@@ -109,12 +109,12 @@ export class SearchRequestService {
     }
   }
 
-  /** The searches queued with `id` for comparison (compareWith), oldest first. */
-  comparisonsOf(scope: OrgScope, id: string): Promise<SearchRequestRow[]> {
+  /** The searches queued with `id` for comparison (compareWith), in the engine's strategy order. */
+  async comparisonsOf(scope: OrgScope, id: string): Promise<SearchRequestRow[]> {
     demand(scope, 'read');
-    return this.dataSource
-      .getRepository(SearchRequestEntity)
-      .find({ where: { organizationId: scope.organizationId, comparisonOfId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    // Queued in one transaction, they share their creation time: order them by strategy.
+    const rows = await this.dataSource.getRepository(SearchRequestEntity).find({ where: { organizationId: scope.organizationId, comparisonOfId: id } });
+    return rows.sort((a, b) => STRATEGIES.indexOf(a.spec.strategy) - STRATEGIES.indexOf(b.spec.strategy));
   }
 
   /**
