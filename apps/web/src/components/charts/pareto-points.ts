@@ -55,11 +55,12 @@ export function referencePoints(label: string, totals: readonly TotalLike[], dev
   return pointsFor(label, 'reference', unchanged, deviceName);
 }
 
-interface BaselineJson {
+/** A uniform baseline as the API answers it. */
+export interface BaselineLike {
   readonly name: string;
   readonly available: boolean;
-  readonly activations?: readonly string[];
-  readonly totals?: readonly TotalLike[];
+  readonly activations: readonly { readonly site: string; readonly activation: string }[];
+  readonly totals: readonly TotalLike[];
 }
 
 const uniform: Readonly<Record<string, { readonly title: string; readonly activation: string | null }>> = {
@@ -74,14 +75,11 @@ const uniform: Readonly<Record<string, { readonly title: string; readonly activa
  * the reference baseline is the reference with the locks applied (the true reference is drawn
  * apart, by `referencePoints`).
  */
-export function baselinePoints(result: unknown, deviceName: (id: string | null) => string, referenceOf: (site: string) => string | undefined): ParetoPoint[] {
-  const parsed = result as { baselines?: readonly BaselineJson[]; sites?: readonly string[] } | null;
-  const sites = parsed?.sites ?? [];
-  return (parsed?.baselines ?? []).flatMap((b) => {
+export function baselinePoints(baselines: readonly BaselineLike[], deviceName: (id: string | null) => string, referenceOf: (site: string) => string | undefined): ParetoPoint[] {
+  return baselines.flatMap((b) => {
     const known = uniform[b.name];
-    if (!b.available || !b.totals || !known) return [];
-    const target = (i: number): string | undefined => known.activation ?? referenceOf(sites[i] ?? '');
-    const kept = (b.activations ?? []).filter((a, i) => a !== target(i)).length;
+    if (!b.available || !known) return [];
+    const kept = b.activations.filter((a) => a.activation !== (known.activation ?? referenceOf(a.site))).length;
     // The unchanged reference is drawn by referencePoints; repeat it only when locks move it.
     if (known.activation === null && kept === 0) return [];
     const label = known.activation === null ? `reference with ${kept} locked site${kept === 1 ? '' : 's'}` : kept === 0 ? known.title : `${known.title} except ${kept} locked site${kept === 1 ? '' : 's'}`;

@@ -30,18 +30,19 @@ describe('Pareto points', () => {
   });
 
   it('names uniform baselines for what they are when locks keep sites elsewhere', () => {
-    const totals = [{ metric: 'latency', device: 'd1', delta: -10, total: 90 }];
-    const result = {
-      sites: ['a', 'b', 'c'],
-      baselines: [
-        { name: 'all-reference', available: true, activations: ['relu', 'silu', 'silu'], totals },
-        { name: 'all-relu', available: true, activations: ['relu', 'relu', 'relu'], totals },
-        { name: 'all-hardswish', available: true, activations: ['relu', 'hardswish', 'hardswish'], totals },
-      ],
-    };
-    expect(baselinePoints(result, name, reference).map((p) => p.label)).toEqual(['reference with 1 locked site', 'all-ReLU', 'all-Hardswish except 1 locked site']);
+    const totals = [{ metric: 'LATENCY', deviceProfileId: 'd1', delta: -10, total: 90 }];
+    const sites = (...activations: string[]) => activations.map((activation, i) => ({ site: `s${i}`, activation }));
+    const baselines = [
+      { name: 'all-reference', available: true, activations: sites('relu', 'silu', 'silu'), totals },
+      { name: 'all-relu', available: true, activations: sites('relu', 'relu', 'relu'), totals },
+      { name: 'all-hardswish', available: true, activations: sites('relu', 'hardswish', 'hardswish'), totals },
+    ];
+    expect(baselinePoints(baselines, name, reference).map((p) => p.label)).toEqual(['reference with 1 locked site', 'all-ReLU', 'all-Hardswish except 1 locked site']);
     // Without locks the reference baseline is the reference itself, drawn once by referencePoints.
-    const unlocked = { sites: ['a'], baselines: [{ name: 'all-reference', available: true, activations: ['silu'], totals }, { name: 'all-hardswish', available: false }] };
+    const unlocked = [
+      { name: 'all-reference', available: true, activations: sites('silu'), totals },
+      { name: 'all-hardswish', available: false, activations: [], totals: [] },
+    ];
     expect(baselinePoints(unlocked, name, reference)).toEqual([]);
   });
 

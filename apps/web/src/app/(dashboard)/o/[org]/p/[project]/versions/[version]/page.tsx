@@ -23,7 +23,7 @@ const strategyName = (strategy: string): string => ({ ilp: 'ILP', lzcm: 'LZCM', 
 export default async function ProposalSetPage({ params }: { readonly params: Promise<{ org: string; project: string; version: string }> }) {
   const { org, project: projectId, version: versionText } = await params;
   const version = Number(versionText);
-  const { organization } = await load(ProposalSetVersionDocument, { slug: org, projectId, version: Number.isInteger(version) ? version : -1 });
+  const { organization } = await load(ProposalSetVersionDocument, { slug: org, projectId, version: Number.isInteger(version) ? version : -1, strips: STRIPS_SHOWN });
   const { project } = organization;
   const set = project.proposalSet;
   const search = set.searchRequest;
@@ -45,7 +45,7 @@ export default async function ProposalSetPage({ params }: { readonly params: Pro
   const points: ParetoPoint[] = [
     ...set.proposals.flatMap((p) => pointsFor(`#${p.rank}`, 'proposal', p.totals, deviceName, proposalHref(p.rank))),
     ...(first ? referencePoints(referenceLabel([...references.values()]), first.totals, deviceName) : []),
-    ...baselinePoints(set.result, deviceName, (site) => references.get(site)),
+    ...baselinePoints(set.baselines, deviceName, (site) => references.get(site)),
     ...comparisonPoints,
   ];
   const budgets = budgetLines(search.budgets, tables, (id) => {
@@ -184,13 +184,15 @@ export default async function ProposalSetPage({ params }: { readonly params: Pro
                       #{p.rank}
                     </Link>
                   </td>
-                  <td className="num">{unit ? formatValue(p.objective, unit) : p.objective.toPrecision(6)}</td>
+                  <td className="num" style={{ whiteSpace: 'nowrap' }}>
+                    {unit ? formatValue(p.objective, unit) : p.objective.toPrecision(6)}
+                  </td>
                   <td className="num">{p.changedSites}</td>
                   <td>{p.feasible ? 'yes' : 'no'}</td>
                   {labels.map((l) => {
                     const t = p.totals.find((x) => x.label === l);
                     return (
-                      <td key={l} className="num">
+                      <td key={l} className="num" style={{ whiteSpace: 'nowrap' }}>
                         {t ? (
                           <>
                             {formatValue(t.total, t.unit)}
@@ -215,7 +217,7 @@ export default async function ProposalSetPage({ params }: { readonly params: Pro
 
       <section className="panel" aria-labelledby="strips-heading">
         <h2 id="strips-heading">Activation per site</h2>
-        {set.proposals.slice(0, STRIPS_SHOWN).map((p) => (
+        {set.top.map((p) => (
           <ActivationStrip key={p.rank} label={`Proposal ${p.rank}: ${p.changedSites} sites changed`} sites={p.activations.map((a) => ({ site: a.site, activation: a.activation }))} />
         ))}
         {set.proposals.length > STRIPS_SHOWN ? (

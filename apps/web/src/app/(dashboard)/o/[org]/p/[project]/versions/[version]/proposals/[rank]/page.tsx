@@ -18,10 +18,10 @@ export default async function ProposalPage({ params }: { readonly params: Promis
   const version = Number(versionText);
   const rank = Number(rankText);
   if (!Number.isInteger(version) || !Number.isInteger(rank)) notFound();
-  const { organization } = await load(ProposalDetailDocument, { slug: org, projectId, version });
+  const { organization } = await load(ProposalDetailDocument, { slug: org, projectId, version, rank });
   const { project } = organization;
   const set = project.proposalSet;
-  const proposal = set.proposals.find((p) => p.rank === rank);
+  const proposal = set.proposal;
   if (!proposal) notFound();
   const search = set.searchRequest;
   const base = `/o/${org}/p/${projectId}`;
@@ -126,13 +126,13 @@ export default async function ProposalPage({ params }: { readonly params: Promis
                     <code>{r.site}</code>
                   </td>
                   <td>{r.reference}</td>
-                  <td>
+                  <td style={{ whiteSpace: 'nowrap' }}>
                     <span className="swatch" style={{ background: activationColour(r.activation), marginRight: 6, verticalAlign: 'middle' }} aria-hidden="true" />
                     {r.changed ? <strong>{r.activation}</strong> : r.activation}
                     {r.locked ? ' (locked)' : ''}
                   </td>
                   {r.cells.map((c) => (
-                    <td key={c.tableId} className="num">
+                    <td key={c.tableId} className="num" style={{ whiteSpace: 'nowrap' }}>
                       {cellText(c)}
                     </td>
                   ))}
