@@ -209,6 +209,8 @@ describe('search and results in Chromium', () => {
     expect(text).toMatch(/\d+\.\d{2} ms/);
     // The comparison versions say what they compare with.
     expect(await page.getByTestId('versions').getByText(`(compares with v${version})`).count()).toBe(2);
+    // The latest result is the search's own version, not a comparison queued with it.
+    expect(await page.locator('section[aria-labelledby="latest-heading"] a').textContent()).toBe(`Version ${version}`);
     await expectAccessible();
   });
 

@@ -31,7 +31,8 @@ export default async function ProjectPage({ params }: { readonly params: Promise
   const devices = [...organization.deviceProfiles.nodes, ...organization.sharedDeviceProfiles.nodes];
   const base = `/o/${org}/p/${project.id}`;
   const searches = project.searchRequests.nodes;
-  const latest = project.latestProposalSet;
+  // The newest search's own result, not the LZCM / naive version queued to compare with it.
+  const latest = project.proposalSets.nodes.find((s) => !s.searchRequest.comparisonOf) ?? project.proposalSets.nodes[0];
   return (
     <>
       <div className="topbar">
