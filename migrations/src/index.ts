@@ -7,6 +7,7 @@ import { CostTableVisibility1795582296024 } from './1795582296024-CostTableVisib
 import { ProfilingJobAgent1795583620559 } from './1795583620559-ProfilingJobAgent.js';
 import { ChangeNotifications1795590000000 } from './1795590000000-ChangeNotifications.js';
 import { PartialCostTables1796283347142 } from './1796283347142-PartialCostTables.js';
+import { SearchComparisons1796283390719 } from './1796283390719-SearchComparisons.js';
 import { SearchLeases1796284015300 } from './1796284015300-SearchLeases.js';
 import { CostTableLiveSet1796286179745 } from './1796286179745-CostTableLiveSet.js';
 
@@ -22,6 +23,7 @@ export const migrations: readonly MigrationClass[] = [
   ProfilingJobAgent1795583620559,
   ChangeNotifications1795590000000,
   PartialCostTables1796283347142,
+  SearchComparisons1796283390719,
   SearchLeases1796284015300,
   CostTableLiveSet1796286179745,
 ];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importOnnx } from '@actnas/core';
-import { ExportProposalDocument, ProjectProposalsDocument, ProposalSetDiffDocument, ProposalSetVersionDocument, SubmitSearchDocument } from '../client/generated.js';
+import { ExportProposalDocument, ProjectProposalsDocument, ProposalSetDiffDocument, ProposalSetTopDocument, ProposalSetVersionDocument, SearchRequestDetailsDocument, SubmitSearchDocument } from '../client/generated.js';
 import { errorOf } from './support/client.js';
 import { createOrganization } from './support/fixtures.js';
 import type { OrgFixture } from './support/fixtures.js';
@@ -90,6 +90,7 @@ describe('search requests and proposal sets', () => {
     expect(diff.changedSites.length).toBeGreaterThan(0);
     const latency = diff.metricDeltas.find((d) => d.metric === 'LATENCY')!;
     expect(latency.delta).toBeCloseTo(latency.to! - latency.from!, 9);
+    expect(latency.unit).toBe('ms');
     const missing = await org.owner.client.request(ProposalSetVersionDocument, { slug: org.slug, projectId: f.projectId, version: 999 });
     expect(errorOf(missing).code).toBe('NOT_FOUND');
   });
@@ -100,14 +101,68 @@ describe('search requests and proposal sets', () => {
     const body = JSON.parse(json.organization.project.proposalSet.export.content) as { sites: { site: string; activation: string }[] };
     expect(body.sites).toHaveLength(68);
     const yaml = (await org.owner.client.data(ExportProposalDocument, { ...vars, format: 'ULTRALYTICS_YAML' })).organization.project.proposalSet.export;
-    expect(yaml).toMatchObject({ filename: 'yolov5nu-rank1.yaml', encoding: 'utf8' });
+    expect(yaml).toMatchObject({ filename: 'yolov5nu-v1-rank1.yaml', weights: 'NONE', encoding: 'utf8' });
     expect(yaml.content).toMatch(/backbone/);
     const onnx = (await org.owner.client.data(ExportProposalDocument, { ...vars, format: 'ONNX' })).organization.project.proposalSet.export;
-    expect(onnx.encoding).toBe('base64');
+    expect(onnx).toMatchObject({ filename: 'yolov5nu-v1-rank1.onnx', weights: 'SEEDED', encoding: 'base64' });
     const imported = importOnnx(new Uint8Array(Buffer.from(onnx.content, 'base64')));
     expect(imported.sites).toHaveLength(68);
     const chosen = new Map(body.sites.map((s) => [s.site, s.activation]));
     const mismatched = imported.sites.filter((site) => chosen.get(site.name) !== site.activation.id);
     expect(mismatched.map((s) => s.name)).toEqual([]);
+  });
+
+  it('queues comparison strategies with a search in one transaction and answers what it searched, typed', async () => {
+    const input = searchInput(org, f, { compareWith: ['LZCM', 'NAIVE', 'ILP'], locks: [{ site: 'model.0.act', activation: 'relu' }], diversity: 2 });
+    const { submitSearch } = await org.owner.client.data(SubmitSearchDocument, { input });
+    const { organization } = await org.owner.client.data(SearchRequestDetailsDocument, { slug: org.slug, id: submitSearch.id });
+    const request = organization.searchRequest;
+    expect(request).toMatchObject({
+      strategy: 'ILP',
+      diversity: 2,
+      objective: { sense: 'MIN', metric: { metric: 'LATENCY', deviceProfileId: null }, terms: [] },
+      budgets: [{ metric: { metric: 'ACCURACY', deviceProfileId: null }, bound: 'MIN', value: -0.005, of: 'DELTA' }],
+      locks: [{ site: 'model.0.act', activation: 'relu' }],
+      modelSpec: { id: f.modelSpecId, name: 'yolov5nu', kind: 'BUILTIN' },
+      comparisonOf: null,
+    });
+    expect(request.costTables.map((table) => table.id)).toEqual([f.tables.latency, f.tables.memory, f.tables.accuracy]);
+    // The main strategy is not queued twice; each comparison is k = 1 and points back.
+    expect(request.comparisons.map((c) => [c.strategy, c.k, c.comparisonOf?.id])).toEqual([
+      ['LZCM', 1, submitSearch.id],
+      ['NAIVE', 1, submitSearch.id],
+    ]);
+    for (const comparison of request.comparisons) expect((await waitForSearch(org, comparison.id)).status).toBe('SUCCEEDED');
+    expect((await waitForSearch(org, submitSearch.id)).status).toBe('SUCCEEDED');
+  });
+
+  it('queues nothing when one table of a compared search is missing', async () => {
+    const count = async () =>
+      (await t.server.dataSource.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM search_requests WHERE project_id = $1`, [f.projectId]))[0]!.count;
+    const before = await count();
+    const response = await org.owner.client.request(SubmitSearchDocument, {
+      input: searchInput(org, f, { costTableIds: [f.tables.latency, '00000000-0000-4000-8000-000000000000'], compareWith: ['LZCM', 'NAIVE'] }),
+    });
+    expect(errorOf(response)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await count()).toBe(before);
+  });
+
+  it('answers the best few proposals and the uniform baselines typed', async () => {
+    const vars = { slug: org.slug, projectId: f.projectId, version: 1 };
+    const { organization } = await org.owner.client.data(ProposalSetTopDocument, { ...vars, first: 2 });
+    const set = organization.project.proposalSet;
+    expect(set.proposals.map((p) => p.rank)).toEqual([1, 2]);
+    expect(set.second?.rank).toBe(2);
+    expect(set.missing).toBeNull();
+    expect(set.baselines.map((b) => b.name)).toEqual(['all-reference', 'all-relu', 'all-hardswish']);
+    const reference = set.baselines[0]!;
+    expect(reference.available).toBe(true);
+    expect(reference.activations).toHaveLength(69);
+    expect(reference.activations.every((a) => a.activation === 'silu')).toBe(true);
+    expect(reference.totals.find((t) => t.metric === 'LATENCY')!.delta).toBe(0);
+    const all = await org.owner.client.data(ProposalSetTopDocument, vars);
+    expect(all.organization.project.proposalSet.proposals.map((p) => p.rank)).toEqual([1, 2, 3]);
+    const negative = await org.owner.client.request(ProposalSetTopDocument, { ...vars, first: -1 });
+    expect(errorOf(negative)).toMatchObject({ code: 'BAD_USER_INPUT', field: ['first'] });
   });
 });

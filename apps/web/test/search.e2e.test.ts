@@ -178,15 +178,17 @@ describe('from sign-up to a downloaded model', () => {
 
   it('shows the Pareto chart, ranked proposals and per-site strips of the result', async () => {
     await page.getByTestId('pareto-chart').waitFor();
-    await page.locator('[data-testid="pareto-chart"] .recharts-scatter-symbol').first().waitFor();
-    const legend = await page.locator('[data-testid="pareto-chart"] .recharts-legend-wrapper').textContent();
-    expect(legend).toContain('Pi 5 ORT proposals');
-    expect(legend).toContain('Pi 5 TFLite proposals');
-    expect(legend).toContain('baselines');
+    await page.locator('[data-testid="pareto-chart"] a[data-point]').first().waitFor();
+    const legend = await page.getByTestId('pareto-legend').textContent();
+    expect(legend).toContain('Pi 5 ORT');
+    expect(legend).toContain('Pi 5 TFLite');
+    expect(legend).toContain('proposals');
+    expect(legend).toContain('uniform baselines');
     await page.getByText('Chart data as a table').click();
     await page.getByRole('cell', { name: 'all-SiLU (reference)' }).first().waitFor();
-    expect(await page.getByRole('cell', { name: 'all-ReLU' }).count()).toBeGreaterThan(0);
-    expect(await page.getByRole('row').filter({ has: page.getByRole('cell', { name: '1', exact: true }) }).count()).toBeGreaterThan(0);
+    // Site 1 is locked at its reference (SiLU): the ReLU baseline keeps it there and says so.
+    expect(await page.getByRole('cell', { name: 'all-ReLU except 1 locked site' }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('link', { name: 'Proposal 1', exact: true }).count()).toBe(1);
     const strip = page.getByRole('img', { name: /^Site 1, model\.0\.act: silu$/ });
     expect(await strip.count()).toBeGreaterThan(0);
     expect(await page.getByRole('img', { name: /^Site \d+, model\./ }).count()).toBeGreaterThanOrEqual(68);
@@ -196,7 +198,7 @@ describe('from sign-up to a downloaded model', () => {
 
   it('downloads the rewritten ONNX of proposal 1 and it loads in onnxruntime-node', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download proposal 1 as ONNX (rewritten)' }).click()]);
-    expect(download.suggestedFilename()).toMatch(/\.onnx$/);
+    expect(download.suggestedFilename()).toMatch(/^yolov5nu-v\d+-rank1\.onnx$/);
     const path = join(tmpdir(), `actnas-web-${Date.now()}.onnx`);
     await download.saveAs(path);
     const session = await ort.InferenceSession.create(path);
@@ -219,9 +221,9 @@ describe('from sign-up to a downloaded model', () => {
     await screenshot(page, 'project-dashboard-results');
     const projectUrl = page.url();
     // Versions follow completion order, so find the ILP search's version by its strategy.
-    await page.getByRole('listitem').filter({ hasText: '· ilp ·' }).getByRole('link').click();
+    await page.getByTestId('versions').locator('tbody tr').filter({ hasText: 'ilp · ' }).getByRole('link').click();
     await page.waitForURL(/\/versions\/\d+$/);
-    await page.locator('[data-testid="pareto-chart"] .recharts-legend-wrapper').getByText('Pi 5 ORT LZCM / naive').waitFor();
+    await page.getByTestId('pareto-legend').getByText('LZCM / naive').waitFor();
     await page.getByText('Chart data as a table').click();
     expect(await page.getByRole('cell', { name: /^LZCM \(v\d\)$/ }).count()).toBe(2);
     expect(await page.getByRole('cell', { name: /^naive \(v\d\)$/ }).count()).toBe(2);

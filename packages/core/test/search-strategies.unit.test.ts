@@ -27,10 +27,24 @@ describe('heuristic strategies', () => {
     });
   });
 
-  it('the Pareto sweep gives a frontier: looser accuracy never costs latency', () => {
-    const res = solvePareto(request, { from: 0, to: -0.004, points: 5 });
+  it('the Pareto sweep gives a frontier: looser accuracy never costs latency, and rank 1 is the fastest', () => {
+    // The default range sweeps the accuracy budget from 0 to its value: every point is within it.
+    const res = solvePareto(request, { points: 5 });
     const lat = res.proposals.map((p) => p.objective);
     expect(lat.length).toBeGreaterThan(1);
-    expect([...lat].sort((x, y) => y - x)).toEqual(lat);
+    // Ranked best objective first (min latency: the fastest), as every strategy ranks.
+    expect([...lat].sort((x, y) => x - y)).toEqual(lat);
+    const accuracy = res.proposals.map((p) => p.totals.find((t) => t.metric === 'accuracy')!.delta);
+    // Along the front, each faster point gives up accuracy.
+    for (let i = 1; i < accuracy.length; i++) expect(accuracy[i]).toBeGreaterThanOrEqual(accuracy[i - 1]! - 1e-12);
+  });
+
+  it('ranks Pareto points within the request’s budgets before those outside them', () => {
+    const budget = request.budgets![0]!;
+    const res = solvePareto(request, { from: 0, to: budget.value * 2, points: 6 });
+    const feasible = res.proposals.map((p) => p.feasible);
+    expect(feasible).toContain(false);
+    expect(feasible.indexOf(false)).toBeGreaterThan(feasible.lastIndexOf(true));
+    expect(res.proposals[0]!.feasible).toBe(true);
   });
 });

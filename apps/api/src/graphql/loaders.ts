@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { crossTenantSql, global, owned } from '../database/tenant.js';
 import { ApiTokenEntity } from '../modules/api-tokens/api-token.entity.js';
 import type { ApiToken } from '../modules/api-tokens/api-token.entity.js';
+import type { CostTableRow } from '../modules/cost-tables/cost-table.entity.js';
 import { DeviceProfileEntity } from '../modules/device-profiles/device-profile.entity.js';
 import type { DeviceProfile } from '../modules/device-profiles/device-profile.entity.js';
 import { ModelSpecEntity } from '../modules/model-specs/model-spec.entity.js';
@@ -40,6 +41,11 @@ export interface Loaders {
   readonly projectOf: DataLoader<OwnedKey, Project | null, string>;
   /** An organization's API tokens by id (e.g. the token that leased a job); expose the prefix only. */
   readonly apiTokenOf: DataLoader<OwnedKey, ApiToken | null, string>;
+  /**
+   * Cost tables by id as the organization of the key may read them (own, shared, public; never
+   * cells), batched over a page of search requests; null for one it may not read.
+   */
+  readonly visibleCostTable: DataLoader<OwnedKey, CostTableRow | null, string>;
   /** The newest proposal set per project, batched over a page of projects. */
   readonly latestProposalSet: DataLoader<ProjectKey, ProposalSetRow | null, string>;
 }
@@ -88,7 +94,7 @@ function byId<T extends { id: string }>(ids: readonly string[], rows: readonly T
 }
 
 /** Fresh loaders for each request, so nothing cached crosses callers. */
-export function createLoaders(dataSource: DataSource, services: Pick<Services, 'proposalSets'>, actor: Actor): Loaders {
+export function createLoaders(dataSource: DataSource, services: Pick<Services, 'proposalSets' | 'costTables'>, actor: Actor): Loaders {
   return {
     viewerMembership: new DataLoader(async (organizationIds) => {
       if (actor.kind !== 'user') return organizationIds.map(() => null);
@@ -110,6 +116,16 @@ export function createLoaders(dataSource: DataSource, services: Pick<Services, '
     modelSpecOf: ownedLoader(dataSource, ModelSpecEntity),
     searchRequestOf: ownedLoader(dataSource, SearchRequestEntity),
     projectOf: ownedLoader(dataSource, ProjectEntity),
+    visibleCostTable: new DataLoader(
+      async (keys) => {
+        const found = new Map<string, CostTableRow>();
+        for (const [organizationId, ids] of groupByOrganization(keys, (key) => key.id)) {
+          for (const row of await services.costTables.visibleOf(organizationId, ids)) found.set(`${organizationId}/${row.id}`, row);
+        }
+        return keys.map((key) => found.get(ownedKey(key)) ?? null);
+      },
+      { cacheKeyFn: ownedKey },
+    ),
     latestProposalSet: new DataLoader(
       async (keys) => {
         const found = new Map<string, ProposalSetRow>();

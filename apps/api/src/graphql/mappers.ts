@@ -74,7 +74,7 @@ export interface ProposalParent {
   /** The reference activation per site (from the all-reference baseline), to list changes. */
   readonly reference: readonly string[] | undefined;
 }
-export type { MetricTotal as MetricTotalParent } from '@actnas/core';
+export type { MetricTotal as MetricTotalParent, MetricRef as MetricRefParent } from '@actnas/core';
 export type { MetricDelta as MetricDeltaParent } from '../modules/proposal-sets/proposal-set.diff.js';
 export type ProposalSetDiffParent = ProposalSetDiff & { readonly from: number; readonly to: number };
 export type { ProfilingJob as ProfilingJobParent, Lease as ProfilingJobLeaseParent };

@@ -184,6 +184,11 @@ export type SubmitSearchInput = {
   budgets?: Array<BudgetInput> | null | undefined;
   /** Activation ids allowed at every site; default: those all chosen tables cover. */
   candidates?: Array<string> | null | undefined;
+  /**
+   * Also queue these strategies (k = 1) on the same tables, objective, budgets and locks, in the same
+   * transaction: all are queued or none. Each becomes a version of its own, listed under comparisons.
+   */
+  compareWith?: Array<SearchStrategy> | null | undefined;
   /** Tables the organization can read (its own or shared with it): several devices at once. */
   costTableIds: Array<string | number>;
   /** Minimum number of sites by which any two proposals differ. */

@@ -1,7 +1,7 @@
 import type { Budget, SearchRequest } from './search-request.js';
 import { compileProblem } from './search-problem.js';
 import type { SearchResult } from './search-result.js';
-import { buildResult, choiceFromActivations } from './search-result.js';
+import { buildResult, choiceFromActivations, internalCost, isFeasible } from './search-result.js';
 import type { OptionIndices } from './search-types.js';
 import { DEFAULT_NODE_LIMIT, solveExact } from './exact.strategy.js';
 
@@ -19,7 +19,9 @@ export interface ParetoOptions {
 /**
  * Epsilon-constraint sweep: solve the objective exactly for evenly spaced values of one budget
  * (e.g. accuracy drop 0 … 0.01 while minimising latency). Proposals are the distinct
- * non-dominated points, ranked from the tightest budget to the loosest.
+ * non-dominated points ranked like any strategy's: those within the request's own budgets first,
+ * then by objective, so rank 1 is the best objective (the fastest under min-latency) and the
+ * last rank the point that gave up the most objective for the swept budget.
  */
 export function solvePareto(request: SearchRequest, options: ParetoOptions = {}): SearchResult {
   const started = performance.now();
@@ -42,10 +44,12 @@ export function solvePareto(request: SearchRequest, options: ParetoOptions = {})
     const choice = choiceFromActivations(problem, best.activations);
     if (!choices.some((c) => c.join() === choice.join())) choices.push(choice);
   }
+  const feasible = (c: OptionIndices): number => (isFeasible(problem, c) ? 0 : 1);
+  const ranked = [...choices].sort((a, b) => feasible(a) - feasible(b) || internalCost(problem, a) - internalCost(problem, b));
   return buildResult(problem, {
     strategy: 'pareto',
     status: choices.length > 0 ? 'optimal' : 'infeasible',
-    choices,
+    choices: ranked,
     stats: { timeMs: performance.now() - started, solves: points, nodes, prunedOptions: 0 },
     notes: [`swept ${swept.metric.metric} ${swept.of} from ${from} to ${to} in ${points} points`],
   });

@@ -176,9 +176,24 @@ export class CostTableService {
     return ids.length === 0 ? [] : owned(this.dataSource, CostTableEntity, organization).find({ id: In([...ids]) });
   }
 
-  /** Several visible tables at once, with their live-set rows (for search requests); any hidden one is NOT_FOUND. */
+  /**
+   * Several visible tables at once (for search requests), with their live-set rows, in `ids` order,
+   * in one statement; any hidden or missing one is NOT_FOUND.
+   */
   async getMany(scope: OrgScope, ids: readonly string[]): Promise<CostTableRow[]> {
-    return Promise.all(ids.map((id) => this.get(scope, id, { liveSet: true })));
+    demand(scope, 'read');
+    if (ids.length === 0) return [];
+    if (!ids.every(isUuid)) throw notFound('Cost table');
+    const rows = await this.visibleToOrganization(scope.organizationId, ids);
+    if (rows.length !== ids.length) throw notFound('Cost table');
+    return rows;
+  }
+
+  /** For the per-request loader: the tables among `ids` the organization may read, without cells. */
+  async visibleOf(organizationId: string, ids: readonly string[]): Promise<CostTableRow[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    return this.visible({ organizationId }).andWhere('cost_table.id IN (:...ids)', { ids: [...new Set(valid)] }).getMany();
   }
 
   /** Parses an upload against its model spec: malformed files and unknown sites are rejected whole. */

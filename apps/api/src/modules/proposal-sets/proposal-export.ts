@@ -6,8 +6,12 @@ import type { ModelSpec } from '../model-specs/model-spec.entity.js';
 export const EXPORT_FORMATS = ['json', 'ultralytics_yaml', 'onnx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** seeded: random weights from a fixed seed (built-in and YAML specs); uploaded: the uploaded ONNX's own; none: no weights in the file. */
+export type ExportWeights = 'seeded' | 'uploaded' | 'none';
+
 export interface ProposalExport {
   readonly filename: string;
+  readonly weights: ExportWeights;
   readonly contentType: string;
   readonly encoding: 'utf8' | 'base64';
   readonly content: string;
@@ -25,24 +29,29 @@ function coreSpec(spec: ModelSpec, file: Buffer | null): CoreModelSpec {
   throw badInput(['format'], 'An uploaded ONNX model exports as ONNX or JSON only');
 }
 
-/** One proposal as JSON, an Ultralytics model YAML with per-layer activations, or ONNX. */
+/**
+ * One proposal of version `version` as JSON, an Ultralytics model YAML with per-layer activations,
+ * or ONNX; the file name carries the model, the version and the rank (`yolov5nu-v3-rank1.onnx`).
+ */
 export function exportProposal(
   spec: ModelSpec,
   file: Buffer | null,
   result: SearchResult,
   proposal: Proposal,
   format: ExportFormat,
+  version: number,
 ): ProposalExport {
-  const base = `${spec.name}-rank${proposal.rank}`.replace(/[^A-Za-z0-9._-]+/g, '_');
+  const base = `${spec.name}-v${version}-rank${proposal.rank}`.replace(/[^A-Za-z0-9._-]+/g, '_');
   if (format === 'json') {
     const sites = result.sites.map((site, i) => ({ site, activation: proposal.activations[i] }));
-    const body = { modelSpec: spec.name, rank: proposal.rank, objective: proposal.objective, feasible: proposal.feasible, sites, totals: proposal.totals };
-    return { filename: `${base}.json`, contentType: 'application/json', encoding: 'utf8', content: JSON.stringify(body, null, 2) };
+    const body = { modelSpec: spec.name, version, rank: proposal.rank, objective: proposal.objective, feasible: proposal.feasible, sites, totals: proposal.totals };
+    return { filename: `${base}.json`, weights: 'none', contentType: 'application/json', encoding: 'utf8', content: JSON.stringify(body, null, 2) };
   }
   const chosen = assignment(result, proposal);
   if (format === 'ultralytics_yaml') {
-    return { filename: `${base}.yaml`, contentType: 'application/yaml', encoding: 'utf8', content: toUltralyticsYaml(coreSpec(spec, file), chosen) };
+    return { filename: `${base}.yaml`, weights: 'none', contentType: 'application/yaml', encoding: 'utf8', content: toUltralyticsYaml(coreSpec(spec, file), chosen) };
   }
-  const bytes = spec.kind === 'onnx' && file ? rewriteOnnx(new Uint8Array(file), chosen) : emitOnnx(buildGraph(coreSpec(spec, file)), { assignment: chosen });
-  return { filename: `${base}.onnx`, contentType: 'application/octet-stream', encoding: 'base64', content: Buffer.from(bytes).toString('base64') };
+  const uploaded = spec.kind === 'onnx' && file !== null;
+  const bytes = uploaded ? rewriteOnnx(new Uint8Array(file), chosen) : emitOnnx(buildGraph(coreSpec(spec, file)), { assignment: chosen });
+  return { filename: `${base}.onnx`, weights: uploaded ? 'uploaded' : 'seeded', contentType: 'application/octet-stream', encoding: 'base64', content: Buffer.from(bytes).toString('base64') };
 }

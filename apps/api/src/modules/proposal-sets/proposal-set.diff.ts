@@ -10,6 +10,7 @@ export interface MetricDelta {
   readonly label: string;
   readonly metric: string;
   readonly device: string | null;
+  readonly unit: string;
   readonly from: number | null;
   readonly to: number | null;
   readonly delta: number | null;
@@ -35,7 +36,7 @@ export function diffResults(from: SearchResult, to: SearchResult): ProposalSetDi
     .filter((change) => change.from !== change.to);
   const totals = new Map<string, MetricDelta>();
   for (const total of a?.totals ?? []) {
-    totals.set(total.label, { label: total.label, metric: total.metric, device: total.device ?? null, from: total.total, to: null, delta: null });
+    totals.set(total.label, { label: total.label, metric: total.metric, device: total.device ?? null, unit: total.unit, from: total.total, to: null, delta: null });
   }
   for (const total of b?.totals ?? []) {
     const previous = totals.get(total.label);
@@ -44,6 +45,7 @@ export function diffResults(from: SearchResult, to: SearchResult): ProposalSetDi
       label: total.label,
       metric: total.metric,
       device: total.device ?? null,
+      unit: total.unit,
       from: fromValue,
       to: total.total,
       delta: fromValue === null ? null : total.total - fromValue,

@@ -27,6 +27,18 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     totals: [MetricTotal!]!
   }
 
+  "A uniform assignment the search compares its proposals with."
+  type Baseline {
+    "all-reference, all-relu or all-hardswish."
+    name: String!
+    "False when the activation is not allowed or has no cells somewhere."
+    available: Boolean!
+    "Empty when not available."
+    activations: [SiteActivation!]!
+    totals: [MetricTotal!]!
+    feasible: Boolean
+  }
+
   enum ExportFormat {
     JSON
     "An Ultralytics model YAML with per-layer activations (built-in and YAML specs)."
@@ -35,8 +47,20 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     ONNX
   }
 
+  "What the weights in an exported file are."
+  enum ExportWeights {
+    "Random weights from a fixed seed (built-in and YAML model specs): right for measuring latency and memory, meaningless for accuracy until trained or replaced."
+    SEEDED
+    "The uploaded ONNX model's own weights, activations rewritten."
+    UPLOADED
+    "The file carries no weights (YAML, JSON)."
+    NONE
+  }
+
   type ProposalExport {
+    "e.g. yolov5nu-v3-rank1.onnx: model, version and rank."
     filename: String!
+    weights: ExportWeights!
     contentType: String!
     "utf8 for text formats, base64 for ONNX."
     encoding: String!
@@ -54,7 +78,12 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     strategy: String!
     objective: String!
     budgets: [String!]!
-    proposals: [Proposal!]!
+    "Best first; the first \`first\` of them when given."
+    proposals(first: Int): [Proposal!]!
+    "The proposal of that rank; null when the set has none of it."
+    proposal(rank: Int!): Proposal
+    "All-reference, all-ReLU and all-Hardswish, each with locked sites kept at their lock."
+    baselines: [Baseline!]!
     searchRequest: SearchRequest!
     "The full result (baselines, solver statistics, notes)."
     result: JSON!
@@ -82,6 +111,8 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     label: String!
     metric: Metric!
     deviceProfileId: ID
+    "e.g. ms, KB, mAP."
+    unit: String!
     from: Float
     to: Float
     "to − from."

@@ -1,5 +1,5 @@
 import { scopeIn } from '../../graphql/guards.js';
-import { notFound } from '../../errors.js';
+import { badInput, notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 import { exportProposal } from './proposal-export.js';
 
@@ -21,10 +21,25 @@ export const proposalSetResolvers: Resolvers = {
     strategy: (set) => set.result.strategy,
     objective: (set) => set.result.objective,
     budgets: (set) => [...set.result.budgets],
-    proposals: (set) => {
+    proposals: (set, { first }) => {
+      if (first != null && first < 0) throw badInput(['first'], 'first is a count of proposals, 0 or more');
       const reference = set.result.baselines.find((b) => b.name === 'all-reference')?.activations;
-      return set.result.proposals.map((proposal) => ({ proposal, sites: set.result.sites, reference }));
+      const proposals = first == null ? set.result.proposals : set.result.proposals.slice(0, Math.max(0, first));
+      return proposals.map((proposal) => ({ proposal, sites: set.result.sites, reference }));
     },
+    proposal: (set, { rank }) => {
+      const proposal = set.result.proposals.find((p) => p.rank === rank);
+      if (!proposal) return null;
+      return { proposal, sites: set.result.sites, reference: set.result.baselines.find((b) => b.name === 'all-reference')?.activations };
+    },
+    baselines: (set) =>
+      set.result.baselines.map((b) => ({
+        name: b.name,
+        available: b.available,
+        activations: b.activations ? pairs(set.result.sites, b.activations) : [],
+        totals: [...(b.totals ?? [])],
+        feasible: b.feasible ?? null,
+      })),
     result: (set) => set.result,
     export: async (set, { rank, format }, ctx) => {
       const scope = await scopeIn(ctx, set.organizationId);
@@ -34,7 +49,7 @@ export const proposalSetResolvers: Resolvers = {
       if (!request) throw notFound('Search request');
       const spec = await ctx.services.modelSpecs.get(scope, request.modelSpecId);
       const file = await ctx.services.modelSpecs.content(scope, spec);
-      return ctx.exports.run(() => exportProposal(spec, file, set.result, proposal, format));
+      return ctx.exports.run(() => exportProposal(spec, file, set.result, proposal, format, set.version));
     },
     searchRequest: async (set, _args, ctx) => {
       // Batched: a page of proposal sets asks for its search requests in one query.

@@ -33,6 +33,8 @@ export interface SearchRequestRow {
   errorCode: string | null;
   errorMessage: string | null;
   proposalSetId: string | null;
+  /** The search this one was queued with to compare against (SubmitSearchInput.compareWith). */
+  comparisonOfId: string | null;
   attempts: number;
   /** The worker run that holds the search while it is running; a run whose lease was taken over stores nothing. */
   leaseId: string | null;
@@ -62,6 +64,7 @@ export const SearchRequestEntity = new EntitySchema<SearchRequestRow>({
     errorCode: { name: 'error_code', type: 'varchar', length: 50, nullable: true },
     errorMessage: { name: 'error_message', type: 'text', nullable: true },
     proposalSetId: { name: 'proposal_set_id', type: 'uuid', nullable: true },
+    comparisonOfId: { name: 'comparison_of_id', type: 'uuid', nullable: true },
     attempts: { type: 'integer', default: 0 },
     leaseId: { name: 'lease_id', type: 'uuid', nullable: true },
     heartbeatAt: { name: 'heartbeat_at', type: 'timestamptz', precision: 3, nullable: true },
@@ -75,10 +78,12 @@ export const SearchRequestEntity = new EntitySchema<SearchRequestRow>({
   indices: [
     { name: 'ix_search_requests_organization_created', columns: ['organizationId', 'createdAt'] },
     { name: 'ix_search_requests_project_created', columns: ['projectId', 'createdAt'] },
+    { name: 'ix_search_requests_comparison_of', columns: ['comparisonOfId'] },
   ],
   foreignKeys: [
     { target: 'Organization', columnNames: ['organization_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
     { target: 'Project', columnNames: ['project_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
     { target: 'ModelSpec', columnNames: ['model_spec_id'], referencedColumnNames: ['id'], onDelete: 'RESTRICT' },
+    { target: 'SearchRequest', columnNames: ['comparison_of_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },
   ],
 });

@@ -84,12 +84,43 @@ export const searchRequestTypeDefs = /* GraphQL */ `
     locks: [SiteLockInput!]
     "A retry with the same key returns the first request instead of searching twice."
     idempotencyKey: String
+    """
+    Also queue these strategies (k = 1) on the same tables, objective, budgets and locks, in the same
+    transaction: all are queued or none. Each becomes a version of its own, listed under comparisons.
+    """
+    compareWith: [SearchStrategy!]
   }
 
   type SearchError {
     "INFEASIBLE when no assignment meets the budgets."
     code: String!
     message: String!
+  }
+
+  "One metric of one table as a search names it; deviceProfileId is null when the search had one table of that metric."
+  type MetricRef {
+    metric: Metric!
+    deviceProfileId: ID
+  }
+
+  type WeightedTerm {
+    metric: MetricRef!
+    weight: Float!
+  }
+
+  type SearchObjective {
+    sense: ObjectiveSense!
+    "For MIN and MAX."
+    metric: MetricRef
+    "For WEIGHTED; empty otherwise."
+    terms: [WeightedTerm!]!
+  }
+
+  type SearchBudget {
+    metric: MetricRef!
+    bound: BudgetBound!
+    value: Float!
+    of: BudgetOf!
   }
 
   type SearchRequest {
@@ -104,6 +135,18 @@ export const searchRequestTypeDefs = /* GraphQL */ `
     k: Int!
     "The submitted objective, budgets, candidates and locks."
     spec: JSON!
+    objective: SearchObjective!
+    budgets: [SearchBudget!]!
+    diversity: Int!
+    "Sites held at a fixed activation."
+    locks: [SiteActivation!]!
+    modelSpec: ModelSpec!
+    "The tables searched, in submission order; one whose sharing was revoked since is left out."
+    costTables: [CostTable!]!
+    "The strategies queued with it for comparison (compareWith), in the order ILP, EXACT, RANDOM, LZCM, NAIVE, PARETO."
+    comparisons: [SearchRequest!]!
+    "The search this one was queued to compare with."
+    comparisonOf: SearchRequest
     project: Project!
     proposalSet: ProposalSet
     createdAt: DateTime!

@@ -3,6 +3,9 @@ import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 
 export const searchRequestResolvers: Resolvers = {
+  MetricRef: {
+    deviceProfileId: (ref) => ref.device ?? null,
+  },
   Mutation: {
     submitSearch: async (_root, { input }, ctx) => ctx.services.searchRequests.submit(await scopeIn(ctx, input.organizationId), input),
   },
@@ -18,6 +21,30 @@ export const searchRequestResolvers: Resolvers = {
     strategy: (request) => request.spec.strategy,
     k: (request) => request.spec.k,
     spec: (request) => request.spec,
+    objective: (request) => {
+      const objective = request.spec.objective;
+      return objective.sense === 'weighted' ? { sense: objective.sense, metric: null, terms: [...objective.terms] } : { sense: objective.sense, metric: objective.metric, terms: [] };
+    },
+    budgets: (request) => [...request.spec.budgets],
+    diversity: (request) => request.spec.diversity,
+    locks: (request) => Object.entries(request.spec.locks).map(([site, activation]) => ({ site, activation })),
+    modelSpec: async (request, _args, ctx) => {
+      await scopeIn(ctx, request.organizationId);
+      const spec = await ctx.loaders.modelSpecOf.load({ organizationId: request.organizationId, id: request.modelSpecId });
+      if (!spec) throw notFound('Model spec');
+      return spec;
+    },
+    costTables: async (request, _args, ctx) => {
+      await scopeIn(ctx, request.organizationId);
+      const tables = await Promise.all(request.costTableIds.map((id) => ctx.loaders.visibleCostTable.load({ organizationId: request.organizationId, id })));
+      return tables.filter((table) => table !== null);
+    },
+    comparisons: async (request, _args, ctx) => ctx.services.searchRequests.comparisonsOf(await scopeIn(ctx, request.organizationId), request.id),
+    comparisonOf: async (request, _args, ctx) => {
+      if (!request.comparisonOfId) return null;
+      await scopeIn(ctx, request.organizationId);
+      return ctx.loaders.searchRequestOf.load({ organizationId: request.organizationId, id: request.comparisonOfId });
+    },
     project: async (request, _args, ctx) => {
       const project = await ctx.loaders.projectOf.load({ organizationId: request.organizationId, id: request.projectId });
       if (!project) throw notFound('Project');

@@ -41,6 +41,7 @@ const submitSchema = z.object({
   candidates: z.array(z.string().min(1)).max(32).nullish(),
   locks: z.array(z.object({ site: z.string().min(1), activation: z.string().min(1) })).max(1000).nullish(),
   idempotencyKey: z.string().trim().min(1).max(200).nullish(),
+  compareWith: z.array(z.enum(STRATEGIES as [StrategyName, ...StrategyName[]])).max(STRATEGIES.length).nullish(),
 });
 type SubmitInput = z.infer<typeof submitSchema>;
 type MetricRefInput = z.infer<typeof metricRef>;
@@ -137,11 +138,26 @@ export class SearchRequestService {
     }
   }
 
-  /** Queues a search; a repeated idempotency key returns the first request (or CONFLICT if it differs). */
+  /** The searches queued with `id` for comparison (compareWith), in the engine's strategy order. */
+  async comparisonsOf(scope: OrgScope, id: string): Promise<SearchRequestRow[]> {
+    demand(scope, 'read');
+    // Queued in one transaction, they share their creation time: order them by strategy.
+    const rows = await owned(this.dataSource, SearchRequestEntity, scope).find({ comparisonOfId: id });
+    return rows.sort((a, b) => STRATEGIES.indexOf(a.spec.strategy) - STRATEGIES.indexOf(b.spec.strategy));
+  }
+
+  /**
+   * Queues a search, and with `compareWith` one k = 1 search per strategy on the same tables and
+   * budgets, all in one transaction. A repeated idempotency key returns the first request (or
+   * CONFLICT if it differs).
+   */
   async submit(scope: OrgScope, rawInput: unknown): Promise<SearchRequestRow> {
     demand(scope, 'search:write');
     const input = parseInput(submitSchema, rawInput);
     const spec = toSpec(input);
+    const comparisonSpecs = [...new Set(input.compareWith ?? [])]
+      .filter((strategy) => strategy !== spec.strategy)
+      .map((strategy): SearchSpec => ({ ...spec, strategy, k: 1, diversity: 1 }));
     const requestHash = sha256(JSON.stringify({ ...input, idempotencyKey: null }));
     const key = input.idempotencyKey ?? null;
     if (key) {
@@ -152,28 +168,36 @@ export class SearchRequestService {
     const model = await this.modelSpecs.get(scope, input.modelSpecId);
     const tables = await this.costTables.getMany(scope, input.costTableIds);
     this.validate(spec, model, tables);
+    for (const comparison of comparisonSpecs) this.validate(comparison, model, tables);
     try {
       const saved = await this.dataSource.transaction(async (manager) => {
         const { actorUserId, actorTokenId } = actorIds(scope);
-        const row = await owned(manager, SearchRequestEntity, scope).save({
+        const queue = async (queued: SearchSpec, extra: { requestHash: string; idempotencyKey: string | null; comparisonOfId: string | null }) => {
+          const row = await owned(manager, SearchRequestEntity, scope).save({
             projectId: project.id,
             modelSpecId: model.id,
             costTableIds: tables.map((t) => t.id),
-            spec,
-            requestHash,
-            idempotencyKey: key,
+            spec: queued,
+            ...extra,
             status: 'queued',
             progress: 0,
             createdByUserId: actorUserId,
             createdByTokenId: actorTokenId,
-        });
-        await this.jobs.enqueueSearch(manager, { searchRequestId: row.id, organizationId: scope.organizationId });
-        await this.audit.record(manager, scope, {
-          action: 'search_request.submit',
-          targetType: 'search_request',
-          targetId: row.id,
-          data: { projectId: project.id, strategy: spec.strategy, k: spec.k, idempotencyKey: key },
-        });
+          });
+          await this.jobs.enqueueSearch(manager, { searchRequestId: row.id, organizationId: scope.organizationId });
+          await this.audit.record(manager, scope, {
+            action: 'search_request.submit',
+            targetType: 'search_request',
+            targetId: row.id,
+            data: { projectId: project.id, strategy: queued.strategy, k: queued.k, idempotencyKey: extra.idempotencyKey, comparisonOf: extra.comparisonOfId },
+          });
+          return row;
+        };
+        const row = await queue(spec, { requestHash, idempotencyKey: key, comparisonOfId: null });
+        for (const comparison of comparisonSpecs) {
+          // Reached through the main request (and its key), so no key of its own.
+          await queue(comparison, { requestHash: sha256(JSON.stringify({ ...input, strategy: comparison.strategy, comparisonOf: row.id })), idempotencyKey: null, comparisonOfId: row.id });
+        }
         return row;
       });
       this.jobs.wake();

@@ -8,6 +8,9 @@ import type { HeatCell } from './heatmap.model';
 const ROW_HEIGHT = 22;
 const LABEL_WIDTH = 96;
 const MIN_COLUMN = 4;
+/** Site labels are drawn vertically under their columns, at least this far apart. */
+const SITE_LABEL_PITCH = 13;
+const SITE_BAND_MAX = 120;
 
 interface HeatmapProps {
   readonly cells: readonly HeatCell[];
@@ -16,6 +19,10 @@ interface HeatmapProps {
   readonly title: string;
   /** false for metrics where higher is better (accuracy). */
   readonly lowerIsBetter?: boolean;
+  /** A colour scale shared with other heatmaps (the largest |delta| among them); default: this one's. */
+  readonly extent?: number;
+  /** Offer the table as CSV: from `href` (a published table), else built from the cells. */
+  readonly download?: { readonly filename: string; readonly href?: string };
 }
 
 /**
@@ -23,8 +30,9 @@ interface HeatmapProps {
  * each. Pointer hover and arrow keys pick a cell; its value and CI appear in a tooltip and a live
  * region for screen readers.
  */
-export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true }: HeatmapProps) {
-  const grid = useMemo(() => buildGrid(cells, sites), [cells, sites]);
+export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true, extent, download }: HeatmapProps) {
+  const built = useMemo(() => buildGrid(cells, sites), [cells, sites]);
+  const grid = useMemo(() => (extent === undefined ? built : { ...built, extent }), [built, extent]);
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
@@ -34,7 +42,10 @@ export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true }: Hea
   const rows = grid.activations.length;
   const columnWidth = Math.max(MIN_COLUMN, columns === 0 ? MIN_COLUMN : (Math.max(width, 320) - LABEL_WIDTH) / columns);
   const canvasWidth = Math.ceil(LABEL_WIDTH + columnWidth * columns);
-  const canvasHeight = rows * ROW_HEIGHT;
+  const labelEvery = Math.max(1, Math.ceil(SITE_LABEL_PITCH / columnWidth));
+  const siteBand = columns === 0 ? 0 : Math.min(SITE_BAND_MAX, 8 + 6.5 * Math.max(...grid.sites.map((site) => shortSite(site).length)));
+  const gridHeight = rows * ROW_HEIGHT;
+  const canvasHeight = gridHeight + siteBand;
 
   // Measured before paint so the first frame already has the grid.
   useLayoutEffect(() => {
@@ -67,8 +78,21 @@ export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true }: Hea
         context.fillRect(LABEL_WIDTH + column * columnWidth, row * ROW_HEIGHT + 1, cellWidth, ROW_HEIGHT - 2);
       }
     }
+    // Site names under their columns, read bottom to top; every `labelEvery`-th when columns are narrow.
+    context.font = '11px system-ui, sans-serif';
+    context.fillStyle = '#374151';
+    context.textAlign = 'right';
+    for (let column = 0; column < columns; column += labelEvery) {
+      context.save();
+      context.translate(LABEL_WIDTH + (column + 0.5) * columnWidth, gridHeight + 4);
+      context.rotate(-Math.PI / 2);
+      context.fillText(shortSite(grid.sites[column] ?? ''), 0, 0, siteBand - 6);
+      context.restore();
+    }
+    context.textAlign = 'left';
     canvas.dataset['rendered'] = String(columns * rows);
-  }, [grid, width, columnWidth, canvasWidth, canvasHeight, rows, columns, lowerIsBetter]);
+    canvas.dataset['siteLabels'] = String(Math.ceil(columns / labelEvery));
+  }, [grid, width, columnWidth, canvasWidth, canvasHeight, gridHeight, rows, columns, lowerIsBetter, labelEvery, siteBand]);
 
   useEffect(() => {
     const overlay = overlayRef.current;
@@ -115,7 +139,7 @@ export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true }: Hea
           ref={canvasRef}
           role="img"
           tabIndex={0}
-          aria-label={`${title}: ${columns} sites by ${rows} activations, colour by delta in ${unit}. Use the arrow keys to read cells.`}
+          aria-label={`${title}: ${columns} sites by ${rows} activations, colour by delta in ${unit}, site names under the columns${labelEvery > 1 ? ` (every ${labelEvery}th)` : ''}. Use the arrow keys to read cells.`}
           aria-describedby="heatmap-focus"
           data-testid="heatmap"
           style={{ width: canvasWidth, height: canvasHeight, display: 'block', cursor: 'crosshair' }}
@@ -145,8 +169,51 @@ export function Heatmap({ cells, sites, unit, title, lowerIsBetter = true }: Hea
       <p id="heatmap-focus" className="sr-only" aria-live="polite">
         {activeText}
       </p>
-      <HeatmapLegend extent={grid.extent} unit={unit} lowerIsBetter={lowerIsBetter} />
+      <div className="row-actions" style={{ justifyContent: 'space-between' }}>
+        <HeatmapLegend extent={grid.extent} unit={unit} lowerIsBetter={lowerIsBetter} />
+        {download ? <CsvDownload download={download} cells={cells} sites={grid.sites} unit={unit} /> : null}
+      </div>
     </figure>
+  );
+}
+
+/** `model.2.m.0.cv1.act` → `2.m.0.cv1`: the part that tells sites apart. */
+export function shortSite(site: string): string {
+  return site.replace(/^model\./, '').replace(/\.act$/, '');
+}
+
+function csvOf(cells: readonly HeatCell[], sites: readonly string[], unit: string): string {
+  const order = new Map(sites.map((s, i) => [s, i]));
+  const rows = [...cells].sort((a, b) => (order.get(a.site) ?? 0) - (order.get(b.site) ?? 0));
+  const field = (v: number | null | undefined): string => (v == null ? '' : String(v));
+  const quote = (text: string): string => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  return ['layer,activation,delta,std,ci_low,ci_high,runs,unit', ...rows.map((c) => [quote(c.site), quote(c.activation), field(c.delta), field(c.std), field(c.ciLow), field(c.ciHigh), field(c.runs), quote(unit)].join(','))].join('\n') + '\n';
+}
+
+/** A published table downloads from its route; anything else (a difference) from its cells. */
+function CsvDownload({ download, cells, sites, unit }: { readonly download: NonNullable<HeatmapProps['download']>; readonly cells: readonly HeatCell[]; readonly sites: readonly string[]; readonly unit: string }) {
+  if (download.href) {
+    return (
+      <a className="button plain" href={download.href} download={download.filename}>
+        Download CSV
+      </a>
+    );
+  }
+  return (
+    <button
+      type="button"
+      className="button plain"
+      onClick={() => {
+        const url = URL.createObjectURL(new Blob([csvOf(cells, sites, unit)], { type: 'text/csv' }));
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = download.filename;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      }}
+    >
+      Download CSV
+    </button>
   );
 }
 

@@ -5,8 +5,24 @@ import { TableWrap } from '@/components/form/table-wrap';
 import { AutoRefresh } from '@/components/shell/auto-refresh';
 import { ProgressBar } from '@/components/shell/progress-bar';
 import { load } from '@/lib/api/session.server';
+import { formatValue } from '@/lib/format/units';
+import { describeBudgetShort, describeObjective, describeTables, objectiveUnit } from '@/lib/results/search-summary';
+import type { TableRef } from '@/lib/results/search-summary';
 
 export const metadata: Metadata = { title: 'Project' };
+
+interface VersionSearch {
+  readonly objective: Parameters<typeof objectiveUnit>[0];
+  readonly costTables: readonly TableRef[];
+}
+
+/** The best proposal's objective with its unit, e.g. `806.46 ms`. */
+function bestObjective(set: { readonly proposals: readonly { readonly objective: number }[]; readonly searchRequest: VersionSearch }): string {
+  const best = set.proposals[0];
+  if (!best) return '—';
+  const unit = objectiveUnit(set.searchRequest.objective, set.searchRequest.costTables);
+  return unit ? formatValue(best.objective, unit) : best.objective.toPrecision(6);
+}
 
 export default async function ProjectPage({ params }: { readonly params: Promise<{ org: string; project: string }> }) {
   const { org, project: projectId } = await params;
@@ -15,7 +31,8 @@ export default async function ProjectPage({ params }: { readonly params: Promise
   const devices = [...organization.deviceProfiles.nodes, ...organization.sharedDeviceProfiles.nodes];
   const base = `/o/${org}/p/${project.id}`;
   const searches = project.searchRequests.nodes;
-  const latest = project.latestProposalSet;
+  // The newest search's own result, not the LZCM / naive version queued to compare with it.
+  const latest = project.proposalSets.nodes.find((s) => !s.searchRequest.comparisonOf) ?? project.proposalSets.nodes[0];
   return (
     <>
       <div className="topbar">
@@ -32,24 +49,53 @@ export default async function ProjectPage({ params }: { readonly params: Promise
         <h2 id="latest-heading">Latest proposal set</h2>
         {latest ? (
           <p>
-            <Link href={`${base}/versions/${latest.version}`}>Version {latest.version}</Link> ({latest.strategy}, {latest.status}): best of {latest.proposals.length} changes {latest.proposals[0]?.changedSites ?? 0} sites, objective {latest.proposals[0]?.objective.toFixed(3) ?? '—'}.
+            <Link href={`${base}/versions/${latest.version}`}>Version {latest.version}</Link> ({latest.strategy}, {latest.status}): best of {latest.proposals.length} changes {latest.proposals[0]?.changedSites ?? 0} sites; {describeObjective(latest.searchRequest.objective, latest.searchRequest.costTables)}: <strong>{bestObjective(latest)}</strong>.
           </p>
         ) : (
           <p className="muted">No results yet. Start a search to get ranked proposals.</p>
         )}
       </section>
+      <section className="panel" aria-labelledby="versions-heading">
+        <h2 id="versions-heading">Versions</h2>
+        {project.proposalSets.nodes.length === 0 ? (
+          <p className="muted">None yet.</p>
+        ) : (
+          <TableWrap label="Versions">
+            <table data-testid="versions">
+              <thead>
+                <tr>
+                  <th scope="col">Version</th>
+                  <th scope="col">Strategy</th>
+                  <th scope="col" className="num">
+                    Best objective
+                  </th>
+                  <th scope="col">Budgets</th>
+                  <th scope="col">Tables</th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {project.proposalSets.nodes.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      <Link href={`${base}/versions/${s.version}`}>v{s.version}</Link>
+                    </td>
+                    <td>
+                      {s.strategy} · {s.status}
+                      {s.searchRequest.comparisonOf?.proposalSet ? <span className="muted"> (compares with v{s.searchRequest.comparisonOf.proposalSet.version})</span> : null}
+                    </td>
+                    <td className="num">{bestObjective(s)}</td>
+                    <td>{s.searchRequest.budgets.length === 0 ? <span className="muted">none</span> : s.searchRequest.budgets.map((b) => describeBudgetShort(b, s.searchRequest.costTables)).join('; ')}</td>
+                    <td>{describeTables(s.searchRequest.costTables).join('; ')}</td>
+                    <td>{s.createdAt.slice(0, 16).replace('T', ' ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </section>
       <div className="grid-2">
-        <section className="panel" aria-labelledby="versions-heading">
-          <h2 id="versions-heading">Versions</h2>
-          {project.proposalSets.nodes.length === 0 ? <p className="muted">None yet.</p> : null}
-          <ul>
-            {project.proposalSets.nodes.map((s) => (
-              <li key={s.id}>
-                <Link href={`${base}/versions/${s.version}`}>v{s.version}</Link> · {s.strategy} · {s.status} · {s.createdAt.slice(0, 16).replace('T', ' ')}
-              </li>
-            ))}
-          </ul>
-        </section>
         <section className="panel" aria-labelledby="searches-heading">
           <h2 id="searches-heading">Recent searches</h2>
           {searches.length === 0 ? (
@@ -83,8 +129,6 @@ export default async function ProjectPage({ params }: { readonly params: Promise
             </TableWrap>
           )}
         </section>
-      </div>
-      <div className="grid-2">
         <section className="panel" aria-labelledby="devices-heading">
           <h2 id="devices-heading">Devices available</h2>
           {devices.length === 0 ? (

@@ -4,6 +4,7 @@ import { ProvenancePanel } from '@/components/cost-table/provenance-panel';
 import { Heatmap } from '@/components/heatmap/heatmap';
 import { CostTableDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
+import { tableCsvFilename } from '@/lib/cost-table/table-filename';
 
 export const metadata: Metadata = { title: 'Cost table' };
 
@@ -28,7 +29,7 @@ export default async function CostTablePage({ params }: { readonly params: Promi
         </p>
       ) : null}
       <section className="panel">
-        <Heatmap cells={table.cells} sites={table.sites} unit={table.unit} title={`Δ ${table.metric.toLowerCase()} (${table.unit}) per site and activation`} lowerIsBetter={table.metric !== 'ACCURACY'} />
+        <Heatmap cells={table.cells} sites={table.sites} unit={table.unit} title={`Δ ${table.metric.toLowerCase()} (${table.unit}) per site and activation`} lowerIsBetter={table.metric !== 'ACCURACY'} download={{ href: `/o/${org}/tables/${table.id}/csv`, filename: tableCsvFilename(table) }} />
       </section>
       <ProvenancePanel table={table} />
     </>

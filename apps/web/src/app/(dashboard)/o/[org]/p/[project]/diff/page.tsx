@@ -3,10 +3,10 @@ import { TableWrap } from '@/components/form/table-wrap';
 import { ActivationStrip } from '@/components/strip/activation-strip';
 import { ProposalSetBestDocument, ProposalSetDiffDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
+import { formatDelta, formatValue } from '@/lib/format/units';
+import { deviceNames, totalTitle } from '@/lib/results/search-summary';
 
 export const metadata: Metadata = { title: 'Diff of two versions' };
-
-const fmt = (v: number | null | undefined): string => (v == null ? '—' : v.toFixed(4));
 
 export default async function DiffPage({ params, searchParams }: { readonly params: Promise<{ org: string; project: string }>; readonly searchParams: Promise<{ from?: string; to?: string }> }) {
   const { org, project: projectId } = await params;
@@ -18,6 +18,7 @@ export default async function DiffPage({ params, searchParams }: { readonly para
   const diff = project.proposalSetDiff;
   const bests = await Promise.all([diff.from, diff.to].map((version) => load(ProposalSetBestDocument, { slug: org, projectId, version })));
   const changed = new Set(diff.changedSites.map((s) => s.site));
+  const names = deviceNames(bests.flatMap((r) => r.organization.project.proposalSet.searchRequest.costTables));
   const strips = bests.flatMap((r) => {
     const best = r.organization.project.proposalSet.proposals[0];
     return best ? [{ version: r.organization.project.proposalSet.version, sites: best.activations }] : [];
@@ -28,7 +29,7 @@ export default async function DiffPage({ params, searchParams }: { readonly para
       <select id={`diff-${name}`} name={name} defaultValue={String(value)}>
         {project.proposalSets.nodes.map((s) => (
           <option key={s.version} value={s.version}>
-            v{s.version} ({s.strategy})
+            v{s.version} ({s.strategy.toLowerCase()})
           </option>
         ))}
       </select>
@@ -73,10 +74,10 @@ export default async function DiffPage({ params, searchParams }: { readonly para
             <tbody>
               {diff.metricDeltas.map((m) => (
                 <tr key={m.label}>
-                  <td>{m.label}</td>
-                  <td className="num">{fmt(m.from)}</td>
-                  <td className="num">{fmt(m.to)}</td>
-                  <td className="num">{fmt(m.delta)}</td>
+                  <th scope="row">{totalTitle(m, names)}</th>
+                  <td className="num">{m.from == null ? '—' : formatValue(m.from, m.unit)}</td>
+                  <td className="num">{m.to == null ? '—' : formatValue(m.to, m.unit)}</td>
+                  <td className="num">{m.delta == null ? '—' : formatDelta(m.delta, m.unit)}</td>
                 </tr>
               ))}
             </tbody>

@@ -44,5 +44,6 @@ export function validateDraft(draft: SearchDraft, tables: readonly TableOption[]
     else if (b.metric === 'PEAK_MEMORY' && !chosen.some((t) => t.metric === 'MEMORY' && t.deviceProfile.id === b.deviceProfileId && t.liveSetSteps)) errors[key] = 'A peak-memory budget needs a chosen memory table with live-set rows.';
   });
   if (siteCount > 0 && draft.locks.length >= siteCount) errors['locks'] = 'Leave at least one site unlocked.';
+  if (draft.strategy === 'PARETO' && draft.budgets.length === 0) errors['strategy'] = 'A Pareto sweep sweeps a budget: tick one (e.g. accuracy).';
   return errors;
 }

@@ -33,4 +33,10 @@ describe('new search validation', () => {
   it('keeps one site free of locks', () => {
     expect(validateDraft({ ...draft, locks: [{ site: 'a', activation: 'relu' }] }, tables, 1)['locks']).toBeDefined();
   });
+
+  it('a Pareto sweep needs a budget to sweep', () => {
+    expect(validateDraft({ ...draft, strategy: 'PARETO', budgets: [] }, tables, 69)['strategy']).toBeDefined();
+    expect(validateDraft({ ...draft, strategy: 'PARETO' }, tables, 69)['strategy']).toBeUndefined();
+  });
 });
+

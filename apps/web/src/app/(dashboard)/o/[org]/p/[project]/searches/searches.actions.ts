@@ -1,7 +1,8 @@
 'use server';
 
-import { redirect } from 'next/navigation';
+import { redirect, unstable_rethrow } from 'next/navigation';
 import { SubmitSearchDocument } from '@/graphql/generated';
+import { ApiError } from '@/lib/api/graphql.server';
 import { mutate } from '@/lib/api/session.server';
 import { formError, text } from '@/lib/forms/form-errors.server';
 import type { FormState } from '@/lib/forms/form-state';
@@ -27,15 +28,15 @@ export async function submitSearch(_previous: FormState, form: FormData): Promis
   };
   let id: string;
   try {
-    id = (await mutate(SubmitSearchDocument, { input: { ...base, strategy: draft.strategy, k: draft.k, diversity: draft.diversity, idempotencyKey: draft.idempotencyKey } })).submitSearch.id;
-    if (draft.compare) {
-      // The paper's strategies as comparison points: each is a search (and a version) of its own.
-      for (const strategy of ['LZCM', 'NAIVE'] as const) {
-        await mutate(SubmitSearchDocument, { input: { ...base, strategy, k: 1, diversity: 1, idempotencyKey: `${draft.idempotencyKey}-${strategy.toLowerCase()}` } });
-      }
-    }
+    // The comparison strategies are queued with the search in one transaction: all or none.
+    const compareWith = draft.compare ? (['LZCM', 'NAIVE'] as const).filter((s) => s !== draft.strategy) : [];
+    id = (await mutate(SubmitSearchDocument, { input: { ...base, strategy: draft.strategy, k: draft.k, diversity: draft.diversity, idempotencyKey: draft.idempotencyKey, compareWith: [...compareWith] } })).submitSearch.id;
   } catch (error) {
-    return formError(error, form);
+    unstable_rethrow(error);
+    if (error instanceof ApiError) return formError(error, form);
+    // The API did not answer: the idempotency key makes submitting again safe.
+    console.error('submitSearch', error);
+    return { status: 'error', message: 'The API could not be reached. Submit again: the same search will not run twice.' };
   }
   redirect(`/o/${slug}/p/${projectId}/searches/${id}`);
 }

@@ -1,9 +1,8 @@
 'use client';
 
-import { useActionState, useMemo, useState } from 'react';
+import { startTransition, useActionState, useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { FormMessage } from '@/components/form/form-message';
-import { SubmitButton } from '@/components/form/submit-button';
 import { ActivationStrip } from '@/components/strip/activation-strip';
 import type { Metric, SearchStrategy } from '@/graphql/generated';
 import { idle } from '@/lib/forms/form-state';
@@ -11,6 +10,7 @@ import { validateDraft } from '../search.model';
 import type { SearchDraft } from '../search.model';
 import { defaultTableIds, originOf, unusableBecause } from '../table-choice';
 import type { ChoosableTable } from '../table-choice';
+import { budgetInWords } from '@/lib/results/search-summary';
 import { submitSearch } from '../searches.actions';
 
 interface ModelOption {
@@ -47,7 +47,7 @@ function ErrorText({ id, error }: { readonly id: string; readonly error: string 
 }
 
 export function SearchForm({ organizationId, orgSlug, projectId, models, tables }: { readonly organizationId: string; readonly orgSlug: string; readonly projectId: string; readonly models: readonly ModelOption[]; readonly tables: readonly ChoosableTable[] }) {
-  const [state, action] = useActionState(submitSearch, idle);
+  const [state, action, pending] = useActionState(submitSearch, idle);
   const [modelId, setModelId] = useState(models[0]?.id ?? '');
   const model = models.find((m) => m.id === modelId);
   const usable = useMemo(() => tables.filter((t) => t.modelSpecName === model?.name), [tables, model]);
@@ -98,13 +98,18 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
   const validate = (): Record<string, string> => ({ ...validateDraft(draft, usable, model?.sites.length ?? 0), ...(unusable.length > 0 ? { tables: unusable.join(' ') } : {}) });
   const errors: Record<string, string> = attempted ? validate() : {};
 
+  // Submitted by hand rather than through the form's action prop: React resets a form after its
+  // action, which unticked the budgets and flipped selects back to their first option.
   const onSubmit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault();
     const found = validate();
     setAttempted(true);
     if (Object.keys(found).length > 0) {
-      event.preventDefault();
       document.getElementById('search-errors')?.focus();
+      return;
     }
+    const data = new FormData(event.currentTarget);
+    startTransition(() => action(data));
   };
 
   const toggleLock = (site: string): void => {
@@ -116,18 +121,20 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
     });
   };
 
-  const errorList = Object.values(errors);
+  const errorList = [...new Set(Object.values(errors))];
   const budgetRow = (t: BudgetTarget) => {
     const key = keyOf(t);
-    const b = budgets[key] ?? { enabled: false, bound: 'MAX', of: t.metric === 'ACCURACY' ? 'DELTA' : 'TOTAL', value: '' };
+    // Accuracy budgets limit a loss: at least −x of change from the reference.
+    const b = budgets[key] ?? (t.metric === 'ACCURACY' ? { enabled: false, bound: 'MIN', of: 'DELTA', value: '' } : { enabled: false, bound: 'MAX', of: 'TOTAL', value: '' });
     const set = (patch: Partial<BudgetDraft>): void => setBudgets((all) => ({ ...all, [key]: { ...b, ...patch } }));
+    const value = b.value.trim() === '' ? Number.NaN : Number(b.value);
     const id = `budget-${t.metric}-${t.deviceProfile.id}`;
     const error = errors[id];
     return (
       <tr key={key}>
         <td>
           <label>
-            <input type="checkbox" checked={b.enabled} onChange={(e) => set({ enabled: e.target.checked, ...(t.metric === 'ACCURACY' && !b.enabled ? { bound: 'MIN' } : {}) })} /> {t.label} on {t.deviceProfile.name}
+            <input type="checkbox" checked={b.enabled} onChange={(e) => set({ enabled: e.target.checked })} /> {t.label} on {t.deviceProfile.name}
           </label>
           {t.peak ? <small className="muted"> the largest live set over the model&apos;s steps, exact from the table&apos;s live-set rows</small> : null}
         </td>
@@ -144,7 +151,10 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
           <label className="sr-only" htmlFor={`${id}-value`}>
             Budget value for {t.label} on {t.deviceProfile.name} ({t.unit})
           </label>
-          <input id={`${id}-value`} inputMode="decimal" value={b.value} disabled={!b.enabled} onChange={(e) => set({ value: e.target.value })} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} style={{ width: '9rem' }} /> {t.unit}
+          <input id={`${id}-value`} inputMode="decimal" value={b.value} disabled={!b.enabled} placeholder={t.metric === 'ACCURACY' ? '-0.005' : undefined} onChange={(e) => set({ value: e.target.value })} aria-invalid={error ? true : undefined} aria-describedby={`${id}-words${error ? ` ${id}-error` : ''}`} style={{ width: '9rem' }} /> {t.unit}
+          <small id={`${id}-words`} className="hint" style={{ display: 'block' }} data-testid={`${id}-words`}>
+            {b.enabled && Number.isFinite(value) ? `= ${budgetInWords(t.metric, b.bound, b.of, value, t.unit)}` : ''}
+          </small>
           <ErrorText id={`${id}-error`} error={error} />
         </td>
         <td>
@@ -161,7 +171,7 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
   };
 
   return (
-    <form action={action} onSubmit={onSubmit} noValidate>
+    <form onSubmit={onSubmit} noValidate aria-busy={pending}>
       <input type="hidden" name="organizationId" value={organizationId} />
       <input type="hidden" name="orgSlug" value={orgSlug} />
       <input type="hidden" name="projectId" value={projectId} />
@@ -202,13 +212,14 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
         </div>
         <div className="field">
           <label htmlFor="search-strategy">Strategy</label>
-          <select id="search-strategy" value={strategy} onChange={(e) => setStrategy(strategies.find((s) => s === e.target.value) ?? 'ILP')}>
+          <select id="search-strategy" value={strategy} onChange={(e) => setStrategy(strategies.find((s) => s === e.target.value) ?? 'ILP')} aria-invalid={errors['strategy'] ? true : undefined} aria-describedby={errors['strategy'] ? 'search-strategy-error' : undefined}>
             {strategies.map((s) => (
               <option key={s} value={s}>
                 {s === 'ILP' ? 'ILP (optimal)' : s === 'LZCM' ? 'LZCM (paper)' : s === 'NAIVE' ? 'naive (paper)' : s.toLowerCase()}
               </option>
             ))}
           </select>
+          <ErrorText id="search-strategy-error" error={errors['strategy']} />
         </div>
         <div className="field">
           <label htmlFor="search-k">Proposals (k)</label>
@@ -266,8 +277,12 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
         <ErrorText id="search-objective-error" error={errors['objective']} />
       </fieldset>
 
-      <fieldset>
+      <fieldset aria-describedby="budget-signs">
         <legend>Budgets per device</legend>
+        <p id="budget-signs" className="hint">
+          A change is candidate − reference, so a negative accuracy change is a loss. &ldquo;Accuracy at least −0.005 mAP, change from reference&rdquo; allows losing up to 0.005 mAP;
+          &ldquo;latency at most 800 ms, model total&rdquo; caps the whole model.
+        </p>
         {chosen.length === 0 ? (
           <p className="muted">Choose tables first.</p>
         ) : (
@@ -313,7 +328,9 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
           <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} /> Also run the paper&apos;s LZCM and naive strategies for comparison (each becomes a version of its own)
         </label>
       </div>
-      <SubmitButton>Run search</SubmitButton>
+      <button type="submit" className="button primary" disabled={pending} aria-busy={pending}>
+        {pending ? 'Submitting…' : 'Run search'}
+      </button>
     </form>
   );
 }
