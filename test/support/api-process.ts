@@ -20,10 +20,10 @@ export interface ApiProcess {
  * The built API (`apps/api/dist/main.js`) in a process of its own, as `npm start` runs it. With no
  * `DATABASE_URL` in `env` it runs on the embedded database under `ACTNAS_DATA_DIR`.
  */
-export async function startApiProcess(env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<ApiProcess> {
+export async function startApiProcess(env: Record<string, string | undefined>, { timeoutMs = 120_000, nodeArgs = [] }: { readonly timeoutMs?: number; readonly nodeArgs?: readonly string[] } = {}): Promise<ApiProcess> {
   if (!existsSync(main)) throw new Error('apps/api/dist is missing: run `npm run build` first (`npm test` builds before vitest)');
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL' && name !== 'ACTNAS_SEED_DEMO'));
-  const child = spawn(process.execPath, [main], { cwd: root, env: { ...inherited, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: root, env: { ...inherited, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
