@@ -151,6 +151,14 @@ describe('one PGlite session served to many connections', () => {
     expect((await a.query('SELECT $1::int AS v', [8])).rows).toEqual([{ v: 8 }]);
   });
 
+  it('passes a large message (a 20 MB parameter, as a model upload) whole, while others query', async () => {
+    const [a, b] = [await client(), await client()];
+    const big = 'x'.repeat(20 * 1_048_576);
+    const [sized, small] = await Promise.all([a.query<{ n: number }>('SELECT length($1::text) AS n', [big]), b.query<{ v: number }>('SELECT $1::int AS v', [3])]);
+    expect(sized.rows).toEqual([{ n: big.length }]);
+    expect(small.rows).toEqual([{ v: 3 }]);
+  });
+
   it('closes a connection that breaks the protocol without disturbing the others', async () => {
     const { connect } = await import('node:net');
     const [host, port] = url.replace('postgres://postgres@', '').replace('/postgres', '').split(':');

@@ -65,6 +65,11 @@ interface Frame {
 
 class Connection {
   inbox: Buffer = Buffer.alloc(0);
+  /** Chunks of a message still incomplete, joined once it is whole (a large upload arrives in many). */
+  readonly partial: Buffer[] = [];
+  partialBytes = 0;
+  /** Bytes the message at the head of the inbox needs in all; 0 while its header is incomplete. */
+  needed = 0;
   readonly queue: Frame[] = [];
   started = false;
   closed = false;
@@ -268,7 +273,12 @@ export class SessionMultiplexer {
 
   #receive(connection: Connection, chunk: Buffer): void {
     if (connection.closed) return;
-    connection.inbox = connection.inbox.length === 0 ? chunk : Buffer.concat([connection.inbox, chunk]);
+    connection.partial.push(chunk);
+    connection.partialBytes += chunk.length;
+    if (connection.inbox.length + connection.partialBytes < connection.needed) return;
+    connection.inbox = Buffer.concat([connection.inbox, ...connection.partial]);
+    connection.partial.length = 0;
+    connection.partialBytes = 0;
     try {
       for (let frame = this.#nextFrame(connection); frame; frame = this.#nextFrame(connection)) {
         if (frame.type === TERMINATE) {
@@ -310,10 +320,14 @@ export class SessionMultiplexer {
         connection.started = true;
         return { type: STARTUP, bytes: inbox.subarray(0, length) };
       }
+      connection.needed = 0;
       if (inbox.length < 5) return undefined;
       const length = inbox.readInt32BE(1);
       if (length < 4 || length > MAX_MESSAGE_BYTES) throw new Error('protocol violation: bad message length');
-      if (inbox.length < length + 1) return undefined;
+      if (inbox.length < length + 1) {
+        connection.needed = length + 1;
+        return undefined;
+      }
       connection.inbox = inbox.subarray(length + 1);
       return { type: inbox[0]!, bytes: inbox.subarray(0, length + 1) };
     }
@@ -464,6 +478,7 @@ export class SessionMultiplexer {
     connection.closed = true;
     connection.queue.length = 0;
     connection.inbox = Buffer.alloc(0);
+    connection.partial.length = 0;
     this.#connections.delete(connection);
     this.#waiting = this.#waiting.filter((c) => c !== connection);
     for (const channel of [...connection.channels]) this.#unlisten(connection, channel);
