@@ -23,7 +23,9 @@ export interface ApiProcess {
 export async function startApiProcess(env: Record<string, string | undefined>, { timeoutMs = 120_000, nodeArgs = [] }: { readonly timeoutMs?: number; readonly nodeArgs?: readonly string[] } = {}): Promise<ApiProcess> {
   if (!existsSync(main)) throw new Error('apps/api/dist is missing: run `npm run build` first (`npm test` builds before vitest)');
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL' && name !== 'ACTNAS_SEED_DEMO'));
-  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: root, env: { ...inherited, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const childEnv: Record<string, string | undefined> = { ...inherited, PORT: '0', HOST: '127.0.0.1', ...env };
+  // (Next's typings, in the dashboard bench that uses this too, make NODE_ENV a required key.)
+  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: root, env: childEnv as unknown as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
