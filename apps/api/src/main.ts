@@ -4,6 +4,12 @@ import { ConfigError, loadConfig } from './config.js';
 import { DEMO, seedDemo } from './seed/demo-seed.js';
 import { createServer } from './server.js';
 
+// A stray rejected promise (say, a fire-and-forget write whose connection just died) must not
+// take the API down with every request in flight and every running search: log it, keep serving.
+process.on('unhandledRejection', (reason) => {
+  console.error('[api] unhandled promise rejection (the API keeps serving):', reason);
+});
+
 function stopOn(close: () => Promise<void>): void {
   const stop = (): void => {
     close().then(

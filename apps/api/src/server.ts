@@ -12,7 +12,6 @@ import type { DataSource } from 'typeorm';
 import { loadConfig } from './config.js';
 import type { ApiConfig } from './config.js';
 import { openDatabase } from './database/data-source.js';
-import { disableNamedStatements } from './database/lean.js';
 import { embeddedPoolSize, startEmbeddedPostgres } from './database/embedded.js';
 import type { EmbeddedPostgres } from './database/embedded.js';
 import { formatError, httpError } from './errors.js';
@@ -62,7 +61,6 @@ async function openStorage(config: ApiConfig): Promise<Storage> {
   const embedded = await startEmbeddedPostgres(join(config.dataDir, 'pglite'));
   try {
     const dataSource = await openDatabase({ url: embedded.url, poolSize: embeddedPoolSize });
-    disableNamedStatements(dataSource);
     return { dataSource, url: embedded.url, embedded };
   } catch (error) {
     await embedded.close();
@@ -130,9 +128,8 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   const config: ApiConfig = { ...loadConfig(), ...overrides };
   const { dataSource, url, embedded } = await openStorage(config);
   const feed = new ChangeFeed(url, (message) => console.warn(message));
-  // PGlite behind pglite-socket hands a NOTIFY only to the session that sent it, so other
-  // connections' writes would go unseen: no response cache on the embedded database.
-  if (config.responseCache && !embedded) await feed.start();
+  // On the embedded database too: its session multiplexer hands every NOTIFY to each listener.
+  if (config.responseCache) await feed.start();
   const cache = new ResponseCache(feed);
   const jobs = new JobQueue({ url, workers: config.searchWorkers, pollingIntervalSeconds: 0.5 });
   await jobs.start();

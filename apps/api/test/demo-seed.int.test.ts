@@ -13,19 +13,53 @@ afterAll(async () => {
   await t?.close();
 });
 
+interface SeededTable {
+  readonly metric: string;
+  readonly unit: string;
+  readonly cells: number;
+  readonly source: string;
+  readonly producer: string;
+  readonly note: string;
+}
+
 describe('demo seed', () => {
-  it('creates a demo organization with synthetic tables and a finished search, once', async () => {
+  it('creates a demo organization with tables measured by actnas profile on onnxruntime, and a finished search, once', async () => {
     const seeded = await seedDemo(t.server.dataSource, t.server.services, new Date());
     expect(seeded.created).toBe(true);
     const { signIn } = await t.client.data(SignInDocument, { input: { email: DEMO.email, password: DEMO.password } });
     const owner = { client: t.client.as(signIn.token), token: signIn.token, userId: signIn.user.id, email: DEMO.email };
     const done = await waitForSearch({ owner, id: seeded.organizationId, slug: DEMO.slug }, seeded.searchRequestId!);
     expect(done).toMatchObject({ status: 'SUCCEEDED', proposalSet: { version: 1 } });
-    const [provenance] = await t.server.dataSource.query<{ source: string }[]>(
-      `SELECT DISTINCT provenance->>'source' AS source FROM cost_tables WHERE organization_id = $1`,
+
+    const tables = await t.server.dataSource.query<SeededTable[]>(
+      `SELECT t.metric, t.unit, jsonb_array_length(t.cells)::int AS cells, t.provenance->>'source' AS source,
+              t.provenance->>'producer' AS producer, t.provenance->>'note' AS note
+         FROM cost_tables t WHERE t.organization_id = $1 ORDER BY t.metric::text`,
       [seeded.organizationId],
     );
-    expect(provenance!.source).toBe('synthetic');
+    expect(tables.map(({ metric, unit, cells, source }) => ({ metric, unit, cells, source }))).toEqual([
+      { metric: 'accuracy', unit: 'nwot', cells: 345, source: 'estimated' },
+      { metric: 'latency', unit: 'ms', cells: 345, source: 'measured' },
+      { metric: 'memory', unit: 'KB', cells: 345, source: 'measured' },
+    ]);
+    for (const table of tables) {
+      expect(table.source).not.toBe('synthetic');
+      // What, how, where, when and how busy: the CLI's note completed with the run's facts.
+      expect(table.note).toMatch(/model=yolov5nu; .*runtime=ort \d+\.\d+\.\d+ \(cpu\); threads=1/);
+      expect(table.note).toMatch(/measured \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ to \d{4}-\d\d-\d\dT/);
+      expect(table.note).toMatch(/host: .+, \d+ vCPUs, .*onnxruntime-node \d/);
+      expect(table.note).toMatch(/1-minute load average [\d.]+–[\d.]+ \(median [\d.]+\)/);
+      expect(table.note).toContain(`command: actnas profile --model yolov5nu`);
+      expect(table.note.length).toBeLessThanOrEqual(2000);
+    }
+    expect(tables.find((x) => x.metric === 'latency')!.note).toContain('noisier than on an idle device');
+    expect(tables.find((x) => x.metric === 'latency')!.producer).toMatch(/^onnxruntime-node \d/);
+
+    const [profile] = await t.server.dataSource.query<{ runtime: string; threads: number; fused: string[] }[]>(
+      `SELECT runtime, threads, fused_activations AS fused FROM device_profiles WHERE organization_id = $1`,
+      [seeded.organizationId],
+    );
+    expect(profile).toMatchObject({ runtime: 'onnxruntime', threads: 1 });
     expect((await seedDemo(t.server.dataSource, t.server.services, new Date())).created).toBe(false);
   });
 });

@@ -1,32 +1,36 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { SessionMultiplexer } from './session-multiplexer.js';
 
 export interface EmbeddedPostgres {
   readonly url: string;
   close(): Promise<void>;
 }
 
-// PGlite is one backend. Serving it over the wire protocol (rather than typeorm-pglite, whose
-// query runners all share one session so concurrent transactions interleave) lets the multiplexer
-// queue whole transactions, and lets every `pg`-based library (TypeORM, pg-boss) use it unchanged.
-const MAX_CONNECTIONS = 20;
-
-/** Starts PGlite with its data under `dataDir` and serves it on an ephemeral loopback port. */
+/**
+ * Starts PGlite with its data under `dataDir` and serves its one session on an ephemeral loopback
+ * port, one whole query or transaction at a time (see session-multiplexer.ts), so every `pg`-based
+ * library (TypeORM, pg-boss, the change feed) uses it unchanged and concurrently.
+ */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: MAX_CONNECTIONS });
-  await server.start();
-  const connection = server.getServerConn();
+  const multiplexer = new SessionMultiplexer(db);
+  let address: string;
+  try {
+    address = await multiplexer.listen('127.0.0.1', 0);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   return {
-    url: `postgres://postgres@${connection}/postgres`,
+    url: `postgres://postgres@${address}/postgres`,
     async close() {
-      await server.stop();
+      await multiplexer.close();
       await db.close();
     },
   };
 }
 
-/** TypeORM's share of the connections; pg-boss takes a few of the rest. */
+/** TypeORM's share of the connections; pg-boss and the change feed open a few more. */
 export const embeddedPoolSize = 10;

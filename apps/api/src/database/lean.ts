@@ -43,22 +43,13 @@ function poolOf(dataSource: DataSource): PgPool {
   return pool;
 }
 
-// PGlite is one session behind all the socket's connections: a statement one connection prepared
-// already exists for the next, which does not know it. Unnamed statements there.
-const unprepared = new WeakSet<DataSource>();
-
-/** For a database whose connections share one session (embedded PGlite): no named statements. */
-export function disableNamedStatements(dataSource: DataSource): void {
-  unprepared.add(dataSource);
-}
-
 /**
  * Runs a parameterized statement (a constant text, values apart) and returns its rows. A read that
  * fails because its connection died (PostgreSQL restarted, the connection was terminated) is
  * retried once on a fresh connection: it changed nothing, so that is safe.
  */
 export async function leanQuery<T>(dataSource: DataSource, text: string, values: readonly unknown[]): Promise<T[]> {
-  const config = unprepared.has(dataSource) ? { text, values } : { name: statementName(text), text, values };
+  const config = { name: statementName(text), text, values };
   try {
     return (await poolOf(dataSource).query(config)).rows as T[];
   } catch (error) {

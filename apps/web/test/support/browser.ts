@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { webRoot } from './web-server';
+import { webRoot } from './web-server.js';
 
 export const chromiumPath = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
 

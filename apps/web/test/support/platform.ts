@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from '@actnas/api';
 import { createTestDatabase } from './database';
+import type { TestDatabase } from './database';
 import { startWeb } from './web-server';
 
 export interface Platform {
@@ -8,10 +12,18 @@ export interface Platform {
   close(): Promise<void>;
 }
 
+export interface PlatformOptions {
+  /** `postgres` (default): a fresh database on DATABASE_URL's server; `embedded`: PGlite in a temporary folder, as `npm start` without DATABASE_URL. */
+  readonly database?: 'postgres' | 'embedded';
+}
+
 /** The API on a fresh database plus the production web build pointed at it. */
-export async function startPlatform(label: string): Promise<Platform> {
-  const database = await createTestDatabase(label);
-  const api = await createServer({ port: 0, host: '127.0.0.1', introspection: true, databaseUrl: database.url });
+export async function startPlatform(label: string, { database: kind = 'postgres' }: PlatformOptions = {}): Promise<Platform> {
+  const database = kind === 'postgres' ? await createTestDatabase(label) : await embeddedDataDir(label);
+  const api = await createServer({ port: 0, host: '127.0.0.1', introspection: true, ...(kind === 'postgres' ? { databaseUrl: database.url } : { databaseUrl: undefined, dataDir: database.url }) }).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
   const web = await startWeb(api.url).catch(async (error: unknown) => {
     await api.close();
     await database.drop();
@@ -26,6 +38,12 @@ export async function startPlatform(label: string): Promise<Platform> {
       await database.drop();
     },
   };
+}
+
+/** A temporary folder for the embedded database (its `url` is the folder). */
+async function embeddedDataDir(label: string): Promise<TestDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), `actnas-web-${label}-`));
+  return { url: dir, drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** A minimal GraphQL-over-HTTP client, as a CI script would use with an API token. */
