@@ -157,7 +157,7 @@ describe('search requests and proposal sets', () => {
     expect(set.baselines.map((b) => b.name)).toEqual(['all-reference', 'all-relu', 'all-hardswish']);
     const reference = set.baselines[0]!;
     expect(reference.available).toBe(true);
-    expect(reference.activations).toHaveLength(69);
+    expect(reference.activations).toHaveLength(68);
     expect(reference.activations.every((a) => a.activation === 'silu')).toBe(true);
     expect(reference.totals.find((t) => t.metric === 'LATENCY')!.delta).toBe(0);
     const all = await org.owner.client.data(ProposalSetTopDocument, vars);

@@ -97,8 +97,8 @@ describe('editing a device profile', () => {
 });
 
 describe('deleting a device profile', () => {
-  it('asks first, saying which tables and jobs go with it; Cancel keeps everything', async () => {
-    const id = await createDevice(alice, acme.id, 'Doomed rig');
+  it('keeps a profile with tables or jobs, saying which, and deletes one without after asking; Cancel keeps it', async () => {
+    const id = await createDevice(alice, acme.id, 'Busy rig');
     const device = { ...acme, deviceId: id };
     await publishTable(alice, device, 'LATENCY', await exampleTable('latency'));
     await publishTable(alice, device, 'LATENCY', await exampleTable('latency'));
@@ -107,19 +107,29 @@ describe('deleting a device profile', () => {
 
     const page = await context.newPage();
     await page.goto(`${platform.webUrl}/o/acme/devices/${id}`);
+    await page.getByTestId('delete-kept').getByText(/This profile has 3 published cost table versions \(latency \(yolov5nu\) v1, v2; memory \(yolov5nu\) v1\) and 1 profiling job\./).waitFor();
+    expect(await page.getByRole('button', { name: 'Delete this profile…' }).count()).toBe(0);
+    await screenshot(page, 'device-delete-kept');
+    // The API keeps it too, whoever asks.
+    const refused = await alice.raw('mutation($input: DeleteDeviceProfileInput!) { deleteDeviceProfile(input: $input) }', { input: { organizationId: acme.id, id } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await stored(id)).name).toBe('Busy rig');
+
+    const idle = await createDevice(alice, acme.id, 'Doomed rig');
+    await page.goto(`${platform.webUrl}/o/acme/devices/${idle}`);
     await page.getByRole('button', { name: 'Delete this profile…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete “Doomed rig”?' });
-    await dialog.getByText('With it go 3 published cost table versions (latency (yolov5nu) v1, v2; memory (yolov5nu) v1) and 1 profiling job.').waitFor();
+    await dialog.getByText('It has no cost tables and no profiling jobs.').waitFor();
     await screenshot(page, 'device-delete-confirm');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await dialog.isVisible()).toBe(false);
-    expect((await stored(id)).name).toBe('Doomed rig');
+    expect((await stored(idle)).name).toBe('Doomed rig');
 
     await page.getByRole('button', { name: 'Delete this profile…' }).click();
     await dialog.getByRole('button', { name: 'Delete profile' }).click();
     await page.waitForURL(`${platform.webUrl}/o/acme/devices`);
     expect(await page.getByRole('link', { name: 'Doomed rig' }).count()).toBe(0);
-    const gone = await alice.raw('query($slug: String!, $id: ID!) { organization(slug: $slug) { deviceProfile(id: $id) { id } } }', { slug: 'acme', id });
+    const gone = await alice.raw('query($slug: String!, $id: ID!) { organization(slug: $slug) { deviceProfile(id: $id) { id } } }', { slug: 'acme', id: idle });
     expect(gone.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     await page.close();
   });

@@ -102,13 +102,13 @@ describe('peak-memory budget in the search form', () => {
     await page.waitForURL(/\/versions\/\d+$/, { timeout: 120_000 });
 
     await page.getByText(/subject to peak memory on Pi ≤ 1000/).waitFor();
-    const header = page.getByRole('columnheader', { name: 'peak memory (Pi)' });
+    const header = page.getByRole('columnheader', { name: 'peak memory on Pi (KB)' });
     await header.waitFor();
     // Every proposal's peak is within the budget (the reference peaks at 1100 KB).
     const table = page.getByRole('region', { name: 'Ranked proposals' }).getByRole('table');
     const rows = table.getByRole('row');
     const column = await table.getByRole('columnheader').allTextContents();
-    const index = column.findIndex((c) => c.trim() === 'peak memory (Pi)');
+    const index = column.findIndex((c) => c.trim() === 'peak memory on Pi (KB)');
     const count = await rows.count();
     expect(count).toBeGreaterThan(1);
     for (let i = 1; i < count; i++) {

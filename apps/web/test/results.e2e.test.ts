@@ -186,7 +186,7 @@ describe('search and results in Chromium', () => {
     await page.getByRole('heading', { name: `Proposal 1 of version ${version}` }).waitFor();
     expect(await page.getByTestId('proposal-objective').textContent()).toMatch(/^\d+\.\d{2} ms$/);
     const rows = page.getByTestId('proposal-sites').locator('tbody tr');
-    expect(await rows.count()).toBe(69);
+    expect(await rows.count()).toBe(68);
     const headers = await page.getByTestId('proposal-sites').locator('thead th').allTextContents();
     expect(headers).toEqual(expect.arrayContaining(['Δ latency on Pi 5 (ms), v1', 'Δ accuracy on Pi 5 (mAP), v1', 'Δ memory on Pi 5 (KB), v1']));
     const changed = rows.filter({ hasNot: page.getByText('±0 (reference)') }).first();

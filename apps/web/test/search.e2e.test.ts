@@ -92,7 +92,7 @@ describe('from sign-up to a downloaded model', () => {
     const preview = page.getByTestId('row-errors').first();
     await preview.waitFor();
     // The preview lists the API's own check of the file, and Publish stays off while it finds problems.
-    expect(await preview.getByRole('row').filter({ hasText: 'not a finite number: "abc"' }).getByRole('cell').allTextContents()).toEqual(['2', 'delta', 'not a finite number: "abc"']);
+    expect(await preview.getByRole('row').filter({ hasText: 'not a decimal number: "abc"' }).getByRole('cell').allTextContents()).toEqual(['2', 'delta', 'not a decimal number: "abc"']);
     expect(await page.getByRole('button', { name: 'Publish table' }).isDisabled()).toBe(true);
     await expectAccessible();
     await screenshot(page, 'table-upload-errors');

@@ -63,11 +63,14 @@ describe('yolo11n rewritten to one activation equals the torch export of yolo11n
     for (const a of ids) for (const b of ids) if (a < b) expect(worstRelative(decodeFloats(expected.outputs[a]!), decodeFloats(expected.outputs[b]!)), `${a} vs ${b}`).toBeGreaterThan(1e-2);
   });
 
-  it.each(Object.keys(expected.outputs))('%s to 1e-4 (relative, |x| ≥ 1)', async (id) => {
+  it.each(Object.keys(expected.outputs))('%s to 5e-4 (relative, |x| ≥ 1)', async (id) => {
     const kind = fullActivationRegistry().resolve(id);
     const [out] = await runAll(rewriteOnnx(imported, everySite(imported, kind)), image);
     expect(out!.dims).toEqual(expected.output.shape);
-    expect(worstRelative(sampled(out!), decodeFloats(expected.outputs[id]!))).toBeLessThan(1e-4);
+    // 5e-4: the stored outputs were computed on another CPU, and onnxruntime's fused Conv+ReLU /
+    // Conv+LeakyRelu kernels sum in a CPU-dependent order (on AMD EPYC: SiLU and Hardswish within
+    // 5e-7, ReLU 4e-5, LeakyReLU 2e-4); the activations differ from each other by more than 1e-2.
+    expect(worstRelative(sampled(out!), decodeFloats(expected.outputs[id]!))).toBeLessThan(5e-4);
   });
 });
 

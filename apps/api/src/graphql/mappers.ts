@@ -12,7 +12,7 @@ import type { ModelSpec } from '../modules/model-specs/model-spec.entity.js';
 import type { ProposalSetRow } from '../modules/proposal-sets/proposal-set.entity.js';
 import type { SearchRequestRow } from '../modules/searches/search-request.entity.js';
 import type { ProposalSetDiff } from '../modules/proposal-sets/proposal-set.diff.js';
-import type { Proposal, StrategyName } from '@actnas/core';
+import type { MetricRef, Proposal, StrategyName } from '@actnas/core';
 import type { ProfilingJob } from '../modules/profiling-jobs/profiling-job.entity.js';
 import type { Lease } from '../modules/profiling-jobs/profiling-job.service.js';
 import type { Connection, Edge } from '../database/pagination.js';
@@ -74,7 +74,9 @@ export interface ProposalParent {
   /** The reference activation per site (from the all-reference baseline), to list changes. */
   readonly reference: readonly string[] | undefined;
 }
-export type { MetricTotal as MetricTotalParent, MetricRef as MetricRefParent } from '@actnas/core';
+export type { MetricTotal as MetricTotalParent } from '@actnas/core';
+/** A table metric of core, or a PEAK_MEMORY budget's (which bounds live-set rows, not cells). */
+export type MetricRefParent = MetricRef | { readonly metric: 'peak_memory'; readonly device?: string };
 export type { MetricDelta as MetricDeltaParent } from '../modules/proposal-sets/proposal-set.diff.js';
 export type ProposalSetDiffParent = ProposalSetDiff & { readonly from: number; readonly to: number };
 export type { ProfilingJob as ProfilingJobParent, Lease as ProfilingJobLeaseParent };

@@ -236,7 +236,7 @@ export class CostTableService {
     } catch (error) {
       if (!(error instanceof CostTableValidationError)) throw error;
       const issues = error.issues.slice(0, CHECK_ISSUE_LIMIT);
-      return { ...summary, issues, issueCount: error.issues.length, siteCount: 0, cellCount: 0, unit: null, missingSites: [] };
+      return { ...summary, issues, issueCount: error.issueCount, siteCount: 0, cellCount: 0, unit: null, missingSites: [] };
     }
   }
 

@@ -25,7 +25,11 @@ export const searchRequestResolvers: Resolvers = {
       const objective = request.spec.objective;
       return objective.sense === 'weighted' ? { sense: objective.sense, metric: null, terms: [...objective.terms] } : { sense: objective.sense, metric: objective.metric, terms: [] };
     },
-    budgets: (request) => [...request.spec.budgets],
+    // PEAK_MEMORY budgets are kept apart in the spec (they bound live-set rows, not a sum of cells).
+    budgets: (request) => [
+      ...request.spec.budgets,
+      ...(request.spec.peakMemory ?? []).map((peak) => ({ metric: { metric: 'peak_memory' as const, ...(peak.device ? { device: peak.device } : {}) }, bound: 'max' as const, value: peak.maxKB, of: 'total' as const })),
+    ],
     diversity: (request) => request.spec.diversity,
     locks: (request) => Object.entries(request.spec.locks).map(([site, activation]) => ({ site, activation })),
     modelSpec: async (request, _args, ctx) => {

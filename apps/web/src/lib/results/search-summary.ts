@@ -30,7 +30,9 @@ export interface ObjectiveLike {
 
 /** The table a metric reference names: its device's, or the only table of that metric. */
 export function tableFor(ref: MetricRefLike, tables: readonly TableRef[]): TableRef | undefined {
-  const ofMetric = tables.filter((t) => t.metric === ref.metric);
+  // A peak-memory budget bounds the live-set rows of the device's memory table.
+  const metric = ref.metric === 'PEAK_MEMORY' ? 'MEMORY' : ref.metric;
+  const ofMetric = tables.filter((t) => t.metric === metric);
   if (ref.deviceProfileId) return ofMetric.find((t) => t.deviceProfile.id === ref.deviceProfileId);
   return ofMetric.length === 1 ? ofMetric[0] : undefined;
 }
@@ -81,6 +83,14 @@ export function describeBudgetShort(budget: BudgetLike, tables: readonly TableRe
   const devices = new Set(tables.map((t) => t.deviceProfile.id));
   const what = devices.size > 1 && table ? `${metricWord(budget.metric.metric)} on ${table.deviceProfile.name}` : metricWord(budget.metric.metric);
   return `${what}${budget.of === 'DELTA' ? ' Δ' : ''} ${budget.bound === 'MAX' ? '≤' : '≥'} ${formatValue(budget.value, table?.unit ?? '')}`;
+}
+
+/** `maximise accuracy on Pi subject to peak memory on Pi ≤ 1000 KB, latency on Pi Δ ≤ −2.00 ms`. */
+export function describeGoal(objective: ObjectiveLike, budgets: readonly BudgetLike[], tables: readonly TableRef[]): string {
+  const goal = describeObjective(objective, tables);
+  if (budgets.length === 0) return goal;
+  const bounds = budgets.map((b) => `${metricOn(b.metric, tables)}${b.of === 'DELTA' ? ' Δ' : ''} ${b.bound === 'MAX' ? '≤' : '≥'} ${formatValue(b.value, tableFor(b.metric, tables)?.unit ?? '')}`);
+  return `${goal} subject to ${bounds.join(', ')}`;
 }
 
 /** The table versions a search used, grouped by device: `Pi 5: latency v2, accuracy v1`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetInWords, describeBudget, describeObjective, describeTables, objectiveUnit } from './search-summary';
+import { budgetInWords, describeBudget, describeGoal, describeObjective, describeTables, objectiveUnit } from './search-summary';
 import type { TableRef } from './search-summary';
 
 const tables: TableRef[] = [
@@ -21,6 +21,17 @@ describe('search summary', () => {
     expect(budgetInWords('ACCURACY', 'MIN', 'DELTA', 0.001, 'mAP')).toBe('gain at least 0.0010 mAP');
     expect(budgetInWords('LATENCY', 'MAX', 'DELTA', -20, 'ms')).toBe('be faster by at least 20.00 ms');
     expect(budgetInWords('LATENCY', 'MAX', 'TOTAL', 800, 'ms')).toBe('at most 800.00 ms in total');
+  });
+
+  it('says the goal in one line, a peak-memory budget on its device\'s memory table', () => {
+    const withMemory: TableRef[] = [...tables, { id: 'm', version: 2, metric: 'MEMORY', unit: 'KB', deviceProfile: { id: 'd1', name: 'Pi 5' } }];
+    const objective = { sense: 'MAX' as const, metric: { metric: 'ACCURACY' as const, deviceProfileId: 'd1' } };
+    expect(describeGoal(objective, [], withMemory)).toBe('maximise accuracy on Pi 5');
+    const budgets = [
+      { metric: { metric: 'PEAK_MEMORY' as const, deviceProfileId: 'd1' }, bound: 'MAX' as const, value: 1000, of: 'TOTAL' as const },
+      { metric: { metric: 'LATENCY' as const, deviceProfileId: 'd2' }, bound: 'MAX' as const, value: -2, of: 'DELTA' as const },
+    ];
+    expect(describeGoal(objective, budgets, withMemory)).toBe('maximise accuracy on Pi 5 subject to peak memory on Pi 5 ≤ 1000.0 KB, latency on Jetson Δ ≤ \u22122.00 ms');
   });
 
   it('lists the table versions used per device', () => {

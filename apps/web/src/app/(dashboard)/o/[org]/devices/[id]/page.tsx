@@ -15,11 +15,24 @@ type Organization = DeviceProfileQuery['organization'];
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** What deleting the profile takes with it, as the confirmation says it. */
-function DeleteConsequences({ organization }: { readonly organization: Organization }) {
+/**
+ * Deleting, as the API allows it: a profile with published tables (searches and other organizations
+ * may rely on them) or profiling jobs is kept, and the panel says what keeps it; one without either
+ * is deleted behind a confirmation.
+ */
+function DeleteSection({ organization, org }: { readonly organization: Organization; readonly org: string }) {
   const profile = organization.deviceProfile;
   const tables = organization.costTables;
   const jobs = organization.profilingJobs.nodes.filter((j) => j.deviceProfile.id === profile.id);
+  if (tables.nodes.length === 0 && jobs.length === 0) {
+    return (
+      <ConfirmAction action={deleteDeviceProfile} fields={{ organizationId: organization.id, orgSlug: org, id: profile.id }} trigger="Delete this profile…" title={`Delete “${profile.name}”?`} confirm="Delete profile">
+        <p>It has no cost tables and no profiling jobs.</p>
+        {profile.visibility !== 'PRIVATE' ? <p>It is {profile.visibility === 'PUBLIC' ? 'in the public catalog' : 'shared with other organizations'}: they lose it too.</p> : null}
+        <p>This cannot be undone.</p>
+      </ConfirmAction>
+    );
+  }
   const versions = new Map<string, number[]>();
   for (const t of tables.nodes) {
     const key = `${t.metric.toLowerCase()} (${t.modelSpecName})`;
@@ -27,20 +40,12 @@ function DeleteConsequences({ organization }: { readonly organization: Organizat
   }
   const atLeast = (more: boolean): string => (more ? 'at least ' : '');
   return (
-    <>
-      {tables.nodes.length === 0 && jobs.length === 0 ? (
-        <p>It has no cost tables and no profiling jobs.</p>
-      ) : (
-        <p>
-          With it go {atLeast(tables.pageInfo.hasNextPage)}
-          <strong>{plural(tables.nodes.length, 'published cost table version')}</strong>
-          {tables.nodes.length > 0 ? ` (${[...versions].sort(([a], [b]) => a.localeCompare(b)).map(([key, v]) => `${key} v${v.sort((a, b) => a - b).join(', v')}`).join('; ')})` : ''} and {atLeast(organization.profilingJobs.pageInfo.hasNextPage)}
-          <strong>{plural(jobs.length, 'profiling job')}</strong>. New searches can no longer use those tables.
-        </p>
-      )}
-      {profile.visibility !== 'PRIVATE' ? <p>It is {profile.visibility === 'PUBLIC' ? 'in the public catalog' : 'shared with other organizations'}: they lose it and its tables too.</p> : null}
-      <p>This cannot be undone.</p>
-    </>
+    <p data-testid="delete-kept">
+      This profile has {atLeast(tables.pageInfo.hasNextPage)}
+      <strong>{plural(tables.nodes.length, 'published cost table version')}</strong>
+      {tables.nodes.length > 0 ? ` (${[...versions].sort(([x], [y]) => x.localeCompare(y)).map(([key, v]) => `${key} v${v.sort((x, y) => x - y).join(', v')}`).join('; ')})` : ''} and {atLeast(organization.profilingJobs.pageInfo.hasNextPage)}
+      <strong>{plural(jobs.length, 'profiling job')}</strong>. Searches and other organizations may rely on them, so it cannot be deleted; make it private under Sharing instead.
+    </p>
   );
 }
 
@@ -67,9 +72,7 @@ export default async function DevicePage({ params }: { readonly params: Promise<
           </section>
           <section className="panel" aria-labelledby="delete-heading">
             <h2 id="delete-heading">Delete</h2>
-            <ConfirmAction action={deleteDeviceProfile} fields={{ organizationId: organization.id, orgSlug: org, id: profile.id }} trigger="Delete this profile…" title={`Delete “${profile.name}”?`} confirm="Delete profile">
-              <DeleteConsequences organization={organization} />
-            </ConfirmAction>
+            <DeleteSection organization={organization} org={org} />
           </section>
         </>
       ) : (

@@ -170,6 +170,20 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
     );
   };
 
+  const ownTables = usable.filter((t) => originOf(t, organizationId) === null);
+  const otherTables = usable.filter((t) => originOf(t, organizationId) !== null);
+  const tableBox = (t: (typeof usable)[number]) => {
+    const origin = originOf(t, organizationId);
+    const reason = unusableBecause(t, model, locks);
+    return (
+      <label key={t.id}>
+        <input type="checkbox" checked={tableIds.includes(t.id)} disabled={reason !== null && !tableIds.includes(t.id)} onChange={(e) => setTableIds((ids) => (e.target.checked ? [...ids, t.id] : ids.filter((id) => id !== t.id)))} /> {t.metric.toLowerCase()} · {t.deviceProfile.name} · v{t.version}
+        {t.metric === 'MEMORY' && t.liveSetSteps ? ' · live-set rows' : ''}
+        {origin ? <span className="muted"> ({origin})</span> : null}
+        {reason ? <span className="muted"> — {reason}</span> : null}
+      </label>
+    );
+  };
   return (
     <form onSubmit={onSubmit} noValidate aria-busy={pending}>
       <input type="hidden" name="organizationId" value={organizationId} />
@@ -236,20 +250,14 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
       <fieldset aria-describedby={errors['tables'] ? 'search-tables-error' : undefined}>
         <legend>Cost tables (one per metric and device)</legend>
         {usable.length === 0 ? <p className="muted">No tables for this model yet.</p> : null}
-        <div className="checks">
-          {usable.map((t) => {
-            const origin = originOf(t, organizationId);
-            const reason = unusableBecause(t, model, locks);
-            return (
-              <label key={t.id}>
-                <input type="checkbox" checked={tableIds.includes(t.id)} disabled={reason !== null && !tableIds.includes(t.id)} onChange={(e) => setTableIds((ids) => (e.target.checked ? [...ids, t.id] : ids.filter((id) => id !== t.id)))} /> {t.metric.toLowerCase()} · {t.deviceProfile.name} · v{t.version}
-                {t.metric === 'MEMORY' && t.liveSetSteps ? ' · live-set rows' : ''}
-                {origin ? <span className="muted"> ({origin})</span> : null}
-                {reason ? <span className="muted"> — {reason}</span> : null}
-              </label>
-            );
-          })}
-        </div>
+        <div className="checks">{ownTables.map(tableBox)}</div>
+        {otherTables.length > 0 ? (
+          // Other organizations' tables are offered but folded away: they are never a default.
+          <details className="other-tables">
+            <summary>Tables of devices shared with us or in the public catalog ({otherTables.length})</summary>
+            <div className="checks">{otherTables.map(tableBox)}</div>
+          </details>
+        ) : null}
         <ErrorText id="search-tables-error" error={errors['tables']} />
       </fieldset>
 

@@ -11,7 +11,7 @@ import { ActivationStrip } from '@/components/strip/activation-strip';
 import { ProposalSetVersionDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
 import { formatDelta, formatValue } from '@/lib/format/units';
-import { describeBudget, describeObjective, describeTables, deviceNames, objectiveUnit, referenceOfTable, totalTitle } from '@/lib/results/search-summary';
+import { describeBudget, describeGoal, describeObjective, describeTables, deviceNames, objectiveUnit, referenceOfTable, totalTitle } from '@/lib/results/search-summary';
 
 export const metadata: Metadata = { title: 'Proposal set' };
 
@@ -71,6 +71,7 @@ export default async function ProposalSetPage({ params }: { readonly params: Pro
             {strategyName(set.strategy)} · {set.status} · k = {search.k}
             {search.k > 1 ? `, proposals differ in at least ${search.diversity} site${search.diversity === 1 ? '' : 's'}` : ''} · {set.createdAt.slice(0, 16).replace('T', ' ')}
           </p>
+          <p data-testid="search-goal">{describeGoal(search.objective, search.budgets, tables)}</p>
         </div>
         <div className="row-actions">
           <Switcher id="version-switcher" label="Version" value={String(set.version)} options={project.proposalSets.nodes.map((s) => ({ value: String(s.version), label: `v${s.version} (${s.strategy})`, href: `${base}/versions/${s.version}` }))} />
