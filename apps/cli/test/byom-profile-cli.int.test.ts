@@ -97,6 +97,23 @@ describe('actnas profile --model <file.onnx>', () => {
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1 + 56 * 5);
   });
 
+  it('resumes an interrupted table of the same file, and never one of a file changed since', async () => {
+    const file = join(scratch, 'model.onnx');
+    writeFileSync(file, readFileSync(FIXTURE));
+    const out = join(scratch, 'resume.csv');
+    const args = ['profile', '--model', file, '--metric', 'memory', '-o', out];
+    const first = await cli([...args, '--stop-after', '10']);
+    expect([first.code, first.stdout]).toEqual([0, expect.stringMatching(/^stopped after 10 new cells/)]);
+    // The same name, other contents: a rewrite that keeps every activation but adds the site table.
+    expect((await cli(['model', 'export', FIXTURE, '--act', 'all:silu', '-o', file])).code).toBe(0);
+    expect(Buffer.compare(readFileSync(file), readFileSync(FIXTURE))).not.toBe(0);
+    const changed = await cli(args);
+    expect([changed.code, changed.stderr]).toEqual([2, expect.stringMatching(/^actnas: checkpoint .*resume\.csv\.checkpoint\.jsonl was written with a different onnx; .*\n$/)]);
+    writeFileSync(file, readFileSync(FIXTURE));
+    const resumed = await cli(args);
+    expect([resumed.code, resumed.stdout]).toEqual([0, expect.stringMatching(/^memory table: 285 cells \(275 measured, 10 resumed\)/)]);
+  });
+
   it('a file with mixed activations is refused: cells are deltas against one reference', async () => {
     const file = gunzipFixture('yolov8n-mixed-ultralytics-opset14.onnx.gz');
     const r = await cli(['profile', '--model', file, '--metric', 'memory', '-o', join(scratch, 'mixed.csv')]);
