@@ -204,7 +204,7 @@ export function onnxMemoryGraph(m: OnnxProfileModel): MemoryGraph {
  * estimator re-imports the models it derives).
  */
 export function onnxWithDynamicBatch(m: OnnxProfileModel): ImportedModel {
-  const model = decodeOnnxModel(m.imported.bytes, { validate: false });
+  const model = decodeOnnxModel(m.imported.bytes, { validate: false, maxBytes: m.imported.bytes.length });
   const graph = model.graph!;
   const input = graph.input!.find((v) => v.name === m.inputName)!;
   const dims = input.type!.tensorType!.shape!.dim! as { dimValue?: unknown; dimParam?: string }[];
@@ -224,12 +224,15 @@ export function onnxWithDynamicBatch(m: OnnxProfileModel): ImportedModel {
     kept.push(node);
     for (const i of node.input ?? []) if (i) needed.add(i);
   }
-  const g = graph as { node?: unknown; initializer?: unknown; valueInfo?: unknown; output?: unknown };
+  const g = graph as { node?: unknown; initializer?: unknown; input?: unknown; valueInfo?: unknown; output?: unknown };
   g.node = kept.reverse();
   g.initializer = (graph.initializer ?? []).filter((t) => needed.has(t.name ?? ''));
+  // Files before IR 4 also list initializers as inputs: keep only those still used.
+  g.input = (graph.input ?? []).filter((v) => v.name === m.inputName || needed.has(v.name ?? ''));
   g.valueInfo = [];
   g.output = outputs.map((name) => ({ name, type: { tensorType: { elemType: OnnxDataType.FLOAT } } }));
-  return importOnnx(encodeOnnxModel(model));
+  const bytes = encodeOnnxModel(model);
+  return importOnnx(bytes, { maxBytes: bytes.length });
 }
 
 /** What a table of the file says about its source, for the provenance note. */
