@@ -6,7 +6,11 @@
  * Writes bench/results/profile-bench.json as it goes (partial results survive an interruption).
  *
  *   npm run bench                         (in packages/devices)
- *   BENCH_ONLY=micro,memory npm run bench (a subset: paper, full, micro, validate, tfjs, nwot, memory)
+ *   BENCH_ONLY=micro,memory npm run bench (a subset: paper, full, micro, validate, tfjs, nwot, memory, onnx-micro, onnx-memory)
+ *
+ * onnx-micro and onnx-memory profile a user's own file (issue 13), the PyTorch-exported yolov8n of
+ * test/fixtures/models, as `actnas profile --model file.onnx` does: import, then the table.
+ *   BENCH_OUT=results/x.json              (write the figures there instead of results/profile-bench.json)
  *   BENCH_FULL_SITES=sample               (adaptive full mode on the sampled sites only: ~1 min, not ~15)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +25,7 @@ import { excludesZero, halfWidth, median } from '../src/latency/statistics.js';
 import { ORT_CPU_FUSION } from '../src/memory/fusion-rules.js';
 import { liveSetRows } from '../src/memory/live-set-rows.js';
 import { memoryGraphOf } from '../src/profile/graph-adapters.js';
+import { onnxProfileModel } from '../src/profile/onnx-profile-model.js';
 import { syntheticInput } from '../src/profile/latency-sweep.js';
 import type { ProfileCell } from '../src/profile/profile-cell.js';
 import type { ProfileRequest } from '../src/profile/profile-runner.js';
@@ -32,9 +37,10 @@ import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
 import { createTfjsRuntime } from '../src/runtimes/tfjs.runtime.js';
 
 const IMGSZ = Number(process.env['BENCH_IMGSZ'] ?? 640);
-const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'paper,full,micro,validate,tfjs,nwot,memory').split(','));
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'paper,full,micro,validate,tfjs,nwot,memory,onnx-micro,onnx-memory').split(','));
 const FULL_ON_SAMPLE = process.env['BENCH_FULL_SITES'] === 'sample';
-const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'profile-bench.json');
+/** BENCH_OUT writes a partial run's figures elsewhere, leaving the committed full run as it is. */
+const out = process.env['BENCH_OUT'] ?? join(dirname(fileURLToPath(import.meta.url)), 'results', 'profile-bench.json');
 /** Figures of an earlier partial run (BENCH_ONLY) are kept unless re-measured. */
 const previous = ((): Record<string, unknown> => {
   try {
@@ -43,7 +49,9 @@ const previous = ((): Record<string, unknown> => {
     return {};
   }
 })();
-const results: Record<string, unknown> = { ...previous, model: 'yolov5nu', imgsz: IMGSZ, host: hostCpu(), started: new Date().toISOString() };
+/** A run of only the onnx-* parts measures the fixture file, not yolov5nu. */
+const ONNX_ONLY = [...ONLY].every((part) => part.startsWith('onnx-'));
+const results: Record<string, unknown> = { ...previous, model: ONNX_ONLY ? 'yolov8n-pytorch-export-opset17.onnx' : 'yolov5nu', imgsz: IMGSZ, host: hostCpu(), started: new Date().toISOString() };
 const save = (): void => {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 1));
@@ -192,9 +200,38 @@ if (ONLY.has('memory')) {
   save();
   log(`[memory] ${JSON.stringify(results['memory'])}`);
 }
+/** The issue-13 fixture: a PyTorch export of yolov8n, 640×640, 57 SiLU sites, its own weights. */
+const ONNX_FIXTURE = fileURLToPath(new URL('../../../test/fixtures/models/yolov8n-pytorch-export-opset17.onnx', import.meta.url));
+
+/** A table of the fixture as `actnas profile --model file.onnx` makes it, timed from reading the file. */
+async function onnxTable(metric: ProfileRequest['metric'], mode: ProfileRequest['mode'], protocol: CellProtocol): Promise<{ table: CostTable; cells: readonly ProfileCell[]; secs: number }> {
+  const t0 = performance.now();
+  const model = onnxProfileModel(importOnnx(readFileSync(ONNX_FIXTURE)), { metric, mode });
+  const { table, cells } = await runProfile({ ...request(metric, mode, protocol), modelName: 'yolov8n-pytorch-export-opset17', graph: model });
+  return { table: table!, cells, secs: seconds(t0) };
+}
+
+if (ONLY.has('onnx-memory')) {
+  log('[onnx-memory] yolov8n fixture, every site …');
+  const { table, secs } = await onnxTable('memory', 'full', { kind: 'paper', options: { warmup: 0, runs: 1 } });
+  results['onnx-memory'] = { file: 'yolov8n-pytorch-export-opset17.onnx', seconds: secs, targetSeconds: 5, cells: table.cells.length, referenceKB: table.reference };
+  save();
+  log(`[onnx-memory] ${JSON.stringify(results['onnx-memory'])} (target < 5 s)`);
+}
+
+if (ONLY.has('onnx-micro')) {
+  log('[onnx-micro] yolov8n fixture, 640, 1 thread, every site, the CLI\'s default protocol …');
+  const loadAtStart = loadavg();
+  const { table, cells, secs } = await onnxTable('latency', 'micro', { kind: 'paired', options: { warmup: 3, order: 'abba', stopping: { ...CELL_TARGET, minPairs: 10, maxPairs: 2000, maxMs: 8000, checkEvery: 5 } } });
+  const f = figures(table, secs, table.sites.length * (PAPER_ACTIVATIONS.length - 1));
+  results['onnx-micro'] = { file: 'yolov8n-pytorch-export-opset17.onnx', ...f, targetSeconds: 180, loadAtStart, loadAtEnd: loadavg(), missedTarget: missedCells(cells) };
+  save();
+  log(`[onnx-micro] ${JSON.stringify(f)} (target ≤ 180 s)`);
+}
+
 results['finished'] = new Date().toISOString();
 results['loadAverageAtEnd'] = loadavg();
 results['anonHugePagesKB'] = anonHugePagesKB();
-results['cellsPerTable'] = TOTAL_CELLS;
+if (!ONNX_ONLY) results['cellsPerTable'] = TOTAL_CELLS;
 save();
 log(`results → ${out}`);

@@ -38,6 +38,9 @@ export { PROFILE_DEFAULTS, pairedProtocol, paperProtocol, profileCheckpointKey, 
 export type { CheckpointKey } from './profile/checkpoint.js';
 export { CheckpointMismatchError, ProfileCheckpoint, checkpointPathFor } from './profile/checkpoint.js';
 export { syntheticInput } from './profile/latency-sweep.js';
+export type { ProfileGraph } from './profile/graph-adapters.js';
 export { memoryGraphOf, siteBlocks } from './profile/graph-adapters.js';
+export type { OnnxProfileModel, OnnxProfileModelOptions } from './profile/onnx-profile-model.js';
+export { OnnxProfileError, isOnnxProfileModel, onnxMemoryGraph, onnxProfileModel, onnxSiteBlocks, onnxWithDynamicBatch } from './profile/onnx-profile-model.js';
 export type { ValidationReport, ValidationRow } from './profile/validation.js';
 export { validateTable, validationAssignments } from './profile/validation.js';

@@ -1,18 +1,14 @@
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ImgszOption, ImportedModel, OnnxSite, OnnxTensorInfo } from '@actnas/core';
-import { DEFAULT_MAX_ONNX_BYTES, OnnxFormatError, importOnnx } from '@actnas/core';
-import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
+import type { ImportedModel, OnnxSite, OnnxTensorInfo } from '@actnas/core';
+import { EXIT_OK } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
+import { MAX_MB_FLAG, imgszFlag, importOnnxFile, maxBytesFlag } from './onnx-file.js';
 
 interface SitesOptions {
   readonly json?: boolean;
   readonly maxMb?: string;
   readonly imgsz?: string;
 }
-
-const MIB = 1024 * 1024;
 
 /** `actnas model sites m.onnx [--json]`: the activation sites an ONNX file has, and what was not recognised. */
 export function modelSitesCommand(model: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -21,43 +17,14 @@ export function modelSitesCommand(model: Command, io: CliIo, setExitCode: (code:
     .description('list the activation sites of an ONNX model (any exporter) and what could not be recognised')
     .argument('<file>', 'ONNX model file')
     .option('--json', 'print JSON instead of a table')
-    .option('--max-mb <n>', 'largest file accepted, in MiB', String(DEFAULT_MAX_ONNX_BYTES / MIB))
+    .option(...MAX_MB_FLAG)
     .option('--imgsz <n|h,w>', 'input size for a model exported with dynamic height and width (default: the imgsz Ultralytics records)')
     .action(async (file: string, options: SitesOptions) => {
       const imgsz = imgszFlag(options.imgsz);
-      const imported = await importFile(resolve(io.cwd ?? process.cwd(), file), file, maxBytes(options.maxMb), imgsz);
+      const imported = await importOnnxFile(file, io, { maxBytes: maxBytesFlag(options.maxMb), ...(imgsz !== undefined ? { imgsz } : {}) });
       io.stdout.write(options.json ? `${JSON.stringify(sitesJson(file, imported), null, 2)}\n` : sitesText(file, imported));
       setExitCode(EXIT_OK);
     });
-}
-
-function maxBytes(maxMb: string | undefined): number {
-  const mb = Number(maxMb ?? DEFAULT_MAX_ONNX_BYTES / MIB);
-  if (!Number.isFinite(mb) || mb <= 0) throw new CliUsageError(`--max-mb must be a positive number, got "${maxMb}"`);
-  return Math.floor(mb * MIB);
-}
-
-/** `640` or `480,640` (height, width), each 1–8192. */
-function imgszFlag(value: string | undefined): ImgszOption | undefined {
-  if (value === undefined) return undefined;
-  const sizes = /^\s*\d+\s*(,\s*\d+\s*)?$/.test(value) ? value.split(',').map(Number) : [];
-  if (sizes.length === 0 || sizes.some((n) => n < 1 || n > 8192)) {
-    throw new CliUsageError(`--imgsz must be one size or height,width, each from 1 to 8192, got "${value}"`);
-  }
-  return sizes.length === 1 ? sizes[0]! : [sizes[0]!, sizes[1]!];
-}
-
-async function importFile(path: string, shown: string, limit: number, imgsz: ImgszOption | undefined): Promise<ImportedModel> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw new CliUsageError(`${shown}: no such file`);
-  // Check the size before reading, so a huge file is refused without loading it.
-  if (info.size > limit) throw new CliUsageError(`${shown}: ${info.size} bytes, over the limit of ${limit} bytes (--max-mb) [TOO_LARGE]`);
-  try {
-    return importOnnx(await readFile(path), { maxBytes: limit, ...(imgsz !== undefined ? { imgsz } : {}) });
-  } catch (err) {
-    if (err instanceof OnnxFormatError) throw new CliUsageError(`${shown}: ${err.message} [${err.code}]`);
-    throw err;
-  }
 }
 
 function siteJson(site: OnnxSite): Record<string, unknown> {

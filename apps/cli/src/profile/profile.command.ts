@@ -1,12 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CostTable } from '@actnas/core';
+import type { ActivationKind, CostTable } from '@actnas/core';
 import { CostTableValidationError, costTableToCsv, costTableToJson, emitOnnx, fullActivationRegistry, importOnnx, parseCostTableCsv, parseCostTableJson } from '@actnas/core';
-import type { CellProtocol, FusionRules, LatencyMode, ProfileMetric, RuntimeProfile } from '@actnas/devices';
+import type { CellProtocol, FusionRules, LatencyMode, ProfileGraph, ProfileMetric, RuntimeProfile } from '@actnas/devices';
 import {
-  CheckpointMismatchError, FUSION_RULES, PROFILE_DEFAULTS, ProfileCheckpoint, UnknownRuntimeError, checkpointPathFor, createRuntime, liveSetRows, memoryGraphOf, nwotAgreement,
-  pairedProtocol, paperProtocol, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
+  CheckpointMismatchError, FUSION_RULES, OnnxProfileError, PROFILE_DEFAULTS, ProfileCheckpoint, UnknownRuntimeError, checkpointPathFor, createRuntime, liveSetRows, memoryGraphOf, nwotAgreement,
+  onnxProfileModel, pairedProtocol, paperProtocol, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
 } from '@actnas/devices';
 import { SingleBar } from 'cli-progress';
 import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
@@ -14,6 +14,7 @@ import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
 import type { SpecOptions } from '../model/model-spec-loader.js';
 import { LAYOUT_FLAG, buildFromFlags, loadSpec } from '../model/model-spec-loader.js';
+import { MAX_MB_FLAG, imgszFlag, importOnnxFile, isOnnxPath, maxBytesFlag } from '../model/onnx-file.js';
 import { candidatesFlag } from '../shared/activation-flags.js';
 import { choiceFlag, intFlag, numberFlag } from '../shared/flags.js';
 
@@ -45,7 +46,48 @@ interface ProfileFlags extends RuntimeFlags {
   readonly sites?: string;
   readonly stopAfter?: string;
   readonly liveSet?: string;
+  readonly maxMb?: string;
   readonly output?: string;
+}
+
+/** What a profile measures, named, with the activation its cells are deltas against. */
+interface ProfileSubject {
+  readonly modelName: string;
+  readonly graph: ProfileGraph;
+  readonly reference: ActivationKind;
+}
+
+/**
+ * `--model yolov5nu` / `--model my.yaml`: a graph built from the spec; `--model my.onnx`: the file
+ * itself. Sites of the file that cannot be profiled for the metric are reported on stderr.
+ */
+async function profileSubject(f: ProfileFlags, cmd: Command | undefined, io: CliIo, metric: ProfileMetric, mode: LatencyMode): Promise<ProfileSubject> {
+  if (!isOnnxPath(f.model)) {
+    const spec = await loadSpec(f.model, f, io);
+    return { modelName: spec.name, graph: buildFromFlags(spec, f), reference: spec.activation };
+  }
+  if (f.layout !== undefined) throw new CliUsageError(`--layout applies to built-in models and YAML files; ${f.model} is an ONNX file with its layout exported`);
+  const imgsz = cmd?.getOptionValueSource('imgsz') === 'cli' ? imgszFlag(f.imgsz) : undefined;
+  const imported = await importOnnxFile(f.model, io, { maxBytes: maxBytesFlag(f.maxMb), ...(imgsz !== undefined ? { imgsz } : {}) });
+  let graph;
+  try {
+    graph = onnxProfileModel(imported, { metric, mode });
+  } catch (err) {
+    if (err instanceof OnnxProfileError) throw new CliUsageError(`${f.model}: ${err.message}`);
+    throw err;
+  }
+  const profiled = new Set(graph.sites.map((s) => s.name));
+  const activations = [...new Map(imported.sites.filter((s) => profiled.has(s.name)).map((s) => [s.activation.id, s.activation])).values()];
+  if (activations.length !== 1) {
+    throw new CliUsageError(
+      `${f.model}: its sites have mixed activations (${activations.map((k) => k.id).join(', ')}); a table's cells are deltas against one reference activation: rewrite it to one first (actnas model export ${f.model} --act all:silu -o ref.onnx)`,
+    );
+  }
+  if (metric === 'accuracy' && graph.height !== graph.width) throw new CliUsageError(`${f.model}: NWOT calibration images are square; the input is ${graph.height}×${graph.width}`);
+  // Reported once the file is accepted, so that a refusal stays one line.
+  for (const w of imported.warnings) io.stderr.write(`actnas: warning ${w.code}: ${w.message}\n`);
+  for (const s of graph.skipped) io.stderr.write(`actnas: warning: site ${s.site} not profiled (${metric}${metric === 'latency' ? `, ${mode}` : ''}): ${s.reason}\n`);
+  return { modelName: basename(f.model).replace(/\.onnx$/i, ''), graph, reference: activations[0]! };
 }
 
 function runtimeProfile(f: RuntimeFlags): RuntimeProfile {
@@ -98,9 +140,9 @@ function progress(io: CliIo): { start(total: number, done: number): void; tick()
 
 function runtimeOptions(cmd: Command): Command {
   return cmd
-    .option('--model <name>', 'built-in model (yolov5nu, yolov8n, ...) or an Ultralytics model YAML', 'yolov5nu')
+    .option('--model <name>', 'built-in model (yolov5nu, yolov8n, ...), an Ultralytics model YAML, or your own ONNX file (its own weights)', 'yolov5nu')
     .option(...LAYOUT_FLAG)
-    .option('--imgsz <n>', 'square input size (multiple of 32)', '640')
+    .option('--imgsz <n>', 'square input size (multiple of 32); for an ONNX file with dynamic height and width: n or h,w', '640')
     .option('--runtime <id>', 'ort (onnxruntime-node CPU), tfjs, or a registered runtime', 'ort')
     .option('--threads <n>', 'intra-op threads', '1')
     .option('--graph-opt <level>', 'ORT graph optimisation: disabled, basic, extended, all', 'all')
@@ -126,16 +168,15 @@ async function readTable(path: string, metric: 'latency' | 'accuracy'): Promise<
 }
 
 function profileAction(io: CliIo, setExitCode: (code: number) => void) {
-  return async (f: ProfileFlags): Promise<void> => {
+  return async (f: ProfileFlags, cmd?: Command): Promise<void> => {
     const metric = choiceFlag(f.metric, '--metric', ['latency', 'memory', 'accuracy'] as const) as ProfileMetric;
     const mode = choiceFlag(f.mode, '--mode', ['full', 'micro'] as const) as LatencyMode;
     if (!f.output) throw new CliUsageError('-o, --output <file> is required');
-    const spec = await loadSpec(f.model, f, io);
-    const graph = buildFromFlags(spec, f);
+    const { modelName, graph, reference } = await profileSubject(f, cmd, io, metric, mode);
     const candidates = candidatesFlag(f.candidates);
     const sites = f.sites?.split(',').map((s) => s.trim());
     const unknown = sites?.find((s) => !graph.sites.some((g) => g.name === s));
-    if (unknown) throw new CliUsageError(`--sites: "${unknown}" is not a site of ${spec.name}`);
+    if (unknown) throw new CliUsageError(`--sites: "${unknown}" is not a ${isOnnxPath(f.model) ? 'profiled ' : ''}site of ${modelName}`);
     const out = resolve(io.cwd ?? process.cwd(), f.output);
     const protocol = protocolFrom(f);
     const seed = intFlag(f.seed, '--seed', PROFILE_DEFAULTS.seed, [0, 2 ** 31 - 1]);
@@ -148,7 +189,7 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
     };
     const runtime = await openRuntime(f);
     const { request: req, checkpointKey } = profileJob({
-      modelName: spec.name, graph, runtime, metric, mode, protocol, reference: spec.activation, candidates, seed, fusion, nwot, ...(sites ? { sites } : {}),
+      modelName, graph, runtime, metric, mode, protocol, reference, candidates, seed, fusion, nwot, ...(sites ? { sites } : {}),
     });
     let checkpoint: ProfileCheckpoint;
     try {
@@ -269,6 +310,7 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
     .option('--sites <list>', 'only these sites (comma-separated)')
     .option('--live-set <file>', 'memory: also write the per-step live-set rows (JSON) for exact peak-memory budgets in the search')
     .option('--stop-after <n>', 'stop after n newly measured cells; rerun to resume')
+    .option(...MAX_MB_FLAG)
     .option('-o, --output <file>', 'table to write (.csv in the paper\'s format, or .json)')
     .action(profileAction(io, setExitCode));
   // Model and runtime flags (and --max-pairs, whose default here is VALIDATION_MAX_PAIRS) belong to `profile` and are read from it.

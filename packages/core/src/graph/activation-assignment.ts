@@ -12,7 +12,7 @@ export class AssignmentParseError extends Error {
  */
 export function parseActivationAssignment(
   text: string,
-  sites: readonly SiteInfo[],
+  sites: readonly Pick<SiteInfo, 'name'>[],
   registry: ActivationRegistry = fullActivationRegistry(),
 ): ReadonlyMap<string, ActivationKind> {
   const result = new Map<string, ActivationKind>();

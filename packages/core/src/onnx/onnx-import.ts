@@ -11,7 +11,7 @@ import { OnnxImportError } from './onnx-import-error.js';
 import type { DecodeOnnxOptions, OnnxModel, OnnxStringEntry, OnnxValueInfo } from './onnx-proto.js';
 import { aiOnnxOpset, decodeOnnxModel, tensorDims, toNumber, valueInfoShape } from './onnx-proto.js';
 import type { Shape } from './onnx-shape-inference.js';
-import { inferShapes } from './onnx-shape-inference.js';
+import { inferShapes, inferTensorFacts } from './onnx-shape-inference.js';
 import { isComplete } from './onnx-symbolic-dim.js';
 import type { ActnasSiteRecord } from './onnx-sites-metadata.js';
 import { readSitesMetadata } from './onnx-sites-metadata.js';
@@ -267,6 +267,27 @@ function describeSite(g: OnnxGraphIndex, shapes: ReadonlyMap<string, Shape>, nam
 
 function numberOrUndefined(d: number | string | undefined): number | undefined {
   return typeof d === 'number' ? d : undefined;
+}
+
+/** What shape inference knows about one tensor of an imported model. */
+export interface OnnxTensorFacts {
+  /** Undefined when unknown, as is an unknown dim; string dims are symbolic (a dynamic batch). */
+  readonly shape?: readonly (number | string | undefined)[];
+  /** TensorProto.DataType of the elements. */
+  readonly elem?: number;
+}
+
+/**
+ * Shapes and element types of every tensor of an imported model that inference can work out, with
+ * dynamic spatial input dims bound as at import (its `inputBinding`). Initializers included.
+ */
+export function importedTensorFacts(imported: ImportedModel): ReadonlyMap<string, OnnxTensorFacts> {
+  const graph = imported.model.graph!;
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
+  const inputs = (graph.input ?? []).filter((v) => !initializers.has(v.name ?? ''));
+  const bound = bindInputSizes(imported.model, inputs, imported.inputBinding?.imgsz);
+  const facts = inferTensorFacts(new OnnxGraphIndex(graph), { inputShapes: bound.shapes, opset: imported.opset });
+  return new Map([...facts].map(([name, f]) => [name, { ...(f.shape ? { shape: f.shape } : {}), ...(f.elem !== undefined ? { elem: f.elem } : {}) }]));
 }
 
 /** The site table of an imported model, as ActNAS metadata records. */

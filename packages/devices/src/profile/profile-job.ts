@@ -1,9 +1,11 @@
-import type { ActivationKind, ModelGraph } from '@actnas/core';
+import type { ActivationKind } from '@actnas/core';
 import type { CellProtocol } from '../latency/cell-protocol.js';
 import type { FusionRules } from '../memory/fusion-rules.js';
 import { ORT_CPU_FUSION, XNNPACK_FUSION } from '../memory/fusion-rules.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import type { CheckpointKey } from './checkpoint.js';
+import type { ProfileGraph } from './graph-adapters.js';
+import { isOnnxProfileModel } from './onnx-profile-model.js';
 import type { LatencyMode, NwotSettings, ProfileMetric, ProfileRequest } from './profile-runner.js';
 
 /**
@@ -73,7 +75,8 @@ export function runtimeFusion(runtimeId: string): FusionRules {
 
 export interface ProfileJobInput {
   readonly modelName: string;
-  readonly graph: ModelGraph;
+  /** A graph built from a spec, or a user's ONNX file (`onnxProfileModel`). */
+  readonly graph: ProfileGraph;
   readonly runtime: Runtime;
   readonly metric: ProfileMetric;
   readonly reference: ActivationKind;
@@ -136,5 +139,6 @@ export function profileCheckpointKey(req: ProfileRequest): CheckpointKey {
     nwot: req.metric === 'accuracy' ? JSON.stringify(req.nwot) : '-',
     fusion: req.metric === 'memory' ? `${req.fusion.id}:${[...req.fusion.fused].sort().join(',')}` : '-',
     sites: req.sites?.join(',') ?? 'all',
+    ...(isOnnxProfileModel(req.graph) ? { onnx: req.graph.digest, input: `${req.graph.height}x${req.graph.width}` } : {}),
   };
 }

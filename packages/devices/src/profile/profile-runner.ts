@@ -1,4 +1,4 @@
-import type { ActivationKind, CostTable, ModelGraph } from '@actnas/core';
+import type { ActivationKind, CostTable, ImportedModel } from '@actnas/core';
 import { emitOnnx, importOnnx } from '@actnas/core';
 import { calibrationBatch } from '../accuracy/calibration-images.js';
 import type { CalibrationSource } from '../accuracy/calibration-images.js';
@@ -12,7 +12,10 @@ import type { FusionRules } from '../memory/fusion-rules.js';
 import { memoryTable } from '../memory/memory-table.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import type { ProfileCheckpoint } from './checkpoint.js';
+import type { ProfileGraph } from './graph-adapters.js';
 import { memoryGraphOf, siteBlocks } from './graph-adapters.js';
+import { isOnnxProfileModel, onnxProvenance, onnxWithDynamicBatch } from './onnx-profile-model.js';
+import type { Feeds } from '../runtimes/runtime.js';
 import { fullLatencyCells, microLatencyCells, syntheticInput } from './latency-sweep.js';
 import type { ProfileCell } from './profile-cell.js';
 import { hostCpu, mallocHugePages, provenanceNote } from './provenance.js';
@@ -30,7 +33,8 @@ export interface NwotSettings {
 
 export interface ProfileRequest {
   readonly modelName: string;
-  readonly graph: ModelGraph;
+  /** A graph built from a spec (seeded weights), or a user's ONNX file (its own weights). */
+  readonly graph: ProfileGraph;
   readonly runtime: Runtime;
   readonly metric: ProfileMetric;
   readonly mode: LatencyMode;
@@ -103,7 +107,7 @@ async function* sweep(req: ProfileRequest, skip: (site: string, activation: stri
   if (req.metric === 'latency') {
     const o = { runtime: req.runtime, reference: req.reference, candidates: req.candidates, protocol: req.protocol, seed: req.seed, skip: skipOther };
     if (req.mode === 'micro') yield* microLatencyCells(siteBlocks(req.graph), o);
-    else yield* fullLatencyCells(importOnnx(emitOnnx(req.graph, { seed: req.seed })), { images: syntheticInput([1, 3, req.graph.imgsz, req.graph.imgsz], req.seed) }, o);
+    else yield* fullLatencyCells(latencyModel(req), inputFeeds(req, 1, req.seed), o);
     return;
   }
   for (const seed of req.nwot.seeds) {
@@ -111,7 +115,7 @@ async function* sweep(req: ProfileRequest, skip: (site: string, activation: stri
     if (req.candidates.every((k) => selectedSites(req).every((s) => perSeed(s, k.id)))) continue;
     const source: CalibrationSource = req.nwot.calibration === 'synthetic' ? { kind: 'synthetic', seed } : { kind: 'folder', dir: req.nwot.calibration.dir };
     const imgsz = req.graph.imgsz;
-    const model = importOnnx(emitOnnx(req.graph, { seed, dynamicBatch: true }));
+    const model = isOnnxProfileModel(req.graph) ? onnxWithDynamicBatch(req.graph) : importOnnx(emitOnnx(req.graph, { seed, dynamicBatch: true }));
     const init = await dataDependentInit(model, { runtime: req.runtime, batch: calibrationBatch(source.kind === 'synthetic' ? { kind: 'synthetic', seed: seed + 7919 } : source, req.nwot.initBatch, imgsz) });
     const batch = calibrationBatch(source, req.nwot.batch, imgsz);
     const onReference = (r: NwotResult): void => hooks.onNwotReference?.(seed, r);
@@ -125,13 +129,24 @@ async function* sweep(req: ProfileRequest, skip: (site: string, activation: stri
 async function referenceValue(req: ProfileRequest, cells: readonly ProfileCell[]): Promise<number> {
   if (req.metric === 'memory') return cells[0]?.reference ?? 0;
   if (req.metric === 'accuracy') return mean(cells.filter((c) => c.reference !== undefined).map((c) => c.reference!));
-  const model = await req.runtime.load(emitOnnx(req.graph, { seed: req.seed }));
+  const model = await req.runtime.load(latencyModel(req).bytes);
   try {
-    const timer = model.timer({ images: syntheticInput([1, 3, req.graph.imgsz, req.graph.imgsz], req.seed) });
+    const timer = model.timer(inputFeeds(req, 1, req.seed));
     return (await measureMean(timer, { warmup: 3, runs: 15 })).median;
   } finally {
     await model.dispose();
   }
+}
+
+/** The whole model latency is measured on: the file itself, or the graph emitted with seeded weights. */
+function latencyModel(req: ProfileRequest): ImportedModel {
+  return isOnnxProfileModel(req.graph) ? req.graph.imported : importOnnx(emitOnnx(req.graph, { seed: req.seed }));
+}
+
+/** A seeded image batch under the model's input name, at its input size. */
+function inputFeeds(req: ProfileRequest, batch: number, seed: number): Feeds {
+  const g = req.graph;
+  return isOnnxProfileModel(g) ? { [g.inputName]: syntheticInput([batch, 3, g.height, g.width], seed) } : { images: syntheticInput([batch, 3, g.imgsz, g.imgsz], seed) };
 }
 
 /** Averages NWOT cells over seeds (std = spread across seeds). */
@@ -197,7 +212,10 @@ function toCostTable(req: ProfileRequest, cells: readonly ProfileCell[], referen
       producer: req.metric === 'memory' ? `actnas arena planner (${req.fusion.id})` : `${prov.runtime === 'ort' ? 'onnxruntime-node' : prov.runtime} ${prov.version} (${prov.backend})`,
       ...(runs.length ? { runs: Math.round(median(runs)) } : {}),
       ...(req.metric === 'latency' ? { confidence: 0.95 } : {}),
-      note: provenanceNote({ runtime: prov, hostCpu: hostCpu(), imgsz: req.graph.imgsz, model: req.modelName, metric: req.metric, mode: req.metric === 'latency' ? req.mode : '-', protocol: protocolLabel(req), hugePages: mallocHugePages() }),
+      note: [
+        provenanceNote({ runtime: prov, hostCpu: hostCpu(), imgsz: req.graph.imgsz, model: req.modelName, metric: req.metric, mode: req.metric === 'latency' ? req.mode : '-', protocol: protocolLabel(req), hugePages: mallocHugePages() }),
+        ...(isOnnxProfileModel(req.graph) ? [onnxProvenance(req.graph, req.metric)] : []),
+      ].join('; '),
     },
   };
 }
