@@ -41,3 +41,12 @@ export { syntheticInput } from './profile/latency-sweep.js';
 export { memoryGraphOf, siteBlocks } from './profile/graph-adapters.js';
 export type { ValidationReport, ValidationRow } from './profile/validation.js';
 export { validateTable, validationAssignments } from './profile/validation.js';
+export type { NamedAssignment, WholeModelMeasurement, WholeModelOptions } from './profile/validation.js';
+export { measureAgainstReference } from './profile/validation.js';
+
+export type { Prediction } from './verify/verify-prediction.js';
+export { Z95, cellSigma, predictFromTable } from './verify/verify-prediction.js';
+export type {
+  BudgetCheck, MeasuredValue, MetricCheck, NullCopy, VerifiedCandidate, VerifyBudgets, VerifyCandidate, VerifyMetric, VerifyNwotSettings, VerifyOptions, VerifyProgress, VerifyReport,
+} from './verify/verify-proposals.js';
+export { VERIFY_METRICS, VerifyInputError, verifyProposals } from './verify/verify-proposals.js';
