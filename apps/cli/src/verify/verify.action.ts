@@ -9,7 +9,8 @@ import { parseNumber } from '../search/search-options.js';
 import { readProposalFile, ranksFlag } from './proposal-file.js';
 import type { ProposalFile } from './proposal-file.js';
 import { formatVerifyReport, verifyReportCsv } from './verify-output.js';
-import type { Verifier, VerifyRunFlags } from './verify-setup.js';
+import type { VerifyRunFlags } from './verify-flags.js';
+import type { Verifier } from './verify-setup.js';
 import { createVerifier, metricsFlag, predictionsFromTotals } from './verify-setup.js';
 
 export interface VerifyFlags extends VerifyRunFlags {

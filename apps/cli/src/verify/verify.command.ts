@@ -1,7 +1,7 @@
 import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
 import type { VerifyFlags } from './verify.action.js';
-import { verifyRunOptions } from './verify-setup.js';
+import { verifyRunOptions } from './verify-flags.js';
 
 /** `actnas verify`: measure proposals whole on this device, beside their predictions. */
 export const verifyCommand: CommandModule = (program, io: CliIo, setExitCode) => {
