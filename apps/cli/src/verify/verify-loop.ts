@@ -165,7 +165,8 @@ export async function searchAndVerify(flags: SearchFlags & VerifyLoopFlags, io: 
         if (checks.length === 0) return b;
         // How much the sum missed, in the budget's direction; at least the excess, so the next search moves.
         const residual = Math.max(...checks.map((m) => Math.max(b.bound === 'max' ? (m.residual ?? 0) : -(m.residual ?? 0), m.budget!.excess)));
-        const next: Budget = { ...b, value: b.bound === 'max' ? b.value - residual : b.value + residual };
+        // Rounded outward at 1e-4 so the printed budget is the one searched.
+        const next: Budget = { ...b, value: b.bound === 'max' ? Math.floor((b.value - residual) * 1e4) / 1e4 : Math.ceil((b.value + residual) * 1e4) / 1e4 };
         tightened.push({ budget: describeBudget(b), to: describeBudget(next), residual, breakers: checks.length });
         return next;
       });
