@@ -15,6 +15,7 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'model', summary: 'YOLO model specs and ONNX files: info, export, sites', load: async () => (await import('./model/model.command.js')).modelCommand },
   { name: 'search', summary: 'best per-site activations under budgets: from table files, or on the platform (search submit)', load: async () => (await import('./search/search.command.js')).searchCommand },
   { name: 'profile', summary: 'measure a latency, memory or NWOT accuracy cost table on a runtime', load: async () => (await import('./profile/profile.command.js')).profileCommand },
+  { name: 'verify', summary: 'measure proposals whole on this device: predicted beside measured latency, memory and NWOT, flagged', load: async () => (await import('./verify/verify.command.js')).verifyCommand },
   { name: 'agent', summary: 'lease profiling jobs from the API, measure them here, upload the tables', load: async () => (await import('./agent/agent.command.js')).agentCommand },
   { name: 'login', summary: 'store an API token for the platform commands (checked first, readable by you only)', load: async () => (await import('./platform/auth.command.js')).loginCommand },
   { name: 'logout', summary: 'forget the stored login', load: async () => (await import('./platform/auth.command.js')).logoutCommand },

@@ -6,19 +6,24 @@
  * Writes bench/results/profile-bench.json as it goes (partial results survive an interruption).
  *
  *   npm run bench                         (in packages/devices)
- *   BENCH_ONLY=micro,memory npm run bench (a subset: paper, full, micro, validate, tfjs, nwot, memory, onnx-micro, onnx-memory)
+ *   BENCH_ONLY=micro,memory npm run bench (a subset: paper, full, micro, validate, tfjs, nwot, memory, onnx-micro, onnx-memory, verify)
  *
  * onnx-micro and onnx-memory profile a user's own file (issue 13), the PyTorch-exported yolov8n of
  * test/fixtures/models, as `actnas profile --model file.onnx` does: import, then the table.
  *   BENCH_OUT=results/x.json              (write the figures there instead of results/profile-bench.json)
+ *   BENCH_ONLY=micro,verify               (verifying a top-10 ILP proposal set from the micro table of the
+ *                                          same run on the device, and the `search --verify` loop;
+ *                                          needs the built CLI: npm run build. Without micro in the
+ *                                          run it uses the repo's measured table, and says so)
  *   BENCH_FULL_SITES=sample               (adaptive full mode on the sampled sites only: ~1 min, not ~15)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActivationKind, CostTable } from '@actnas/core';
-import { Hardswish, PAPER_ACTIVATIONS, ReLU, SiLU, buildGraph, builtinModelSpec, emitOnnx, fullActivationRegistry, importOnnx } from '@actnas/core';
+import { Hardswish, PAPER_ACTIVATIONS, ReLU, SiLU, buildGraph, builtinModelSpec, costTableToJson, emitOnnx, fullActivationRegistry, importOnnx, parseCostTableJson } from '@actnas/core';
 import type { CellProtocol } from '../src/latency/cell-protocol.js';
 import { targetReached } from '../src/latency/paired-protocol.js';
 import { excludesZero, halfWidth, median } from '../src/latency/statistics.js';
@@ -37,7 +42,7 @@ import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
 import { createTfjsRuntime } from '../src/runtimes/tfjs.runtime.js';
 
 const IMGSZ = Number(process.env['BENCH_IMGSZ'] ?? 640);
-const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'paper,full,micro,validate,tfjs,nwot,memory,onnx-micro,onnx-memory').split(','));
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'paper,full,micro,validate,tfjs,nwot,memory,onnx-micro,onnx-memory,verify').split(','));
 const FULL_ON_SAMPLE = process.env['BENCH_FULL_SITES'] === 'sample';
 /** BENCH_OUT writes a partial run's figures elsewhere, leaving the committed full run as it is. */
 const out = process.env['BENCH_OUT'] ?? join(dirname(fileURLToPath(import.meta.url)), 'results', 'profile-bench.json');
@@ -186,6 +191,7 @@ if (ONLY.has('nwot')) {
   log('[nwot] 345 candidates, 320 input, batch 16 …');
   const t0 = performance.now();
   const { table } = await runProfile(req);
+  tables['nwot'] = table!;
   const deltas = table!.cells.filter((c) => c.activation !== 'silu').map((c) => c.delta);
   results['nwot'] = { seconds: seconds(t0), cells: table!.cells.length, reference: table!.reference, nonZeroDeltas: deltas.filter((d) => d !== 0).length, medianAbsDelta: median(deltas.map(Math.abs)) };
   save();
@@ -195,6 +201,7 @@ if (ONLY.has('nwot')) {
 if (ONLY.has('memory')) {
   const t0 = performance.now();
   const { table } = await runProfile(request('memory', 'full', { kind: 'paper', options: { warmup: 0, runs: 1 } }));
+  tables['memory'] = table!;
   const rows = liveSetRows(memoryGraphOf(graph), ORT_CPU_FUSION, SiLU, PAPER_ACTIVATIONS);
   results['memory'] = { seconds: seconds(t0), cells: table!.cells.length, referenceKB: table!.reference, liveSetSteps: rows.base.length, liveSetTerms: rows.terms.length };
   save();
@@ -227,6 +234,86 @@ if (ONLY.has('onnx-micro')) {
   results['onnx-micro'] = { file: 'yolov8n-pytorch-export-opset17.onnx', ...f, targetSeconds: 180, loadAtStart, loadAtEnd: loadavg(), missedTarget: missedCells(cells) };
   save();
   log(`[onnx-micro] ${JSON.stringify(f)} (target ≤ 180 s)`);
+}
+
+if (ONLY.has('verify')) {
+  // The built CLI, as a user runs it: `actnas verify` on a top-10 ILP set, then `actnas search --verify`.
+  const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const bin = join(repoRoot, 'apps', 'cli', 'bin', 'actnas.js');
+  const examples = join(repoRoot, 'packages', 'core', 'examples', 'yolov5nu-ort-cpu');
+  const repoTable = (metric: string): CostTable => parseCostTableJson(readFileSync(join(examples, `${metric}.json`), 'utf8'));
+  const source = {
+    latency: tables['micro'] ? 'micro table measured in this run' : 'the repo\'s measured micro table (packages/core/examples/yolov5nu-ort-cpu: micro not in BENCH_ONLY)',
+    memory: tables['memory'] ? 'memory table planned in this run' : 'the repo\'s memory table',
+    accuracy: tables['nwot'] ? 'NWOT table measured in this run' : 'the repo\'s NWOT table (320, batch 16)',
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'actnas-verify-bench-'));
+  const files = { latency: tables['micro'] ?? repoTable('latency'), memory: tables['memory'] ?? repoTable('memory'), accuracy: tables['nwot'] ?? repoTable('accuracy') };
+  for (const [metric, table] of Object.entries(files)) writeFileSync(join(dir, `${metric}.json`), JSON.stringify(costTableToJson(table)));
+  const tableFlags = ['--latency', 'latency.json', '--memory', 'memory.json', '--accuracy', 'accuracy.json'];
+  const { npm_command: _npmCommand, ...env } = process.env;
+  const cli = (args: string[]): { code: number | null; stdout: string; seconds: number; load: number } => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env, maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] });
+    return { code: r.status, stdout: r.stdout, seconds: seconds(t0), load: loadavg()[0]! };
+  };
+  log(`[verify] tables: ${Object.values(source).join('; ')}`);
+  const accuracyDrop = 1;
+  const search = cli(['search', ...tableFlags, '--max-accuracy-drop', String(accuracyDrop), '--k', '10', '--diversity', '3', '--json']);
+  writeFileSync(join(dir, 'proposals.json'), search.stdout);
+  log(`[verify] actnas verify: 10 proposals + 3 baselines at ${IMGSZ}, 1 thread …`);
+  const v = cli(['verify', '--proposals', 'proposals.json', '--baselines', ...tableFlags, '--max-accuracy-drop', String(accuracyDrop), '--imgsz', String(IMGSZ), '--threads', '1', '--json']);
+  interface Check { metric: string; predicted?: { delta: number; uncertainty: number }; measured: { delta: number; low: number; high: number; total?: number; runs: number }; residual?: number; inside?: boolean }
+  interface Verified { name: string; kind: string; metrics: Check[] }
+  const report = JSON.parse(v.stdout) as { candidates: Verified[]; noise: { floor: number; nullCopies: { delta: number }[] }; elapsedMs: number };
+  const metricOf = (c: Verified, m: string): Check => c.metrics.find((x) => x.metric === m)!;
+  const perProposal = report.candidates.map((c) => {
+    const lat = metricOf(c, 'latency');
+    const hw = (lat.measured.high - lat.measured.low) / 2;
+    return {
+      name: c.name, predictedMs: lat.predicted?.delta, uncertaintyMs: lat.predicted?.uncertainty, measuredMs: lat.measured.delta, halfWidthMs: hw, pairs: lat.measured.runs,
+      halfWidthTarget: hw <= 0.2 || hw <= 0.05 * Math.abs(lat.measured.delta),
+      inside: Object.fromEntries(c.metrics.map((m) => [m.metric, m.inside ?? null])),
+      residual: Object.fromEntries(c.metrics.map((m) => [m.metric, m.residual ?? null])),
+    };
+  });
+  const insideFraction = (metric: string): number => {
+    const judged = report.candidates.map((c) => metricOf(c, metric)).filter((m) => m.inside !== undefined);
+    return judged.filter((m) => m.inside).length / judged.length;
+  };
+  // The loop: a latency budget between #1's predicted and measured totals, when the sum misses on the slow side.
+  const first = report.candidates[0]!;
+  const lat1 = metricOf(first, 'latency');
+  const refMs = files.latency.reference;
+  const predictedTotal = refMs + lat1.predicted!.delta;
+  // When the sum errs on the fast side no budget between the two can break; then the budget is the
+  // 5th proposal's predicted total, so the loop has its k = 5 proposals to verify.
+  const fifth = metricOf(report.candidates[4] ?? first, 'latency');
+  const budget = lat1.residual! > 0 ? predictedTotal + lat1.residual! / 2 : refMs + fifth.predicted!.delta + 1e-3;
+  log(`[verify] actnas search --verify --max-latency ${budget.toFixed(3)} (${lat1.residual! > 0 ? 'between #1\'s predicted and measured' : '#5\'s predicted total: the sum erred on the fast side'}; #1 predicted ${predictedTotal.toFixed(3)} ms, measured ${(refMs + lat1.measured.delta).toFixed(3)} ms) --k 5 --rounds 3 …`);
+  // The latency budget alone: the loop's figure is whether it ends meeting that budget as measured.
+  const loop = cli(['search', ...tableFlags, '--max-latency', budget.toFixed(3), '--k', '5', '--diversity', '3', '--verify', '--rounds', '3', '--imgsz', String(IMGSZ), '--json']);
+  const loopResult = JSON.parse(loop.stdout) as { met: boolean; stoppedBy: string; rounds: unknown[]; missed: unknown[]; proposals: { measuredFeasible: boolean }[] };
+  const figures = {
+    tables: source,
+    verifySeconds: v.seconds, verifyModels: report.candidates.length, loadAverage1mAfterVerify: v.load,
+    noiseFloorMs: report.noise.floor, nullCopiesMs: report.noise.nullCopies.map((n) => n.delta),
+    medianHalfWidthMs: median(perProposal.map((p) => p.halfWidthMs)), halfWidthWithinTarget: perProposal.filter((p) => p.halfWidthTarget).length / perProposal.length,
+    insideFraction: { latency: insideFraction('latency'), memory: insideFraction('memory'), accuracy: insideFraction('accuracy') },
+    perProposal,
+    loop: { budgetMs: budget, exitCode: loop.code, seconds: loop.seconds, rounds: loopResult.rounds.length, stoppedBy: loopResult.stoppedBy, met: loopResult.met, missed: loopResult.missed, measuredFeasible: loopResult.proposals.filter((p) => p.measuredFeasible).length, verified: loopResult.proposals.length, roundDetails: loopResult.rounds, loadAverage1m: loop.load },
+  };
+  results['verify'] = figures;
+  save();
+  const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
+  log('[verify] figure                                              value            target');
+  log(`  time to verify ${report.candidates.length} models (10 proposals + 3 baselines)  ${v.seconds.toFixed(0).padStart(6)} s         ≤ 300 s`);
+  log(`  latency CI half-width, median over models          ${figures.medianHalfWidthMs.toFixed(3).padStart(8)} ms      ≤ 0.2 ms or ≤ 5 % of |Δ|`);
+  log(`  models whose half-width meets that target          ${pct(figures.halfWidthWithinTarget).padStart(8)}         100 %`);
+  log(`  session noise floor (median |Δ| of null copies)    ${figures.noiseFloorMs.toFixed(3).padStart(8)} ms      reported`);
+  for (const m of ['latency', 'memory', 'accuracy'] as const) log(`  inside predicted ± combined uncertainty: ${m.padEnd(9)} ${pct(figures.insideFraction[m]).padStart(8)}         reported`);
+  log(`  search --verify: rounds taken, final proposals met ${String(figures.loop.rounds).padStart(5)}, ${figures.loop.met ? 'met' : `not met (${figures.loop.stoppedBy})`}   ≤ 3 rounds, met`);
+  for (const p of perProposal) log(`    ${p.name.padEnd(14)} predicted ${(p.predictedMs ?? Number.NaN).toFixed(3).padStart(8)} ± ${(p.uncertaintyMs ?? Number.NaN).toFixed(3)}  measured ${p.measuredMs.toFixed(3).padStart(8)} ± ${p.halfWidthMs.toFixed(3)} ms (${p.pairs} pairs)`);
 }
 
 results['finished'] = new Date().toISOString();

@@ -44,3 +44,12 @@ export type { OnnxProfileModel, OnnxProfileModelOptions } from './profile/onnx-p
 export { OnnxProfileError, isOnnxProfileModel, onnxMemoryGraph, onnxProfileModel, onnxSiteBlocks, onnxWithDynamicBatch } from './profile/onnx-profile-model.js';
 export type { ValidationReport, ValidationRow } from './profile/validation.js';
 export { validateTable, validationAssignments } from './profile/validation.js';
+export type { NamedAssignment, WholeModelMeasurement, WholeModelOptions } from './profile/validation.js';
+export { measureAgainstReference } from './profile/validation.js';
+
+export type { Prediction } from './verify/verify-prediction.js';
+export { Z95, cellSigma, predictFromTable } from './verify/verify-prediction.js';
+export type {
+  BudgetCheck, MeasuredValue, MetricCheck, NullCopy, VerifiedCandidate, VerifyBudgets, VerifyCandidate, VerifyMetric, VerifyNwotSettings, VerifyOptions, VerifyProgress, VerifyReport,
+} from './verify/verify-proposals.js';
+export { VERIFY_METRICS, VerifyInputError, verifyProposals } from './verify/verify-proposals.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import type { LiveSetRows, RunSearchOptions, SearchResult } from '@actnas/core/search';
+import type { LiveSetRows, RunSearchOptions, SearchRequest, SearchResult } from '@actnas/core/search';
 import { CostTableValidationError, SearchRequestError, parseLiveSetRows, runSearch } from '@actnas/core/search';
 import type { CliIo } from '../shared/cli-io.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../shared/cli-error.js';
@@ -49,7 +49,13 @@ export async function localSearch(flags: SearchFlags, io: CliIo, setExitCode: (c
   setExitCode(result.status === 'infeasible' ? EXIT_FAILURE : EXIT_OK);
 }
 
-async function search(flags: SearchFlags, cwd: string): Promise<SearchResult> {
+/** A search as the flags describe it, ready to run (and re-run with other budgets by `search --verify`). */
+export interface PreparedSearch {
+  readonly request: SearchRequest;
+  readonly options: RunSearchOptions;
+}
+
+export function prepareSearch(flags: SearchFlags, cwd: string): PreparedSearch {
   if (flags.json && flags.table) throw new CliUsageError('choose one of --json and --table');
   const strategy = parseStrategy(flags.strategy);
   const options: RunSearchOptions = {
@@ -69,12 +75,20 @@ async function search(flags: SearchFlags, cwd: string): Promise<SearchResult> {
   const loaded = readTables(tableSources(flags), cwd, flags.reference);
   const space = applySiteFlags(loaded.space, flags.allow, flags.lock);
   const peakMemory = flags.liveSet === undefined ? [] : [{ rows: readLiveSet(flags.liveSet, cwd, loaded.space.sites.map((s) => s.name)), maxKB: maxPeakKB! }];
+  return { request: { space, tables: loaded.tables, objective, budgets, peakMemory }, options };
+}
+
+export async function runPrepared(p: PreparedSearch): Promise<SearchResult> {
   try {
-    return await runSearch({ space, tables: loaded.tables, objective, budgets, peakMemory }, options);
+    return await runSearch(p.request, p.options);
   } catch (err) {
     if (err instanceof SearchRequestError || err instanceof RangeError) throw new CliUsageError(err.message);
     throw err;
   }
+}
+
+async function search(flags: SearchFlags, cwd: string): Promise<SearchResult> {
+  return runPrepared(prepareSearch(flags, cwd));
 }
 
 /** Live-set rows written by `actnas profile --metric memory --live-set`; every site must be one of the tables'. */

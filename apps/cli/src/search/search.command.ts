@@ -3,6 +3,8 @@ import { Option } from 'commander';
 import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
 import type { SubmitFlags } from '../platform/search-submit.js';
+import type { VerifyLoopFlags } from '../verify/verify-loop.js';
+import { verifyRunOptions } from '../verify/verify-flags.js';
 import type { SearchFlags } from './search.action.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -37,7 +39,11 @@ export const searchCommand: CommandModule = (program: Command, io: CliIo, setExi
     .option('--reference <act>', 'reference activation of the model', 'silu')
     .option('--json', 'print the result as JSON')
     .option('--table', 'print the result as tables (default)')
-    .action(async (flags: SearchFlags) => (await import('./search.action.js')).localSearch(flags, io, setExitCode));
+    .option('--verify', 'verify the top-k on this device (see actnas verify) and search again with each budget a proposal breaks as measured tightened by its residual')
+    .option('--rounds <n>', 'with --verify: search-and-verify rounds at most', '3');
+  verifyRunOptions(search, ' (--verify)').action(async (flags: SearchFlags & VerifyLoopFlags) =>
+    flags.verify ? (await import('../verify/verify-loop.js')).searchAndVerify(flags, io, setExitCode) : (await import('./search.action.js')).localSearch(flags, io, setExitCode),
+  );
   search
     .command('submit')
     .description('run the search on the platform, by project, model and device names: the newest tables of the model on each device; with --wait, exit 0 when a proposal meets the budgets')

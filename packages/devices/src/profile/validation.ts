@@ -1,7 +1,7 @@
 import type { ActivationKind, ActivationRegistry, CostTable, ImportedModel } from '@actnas/core';
 import { cellLookup, rewriteOnnx, tableActivations } from '@actnas/core';
 import { sampleCorrelation } from 'simple-statistics';
-import type { PairedOptions } from '../latency/paired-protocol.js';
+import type { PairedMeasurement, PairedOptions } from '../latency/paired-protocol.js';
 import { measurePaired } from '../latency/paired-protocol.js';
 import { median } from '../latency/statistics.js';
 import { createRng } from '../random/seeded-rng.js';
@@ -60,7 +60,7 @@ export function summariseValidation(rows: readonly ValidationRow[], nullRows: re
   const correlation = rows.length > 2 ? sampleCorrelation(rows.map((r) => r.predicted), rows.map((r) => r.measured)) : Number.NaN;
   const medianRelativeError = median(rows.map((r) => Math.abs(r.predicted - r.measured) / Math.max(Math.abs(r.measured), 1e-9)));
   const medianAbsoluteError = median(rows.map((r) => Math.abs(r.predicted - r.measured)));
-  const noiseFloor = nullRows.length ? median(nullRows.map((r) => Math.abs(r.measured))) : Number.NaN;
+  const noiseFloor = noiseFloorOf(nullRows.map((r) => r.measured));
   return { rows, correlation, medianRelativeError, medianAbsoluteError, nullRows, noiseFloor };
 }
 
@@ -74,21 +74,42 @@ export interface ValidationOptions {
   readonly onRow?: (row: ValidationRow) => void;
 }
 
-/** Measures every assignment end to end against the reference model (paired). */
-export async function validateTable(table: CostTable, assignments: readonly NamedAssignment[], o: ValidationOptions): Promise<ValidationReport> {
+/** One whole model measured against the reference with the paired protocol. */
+export interface WholeModelMeasurement {
+  readonly name: string;
+  /** True for a fresh session of the unchanged reference (a null copy). */
+  readonly nullCopy: boolean;
+  readonly measurement: PairedMeasurement;
+}
+
+export interface WholeModelOptions {
+  readonly runtime: Runtime;
+  readonly model: ImportedModel;
+  readonly feeds: Feeds;
+  readonly protocol: PairedOptions;
+  /** Fresh sessions of the unchanged reference to measure first, as null copies (default 0). */
+  readonly nullCopies?: number;
+  readonly onMeasured?: (m: WholeModelMeasurement) => void;
+}
+
+/**
+ * Measures the null copies first, then every assignment, each as a whole model rewritten from the
+ * reference and measured against one reference session (paired, seeds offset per model). Shared by
+ * `validateTable` and proposal verification, so both measure mixed models the same way.
+ */
+export async function measureAgainstReference(assignments: readonly NamedAssignment[], o: WholeModelOptions): Promise<WholeModelMeasurement[]> {
   const ref = await o.runtime.load(o.model.bytes);
   const refTimer = ref.timer(o.feeds);
-  const rows: ValidationRow[] = [];
-  const nullRows: ValidationRow[] = [];
+  const out: WholeModelMeasurement[] = [];
   const nulls: NamedAssignment[] = Array.from({ length: o.nullCopies ?? 0 }, (_, i) => ({ name: `null-${i + 1}`, sites: {} }));
   try {
     for (const [i, a] of [...nulls, ...assignments].entries()) {
       const cand = await o.runtime.load(rewriteOnnx(o.model, a.sites, { metadata: false }));
       try {
-        const m = await measurePaired(refTimer, cand.timer(o.feeds), { ...o.protocol, seed: o.protocol.seed + i });
-        const row = { name: a.name, predicted: predictedDelta(table, a), measured: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, pairs: m.pairs };
-        (i < nulls.length ? nullRows : rows).push(row);
-        o.onRow?.(row);
+        const measurement = await measurePaired(refTimer, cand.timer(o.feeds), { ...o.protocol, seed: o.protocol.seed + i });
+        const m = { name: a.name, nullCopy: i < nulls.length, measurement };
+        out.push(m);
+        o.onMeasured?.(m);
       } finally {
         await cand.dispose();
       }
@@ -96,5 +117,30 @@ export async function validateTable(table: CostTable, assignments: readonly Name
   } finally {
     await ref.dispose();
   }
+  return out;
+}
+
+/** Median |delta| of the null copies: below it, a measured mixed-model delta is session noise. */
+export function noiseFloorOf(nullDeltas: readonly number[]): number {
+  return nullDeltas.length ? median(nullDeltas.map((d) => Math.abs(d))) : Number.NaN;
+}
+
+/** Measures every assignment end to end against the reference model (paired). */
+export async function validateTable(table: CostTable, assignments: readonly NamedAssignment[], o: ValidationOptions): Promise<ValidationReport> {
+  const rows: ValidationRow[] = [];
+  const nullRows: ValidationRow[] = [];
+  const byName = new Map(assignments.map((a) => [a.name, a]));
+  await measureAgainstReference(assignments, {
+    runtime: o.runtime,
+    model: o.model,
+    feeds: o.feeds,
+    protocol: o.protocol,
+    ...(o.nullCopies === undefined ? {} : { nullCopies: o.nullCopies }),
+    onMeasured: ({ name, nullCopy, measurement: m }) => {
+      const row = { name, predicted: nullCopy ? 0 : predictedDelta(table, byName.get(name)!), measured: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, pairs: m.pairs };
+      (nullCopy ? nullRows : rows).push(row);
+      o.onRow?.(row);
+    },
+  });
   return summariseValidation(rows, nullRows);
 }

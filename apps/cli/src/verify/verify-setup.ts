@@ -1,0 +1,140 @@
+import type { ActivationKind, CostTable, ModelGraph, ModelSpec } from '@actnas/core';
+import { fullActivationRegistry, tableActivations } from '@actnas/core';
+import type { FusionRules, Prediction, Runtime, VerifyBudgets, VerifyCandidate, VerifyMetric, VerifyOptions, VerifyProgress, VerifyReport } from '@actnas/devices';
+import {
+  FUSION_RULES, PROFILE_DEFAULTS, UnknownRuntimeError, VerifyInputError, Z95, createRuntime, predictFromTable, runtimeFusion, verifyProposals,
+} from '@actnas/devices';
+import type { CliIo } from '../shared/cli-io.js';
+import { CliUsageError } from '../shared/cli-error.js';
+import { choiceFlag, intFlag, numberFlag } from '../shared/flags.js';
+import { buildFromFlags, loadSpec } from '../model/model-spec-loader.js';
+import { readTableFile } from '../search/search-tables.js';
+import type { VerifyRunFlags } from './verify-flags.js';
+
+export type VerifyTables = Partial<Record<VerifyMetric, CostTable>>;
+
+export interface Verifier {
+  readonly spec: ModelSpec;
+  readonly graph: ModelGraph;
+  readonly reference: ActivationKind;
+  readonly metrics: readonly VerifyMetric[];
+  readonly tables: VerifyTables;
+  readonly runtimeLabel: string;
+  /** Predictions per metric for a full assignment: from the table when given, else `fallback` (the search JSON's totals). */
+  predict(sites: Readonly<Record<string, string>>, fallback?: Partial<Record<VerifyMetric, Prediction>>): Partial<Record<VerifyMetric, Prediction>>;
+  verify(candidates: readonly VerifyCandidate[], budgets: VerifyBudgets): Promise<VerifyReport>;
+}
+
+/** Reads table files of the given metrics (reference activation: the model's). */
+export function readVerifyTables(files: Partial<Record<VerifyMetric, string>>, cwd: string, reference: string): VerifyTables {
+  const tables: VerifyTables = {};
+  for (const [metric, file] of Object.entries(files) as [VerifyMetric, string | undefined][]) if (file !== undefined) tables[metric] = readTableFile({ metric, file }, cwd, undefined, reference);
+  return tables;
+}
+
+/** `key=value` facts of a table's provenance note (imgsz=320; protocol=nwot batch=16 seeds=0 …). */
+function noteValue(table: CostTable | undefined, re: RegExp): string | undefined {
+  return table?.provenance?.note ? re.exec(table.provenance.note)?.[1] : undefined;
+}
+
+/** Checks every flag, loads the model and opens the runtime: nothing slow happens before all input is known good. */
+export async function createVerifier(flags: VerifyRunFlags, io: CliIo, metrics: readonly VerifyMetric[], tableFiles: Partial<Record<VerifyMetric, string>>): Promise<Verifier> {
+  const cwd = io.cwd ?? process.cwd();
+  const threads = intFlag(flags.threads, '--threads', 1, [1, 256]);
+  const nullCopies = intFlag(flags.nullCopies, '--null-copies', 2, [0, 100]);
+  const maxPairs = intFlag(flags.maxPairs, '--max-pairs', 120, [2, 1_000_000]);
+  const maxModelSeconds = numberFlag(flags.maxModelSeconds, '--max-model-seconds', 0);
+  const targetAbs = numberFlag(flags.targetAbs, '--target-abs', 0);
+  const targetRel = numberFlag(flags.targetRel, '--target-rel', 0);
+  const spec = await loadSpec(flags.model, flags, io);
+  const graph = buildFromFlags(spec, flags);
+  const reference = spec.activation;
+  const tables = readVerifyTables(tableFiles, cwd, reference.id);
+  const acc = tables.accuracy;
+  const nwotImgsz = intFlag(flags.nwotImgsz ?? noteValue(acc, /\bimgsz=(\d+)/), '--nwot-imgsz', graph.imgsz, [32, 4096]);
+  if (nwotImgsz % 32 !== 0) throw new CliUsageError(`--nwot-imgsz must be a multiple of 32, got ${nwotImgsz}`);
+  const nwotBatch = intFlag(flags.nwotBatch ?? noteValue(acc, /\bnwot batch=(\d+)/), '--nwot-batch', PROFILE_DEFAULTS.nwot.batch, [2, 1024]);
+  const nwotSeeds = (noteValue(acc, /\bnwot batch=\d+ seeds=([\d/]+)/) ?? '0').split('/').map(Number);
+  const nwotGraph = nwotImgsz === graph.imgsz ? graph : buildFromFlags(spec, { ...flags, imgsz: String(nwotImgsz) });
+  const registry = fullActivationRegistry();
+  const memoryCandidates = (tables.memory ? tableActivations(tables.memory) : PROFILE_DEFAULTS.candidates.split(',')).map((a) => registry.tryResolve(a)).filter((k): k is ActivationKind => k !== undefined);
+  let runtime: Runtime;
+  try {
+    runtime = await createRuntime({ runtime: flags.runtime, threads, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+  } catch (err) {
+    if (err instanceof UnknownRuntimeError) throw new CliUsageError(err.message);
+    throw err;
+  }
+  const fusionId = noteValue(tables.memory, /\bfusion=([\w-]+)/);
+  const fusion: FusionRules = (fusionId ? FUSION_RULES[fusionId] : undefined) ?? runtimeFusion(flags.runtime);
+  const options: Omit<VerifyOptions, 'budgets'> = {
+    runtime,
+    graph,
+    reference,
+    metrics,
+    seed: PROFILE_DEFAULTS.seed,
+    protocol: {
+      warmup: PROFILE_DEFAULTS.warmup,
+      order: 'abba',
+      stopping: { relative: targetRel, absolute: targetAbs, minPairs: Math.min(10, maxPairs), maxPairs, maxMs: 1000 * maxModelSeconds, checkEvery: 5 },
+    },
+    nullCopies,
+    fusion,
+    memoryCandidates,
+    nwot: { graph: nwotGraph, batch: nwotBatch, seeds: nwotSeeds, initBatch: PROFILE_DEFAULTS.nwot.initBatch },
+    onProgress: (p) => io.stderr.write(progressLine(p)),
+  };
+  const p = runtime.provenance;
+  return {
+    spec,
+    graph,
+    reference,
+    metrics,
+    tables,
+    runtimeLabel: `${p.runtime} ${p.version} (${p.backend}), ${p.threads} thread${p.threads === 1 ? '' : 's'}`,
+    predict: (sites, fallback = {}) => {
+      const out: Partial<Record<VerifyMetric, Prediction>> = {};
+      for (const metric of metrics) {
+        const table = tables[metric];
+        const predicted = table ? predictFromTable(table, sites, reference.id) : fallback[metric];
+        if (predicted) out[metric] = predicted;
+      }
+      return out;
+    },
+    verify: async (candidates, budgets) => {
+      try {
+        return await verifyProposals(candidates, { ...options, budgets });
+      } catch (err) {
+        if (err instanceof VerifyInputError) throw new CliUsageError(err.message);
+        throw err;
+      }
+    },
+  };
+}
+
+const fixed = (n: number, d = 3): string => (Number.isFinite(n) ? n.toFixed(d) : '-');
+
+function progressLine(p: VerifyProgress): string {
+  if (p.phase === 'memory') return p.done === p.total ? `verify: memory planned for ${p.total} models\n` : '';
+  if (p.phase === 'accuracy') return `verify: nwot seed ${p.seed} ${p.name} (${p.done}/${p.total})\n`;
+  const what = p.phase === 'null' ? `${p.name} (noise floor)` : p.name;
+  return `verify: latency ${what}: ${fixed(p.delta)} ms [${fixed(p.low)}, ${fixed(p.high)}] ${p.pairs} pairs (${p.done}/${p.total})\n`;
+}
+
+/** The search JSON's totals of one proposal, as predictions (std → 95 % half-width). */
+export function predictionsFromTotals(totals: readonly { metric: string; delta: number; std?: number; reference: number; device?: string }[] | undefined): Partial<Record<VerifyMetric, Prediction>> {
+  const out: Partial<Record<VerifyMetric, Prediction>> = {};
+  for (const t of totals ?? []) {
+    if ((t.metric === 'latency' || t.metric === 'memory' || t.metric === 'accuracy') && out[t.metric] === undefined) {
+      out[t.metric] = { delta: t.delta, uncertainty: t.std === undefined ? 0 : Z95 * t.std, reference: t.reference };
+    }
+  }
+  return out;
+}
+
+/** `--metrics latency,memory,accuracy`. */
+export function metricsFlag(text: string): VerifyMetric[] {
+  const list = text.split(',').map((m) => m.trim());
+  for (const m of list) choiceFlag(m, '--metrics', ['latency', 'memory', 'accuracy'] as const);
+  return [...new Set(list)] as VerifyMetric[];
+}
