@@ -1,19 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxDataType, decodeOnnxModel, encodeOnnxModel, float32Tensor, intsAttribute, tensorValueInfo } from '@actnas/core';
-import { main as runCli } from '../src/main.js';
+import { YOLOV8N_TORCH_EXPORT, cli } from './support/in-process-cli.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/models/yolov8n-pytorch-export-opset17.onnx', import.meta.url));
-
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const FIXTURE = YOLOV8N_TORCH_EXPORT;
 
 const scratch = mkdtempSync(join(tmpdir(), 'actnas-byom-bad-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

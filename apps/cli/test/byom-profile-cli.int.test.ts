@@ -1,21 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeOnnxModel, encodeOnnxModel } from '@actnas/core';
-import { main as runCli } from '../src/main.js';
+import { YOLOV8N_TORCH_EXPORT, cli } from './support/in-process-cli.js';
 
 const MODELS = new URL('../../../test/fixtures/models/', import.meta.url);
-const FIXTURE = fileURLToPath(new URL('yolov8n-pytorch-export-opset17.onnx', MODELS));
-
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+const FIXTURE = YOLOV8N_TORCH_EXPORT;
 
 const scratch = mkdtempSync(join(tmpdir(), 'actnas-byom-profile-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

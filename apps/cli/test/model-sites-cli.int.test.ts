@@ -7,20 +7,13 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OnnxDataType, decodeOnnxModel, encodeOnnxModel, float32Tensor, tensorValueInfo } from '@actnas/core';
-import { main as runCli } from '../src/main.js';
+import { YOLOV8N_TORCH_EXPORT, cli } from './support/in-process-cli.js';
 
 /** The repository root is three levels up from apps/cli/test; CI has ../shared beside it. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MODELS = new URL('../../../test/fixtures/models/', import.meta.url);
-const FIXTURE = fileURLToPath(new URL('yolov8n-pytorch-export-opset17.onnx', MODELS));
+const FIXTURE = YOLOV8N_TORCH_EXPORT;
 const BIN = join(ROOT, 'apps/cli/bin/actnas.js');
-
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'actnas-sites-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
