@@ -188,6 +188,12 @@ export class TfjsOnnxProgram {
         return this.#split(n, values);
       case 'MaxPool':
         return [this.#maxPool(n, values)];
+      case 'AveragePool':
+        return [this.#avgPool(n, values)];
+      case 'ConvTranspose':
+        return [this.#convTranspose(n, values)];
+      case 'MatMul':
+        return [this.#matMul(this.#toLayout(input(0), 'nchw').t, this.#toLayout(input(1), 'nchw').t)];
       case 'GlobalAveragePool':
         // The consumer of every micro-benchmark block (latency micro mode).
         return [{ t: tf.mean(this.#nhwc(values, n.input![0]!), [1, 2], true), layout: 'nhwc' }];
@@ -283,6 +289,71 @@ export class TfjsOnnxProgram {
     const t = tf.maxPool(padded, [k[0]!, k[1]!], [s[0]!, s[1]!], 'valid');
     if (padded !== x) padded.dispose();
     return { t, layout: 'nhwc' };
+  }
+
+  #avgPool(n: OnnxNode, values: Map<string, Value>): Value {
+    const tf = this.tf;
+    const x = this.#nhwc(values, n.input![0]!);
+    const k = attributeInts(n, 'kernel_shape')!.map(Number);
+    const s = attributeInts(n, 'strides')?.map(Number) ?? [1, 1];
+    const p = attributeInts(n, 'pads')?.map(Number) ?? [0, 0, 0, 0];
+    const autoPad = attributeString(n, 'auto_pad');
+    if (autoPad && autoPad !== 'NOTSET') throw new TfjsUnsupportedError(`AveragePool ${n.name}: auto_pad ${autoPad}`);
+    if (attributeInt(n, 'ceil_mode', 0) !== 0) throw new TfjsUnsupportedError(`AveragePool ${n.name}: ceil_mode 1`);
+    if (k.length !== 2) throw new TfjsUnsupportedError(`AveragePool ${n.name}: only 2-D pooling`);
+    const kernel: [number, number] = [k[0]!, k[1]!];
+    const strides: [number, number] = [s[0]!, s[1]!];
+    if (!p.some((v) => v > 0)) return { t: tf.avgPool(x, kernel, strides, 'valid'), layout: 'nhwc' };
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [p[0]!, p[2]!], [p[1]!, p[3]!], [0, 0]];
+    const sum = tf.avgPool(tf.pad(x, pad), kernel, strides, 'valid');
+    if (attributeInt(n, 'count_include_pad', 0) === 1) return { t: sum, layout: 'nhwc' };
+    // Excluding pads: divide by the share of each window that lies inside the input.
+    const [, h, w] = x.shape;
+    const share = tf.avgPool(tf.pad(tf.ones([1, h, w, 1]), pad) as tfjs.Tensor4D, kernel, strides, 'valid');
+    return { t: tf.div(sum, share), layout: 'nhwc' };
+  }
+
+  /** ONNX ConvTranspose (2-D, group 1): a full ("valid") transposed conv, then the pads cropped off. */
+  #convTranspose(n: OnnxNode, values: Map<string, Value>): Value {
+    const tf = this.tf;
+    const x = this.#nhwc(values, n.input![0]!);
+    const w = this.#consts.get(n.input![1]!);
+    if (!w || w.rank !== 4) throw new TfjsUnsupportedError(`ConvTranspose ${n.name}: weights must be a 4-D initializer`);
+    if (attributeInt(n, 'group', 1) !== 1) throw new TfjsUnsupportedError(`ConvTranspose ${n.name}: group > 1`);
+    if ((attributeInts(n, 'dilations')?.map(Number) ?? [1, 1]).some((d) => d !== 1)) throw new TfjsUnsupportedError(`ConvTranspose ${n.name}: dilations`);
+    const autoPad = attributeString(n, 'auto_pad');
+    if (autoPad && autoPad !== 'NOTSET') throw new TfjsUnsupportedError(`ConvTranspose ${n.name}: auto_pad ${autoPad}`);
+    if (attributeInts(n, 'output_shape')) throw new TfjsUnsupportedError(`ConvTranspose ${n.name}: output_shape`);
+    const [, cout, kh, kw] = w.shape as [number, number, number, number];
+    const s = attributeInts(n, 'strides')?.map(Number) ?? [1, 1];
+    const p = attributeInts(n, 'pads')?.map(Number) ?? [0, 0, 0, 0];
+    const op = attributeInts(n, 'output_padding')?.map(Number) ?? [0, 0];
+    const [b, h, wd] = x.shape;
+    const full: [number, number, number, number] = [b, (h - 1) * s[0]! + kh, (wd - 1) * s[1]! + kw, cout];
+    // ONNX [Cin, Cout, kh, kw] → tfjs [kh, kw, Cout, Cin].
+    const filter = tf.transpose(w, [2, 3, 1, 0]) as tfjs.Tensor4D;
+    let t: tfjs.Tensor4D = tf.conv2dTranspose(x, filter, full, [s[0]!, s[1]!], 'valid');
+    // output_padding extends the full output at the end (zeros there), before the pads are cropped.
+    if (op.some((v) => v > 0)) t = tf.pad(t, [[0, 0], [0, op[0]!], [0, op[1]!], [0, 0]]);
+    if (p.some((v) => v > 0)) t = tf.slice(t, [0, p[0]!, p[1]!, 0], [b, full[1] + op[0]! - p[0]! - p[2]!, full[2] + op[1]! - p[1]! - p[3]!, cout]);
+    const bias = n.input?.[2] ? this.#consts.get(n.input[2]) : undefined;
+    return { t: bias ? tf.add(t, bias) : t, layout: 'nhwc' };
+  }
+
+  /** ONNX MatMul (numpy matmul): 1-D operands promoted and the added axis dropped, batch dims broadcast. */
+  #matMul(a: tfjs.Tensor, b: tfjs.Tensor): Value {
+    const tf = this.tf;
+    const a2 = a.rank === 1 ? tf.reshape(a, [1, a.shape[0]!]) : a;
+    const b2 = b.rank === 1 ? tf.reshape(b, [b.shape[0]!, 1]) : b;
+    const rank = Math.max(a2.rank, b2.rank);
+    const lift = (t: tfjs.Tensor): tfjs.Tensor => (t.rank === rank ? t : tf.reshape(t, [...Array<number>(rank - t.rank).fill(1), ...t.shape]));
+    const [la, lb] = [lift(a2), lift(b2)];
+    const batch = la.shape.slice(0, -2).map((d, k) => Math.max(d, lb.shape[k]!));
+    const grow = (t: tfjs.Tensor): tfjs.Tensor => (t.shape.slice(0, -2).every((d, k) => d === batch[k]) ? t : tf.broadcastTo(t, [...batch, ...t.shape.slice(-2)]));
+    let y = rank === 2 ? tf.matMul(la as tfjs.Tensor2D, lb as tfjs.Tensor2D) : tf.matMul(grow(la), grow(lb));
+    if (a.rank === 1) y = tf.squeeze(y, [y.rank - 2]);
+    if (b.rank === 1) y = tf.squeeze(y, [y.rank - 1]);
+    return { t: y, layout: 'nchw' };
   }
 
   #resize(n: OnnxNode, values: Map<string, Value>): Value {
