@@ -1,5 +1,5 @@
-import type { OnnxAttribute, OnnxTensor } from '@actnas/core';
-import { OnnxDataType, encodeOnnxModel, float32Tensor, intAttribute, intsAttribute, tensorValueInfo } from '@actnas/core';
+import type { OnnxAttribute, OnnxNode, OnnxTensor } from '@actnas/core';
+import { OnnxDataType, encodeOnnxModel, float32Tensor, int64Tensor, intAttribute, intsAttribute, tensorValueInfo } from '@actnas/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../src/random/seeded-rng.js';
 import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
@@ -15,18 +15,25 @@ interface OpCase {
   readonly initializers?: readonly OnnxTensor[];
   readonly attributes?: readonly OnnxAttribute[];
   readonly outputs?: number;
+  /**
+   * Nodes after the op (e.g. a Cast of an integer output to float, as the runtimes' feeds and
+   * fetches are float32); with them, `fetch` names the graph outputs.
+   */
+  readonly then?: readonly OnnxNode[];
+  readonly fetch?: readonly string[];
 }
 
-/** A one-node ONNX model (opset 17) holding `c.op`. */
+/** A one-node ONNX model (opset 17) holding `c.op` (its outputs are y0, y1, …), plus `c.then`. */
 function singleOpModel(c: OpCase): Uint8Array {
-  const outs = Array.from({ length: c.outputs ?? 1 }, (_, k) => `y${k}`);
+  const ys = Array.from({ length: c.outputs ?? 1 }, (_, k) => `y${k}`);
+  const outs = c.fetch ?? ys;
   return encodeOnnxModel({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
     producerName: 'actnas-test',
     graph: {
       name: c.op,
-      node: [{ name: c.op, opType: c.op, input: [...c.nodeInputs], output: outs, attribute: [...(c.attributes ?? [])] }],
+      node: [{ name: c.op, opType: c.op, input: [...c.nodeInputs], output: ys, attribute: [...(c.attributes ?? [])] }, ...(c.then ?? [])],
       initializer: [...(c.initializers ?? [])],
       input: c.inputs.map((i) => tensorValueInfo(i.name, OnnxDataType.FLOAT, i.dims)),
       output: outs.map((name) => ({ name, type: { tensorType: { elemType: OnnxDataType.FLOAT } } })),
@@ -39,6 +46,8 @@ const normals = (n: number, seed: number): Float32Array => {
   return Float32Array.from({ length: n }, () => rng.normal());
 };
 const count = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+const toFloat = (from: string, to: string): OnnxNode => ({ name: `cast_${to}`, opType: 'Cast', input: [from], output: [to], attribute: [intAttribute('to', OnnxDataType.FLOAT)] });
+const ints = (name: string, dims: readonly number[], values: readonly number[]): OnnxTensor => int64Tensor(name, dims, values);
 const weights = (name: string, dims: readonly number[], seed: number): OnnxTensor => float32Tensor(name, dims, normals(count(dims), seed));
 
 let ort: Runtime;
@@ -110,5 +119,66 @@ describe('tfjs ONNX interpreter ops vs onnxruntime (1e-4)', () => {
       await expectMatchesOrt({ op: 'AveragePool', inputs: x, nodeInputs: ['x'], attributes: [intAttribute('count_include_pad', include), intsAttribute('kernel_shape', [3, 3]), intsAttribute('pads', [1, 1, 1, 1]), intsAttribute('strides', [2, 2])] });
     }
     await expectMatchesOrt({ op: 'AveragePool', inputs: x, nodeInputs: ['x'], attributes: [intsAttribute('kernel_shape', [3, 2]), intsAttribute('pads', [0, 1, 2, 0]), intsAttribute('strides', [2, 1])] });
+  });
+
+  it('Cast: float → int64 (truncating) → float', async () => {
+    await expectMatchesOrt({
+      op: 'Mul', inputs: [{ name: 'x', dims: [2, 3, 5] }], nodeInputs: ['x', 'ten'], initializers: [float32Tensor('ten', [], Float32Array.of(10))],
+      then: [{ name: 'to_int', opType: 'Cast', input: ['y0'], output: ['i'], attribute: [intAttribute('to', OnnxDataType.INT64)] }, toFloat('i', 'f')], fetch: ['f'],
+    });
+  });
+
+  it('Expand: bidirectional broadcast of a float tensor and of int64 indices', async () => {
+    await expectMatchesOrt({ op: 'Expand', inputs: [{ name: 'x', dims: [2, 1, 5] }], nodeInputs: ['x', 'shape'], initializers: [ints('shape', [4], [3, 1, 4, 1])] });
+    await expectMatchesOrt({
+      op: 'Expand', inputs: [{ name: 'x', dims: [1] }], nodeInputs: ['idx', 'shape'], initializers: [ints('idx', [1, 3, 1], [2, 0, 1]), ints('shape', [3], [1, 1, 4])],
+      then: [toFloat('y0', 'f'), { name: 'add', opType: 'Add', input: ['f', 'x'], output: ['z'] }], fetch: ['z'],
+    });
+  });
+
+  it('Flatten: axis 2, 0 and -1', async () => {
+    for (const axis of [2, 0, -1]) {
+      await expectMatchesOrt({ op: 'Flatten', inputs: [{ name: 'x', dims: [2, 3, 4, 5] }], nodeInputs: ['x'], attributes: [intAttribute('axis', axis)] });
+    }
+  });
+
+  it('GatherElements: int64 indices (some negative) along axis 1 and 2', async () => {
+    const rng = createRng(11);
+    await expectMatchesOrt({
+      op: 'GatherElements', inputs: [{ name: 'x', dims: [2, 6, 4] }], nodeInputs: ['x', 'idx'], attributes: [intAttribute('axis', 1)],
+      initializers: [ints('idx', [2, 3, 4], Array.from({ length: 24 }, () => rng.int(-6, 5)))],
+    });
+    await expectMatchesOrt({
+      op: 'GatherElements', inputs: [{ name: 'x', dims: [2, 6, 4] }], nodeInputs: ['x', 'idx'], attributes: [intAttribute('axis', 2)],
+      initializers: [ints('idx', [2, 6, 7], Array.from({ length: 84 }, () => rng.int(0, 3)))],
+    });
+  });
+
+  it('Mod: int64 (sign of the divisor) and float fmod=1 (sign of the dividend)', async () => {
+    await expectMatchesOrt({
+      op: 'Mod', inputs: [{ name: 'x', dims: [1] }], nodeInputs: ['a', 'b'], initializers: [ints('a', [6], [7, -7, 7, -7, 0, 12]), ints('b', [6], [3, 3, -3, -3, 5, 4])],
+      then: [toFloat('y0', 'f'), { name: 'add', opType: 'Add', input: ['f', 'x'], output: ['z'] }], fetch: ['z'],
+    });
+    await expectMatchesOrt({
+      op: 'Mod', inputs: [{ name: 'x', dims: [2, 8] }], nodeInputs: ['x', 'b'], attributes: [intAttribute('fmod', 1)], initializers: [float32Tensor('b', [], Float32Array.of(0.7))],
+    });
+  });
+
+  it('ReduceMax: axes attribute (opset 17) with and without keepdims, and all axes', async () => {
+    const x = [{ name: 'x', dims: [2, 3, 4, 5] }];
+    await expectMatchesOrt({ op: 'ReduceMax', inputs: x, nodeInputs: ['x'], attributes: [intsAttribute('axes', [-1]), intAttribute('keepdims', 0)] });
+    await expectMatchesOrt({ op: 'ReduceMax', inputs: x, nodeInputs: ['x'], attributes: [intsAttribute('axes', [1, 2])] });
+    await expectMatchesOrt({ op: 'ReduceMax', inputs: x, nodeInputs: ['x'], attributes: [intAttribute('keepdims', 0)] });
+  });
+
+  it('TopK: values and indices, largest on the last axis and smallest on axis 1', async () => {
+    const cast = { outputs: 2, then: [toFloat('y1', 'i')], fetch: ['y0', 'i'] };
+    await expectMatchesOrt({ op: 'TopK', inputs: [{ name: 'x', dims: [2, 3, 10] }], nodeInputs: ['x', 'k'], initializers: [ints('k', [1], [4])], attributes: [intAttribute('axis', -1), intAttribute('largest', 1), intAttribute('sorted', 1)], ...cast });
+    await expectMatchesOrt({ op: 'TopK', inputs: [{ name: 'x', dims: [2, 9, 3] }], nodeInputs: ['x', 'k'], initializers: [ints('k', [1], [3])], attributes: [intAttribute('axis', 1), intAttribute('largest', 0)], ...cast });
+  });
+
+  it('Unsqueeze: axes input (opset 13+), negative and several', async () => {
+    await expectMatchesOrt({ op: 'Unsqueeze', inputs: [{ name: 'x', dims: [2, 3] }], nodeInputs: ['x', 'axes'], initializers: [ints('axes', [1], [-1])] });
+    await expectMatchesOrt({ op: 'Unsqueeze', inputs: [{ name: 'x', dims: [2, 3] }], nodeInputs: ['x', 'axes'], initializers: [ints('axes', [2], [0, 3])] });
   });
 });

@@ -1,6 +1,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { OnnxModel, OnnxNode } from '@actnas/core';
-import { attributeFloat, attributeInt, attributeInts, attributeString, decodeOnnxModel, getAttribute, tensorDims, tensorToFloat32Array, tensorToNumbers } from '@actnas/core';
+import type { OnnxTensor } from '@actnas/core';
+import { OnnxDataType, attributeFloat, attributeInt, attributeInts, attributeString, decodeOnnxModel, getAttribute, tensorDims, tensorToFloat32Array, tensorToNumbers } from '@actnas/core';
 
 type Tf = typeof tfjs;
 type Layout = 'nchw' | 'nhwc';
@@ -14,6 +15,9 @@ interface Value {
 export class TfjsUnsupportedError extends Error {
   override readonly name = 'TfjsUnsupportedError';
 }
+
+/** ONNX integer element types, held as int32 tensors (tfjs has no int64). */
+const INTEGER_TYPES = new Set<number>([OnnxDataType.INT64, OnnxDataType.INT32, OnnxDataType.INT16, OnnxDataType.INT8, OnnxDataType.UINT8, OnnxDataType.UINT16, OnnxDataType.UINT32]);
 
 /** Activations XNNPACK fuses into a conv as an output clamp. */
 const FUSABLE = new Set(['Relu', 'Clip']);
@@ -48,9 +52,15 @@ export class TfjsOnnxProgram {
     for (const t of g.initializer ?? []) {
       const dims = tensorDims(t);
       this.#numbers.set(t.name ?? '', dims.reduce((a, b) => a * b, 1) <= 64 ? tensorToNumbers(t) : []);
-      this.#consts.set(t.name ?? '', tf.tensor(tensorToFloat32Array(t), [...dims]));
+      this.#consts.set(t.name ?? '', this.#constTensor(t));
     }
     this.#prepare();
+  }
+
+  /** Integer initializers (indices, divisors) stay integer so integer ops (TopK indices ÷ nc) keep their dtype. */
+  #constTensor(t: OnnxTensor): tfjs.Tensor {
+    const dims = [...tensorDims(t)];
+    return INTEGER_TYPES.has(t.dataType ?? 0) ? this.tf.tensor(tensorToNumbers(t) as number[], dims, 'int32') : this.tf.tensor(tensorToFloat32Array(t), dims);
   }
 
   #prepare(): void {
@@ -66,7 +76,7 @@ export class TfjsOnnxProgram {
         const t = getAttribute(n, 'value')?.t;
         if (!t) throw new TfjsUnsupportedError(`Constant ${n.name} without a tensor value`);
         this.#numbers.set(n.output![0]!, tensorToNumbers(t));
-        this.#consts.set(n.output![0]!, this.tf.tensor(tensorToFloat32Array(t), [...tensorDims(t)]));
+        this.#consts.set(n.output![0]!, this.#constTensor(t));
       }
       if (n.opType === 'Conv') this.#convs.set(n.name ?? '', this.#prepareConv(n));
     }
@@ -217,6 +227,42 @@ export class TfjsOnnxProgram {
         [perm[axis], perm[x.rank - 1]] = [x.rank - 1, axis];
         return [{ t: tf.transpose(tf.softmax(tf.transpose(x, perm)), perm), layout: 'nchw' }];
       }
+      case 'Cast':
+        return same((t) => this.#cast(n, t));
+      case 'Expand': {
+        const x = this.#toLayout(input(0), 'nchw').t;
+        return [{ t: tf.broadcastTo(x, broadcastShape(x.shape, this.#ints(n, 1))), layout: 'nchw' }];
+      }
+      case 'Flatten': {
+        const x = this.#toLayout(input(0), 'nchw').t;
+        const a = attributeInt(n, 'axis', 1);
+        const axis = a < 0 ? a + x.rank : a;
+        const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+        return [{ t: tf.reshape(x, [outer, x.size / Math.max(1, outer)]), layout: 'nchw' }];
+      }
+      case 'GatherElements':
+        return [this.#gatherElements(n, this.#toLayout(input(0), 'nchw').t, this.#toLayout(input(1), 'nchw').t)];
+      case 'Mod': {
+        const [a, b] = [this.#toLayout(input(0), 'nchw').t, this.#toLayout(input(1), 'nchw').t];
+        // fmod=1 is C fmod (sign of the dividend); fmod=0 (integers) is Python's (sign of the divisor), tfjs' mod.
+        if (attributeInt(n, 'fmod', 0) !== 1) return [{ t: tf.mod(a, b), layout: 'nchw' }];
+        const q = tf.div(tf.cast(a, 'float32'), tf.cast(b, 'float32'));
+        return [{ t: tf.sub(a, tf.mul(tf.mul(tf.sign(q), tf.floor(tf.abs(q))), b)), layout: 'nchw' }];
+      }
+      case 'ReduceMax':
+        return [this.#reduceMax(n, this.#toLayout(input(0), 'nchw').t)];
+      case 'TopK':
+        return this.#topK(n, this.#toLayout(input(0), 'nchw').t);
+      case 'Unsqueeze': {
+        const x = this.#toLayout(input(0), 'nchw').t;
+        const axes = n.input?.[1] ? this.#ints(n, 1) : (attributeInts(n, 'axes')?.map(Number) ?? []);
+        const rank = x.rank + axes.length;
+        const at = new Set(axes.map((a) => (a + rank) % rank));
+        const shape: number[] = [];
+        let k = 0;
+        for (let d = 0; d < rank; d++) shape.push(at.has(d) ? 1 : x.shape[k++]!);
+        return [{ t: tf.reshape(x, shape), layout: 'nchw' }];
+      }
       default:
         throw new TfjsUnsupportedError(`ONNX op ${op} (${n.name}) is not supported by the tfjs runtime`);
     }
@@ -356,6 +402,61 @@ export class TfjsOnnxProgram {
     return { t: y, layout: 'nchw' };
   }
 
+  /** A constant integer input (shape, axes, k): initializer or Constant. */
+  #ints(n: OnnxNode, k: number): readonly number[] {
+    const v = this.#numbers.get(n.input![k]!);
+    if (!v) throw new TfjsUnsupportedError(`${n.opType} ${n.name}: input ${k} must be a constant`);
+    return v;
+  }
+
+  #cast(n: OnnxNode, t: tfjs.Tensor): tfjs.Tensor {
+    const to = attributeInt(n, 'to', OnnxDataType.FLOAT);
+    if (to === OnnxDataType.FLOAT || to === OnnxDataType.DOUBLE || to === OnnxDataType.FLOAT16) return this.tf.cast(t, 'float32');
+    if (INTEGER_TYPES.has(to)) return t.dtype === 'int32' ? this.tf.clone(t) : this.tf.cast(t, 'int32');
+    if (to === OnnxDataType.BOOL) return this.tf.cast(t, 'bool');
+    throw new TfjsUnsupportedError(`Cast ${n.name}: to type ${to}`);
+  }
+
+  /** out[i…] = x[i…] with the `axis` coordinate taken from idx[i…]: a gatherND over built coordinates. */
+  #gatherElements(n: OnnxNode, x: tfjs.Tensor, idx: tfjs.Tensor): Value {
+    const tf = this.tf;
+    const rank = x.rank;
+    const axis = (attributeInt(n, 'axis', 0) + rank) % rank;
+    const shape = idx.shape;
+    let at = tf.cast(idx, 'int32');
+    at = tf.where(tf.less(at, tf.scalar(0, 'int32')), tf.add(at, tf.scalar(x.shape[axis]!, 'int32')), at);
+    const coords = shape.map((d, k) => {
+      if (k === axis) return at;
+      const view = shape.map((_, j) => (j === k ? d : 1));
+      return tf.broadcastTo(tf.reshape(tf.range(0, d, 1, 'int32'), view), [...shape]);
+    });
+    return { t: tf.gatherND(x, tf.stack(coords, rank)), layout: 'nchw' };
+  }
+
+  #reduceMax(n: OnnxNode, x: tfjs.Tensor): Value {
+    const axes = n.input?.[1] ? this.#ints(n, 1) : attributeInts(n, 'axes')?.map(Number);
+    const keep = attributeInt(n, 'keepdims', 1) === 1;
+    if (!axes || axes.length === 0) {
+      if (attributeInt(n, 'noop_with_empty_axes', 0) === 1) return { t: this.tf.clone(x), layout: 'nchw' };
+      return { t: this.tf.max(x, undefined, keep), layout: 'nchw' };
+    }
+    return { t: this.tf.max(x, axes.map((a) => (a + x.rank) % x.rank), keep), layout: 'nchw' };
+  }
+
+  /** tfjs' topk works on the last axis, largest first: move `axis` there, negate for smallest. */
+  #topK(n: OnnxNode, x: tfjs.Tensor): Value[] {
+    const tf = this.tf;
+    const k = this.#ints(n, 1)[0]!;
+    const axis = (attributeInt(n, 'axis', -1) + x.rank) % x.rank;
+    const largest = attributeInt(n, 'largest', 1) === 1;
+    const perm = [...Array(x.rank).keys()];
+    [perm[axis], perm[x.rank - 1]] = [x.rank - 1, axis];
+    const last = axis === x.rank - 1 ? x : tf.transpose(x, perm);
+    const { values, indices } = tf.topk(largest ? last : tf.neg(last), k, true);
+    const back = (t: tfjs.Tensor): tfjs.Tensor => (axis === x.rank - 1 ? t : tf.transpose(t, perm));
+    return [{ t: back(largest ? values : tf.neg(values)), layout: 'nchw' }, { t: back(indices), layout: 'nchw' }];
+  }
+
   #resize(n: OnnxNode, values: Map<string, Value>): Value {
     const x = this.#nhwc(values, n.input![0]!);
     const mode = attributeString(n, 'mode') ?? 'nearest';
@@ -371,4 +472,14 @@ export class TfjsOnnxProgram {
     for (const t of this.#consts.values()) t.dispose();
     for (const c of this.#convs.values()) c.filter.dispose();
   }
+}
+
+/** Numpy (bidirectional) broadcast of two shapes, as ONNX Expand uses. */
+function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  return Array.from({ length: rank }, (_, k) => {
+    const x = a[a.length - rank + k] ?? 1;
+    const y = b[b.length - rank + k] ?? 1;
+    return x === 1 ? y : x;
+  });
 }
