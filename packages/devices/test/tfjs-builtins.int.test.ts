@@ -13,6 +13,8 @@ describe('tfjs runtime runs the emitted built-ins whole', () => {
     ['yolo11n', ['MatMul', 'Softmax', 'Transpose', 'Reshape', 'Split']],
     ['yolo12n', ['MatMul', 'Softmax', 'Transpose', 'Reshape']],
     ['yolov9t', ['AveragePool']],
+    ['yolov10n', ['TopK', 'GatherElements', 'Expand', 'Flatten', 'Mod', 'Cast', 'ReduceMax', 'Unsqueeze']],
+    ['yolo26n', ['TopK', 'GatherElements', 'Expand', 'Flatten', 'Mod', 'Cast', 'ReduceMax', 'Unsqueeze']],
   ];
   for (const [name, ops] of cases) {
     it(`${name} at imgsz 64 (with ${ops.join(', ')}) matches onnxruntime (relative 1e-3 where |y| ≥ 1, else absolute)`, async () => {
