@@ -1,5 +1,5 @@
 import type { OnnxAttribute, OnnxNode, OnnxTensor } from '@actnas/core';
-import { OnnxDataType, encodeOnnxModel, float32Tensor, int64Tensor, intAttribute, intsAttribute, tensorValueInfo } from '@actnas/core';
+import { OnnxDataType, encodeOnnxModel, float32Tensor, int64Tensor, intAttribute, intsAttribute, stringAttribute, tensorValueInfo } from '@actnas/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../src/random/seeded-rng.js';
 import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
@@ -180,5 +180,35 @@ describe('tfjs ONNX interpreter ops vs onnxruntime (1e-4)', () => {
   it('Unsqueeze: axes input (opset 13+), negative and several', async () => {
     await expectMatchesOrt({ op: 'Unsqueeze', inputs: [{ name: 'x', dims: [2, 3] }], nodeInputs: ['x', 'axes'], initializers: [ints('axes', [1], [-1])] });
     await expectMatchesOrt({ op: 'Unsqueeze', inputs: [{ name: 'x', dims: [2, 3] }], nodeInputs: ['x', 'axes'], initializers: [ints('axes', [2], [0, 3])] });
+  });
+
+  it('Sum: three operands with broadcasting', async () => {
+    await expectMatchesOrt({ op: 'Sum', inputs: [{ name: 'a', dims: [2, 3, 4, 5] }, { name: 'b', dims: [2, 3, 4, 5] }], nodeInputs: ['a', 'b', 'c'], initializers: [weights('c', [1, 3, 1, 1], 12)] });
+  });
+
+  it('Pad: constant (with a value input) on NCHW and after a Conv (NHWC inside), and reflect', async () => {
+    const x = [{ name: 'x', dims: [2, 3, 5, 4] }];
+    await expectMatchesOrt({ op: 'Pad', inputs: x, nodeInputs: ['x', 'pads', 'v'], initializers: [ints('pads', [8], [0, 0, 1, 2, 0, 1, 0, 3]), float32Tensor('v', [], Float32Array.of(0.5))], attributes: [stringAttribute('mode', 'constant')] });
+    await expectMatchesOrt({
+      op: 'Conv', inputs: x, nodeInputs: ['x', 'w'], initializers: [weights('w', [4, 3, 3, 3], 13), ints('pads', [8], [0, 0, 1, 0, 0, 0, 0, 1])], attributes: [intsAttribute('kernel_shape', [3, 3])],
+      then: [{ name: 'pad', opType: 'Pad', input: ['y0', 'pads'], output: ['z'], attribute: [stringAttribute('mode', 'constant')] }], fetch: ['z'],
+    });
+    await expectMatchesOrt({ op: 'Pad', inputs: x, nodeInputs: ['x', 'pads'], initializers: [ints('pads', [8], [0, 0, 2, 1, 0, 0, 1, 2])], attributes: [stringAttribute('mode', 'reflect')] });
+  });
+
+  it('Slice: axes and steps, negative and out-of-range bounds', async () => {
+    const x = [{ name: 'x', dims: [2, 3, 7, 6] }];
+    await expectMatchesOrt({ op: 'Slice', inputs: x, nodeInputs: ['x', 's', 'e', 'a'], initializers: [ints('s', [1], [0]), ints('e', [1], [2]), ints('a', [1], [1])] });
+    await expectMatchesOrt({ op: 'Slice', inputs: x, nodeInputs: ['x', 's', 'e', 'a', 'st'], initializers: [ints('s', [2], [1, -5]), ints('e', [2], [2 ** 31 - 1, -1]), ints('a', [2], [2, -1]), ints('st', [2], [2, 3])] });
+    await expectMatchesOrt({ op: 'Slice', inputs: x, nodeInputs: ['x', 's', 'e'], initializers: [ints('s', [2], [1, -10]), ints('e', [2], [5, 2])] });
+  });
+
+  it('Resize: nearest (asymmetric, floor) by scales 2 and 1.5, and by sizes', async () => {
+    const x = [{ name: 'x', dims: [1, 3, 4, 6] }];
+    const attributes = [stringAttribute('coordinate_transformation_mode', 'asymmetric'), stringAttribute('mode', 'nearest'), stringAttribute('nearest_mode', 'floor')];
+    for (const f of [2, 1.5]) {
+      await expectMatchesOrt({ op: 'Resize', inputs: x, nodeInputs: ['x', '', 'scales'], initializers: [float32Tensor('scales', [4], Float32Array.of(1, 1, f, f))], attributes });
+    }
+    await expectMatchesOrt({ op: 'Resize', inputs: x, nodeInputs: ['x', '', '', 'sizes'], initializers: [ints('sizes', [4], [1, 3, 8, 12])], attributes });
   });
 });

@@ -192,8 +192,14 @@ export class TfjsOnnxProgram {
       case 'Mul':
       case 'Div':
         return [this.#binary(op, input(0), input(1))];
+      case 'Sum':
+        return [(n.input ?? []).slice(1).reduce((acc, name) => this.#binary('Add', acc, this.#get(values, name)), input(0))];
       case 'Concat':
         return [this.#concat(n, values)];
+      case 'Pad':
+        return [this.#pad(n, values)];
+      case 'Slice':
+        return [this.#slice(n, this.#toLayout(input(0), 'nchw').t)];
       case 'Split':
         return this.#split(n, values);
       case 'MaxPool':
@@ -231,7 +237,7 @@ export class TfjsOnnxProgram {
         return same((t) => this.#cast(n, t));
       case 'Expand': {
         const x = this.#toLayout(input(0), 'nchw').t;
-        return [{ t: tf.broadcastTo(x, broadcastShape(x.shape, this.#ints(n, 1))), layout: 'nchw' }];
+        return [{ t: tf.broadcastTo(x, broadcastShape(x.shape, this.#constant(n, 1))), layout: 'nchw' }];
       }
       case 'Flatten': {
         const x = this.#toLayout(input(0), 'nchw').t;
@@ -255,7 +261,7 @@ export class TfjsOnnxProgram {
         return this.#topK(n, this.#toLayout(input(0), 'nchw').t);
       case 'Unsqueeze': {
         const x = this.#toLayout(input(0), 'nchw').t;
-        const axes = n.input?.[1] ? this.#ints(n, 1) : (attributeInts(n, 'axes')?.map(Number) ?? []);
+        const axes = n.input?.[1] ? this.#constant(n, 1) : (attributeInts(n, 'axes')?.map(Number) ?? []);
         const rank = x.rank + axes.length;
         const at = new Set(axes.map((a) => (a + rank) % rank));
         const shape: number[] = [];
@@ -402,8 +408,8 @@ export class TfjsOnnxProgram {
     return { t: y, layout: 'nchw' };
   }
 
-  /** A constant integer input (shape, axes, k): initializer or Constant. */
-  #ints(n: OnnxNode, k: number): readonly number[] {
+  /** A constant input (shape, axes, k, pads, a pad value): initializer or Constant node. */
+  #constant(n: OnnxNode, k: number): readonly number[] {
     const v = this.#numbers.get(n.input![k]!);
     if (!v) throw new TfjsUnsupportedError(`${n.opType} ${n.name}: input ${k} must be a constant`);
     return v;
@@ -434,7 +440,7 @@ export class TfjsOnnxProgram {
   }
 
   #reduceMax(n: OnnxNode, x: tfjs.Tensor): Value {
-    const axes = n.input?.[1] ? this.#ints(n, 1) : attributeInts(n, 'axes')?.map(Number);
+    const axes = n.input?.[1] ? this.#constant(n, 1) : attributeInts(n, 'axes')?.map(Number);
     const keep = attributeInt(n, 'keepdims', 1) === 1;
     if (!axes || axes.length === 0) {
       if (attributeInt(n, 'noop_with_empty_axes', 0) === 1) return { t: this.tf.clone(x), layout: 'nchw' };
@@ -446,7 +452,7 @@ export class TfjsOnnxProgram {
   /** tfjs' topk works on the last axis, largest first: move `axis` there, negate for smallest. */
   #topK(n: OnnxNode, x: tfjs.Tensor): Value[] {
     const tf = this.tf;
-    const k = this.#ints(n, 1)[0]!;
+    const k = this.#constant(n, 1)[0]!;
     const axis = (attributeInt(n, 'axis', -1) + x.rank) % x.rank;
     const largest = attributeInt(n, 'largest', 1) === 1;
     const perm = [...Array(x.rank).keys()];
@@ -455,6 +461,45 @@ export class TfjsOnnxProgram {
     const { values, indices } = tf.topk(largest ? last : tf.neg(last), k, true);
     const back = (t: tfjs.Tensor): tfjs.Tensor => (axis === x.rank - 1 ? t : tf.transpose(t, perm));
     return [{ t: back(largest ? values : tf.neg(values)), layout: 'nchw' }, { t: back(indices), layout: 'nchw' }];
+  }
+
+  /** Pad (opset 11+: pads, optional constant_value as inputs), constant or reflect; a 4-D map stays NHWC. */
+  #pad(n: OnnxNode, values: Map<string, Value>): Value {
+    const tf = this.tf;
+    const x = this.#get(values, n.input![0]!);
+    if (n.input?.[3]) throw new TfjsUnsupportedError(`Pad ${n.name}: axes input`);
+    const p = n.input?.[1] ? this.#constant(n, 1) : (attributeInts(n, 'pads')?.map(Number) ?? []);
+    if (p.some((v) => v < 0)) throw new TfjsUnsupportedError(`Pad ${n.name}: negative pads`);
+    const rank = x.t.rank;
+    const nchw = Array.from({ length: rank }, (_, k): [number, number] => [p[k] ?? 0, p[k + rank] ?? 0]);
+    const paddings = rank === 4 && x.layout === 'nhwc' ? [nchw[0]!, nchw[2]!, nchw[3]!, nchw[1]!] : nchw;
+    const mode = attributeString(n, 'mode') ?? 'constant';
+    if (mode === 'reflect') return { t: tf.mirrorPad(x.t, paddings, 'reflect'), layout: x.layout };
+    if (mode !== 'constant') throw new TfjsUnsupportedError(`Pad ${n.name}: mode ${mode}`);
+    const value = n.input?.[2] ? this.#constant(n, 2)[0]! : attributeFloat(n, 'value', 0);
+    return { t: tf.pad(x.t, paddings, value), layout: x.layout };
+  }
+
+  /** Slice (opset 10+: starts, ends, axes, steps as constant inputs), positive steps. */
+  #slice(n: OnnxNode, x: tfjs.Tensor): Value {
+    const starts = this.#constant(n, 1);
+    const ends = this.#constant(n, 2);
+    const axes = n.input?.[3] ? this.#constant(n, 3) : starts.map((_, k) => k);
+    const steps = n.input?.[4] ? this.#constant(n, 4) : starts.map(() => 1);
+    const begin = x.shape.map(() => 0);
+    const end = [...x.shape];
+    const strides = x.shape.map(() => 1);
+    axes.forEach((a, k) => {
+      const axis = a < 0 ? a + x.rank : a;
+      const dim = x.shape[axis]!;
+      if (steps[k]! <= 0) throw new TfjsUnsupportedError(`Slice ${n.name}: step ${steps[k]}`);
+      const clamp = (v: number): number => Math.min(dim, Math.max(0, v < 0 ? v + dim : v));
+      begin[axis] = clamp(starts[k]!);
+      end[axis] = Math.max(begin[axis], clamp(ends[k]!));
+      strides[axis] = steps[k]!;
+    });
+    if (strides.every((v) => v === 1)) return { t: this.tf.slice(x, begin, end.map((e, k) => e - begin[k]!)), layout: 'nchw' };
+    return { t: this.tf.stridedSlice(x, begin, end, strides), layout: 'nchw' };
   }
 
   #resize(n: OnnxNode, values: Map<string, Value>): Value {
