@@ -211,4 +211,14 @@ describe('tfjs ONNX interpreter ops vs onnxruntime (1e-4)', () => {
     }
     await expectMatchesOrt({ op: 'Resize', inputs: x, nodeInputs: ['x', '', '', 'sizes'], initializers: [ints('sizes', [4], [1, 3, 8, 12])], attributes });
   });
+
+  it('attention ops: Softmax (last axis and axis 1), Transpose, Reshape (0 and -1), Split (sizes input and equal parts)', async () => {
+    const x = [{ name: 'x', dims: [2, 3, 8, 5] }];
+    for (const axis of [-1, 1]) await expectMatchesOrt({ op: 'Softmax', inputs: x, nodeInputs: ['x'], attributes: [intAttribute('axis', axis)] });
+    await expectMatchesOrt({ op: 'Transpose', inputs: x, nodeInputs: ['x'], attributes: [intsAttribute('perm', [0, 1, 3, 2])] });
+    await expectMatchesOrt({ op: 'Transpose', inputs: x, nodeInputs: ['x'], attributes: [intsAttribute('perm', [0, 3, 1, 2])] });
+    await expectMatchesOrt({ op: 'Reshape', inputs: x, nodeInputs: ['x', 'shape'], initializers: [ints('shape', [4], [0, 6, 4, -1])] });
+    await expectMatchesOrt({ op: 'Split', inputs: x, nodeInputs: ['x', 'sizes'], initializers: [ints('sizes', [3], [2, 2, 4])], attributes: [intAttribute('axis', 2)], outputs: 3 });
+    await expectMatchesOrt({ op: 'Split', inputs: x, nodeInputs: ['x'], attributes: [intAttribute('axis', 1)], outputs: 3 });
+  });
 });
