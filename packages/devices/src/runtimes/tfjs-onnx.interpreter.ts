@@ -39,6 +39,8 @@ export class TfjsOnnxProgram {
   readonly #consts = new Map<string, tfjs.Tensor>();
   readonly #numbers = new Map<string, readonly number[]>();
   readonly #convs = new Map<string, PreparedConv>();
+  /** ConvTranspose filters in tfjs' [kh, kw, Cout, Cin], converted once like the conv weights. */
+  readonly #deconvFilters = new Map<string, tfjs.Tensor4D>();
   readonly #fusedInto = new Map<string, OnnxNode>();
   readonly #lastUse = new Map<string, number>();
 
@@ -79,6 +81,8 @@ export class TfjsOnnxProgram {
         this.#consts.set(n.output![0]!, this.#constTensor(t));
       }
       if (n.opType === 'Conv') this.#convs.set(n.name ?? '', this.#prepareConv(n));
+      const w = n.opType === 'ConvTranspose' ? this.#consts.get(n.input![1]!) : undefined;
+      if (w?.rank === 4) this.#deconvFilters.set(n.name ?? '', this.tf.transpose(w, [2, 3, 1, 0]) as tfjs.Tensor4D);
     }
     for (const n of this.#nodes) {
       if (!FUSABLE.has(n.opType ?? '')) continue;
@@ -382,8 +386,7 @@ export class TfjsOnnxProgram {
     const op = attributeInts(n, 'output_padding')?.map(Number) ?? [0, 0];
     const [b, h, wd] = x.shape;
     const full: [number, number, number, number] = [b, (h - 1) * s[0]! + kh, (wd - 1) * s[1]! + kw, cout];
-    // ONNX [Cin, Cout, kh, kw] → tfjs [kh, kw, Cout, Cin].
-    const filter = tf.transpose(w, [2, 3, 1, 0]) as tfjs.Tensor4D;
+    const filter = this.#deconvFilters.get(n.name ?? '')!;
     let t: tfjs.Tensor4D = tf.conv2dTranspose(x, filter, full, [s[0]!, s[1]!], 'valid');
     // output_padding extends the full output at the end (zeros there), before the pads are cropped.
     if (op.some((v) => v > 0)) t = tf.pad(t, [[0, 0], [0, op[0]!], [0, op[1]!], [0, 0]]);
@@ -516,6 +519,7 @@ export class TfjsOnnxProgram {
   dispose(): void {
     for (const t of this.#consts.values()) t.dispose();
     for (const c of this.#convs.values()) c.filter.dispose();
+    for (const f of this.#deconvFilters.values()) f.dispose();
   }
 }
 
