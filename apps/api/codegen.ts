@@ -1,8 +1,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const mapped = [
-  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'CostTableVisibility', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'CostTableCheck', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'MetricRef', 'ProfilingJob', 'ProfilingJobLease', 'ProfilingJobStatus', 'ExportFormat', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
-  ...['Organization', 'Membership', 'Invitation', 'ApiToken', 'Project', 'DeviceProfile', 'AuditEvent', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'ProfilingJob'].flatMap((t) => [
+  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'CostTableVisibility', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'CostTableCheck', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'MetricRef', 'ProfilingJob', 'ProfilingJobLease', 'ProfilingJobStatus', 'VerificationJob', 'VerificationJobLease', 'VerificationJobStatus', 'ProposalMeasurement', 'ExportFormat', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
+  ...['Organization', 'Membership', 'Invitation', 'ApiToken', 'Project', 'DeviceProfile', 'AuditEvent', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'ProfilingJob', 'VerificationJob'].flatMap((t) => [
     `${t}Connection`,
     `${t}Edge`,
   ]),
@@ -38,6 +38,7 @@ const config: CodegenConfig = {
           BudgetOf: { TOTAL: 'total', DELTA: 'delta' },
           SearchRequestStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
           ProfilingJobStatus: { QUEUED: 'queued', LEASED: 'leased', SUCCEEDED: 'succeeded', FAILED: 'failed' },
+          VerificationJobStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
           ExportFormat: { JSON: 'json', ULTRALYTICS_YAML: 'ultralytics_yaml', ONNX: 'onnx' },
           ExportWeights: { SEEDED: 'seeded', UPLOADED: 'uploaded', NONE: 'none' },
           ProvenanceSource: { MEASURED: 'measured', IMPORTED: 'imported', ESTIMATED: 'estimated', SYNTHETIC: 'synthetic' },

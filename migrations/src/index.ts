@@ -10,6 +10,7 @@ import { PartialCostTables1796283347142 } from './1796283347142-PartialCostTable
 import { SearchComparisons1796283390719 } from './1796283390719-SearchComparisons.js';
 import { SearchLeases1796284015300 } from './1796284015300-SearchLeases.js';
 import { CostTableLiveSet1796286179745 } from './1796286179745-CostTableLiveSet.js';
+import { VerificationJobs1796304255638 } from './1796304255638-VerificationJobs.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -26,6 +27,7 @@ export const migrations: readonly MigrationClass[] = [
   SearchComparisons1796283390719,
   SearchLeases1796284015300,
   CostTableLiveSet1796286179745,
+  VerificationJobs1796304255638,
 ];
 
 export { CHANGE_CHANNEL } from './1795590000000-ChangeNotifications.js';

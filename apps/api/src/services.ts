@@ -4,6 +4,7 @@ import { PasswordHasher } from './auth/passwords.js';
 import { SignInThrottle } from './auth/sign-in-throttle.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import { ProfilingJobService } from './modules/profiling-jobs/profiling-job.service.js';
+import { VerificationJobService } from './modules/verification-jobs/verification-job.service.js';
 import { ProposalSetService } from './modules/proposal-sets/proposal-set.service.js';
 import { SearchRequestService } from './modules/searches/search-request.service.js';
 import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
@@ -34,6 +35,7 @@ export interface Services {
   readonly searchRequests: SearchRequestService;
   readonly proposalSets: ProposalSetService;
   readonly profilingJobs: ProfilingJobService;
+  readonly verificationJobs: VerificationJobService;
 }
 
 export function createServices(
@@ -63,5 +65,6 @@ export function createServices(
     searchRequests: new SearchRequestService(dataSource, audit, projects, modelSpecs, costTables, jobs),
     proposalSets: new ProposalSetService(dataSource),
     profilingJobs: new ProfilingJobService(dataSource, audit, deviceProfiles, modelSpecs, costTables),
+    verificationJobs: new VerificationJobService(dataSource, audit, deviceProfiles, costTables),
   };
 }

@@ -8,6 +8,7 @@ import {
   RegisterBuiltinModelSpecDocument,
   SubmitSearchDocument,
   SetDeviceProfileVisibilityDocument,
+  VerifyProposalSetDocument,
 } from '../client/generated.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import type { Client, GraphQLResponse } from './support/client.js';
@@ -37,6 +38,8 @@ interface Target {
   readonly restrictedCostTableId: string;
   readonly searchRequestId: string;
   readonly profilingJobId: string;
+  readonly proposalSetId: string;
+  readonly verificationJobId: string;
 }
 /** The attacker's own organization (B). */
 interface Own {
@@ -142,6 +145,8 @@ const cases: readonly Case[] = [
   viaOwn('searchRequest', 'searchRequest(id: $id) { id status }', (t) => ({ id: t.searchRequestId }), '$id: ID!'),
   viaOrg('profilingJobs', 'profilingJobs { nodes { id } }'),
   viaOwn('profilingJob', 'profilingJob(id: $id) { id status }', (t) => ({ id: t.profilingJobId }), '$id: ID!'),
+  viaOrg('verificationJobs', 'verificationJobs { nodes { id } }'),
+  viaOwn('verificationJob', 'verificationJob(id: $id) { id status }', (t) => ({ id: t.verificationJobId }), '$id: ID!'),
   viaOwn('project', 'project(id: $id) { id name }', (t) => ({ id: t.projectId }), '$id: ID!'),
   viaOwn('deviceProfile', 'deviceProfile(id: $id) { id name }', (t) => ({ id: t.privateProfileId }), '$id: ID!'),
   viaOwn('deviceProfile[shared with someone else]', 'deviceProfile(id: $id) { id }', (t) => ({ id: t.partnerProfileId }), '$id: ID!'),
@@ -238,6 +243,25 @@ const cases: readonly Case[] = [
       mutation(field, type, (t, o) => ({ ...inOwn(t, o), jobId: t.profilingJobId, leaseId: t.profilingJobId, ...extra }), '{ id }', ' via B'),
     ];
   }),
+  mutation('verifyProposalSet', 'VerifyProposalSetInput', (t) => ({ ...inA(t), proposalSetId: t.proposalSetId, deviceProfileId: t.privateProfileId }), '{ id }'),
+  mutation('verifyProposalSet', 'VerifyProposalSetInput', (t, o) => ({ ...inOwn(t, o), proposalSetId: t.proposalSetId, deviceProfileId: t.privateProfileId }), '{ id }', ' via B'),
+  mutation('leaseVerificationJob', 'LeaseVerificationJobInput', (t) => inA(t), '{ leaseId }'),
+  {
+    ...mutation('leaseVerificationJob', 'LeaseVerificationJobInput', (t, o) => inOwn(t, o), '{ leaseId job { id } }', ' in B'),
+    allowed: (response, a) => expect(JSON.stringify(response.data)).not.toContain(a.verificationJobId),
+  },
+  ...(['reportVerificationProgress', 'completeVerificationJob', 'failVerificationJob'] as const).flatMap((field) => {
+    const type = `${field[0]!.toUpperCase()}${field.slice(1)}Input`;
+    const extra = {
+      reportVerificationProgress: { progress: 0.5 },
+      completeVerificationJob: { measurements: [{ rank: 1, metric: 'LATENCY', measured: -1, runs: 1 }] },
+      failVerificationJob: { message: 'x' },
+    }[field];
+    return [
+      mutation(field, type, (t) => ({ ...inA(t), jobId: t.verificationJobId, leaseId: t.verificationJobId, ...extra }), '{ id }'),
+      mutation(field, type, (t, o) => ({ ...inOwn(t, o), jobId: t.verificationJobId, leaseId: t.verificationJobId, ...extra }), '{ id }', ' via B'),
+    ];
+  }),
 ];
 
 /** Root fields that act on no organization's data (the caller's own account). */
@@ -253,7 +277,7 @@ let attackers: readonly { readonly label: string; readonly client: Client }[];
 
 /** Every row of organization A, as JSON, to prove nothing changed. */
 async function snapshotOfA(): Promise<string> {
-  const tables = ['memberships', 'invitations', 'api_tokens', 'projects', 'device_profiles', 'device_profile_shares', 'model_specs', 'cost_tables', 'search_requests', 'proposal_sets', 'profiling_jobs', 'audit_events'];
+  const tables = ['memberships', 'invitations', 'api_tokens', 'projects', 'device_profiles', 'device_profile_shares', 'model_specs', 'cost_tables', 'search_requests', 'proposal_sets', 'profiling_jobs', 'verification_jobs', 'proposal_measurements', 'audit_events'];
   const rows: Record<string, unknown> = {
     organizations: await t.server.dataSource.query(`SELECT * FROM organizations WHERE id = $1`, [a.id]),
   };
@@ -323,7 +347,11 @@ beforeAll(async () => {
       objective: { sense: 'MIN', metric: { metric: 'LATENCY' } },
     },
   });
-  await waitForSearch(a, search.submitSearch.id);
+  const searched = await waitForSearch(a, search.submitSearch.id);
+  const proposalSetId = searched.proposalSet!.id;
+  const verification = await a.owner.client.data(VerifyProposalSetDocument, {
+    input: { organizationId: a.id, proposalSetId, deviceProfileId: privateProfileId, ranks: [1] },
+  });
   const job = await a.owner.client.data(CreateProfilingJobDocument, {
     input: { organizationId: a.id, deviceProfileId: privateProfileId, modelSpecId: spec.registerBuiltinModelSpec.id, metrics: ['LATENCY'] },
   });
@@ -344,6 +372,8 @@ beforeAll(async () => {
     restrictedCostTableId: restricted!.publishCostTable.id,
     searchRequestId: search.submitSearch.id,
     profilingJobId: job.createProfilingJob.id,
+    proposalSetId,
+    verificationJobId: verification.verifyProposalSet.id,
   };
   expect(tokenSecret).toMatch(/^actnas_pat_/);
   missing = {
@@ -363,6 +393,8 @@ beforeAll(async () => {
     restrictedCostTableId: randomUUID(),
     searchRequestId: randomUUID(),
     profilingJobId: randomUUID(),
+    proposalSetId: randomUUID(),
+    verificationJobId: randomUUID(),
   };
   const bToken = await createApiToken(b.owner.client, b.id, ['READ', 'SEARCH_WRITE', 'DEVICES_WRITE', 'AGENT']);
   own = { orgId: b.id, slug: b.slug };

@@ -3,6 +3,8 @@ import { CostTableEntity } from '../modules/cost-tables/cost-table.entity.js';
 import { ProposalSetEntity } from '../modules/proposal-sets/proposal-set.entity.js';
 import { SearchRequestEntity } from '../modules/searches/search-request.entity.js';
 import { ProfilingJobEntity } from '../modules/profiling-jobs/profiling-job.entity.js';
+import { ProposalMeasurementEntity } from '../modules/verification-jobs/proposal-measurement.entity.js';
+import { VerificationJobEntity } from '../modules/verification-jobs/verification-job.entity.js';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { DeviceProfileShareEntity } from '../modules/device-profiles/device-profile-share.entity.js';
 import { DeviceProfileEntity } from '../modules/device-profiles/device-profile.entity.js';
@@ -33,4 +35,6 @@ export const entities = [
   SearchRequestEntity,
   ProposalSetEntity,
   ProfilingJobEntity,
+  VerificationJobEntity,
+  ProposalMeasurementEntity,
 ] as const;

@@ -16,6 +16,7 @@ import type { Project } from '../modules/projects/project.entity.js';
 import type { ProposalSetRow } from '../modules/proposal-sets/proposal-set.entity.js';
 import { SearchRequestEntity } from '../modules/searches/search-request.entity.js';
 import type { SearchRequestRow } from '../modules/searches/search-request.entity.js';
+import type { ProposalMeasurement } from '../modules/verification-jobs/proposal-measurement.entity.js';
 import { OrganizationEntity } from '../modules/organizations/organization.entity.js';
 import type { Organization } from '../modules/organizations/organization.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
@@ -48,6 +49,8 @@ export interface Loaders {
   readonly visibleCostTable: DataLoader<OwnedKey, CostTableRow | null, string>;
   /** The newest proposal set per project, batched over a page of projects. */
   readonly latestProposalSet: DataLoader<ProjectKey, ProposalSetRow | null, string>;
+  /** Every measurement of a proposal set (all ranks, newest first), batched over its proposals. */
+  readonly proposalMeasurements: DataLoader<OwnedKey, ProposalMeasurement[], string>;
 }
 
 /** A row of an organization: the organization goes into every lookup, never the id alone. */
@@ -94,7 +97,7 @@ function byId<T extends { id: string }>(ids: readonly string[], rows: readonly T
 }
 
 /** Fresh loaders for each request, so nothing cached crosses callers. */
-export function createLoaders(dataSource: DataSource, services: Pick<Services, 'proposalSets' | 'costTables'>, actor: Actor): Loaders {
+export function createLoaders(dataSource: DataSource, services: Pick<Services, 'proposalSets' | 'costTables' | 'verificationJobs'>, actor: Actor): Loaders {
   return {
     viewerMembership: new DataLoader(async (organizationIds) => {
       if (actor.kind !== 'user') return organizationIds.map(() => null);
@@ -135,6 +138,19 @@ export function createLoaders(dataSource: DataSource, services: Pick<Services, '
         return keys.map((key) => found.get(`${key.organizationId}/${key.projectId}`) ?? null);
       },
       { cacheKeyFn: (key) => `${key.organizationId}/${key.projectId}` },
+    ),
+    proposalMeasurements: new DataLoader(
+      async (keys) => {
+        const found = new Map<string, ProposalMeasurement[]>();
+        for (const [organizationId, setIds] of groupByOrganization(keys, (key) => key.id)) {
+          for (const row of await services.verificationJobs.measurementsOfSets({ organizationId }, setIds)) {
+            const key = `${organizationId}/${row.proposalSetId}`;
+            found.set(key, [...(found.get(key) ?? []), row]);
+          }
+        }
+        return keys.map((key) => found.get(ownedKey(key)) ?? []);
+      },
+      { cacheKeyFn: ownedKey },
     ),
   };
 }

@@ -14,6 +14,7 @@ import type { SearchRequestRow } from '../modules/searches/search-request.entity
 import type { ProposalSetDiff } from '../modules/proposal-sets/proposal-set.diff.js';
 import type { MetricRef, Proposal, StrategyName } from '@actnas/core';
 import type { ProfilingJob } from '../modules/profiling-jobs/profiling-job.entity.js';
+import type { VerificationJob } from '../modules/verification-jobs/verification-job.entity.js';
 import type { Lease } from '../modules/profiling-jobs/profiling-job.service.js';
 import type { Connection, Edge } from '../database/pagination.js';
 
@@ -73,6 +74,8 @@ export interface ProposalParent {
   readonly sites: readonly string[];
   /** The reference activation per site (from the all-reference baseline), to list changes. */
   readonly reference: readonly string[] | undefined;
+  /** The set it belongs to (its measurements are found by set and rank). */
+  readonly set: { readonly id: string; readonly organizationId: string };
 }
 export type { MetricTotal as MetricTotalParent } from '@actnas/core';
 /** A table metric of core, or a PEAK_MEMORY budget's (which bounds live-set rows, not cells). */
@@ -84,3 +87,9 @@ export type ProfilingJobConnectionParent = Connection<ProfilingJob>;
 export type ProfilingJobEdgeParent = Edge<ProfilingJob>;
 export type ProfilingJobStatusParent = ProfilingJob['status'];
 export type { ExportFormat as ExportFormatParent } from '../modules/proposal-sets/proposal-export.js';
+export type { VerificationJob as VerificationJobParent } from '../modules/verification-jobs/verification-job.entity.js';
+export type { VerificationLease as VerificationJobLeaseParent } from '../modules/verification-jobs/verification-job.service.js';
+export type { ProposalMeasurement as ProposalMeasurementParent } from '../modules/verification-jobs/proposal-measurement.entity.js';
+export type VerificationJobConnectionParent = Connection<VerificationJob>;
+export type VerificationJobEdgeParent = Edge<VerificationJob>;
+export type VerificationJobStatusParent = VerificationJob['status'];

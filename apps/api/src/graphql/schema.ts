@@ -6,6 +6,7 @@ import { modelSpecResolvers } from '../modules/model-specs/model-spec.resolver.j
 import { proposalSetResolvers } from '../modules/proposal-sets/proposal-set.resolver.js';
 import { searchRequestResolvers } from '../modules/searches/search-request.resolver.js';
 import { profilingJobResolvers } from '../modules/profiling-jobs/profiling-job.resolver.js';
+import { verificationJobResolvers } from '../modules/verification-jobs/verification-job.resolver.js';
 import { auditEventResolvers } from '../modules/audit/audit-event.resolver.js';
 import { deviceProfileResolvers } from '../modules/device-profiles/device-profile.resolver.js';
 import { invitationResolvers } from '../modules/invitations/invitation.resolver.js';
@@ -34,6 +35,7 @@ const enumResolvers: Resolvers = {
   BudgetOf: { TOTAL: 'total', DELTA: 'delta' },
   SearchRequestStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
   ProfilingJobStatus: { QUEUED: 'queued', LEASED: 'leased', SUCCEEDED: 'succeeded', FAILED: 'failed' },
+  VerificationJobStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
   ExportFormat: { JSON: 'json', ULTRALYTICS_YAML: 'ultralytics_yaml', ONNX: 'onnx' },
   ExportWeights: { SEEDED: 'seeded', UPLOADED: 'uploaded', NONE: 'none' },
   ProvenanceSource: { MEASURED: 'measured', IMPORTED: 'imported', ESTIMATED: 'estimated', SYNTHETIC: 'synthetic' },
@@ -56,6 +58,7 @@ const moduleResolvers: readonly Resolvers[] = [
   searchRequestResolvers,
   proposalSetResolvers,
   profilingJobResolvers,
+  verificationJobResolvers,
 ];
 
 export function buildSchema(): GraphQLSchema {

@@ -4,6 +4,7 @@ import { modelSpecTypeDefs } from '../modules/model-specs/model-spec.graphql.js'
 import { proposalSetTypeDefs } from '../modules/proposal-sets/proposal-set.graphql.js';
 import { searchRequestTypeDefs } from '../modules/searches/search-request.graphql.js';
 import { profilingJobTypeDefs } from '../modules/profiling-jobs/profiling-job.graphql.js';
+import { verificationJobTypeDefs } from '../modules/verification-jobs/verification-job.graphql.js';
 import { auditEventTypeDefs } from '../modules/audit/audit-event.graphql.js';
 import { deviceProfileTypeDefs } from '../modules/device-profiles/device-profile.graphql.js';
 import { invitationTypeDefs } from '../modules/invitations/invitation.graphql.js';
@@ -31,4 +32,5 @@ export const typeDefs: readonly string[] = [
   searchRequestTypeDefs,
   proposalSetTypeDefs,
   profilingJobTypeDefs,
+  verificationJobTypeDefs,
 ];

@@ -189,6 +189,14 @@ export class CostTableService {
     return rows;
   }
 
+  /** The metrics of the tables of (device profile, model spec) the organization may read, each once. */
+  async visibleMetrics(organizationId: string, deviceProfileId: string, modelSpecId: string): Promise<CostTableRow['metric'][]> {
+    const rows = await this.visible({ organizationId })
+      .andWhere('cost_table.device_profile_id = :deviceProfileId AND cost_table.model_spec_id = :modelSpecId', { deviceProfileId, modelSpecId })
+      .getMany();
+    return METRICS.filter((metric) => rows.some((row) => row.metric === metric));
+  }
+
   /** For the per-request loader: the tables among `ids` the organization may read, without cells. */
   async visibleOf(organizationId: string, ids: readonly string[]): Promise<CostTableRow[]> {
     const valid = ids.filter(isUuid);

@@ -102,6 +102,11 @@ export class DeviceProfileService {
   /** A profile the scope's organization may read; hidden ones are NOT_FOUND like missing ones. */
   async getVisible(scope: OrgScope, id: string): Promise<DeviceProfile> {
     demand(scope, 'read');
+    return this.findVisible(scope, id);
+  }
+
+  /** As getVisible, for a caller whose own permission was checked (e.g. queuing a verification). */
+  async findVisible(scope: Pick<OrgScope, 'organizationId'>, id: string): Promise<DeviceProfile> {
     const profile = isUuid(id)
       ? await visibleTo(this.profiles().where('profile.id = :id', { id }), scope.organizationId).getOne()
       : null;

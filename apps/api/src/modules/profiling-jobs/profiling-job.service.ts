@@ -6,7 +6,7 @@ import type { OrgScope } from '../../auth/policy.js';
 import type { Connection, PageArgs } from '../../database/pagination.js';
 import { owned } from '../../database/tenant.js';
 import { sha256 } from '../../auth/crypto.js';
-import { badInput, conflict, notFound, parseInput } from '../../errors.js';
+import { badInput, notFound, parseInput } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { METRICS } from '../cost-tables/cost-table.entity.js';
 import type { CostTableService } from '../cost-tables/cost-table.service.js';
@@ -14,6 +14,7 @@ import type { DeviceProfileService } from '../device-profiles/device-profile.ser
 import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
 import { ModelSpecEntity } from '../model-specs/model-spec.entity.js';
 import type { ModelSpecService } from '../model-specs/model-spec.service.js';
+import { assertLeaseHeld, failSchema, heldSchema, isFinalAttempt, leaseSchema, leaseUntil, progressSchema } from './job-lease.js';
 import { ProfilingJobEntity } from './profiling-job.entity.js';
 import type { ProfilingJob } from './profiling-job.entity.js';
 
@@ -27,14 +28,6 @@ const createSchema = z.object({
     .transform((m) => [...new Set(m)]),
   maxAttempts: z.number().int().min(1).max(10).nullish(),
 });
-const leaseSchema = z.object({
-  organizationId: z.string(),
-  leaseSeconds: z.number().int().min(10).max(3600).nullish(),
-  agentName: z.string().trim().max(100).nullish(),
-});
-const heldSchema = z.object({ organizationId: z.string(), jobId: z.string(), leaseId: z.string() });
-const progressSchema = heldSchema.extend({ progress: z.number().min(0).max(1), leaseSeconds: z.number().int().min(10).max(3600).nullish() });
-const failSchema = heldSchema.extend({ message: z.string().max(4000) });
 const completeSchema = heldSchema.extend({
   tables: z
     .array(
@@ -56,8 +49,6 @@ const completeSchema = heldSchema.extend({
     )
     .min(1),
 });
-
-const DEFAULT_LEASE_SECONDS = 300;
 
 /** A completion carries exactly the metrics the job asked for, each once (an agent cannot publish others). */
 function assertJobMetrics(job: ProfilingJob, tables: readonly { readonly metric: string }[]): void {
@@ -139,7 +130,7 @@ export class ProfilingJobService {
       [now],
     );
     const leaseId = randomUUID();
-    const expiresAt = new Date(now.getTime() + (input.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000);
+    const expiresAt = leaseUntil(now, input.leaseSeconds);
     const rows = await jobs.sql<{ id: string }>(
       `UPDATE profiling_jobs SET status = 'leased', attempts = attempts + 1, lease_id = $2, lease_expires_at = $3, leased_by_token_id = $4, agent_name = $6
        WHERE id = (
@@ -158,9 +149,7 @@ export class ProfilingJobService {
   /** The job under a lease the caller still holds, locked; CONFLICT when the lease was lost. */
   private async held(manager: EntityManager, scope: OrgScope, jobId: string, leaseId: string, now: Date): Promise<ProfilingJob> {
     const job = await this.find(manager, scope, jobId, true);
-    if (job.status !== 'leased' || job.leaseId !== leaseId || !job.leaseExpiresAt || job.leaseExpiresAt < now) {
-      throw conflict('This lease is no longer held (it expired or the job was leased again)');
-    }
+    assertLeaseHeld(job, 'leased', leaseId, now);
     return job;
   }
 
@@ -169,7 +158,7 @@ export class ProfilingJobService {
     const input = parseInput(progressSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
       const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
-      const leaseExpiresAt = new Date(now.getTime() + (input.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000);
+      const leaseExpiresAt = leaseUntil(now, input.leaseSeconds);
       await owned(manager, ProfilingJobEntity, scope).update({ id: job.id }, { progress: input.progress, leaseExpiresAt });
       return { ...job, progress: input.progress, leaseExpiresAt };
     });
@@ -205,7 +194,7 @@ export class ProfilingJobService {
     const input = parseInput(failSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
       const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
-      const final = job.attempts >= job.maxAttempts;
+      const final = isFinalAttempt(job);
       const change = {
         status: final ? ('failed' as const) : ('queued' as const),
         errorMessage: input.message,

@@ -25,12 +25,12 @@ export const proposalSetResolvers: Resolvers = {
       if (first != null && first < 0) throw badInput(['first'], 'first is a count of proposals, 0 or more');
       const reference = set.result.baselines.find((b) => b.name === 'all-reference')?.activations;
       const proposals = first == null ? set.result.proposals : set.result.proposals.slice(0, Math.max(0, first));
-      return proposals.map((proposal) => ({ proposal, sites: set.result.sites, reference }));
+      return proposals.map((proposal) => ({ proposal, sites: set.result.sites, reference, set }));
     },
     proposal: (set, { rank }) => {
       const proposal = set.result.proposals.find((p) => p.rank === rank);
       if (!proposal) return null;
-      return { proposal, sites: set.result.sites, reference: set.result.baselines.find((b) => b.name === 'all-reference')?.activations };
+      return { proposal, sites: set.result.sites, reference: set.result.baselines.find((b) => b.name === 'all-reference')?.activations, set };
     },
     baselines: (set) =>
       set.result.baselines.map((b) => ({

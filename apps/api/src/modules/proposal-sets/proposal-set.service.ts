@@ -63,7 +63,7 @@ export class ProposalSetService {
     return set;
   }
 
-  async byId(scope: OrgScope, id: string): Promise<ProposalSetRow | null> {
+  async byId(scope: OrgRef, id: string): Promise<ProposalSetRow | null> {
     return owned(this.dataSource, ProposalSetEntity, scope).findOne({ id });
   }
 
