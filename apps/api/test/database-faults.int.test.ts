@@ -234,6 +234,28 @@ describe('a queued search whose job was lost', () => {
     const states = await untilAllFinished(t.database, 30_000);
     expect(states).toMatchObject([{ id: submitted.id, status: 'succeeded' }]);
   });
+
+  it('gets a job again when a worker fetched its job and died before starting it (kill -9 between the two)', async () => {
+    const t = await startTestServer({ searchWorkers: 0 });
+    servers.push(t);
+    const org = await createOrganization(t.client, 'fetched');
+    const fixture = await searchFixture(org);
+    const submitted = await post(t.server.url, org.owner.token, SUBMIT, { input: searchInput(org, fixture, { k: 1 }) });
+    const admin = new pg.Client({ connectionString: t.database.url });
+    await admin.connect();
+    try {
+      // pg-boss holds the job active for its dead worker until it expires (15 min); the search is still queued.
+      const fetched = await admin.query(`UPDATE pgboss.job SET state = 'active', started_on = now() - interval '1 hour' WHERE data->>'searchRequestId' = $1`, [submitted.id]);
+      expect(fetched.rowCount).toBe(1);
+      await admin.query(`UPDATE search_requests SET created_at = now() - interval '1 hour' WHERE id = $1`, [submitted.id]);
+    } finally {
+      await admin.end();
+    }
+    const worker = await createServer({ databaseUrl: t.database.url, port: 0, host: '127.0.0.1', searchWorkers: 1, searchLeaseSeconds: 2, passwordScryptLogN: 14 });
+    servers.push(worker);
+    const states = await untilAllFinished(t.database, 30_000);
+    expect(states).toMatchObject([{ id: submitted.id, status: 'succeeded' }]);
+  });
 });
 
 function freePort(): Promise<number> {

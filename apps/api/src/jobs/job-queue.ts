@@ -123,12 +123,19 @@ export class JobQueue {
     await this.boss.send(SEARCH_QUEUE, { ...job }, { db, singletonKey });
   }
 
-  /** Which of these search requests have a job still to run (created, waiting for a retry, or active). */
-  async pendingSearches(searchRequestIds: readonly string[]): Promise<Set<string>> {
+  /**
+   * Which of these search requests have a job still to run: created, waiting for a retry, or active
+   * since less than `staleActiveSeconds`. A job active for longer while its search is still queued
+   * was fetched by a worker that died before it started the search (kill -9 between the two); it
+   * would otherwise sit until pg-boss expires it (15 min).
+   */
+  async pendingSearches(searchRequestIds: readonly string[], staleActiveSeconds: number): Promise<Set<string>> {
     if (searchRequestIds.length === 0) return new Set();
     const { rows } = await this.boss.getDb().executeSql(
-      `SELECT DISTINCT data->>'searchRequestId' AS id FROM pgboss.job WHERE name = $1 AND state < 'completed' AND data->>'searchRequestId' = ANY($2::text[])`,
-      [SEARCH_QUEUE, [...searchRequestIds]],
+      `SELECT DISTINCT data->>'searchRequestId' AS id FROM pgboss.job
+       WHERE name = $1 AND data->>'searchRequestId' = ANY($2::text[])
+         AND (state < 'active' OR (state = 'active' AND started_on > now() - make_interval(secs => $3)))`,
+      [SEARCH_QUEUE, [...searchRequestIds], staleActiveSeconds],
     );
     return new Set((rows as { id: string }[]).map((row) => row.id));
   }

@@ -198,8 +198,9 @@ export class SearchRunner {
   }
 
   /**
-   * Queued searches (older than a lease) whose job is gone: a run given back after a database
-   * failure whose job then used its last retry. They get a job again.
+   * Queued searches (older than a lease) whose job is gone — a run given back after a database
+   * failure whose job then used its last retry — or whose job a dead worker fetched and never
+   * started. They get a job again (a second run of a finished search stores nothing).
    */
   private async requeueOrphans(jobs: JobQueue): Promise<number> {
     const queued = await crossTenantSql<{ id: string; organization_id: string; attempts: number }>(
@@ -209,7 +210,7 @@ export class SearchRunner {
       [this.lease.leaseSeconds],
     );
     if (queued.length === 0) return 0;
-    const pending = await jobs.pendingSearches(queued.map((row) => row.id));
+    const pending = await jobs.pendingSearches(queued.map((row) => row.id), this.lease.leaseSeconds);
     const orphans = queued.filter((row) => !pending.has(row.id));
     for (const row of orphans) {
       await this.dataSource.transaction((manager) =>
