@@ -14,7 +14,7 @@ import type { DeviceProfileService } from '../device-profiles/device-profile.ser
 import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
 import { ModelSpecEntity } from '../model-specs/model-spec.entity.js';
 import type { ModelSpecService } from '../model-specs/model-spec.service.js';
-import { assertLeaseHeld, failSchema, heldSchema, isFinalAttempt, leaseSchema, leaseUntil, progressSchema } from './job-lease.js';
+import { assertLeaseHeld, failSchema, heldSchema, isFinalAttempt, leaseNextJob, leaseSchema, leaseUntil, progressSchema } from './job-lease.js';
 import { ProfilingJobEntity } from './profiling-job.entity.js';
 import type { ProfilingJob } from './profiling-job.entity.js';
 
@@ -122,26 +122,14 @@ export class ProfilingJobService {
   async lease(scope: OrgScope, rawInput: unknown, now: Date): Promise<Lease | null> {
     demand(scope, 'agent');
     const input = parseInput(leaseSchema, rawInput);
-    // An abandoned job that used its last attempt fails instead of staying leased forever.
-    const jobs = owned(this.dataSource, ProfilingJobEntity, scope);
-    await jobs.sql(
-      `UPDATE profiling_jobs SET status = 'failed', error_message = 'The last lease expired', lease_id = NULL, finished_at = $2
-       WHERE organization_id = $1 AND status = 'leased' AND lease_expires_at < $2 AND attempts >= max_attempts`,
-      [now],
-    );
     const leaseId = randomUUID();
     const expiresAt = leaseUntil(now, input.leaseSeconds);
-    const rows = await jobs.sql<{ id: string }>(
-      `UPDATE profiling_jobs SET status = 'leased', attempts = attempts + 1, lease_id = $2, lease_expires_at = $3, leased_by_token_id = $4, agent_name = $6
-       WHERE id = (
-         SELECT id FROM profiling_jobs
-         WHERE organization_id = $1 AND attempts < max_attempts
-           AND (status = 'queued' OR (status = 'leased' AND lease_expires_at < $5))
-         ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
-      [leaseId, expiresAt, actorIds(scope).actorTokenId, now, input.agentName || null],
+    const id = await leaseNextJob(
+      owned(this.dataSource, ProfilingJobEntity, scope),
+      { table: 'profiling_jobs', leasedStatus: 'leased' },
+      { leaseId, expiresAt, tokenId: actorIds(scope).actorTokenId ?? null, agentName: input.agentName || null },
+      now,
     );
-    const id = rows[0]?.id;
     if (!id) return null;
     return { job: await this.find(this.dataSource.manager, scope, id), leaseId, expiresAt };
   }

@@ -12,7 +12,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { METRICS } from '../cost-tables/cost-table.entity.js';
 import type { CostTableService } from '../cost-tables/cost-table.service.js';
 import type { DeviceProfileService } from '../device-profiles/device-profile.service.js';
-import { assertLeaseHeld, failSchema, heldSchema, isFinalAttempt, leaseSchema, leaseUntil, progressSchema } from '../profiling-jobs/job-lease.js';
+import { assertLeaseHeld, failSchema, heldSchema, isFinalAttempt, leaseNextJob, leaseSchema, leaseUntil, progressSchema } from '../profiling-jobs/job-lease.js';
 import { ProposalSetEntity } from '../proposal-sets/proposal-set.entity.js';
 import type { ProposalSetRow } from '../proposal-sets/proposal-set.entity.js';
 import { SearchRequestEntity } from '../searches/search-request.entity.js';
@@ -166,26 +166,14 @@ export class VerificationJobService {
   async lease(scope: OrgScope, rawInput: unknown, now: Date): Promise<VerificationLease | null> {
     demand(scope, 'agent');
     const input = parseInput(leaseSchema, rawInput);
-    const jobs = owned(this.dataSource, VerificationJobEntity, scope);
-    // An abandoned job that used its last attempt fails instead of staying running forever.
-    await jobs.sql(
-      `UPDATE verification_jobs SET status = 'failed', error_message = 'The last lease expired', lease_id = NULL, finished_at = $2
-       WHERE organization_id = $1 AND status = 'running' AND lease_expires_at < $2 AND attempts >= max_attempts`,
-      [now],
-    );
     const leaseId = randomUUID();
     const expiresAt = leaseUntil(now, input.leaseSeconds);
-    const rows = await jobs.sql<{ id: string }>(
-      `UPDATE verification_jobs SET status = 'running', attempts = attempts + 1, lease_id = $2, lease_expires_at = $3, leased_by_token_id = $4, agent_name = $6
-       WHERE id = (
-         SELECT id FROM verification_jobs
-         WHERE organization_id = $1 AND attempts < max_attempts
-           AND (status = 'queued' OR (status = 'running' AND lease_expires_at < $5))
-         ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
-      [leaseId, expiresAt, actorIds(scope).actorTokenId, now, input.agentName || null],
+    const id = await leaseNextJob(
+      owned(this.dataSource, VerificationJobEntity, scope),
+      { table: 'verification_jobs', leasedStatus: 'running' },
+      { leaseId, expiresAt, tokenId: actorIds(scope).actorTokenId ?? null, agentName: input.agentName || null },
+      now,
     );
-    const id = rows[0]?.id;
     if (!id) return null;
     return { job: await this.find(this.dataSource.manager, scope, id), leaseId, expiresAt };
   }
