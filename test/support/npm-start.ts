@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { descendants, stillRunning } from './process-tree.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,6 +18,15 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** A signal to a process that may have exited in the meantime. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // gone in between
+  }
 }
 
 export interface NpmStart {
@@ -50,8 +60,14 @@ export async function npmStart(env: Record<string, string> = {}, timeoutMs = 300
   npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => npm.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   const close = async (): Promise<void> => {
+    // npm exits on SIGTERM without passing it on, so the launcher (which stops the platform's
+    // process groups) is signalled itself, and its whole tree awaited.
+    const tree = npm.pid === undefined ? [] : descendants(npm.pid);
     if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGTERM');
+    for (const p of tree.filter((x) => /node scripts\/start\.mjs/.test(x.command) && stillRunning(x))) signal(p.pid, 'SIGTERM');
     await exited;
+    for (const deadline = Date.now() + 30_000; tree.some(stillRunning) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const p of tree.filter(stillRunning)) signal(p.pid, 'SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
