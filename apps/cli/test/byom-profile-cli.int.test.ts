@@ -106,6 +106,30 @@ describe('actnas profile --model <file.onnx>', () => {
     expect([resumed.code, resumed.stdout]).toEqual([0, expect.stringMatching(/^memory table: 285 cells \(275 measured, 10 resumed\)/)]);
   });
 
+  it('validate: mixed rewrites of the file itself measured against it, beside the table’s sums', async () => {
+    const csv = join(scratch, 'v8-one-site.csv');
+    writeFileSync(csv, ['layer,activation,reference,delta', 'model.22.cv3.2.1.act,relu,50,-0.05', 'model.22.cv3.2.1.act,silu,50,0', 'model.22.cv3.2.1.act,hardswish,50,-0.02'].join('\n'));
+    const json = join(scratch, 'v8-validate.json');
+    const r = await cli(['profile', 'validate', '--model', FIXTURE, '--table', csv, '--assignments', '1', '--null-copies', '1', '--max-pairs', '4', '--seed', '1', '--json', json]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/all-relu\s+predicted\s+-0\.050\s+measured\s+-?\d+\.\d{3} \[/);
+    expect(r.stdout).toMatch(/all-hardswish\s+predicted\s+-0\.020/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { rows: { name: string; pairs: number }[]; nullRows: unknown[] };
+    expect(report.rows.map((row) => row.name)).toEqual(['random-1', 'all-relu', 'all-hardswish']);
+    expect(report.rows.every((row) => row.pairs >= 2)).toBe(true);
+    expect(report.nullRows).toHaveLength(1);
+  });
+
+  it('validate: a table of another model’s sites is refused in one line before anything is measured', async () => {
+    const csv = join(scratch, 'other-model.csv');
+    writeFileSync(csv, ['layer,activation,reference,delta', 'model.23.cv3.act,relu,5,-0.1', 'model.23.cv3.act,silu,5,0'].join('\n'));
+    const r = await cli(['profile', 'validate', '--model', FIXTURE, '--table', csv]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('1 of its sites are not sites of');
+    expect(r.stderr).toContain('model.23.cv3.act');
+  });
+
   it('a file with mixed activations is refused: cells are deltas against one reference', async () => {
     const file = gunzipFixture('yolov8n-mixed-ultralytics-opset14.onnx.gz');
     const r = await cli(['profile', '--model', file, '--metric', 'memory', '-o', join(scratch, 'mixed.csv')]);

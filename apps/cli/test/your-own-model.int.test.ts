@@ -48,7 +48,7 @@ describe('README: your own model, as written', () => {
   it('exports, lists sites, profiles, searches and rewrites the file', async () => {
     const commands = walkthrough();
     expect(commands.map((c) => c.split(' ').slice(2, 4).join(' '))).toEqual([
-      'model sites', 'profile --model', 'profile --model', 'profile --model', 'search --latency', 'model export',
+      'model sites', 'profile --model', 'profile --model', 'profile --model', 'profile validate', 'search --latency', 'model export',
     ]);
     const outputs: string[] = [];
     for (const command of commands) {
@@ -61,7 +61,9 @@ describe('README: your own model, as written', () => {
     for (const table of ['lat.csv', 'mem.csv', 'nwot.csv']) {
       expect(readFileSync(join(dir, table), 'utf8').trim().split('\n')).toHaveLength(1 + 57 * 5);
     }
-    expect(outputs[4]).toMatch(/3 proposal\(s\)/);
+    expect(outputs[4]).toMatch(/all-relu\s+predicted\s+-?\d+\.\d{3}\s+measured/);
+    expect(outputs[4]).toMatch(/correlation .* over 5 models/);
+    expect(outputs[5]).toMatch(/3 proposal\(s\)/);
     const mixed = importOnnx(readFileSync(join(dir, 'yolov8n-mixed.onnx')), { imgsz: 160 });
     expect(mixed.sites.map((s) => s.activation.id)).toEqual(mixed.sites.map((s) => (s.name === 'model.0.act' ? 'silu' : 'relu')));
     const ort = await createRuntime({ runtime: 'ort', threads: 1 });

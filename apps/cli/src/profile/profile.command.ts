@@ -1,12 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ActivationKind, CostTable } from '@actnas/core';
+import type { ActivationKind, CostTable, ImportedModel } from '@actnas/core';
 import { CostTableValidationError, costTableToCsv, costTableToJson, emitOnnx, fullActivationRegistry, importOnnx, parseCostTableCsv, parseCostTableJson } from '@actnas/core';
-import type { CellProtocol, FusionRules, LatencyMode, ProfileGraph, ProfileMetric, RuntimeProfile } from '@actnas/devices';
+import type { CellProtocol, Feeds, FusionRules, LatencyMode, ProfileGraph, ProfileMetric, RuntimeProfile } from '@actnas/devices';
 import {
   CheckpointMismatchError, FUSION_RULES, OnnxProfileError, PROFILE_DEFAULTS, ProfileCheckpoint, UnknownRuntimeError, checkpointPathFor, createRuntime, liveSetRows, memoryGraphOf, nwotAgreement,
-  onnxProfileModel, pairedProtocol, paperProtocol, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
+  isOnnxProfileModel, onnxProfileModel, pairedProtocol, paperProtocol, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
 } from '@actnas/devices';
 import { SingleBar } from 'cli-progress';
 import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
@@ -61,7 +61,7 @@ interface ProfileSubject {
  * `--model yolov5nu` / `--model my.yaml`: a graph built from the spec; `--model my.onnx`: the file
  * itself. Sites of the file that cannot be profiled for the metric are reported on stderr.
  */
-async function profileSubject(f: ProfileFlags, cmd: Command | undefined, io: CliIo, metric: ProfileMetric, mode: LatencyMode): Promise<ProfileSubject> {
+async function profileSubject(f: RuntimeFlags & { readonly maxMb?: string }, cmd: Command | undefined, io: CliIo, metric: ProfileMetric, mode: LatencyMode): Promise<ProfileSubject> {
   if (!isOnnxPath(f.model)) {
     const spec = await loadSpec(f.model, f, io);
     return { modelName: spec.name, graph: buildFromFlags(spec, f), reference: spec.activation };
@@ -240,26 +240,48 @@ interface ValidateFlags extends RuntimeFlags {
   readonly assignments: string;
   readonly nullCopies: string;
   readonly maxPairs: string;
+  readonly maxMb?: string;
   readonly json?: string;
 }
 
-function validateAction(io: CliIo, setExitCode: (code: number) => void) {
+/** The reference model that validation rewrites into each mixed model, and its input. */
+interface ValidationSubject {
+  readonly model: ImportedModel;
+  readonly feeds: Feeds;
+  readonly sites: ReadonlySet<string>;
+}
+
+/** A built-in or YAML is emitted with seeded weights; an ONNX file is measured with its own weights. */
+async function validationSubject(f: ValidateFlags, cmd: Command | undefined, io: CliIo, seed: number): Promise<ValidationSubject> {
+  if (!isOnnxPath(f.model)) {
+    const graph = buildFromFlags(await loadSpec(f.model, f, io), f);
+    return { model: importOnnx(emitOnnx(graph, { seed })), feeds: { images: syntheticInput([1, 3, graph.imgsz, graph.imgsz], seed) }, sites: new Set(graph.sites.map((s) => s.name)) };
+  }
+  const { graph } = await profileSubject(f, cmd, io, 'latency', 'full');
+  if (!isOnnxProfileModel(graph)) throw new Error('an ONNX file profiles as an ONNX subject');
+  return { model: graph.imported, feeds: { [graph.inputName]: syntheticInput([1, 3, graph.height, graph.width], seed) }, sites: new Set(graph.sites.map((s) => s.name)) };
+}
+
+function validateAction(io: CliIo, setExitCode: (code: number) => void, cmd?: Command) {
   return async (f: ValidateFlags): Promise<void> => {
     // Every flag is checked before anything slow or stateful happens.
     const seed = intFlag(f.seed, '--seed', 0, [0, 2 ** 31 - 1]);
     const count = intFlag(f.assignments, '--assignments', 20, [0, 10_000]);
     const maxPairs = intFlag(f.maxPairs, '--max-pairs', VALIDATION_MAX_PAIRS, [2, 1_000_000]);
     const nullCopies = intFlag(f.nullCopies, '--null-copies', 3, [0, 100]);
-    const spec = await loadSpec(f.model, f, io);
-    const graph = buildFromFlags(spec, f);
+    const subject = await validationSubject(f, cmd, io, seed);
     const table = await readTable(resolve(io.cwd ?? process.cwd(), f.table), 'latency');
+    const unknown = table.sites.filter((s) => !subject.sites.has(s));
+    if (unknown.length > 0) {
+      throw new CliUsageError(`${f.table}: ${unknown.length} of its sites are not sites of ${f.model} (first: ${unknown[0]}); validate a table against the model it was profiled on`);
+    }
     const registry = fullActivationRegistry();
     const assignments = validationAssignments(table, registry, count, seed, [registry.resolve('relu'), registry.resolve('hardswish')]);
     const runtime = await openRuntime(f);
     const report = await validateTable(table, assignments, {
       runtime,
-      model: importOnnx(emitOnnx(graph, { seed })),
-      feeds: { images: syntheticInput([1, 3, graph.imgsz, graph.imgsz], seed) },
+      model: subject.model,
+      feeds: subject.feeds,
       protocol: { warmup: 3, order: 'abba', seed, stopping: VALIDATION_STOPPING(maxPairs) },
       nullCopies,
       onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
@@ -326,7 +348,7 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
       // A mixed model is a whole-model run (~100× a micro block), so validation has its own pair cap
       // unless --max-pairs is given.
       const explicit = cmd.parent?.getOptionValueSource('maxPairs') === 'cli';
-      return validateAction(io, setExitCode)({ ...flags, maxPairs: explicit ? flags.maxPairs : String(VALIDATION_MAX_PAIRS) });
+      return validateAction(io, setExitCode, cmd.parent ?? undefined)({ ...flags, maxPairs: explicit ? flags.maxPairs : String(VALIDATION_MAX_PAIRS) });
     });
   profile
     .command('correlate')
