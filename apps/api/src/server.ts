@@ -28,6 +28,7 @@ import { createServices } from './services.js';
 import type { Services } from './services.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { modelUploadRoute } from './modules/model-specs/model-upload.route.js';
+import { modelFileRoute } from './modules/model-specs/model-file.route.js';
 import { SearchRunner } from './modules/searches/search-runner.js';
 import { ChangeFeed } from './response-cache/change-feed.js';
 import { ResponseCache } from './response-cache/response-cache.js';
@@ -172,6 +173,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     res.status(database.ok ? 200 : 503).json({ ok: database.ok, database, responseCache: cache.enabled });
   });
   app.put('/uploads/model-specs', modelUploadRoute({ dataSource, services, config, clock }));
+  app.get('/model-specs/:id/file', modelFileRoute({ dataSource, services, clock }));
   app.use(
     '/graphql',
     express.json({ limit: config.bodyLimitBytes }),

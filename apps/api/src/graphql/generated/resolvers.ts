@@ -533,6 +533,8 @@ export type ModelSpec = {
   __typename?: 'ModelSpec';
   builtinName: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /** GET path of the uploaded file (bearer auth; relative to the API's origin, e.g. /model-specs/…/file?organizationId=…); null for built-ins. */
+  downloadPath: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: ModelSpecKind;
   name: Scalars['String']['output'];
@@ -2274,6 +2276,7 @@ export type ModelSiteResolvers<ContextType = Context, ParentType extends Resolve
 export type ModelSpecResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelSpec'] = ResolversParentTypes['ModelSpec']> = ResolversObject<{
   builtinName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  downloadPath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ModelSpecKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -25,6 +25,8 @@ export const modelSpecTypeDefs = /* GraphQL */ `
     "SHA-256 of the uploaded file (stored once, whoever uploads it)."
     sha256: String
     sizeBytes: Int
+    "GET path of the uploaded file (bearer auth; relative to the API's origin, e.g. /model-specs/…/file?organizationId=…); null for built-ins."
+    downloadPath: String
     siteCount: Int!
     sites: [ModelSite!]!
     createdAt: DateTime!

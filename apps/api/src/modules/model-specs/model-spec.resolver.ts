@@ -1,5 +1,6 @@
 import { BUILTIN_MODEL_NAMES } from '@actnas/core';
 import { scopeIn } from '../../graphql/guards.js';
+import { modelFilePath } from './model-file.route.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
 
 export const modelSpecResolvers: Resolvers = {
@@ -12,6 +13,7 @@ export const modelSpecResolvers: Resolvers = {
   },
   ModelSpec: {
     sha256: (spec) => spec.blobSha256,
+    downloadPath: (spec) => (spec.blobSha256 ? modelFilePath(spec) : null),
     siteCount: (spec) => spec.sites.length,
   },
   Mutation: {

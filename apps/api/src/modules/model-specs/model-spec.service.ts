@@ -8,6 +8,8 @@ import { sha256Bytes } from '../../auth/crypto.js';
 import { badInput, conflict, notFound, parseInput, payloadTooLarge } from '../../errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ModelBlobEntity } from './model-blob.entity.js';
+import { ProfilingJobEntity } from '../profiling-jobs/profiling-job.entity.js';
+import { VerificationJobEntity } from '../verification-jobs/verification-job.entity.js';
 import { findUncleanText } from '../../validation/text-hygiene.js';
 import { builtinSites, onnxSites, yamlSites } from './model-sites.js';
 import { ModelSpecEntity } from './model-spec.entity.js';
@@ -51,6 +53,25 @@ export class ModelSpecService {
     if (spec.organizationId !== scope.organizationId || !spec.blobSha256) return null;
     const blob = await global(this.dataSource, ModelBlobEntity).findOneBy({ sha256: spec.blobSha256 });
     return blob?.content ?? null;
+  }
+
+  /**
+   * The uploaded file of a spec, for `GET /model-specs/:id/file`: readable by whoever may read the
+   * organization's specs, and by its agents for a spec one of its profiling or verification jobs
+   * targets. Any other spec, a built-in one or a missing one are all NOT_FOUND alike.
+   */
+  async file(scope: OrgScope, id: string): Promise<{ spec: ModelSpec; content: Buffer }> {
+    if (!scope.permissions.has('agent')) demand(scope, 'read');
+    const spec = isUuid(id) ? await owned(this.dataSource, ModelSpecEntity, scope).findOne({ id }) : null;
+    const visible = spec !== null && (scope.permissions.has('read') || (await this.hasJobOn(scope, spec.id)));
+    const content = visible ? await this.content(scope, spec) : null;
+    if (!spec || !content) throw notFound('Model spec file');
+    return { spec, content };
+  }
+
+  private async hasJobOn(scope: OrgScope, modelSpecId: string): Promise<boolean> {
+    const profiling = await owned(this.dataSource, ProfilingJobEntity, scope).exists({ modelSpecId });
+    return profiling || owned(this.dataSource, VerificationJobEntity, scope).exists({ modelSpecId });
   }
 
   async registerBuiltin(scope: OrgScope, rawInput: unknown): Promise<ModelSpec> {
