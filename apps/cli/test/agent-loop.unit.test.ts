@@ -21,7 +21,7 @@ const JOB: AgentJobFragment = {
   metrics: ['MEMORY'],
   attempts: 1,
   maxAttempts: 3,
-  modelSpec: { id: 'spec', name: 'yolov5nu', kind: 'BUILTIN', builtinName: 'yolov5nu' },
+  modelSpec: { id: 'spec', name: 'yolov5nu', kind: 'BUILTIN', builtinName: 'yolov5nu', sha256: null, sizeBytes: null, downloadPath: null },
   deviceProfile: { id: 'profile', name: 'cpu', runtime: 'onnxruntime', threads: 1, inputSize: 64, fusedActivations: [] },
 };
 const TABLE: ProfilingTableInput = { metric: 'MEMORY', format: 'JSON', content: '{}' };
@@ -223,7 +223,7 @@ describe('agent tables', () => {
     const graph = buildGraph(spec, { imgsz: 64, nc: spec.nc });
     const runtime = await createRuntime({ runtime: 'ort', threads: 1 });
     for (const metric of ['latency', 'memory', 'accuracy'] as const) {
-      const agent = agentProfileJob(JOB, agentDefaults, { spec, graph, runtime, metric });
+      const agent = agentProfileJob(JOB, agentDefaults, { modelName: spec.name, graph, reference: spec.activation, runtime, metric });
       const cli = profileJob({ modelName: spec.name, graph, runtime, metric, reference: spec.activation, candidates });
       expect(agent.checkpointKey, metric).toEqual(cli.checkpointKey);
       expect({ ...agent.request, runtime: undefined, graph: undefined }).toEqual({ ...cli.request, runtime: undefined, graph: undefined });

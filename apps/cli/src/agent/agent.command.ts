@@ -5,6 +5,7 @@ import { PROFILE_DEFAULTS, runtimeIds } from '@actnas/devices';
 import { GraphQLClient, ApiError, TransportError } from '../graphql/graphql.client.js';
 import { runAgent } from './agent.loop.js';
 import type { AgentSettings } from './agent.profiler.js';
+import { DEFAULT_MAX_MODEL_MB } from './agent.model-file.js';
 import { CliUsageError } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
@@ -26,6 +27,7 @@ interface AgentFlags {
   readonly pollInterval: string;
   readonly once?: boolean;
   readonly workDir: string;
+  readonly maxModelMb: string;
 }
 
 const TOKEN_ENV = 'ACTNAS_AGENT_TOKEN';
@@ -43,7 +45,9 @@ function apiUrl(value: string): string {
   return url.toString();
 }
 
-function settingsOf(f: AgentFlags, cwd: string): AgentSettings {
+const MIB = 1024 * 1024;
+
+function settingsOf(f: AgentFlags, cwd: string, api: { readonly url: string; readonly token: string }): AgentSettings {
   if (!runtimeIds().includes(f.runtime)) throw new CliUsageError(`--runtime must be one of ${runtimeIds().join(', ')}, got "${f.runtime}"`);
   if (f.mode !== 'micro' && f.mode !== 'full') throw new CliUsageError(`--mode must be micro or full, got "${f.mode}"`);
   return {
@@ -55,6 +59,7 @@ function settingsOf(f: AgentFlags, cwd: string): AgentSettings {
     maxCellSeconds: intFlag(f.maxCellSeconds, '--max-cell-seconds', PROFILE_DEFAULTS.maxCellSeconds, [1, 86_400]),
     candidates: candidatesFlag(f.candidates),
     workDir: resolve(cwd, f.workDir),
+    modelFiles: { apiUrl: api.url, token: api.token, maxBytes: intFlag(f.maxModelMb, '--max-model-mb', DEFAULT_MAX_MODEL_MB, [1, 1_048_576]) * MIB },
   };
 }
 
@@ -87,7 +92,7 @@ function agentAction(io: CliIo, setExitCode: (code: number) => void) {
     const url = apiUrl(f.api);
     const token = f.token ?? process.env[TOKEN_ENV];
     if (!token) throw new CliUsageError(`--token (or ${TOKEN_ENV}) is required: an API token with the AGENT scope`);
-    const settings = settingsOf(f, io.cwd ?? process.cwd());
+    const settings = settingsOf(f, io.cwd ?? process.cwd(), { url, token });
     const controller = new AbortController();
     const release = stopOnSignals(controller);
     try {
@@ -130,6 +135,7 @@ export const agentCommand: CommandModule = (program, io, setExitCode) => {
     .option('--lease-seconds <n>', 'lease length asked for; progress reports renew it every quarter of it (10 to 3600)', '300')
     .option('--poll-interval <s>', 'seconds between polls when the queue is empty', '5')
     .option('--once', 'handle at most one job, then exit (at once when none is queued)')
-    .option('--work-dir <dir>', 'checkpoints of jobs in progress, so a restarted agent resumes', '.actnas-agent')
+    .option('--work-dir <dir>', 'checkpoints of jobs in progress (a restarted agent resumes) and downloaded model files (by hash)', '.actnas-agent')
+    .option('--max-model-mb <n>', "largest uploaded model file this agent downloads, in MiB (a larger one fails its job)", String(DEFAULT_MAX_MODEL_MB))
     .action(agentAction(io, setExitCode));
 };

@@ -1,9 +1,14 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActivationFamily, ActivationKind, CostTable, ModelGraph, ModelSpec } from '@actnas/core';
-import { buildGraph, builtinModelSpec, costTableToJson, fullActivationRegistry, isBuiltinModel } from '@actnas/core';
-import type { FusionRules, LatencyMode, LiveSetRows, ProfileJob, ProfileMetric, Runtime } from '@actnas/devices';
-import { ProfileCheckpoint, checkpointPathFor, createRuntime, fusionRulesFor, liveSetRows, memoryGraphOf, pairedProtocol, profileJob, runProfile, runtimeFusion } from '@actnas/devices';
+import type { ActivationFamily, ActivationKind, CostTable, ImportedModel, ModelSpec } from '@actnas/core';
+import { OnnxFormatError, buildGraph, builtinModelSpec, costTableToJson, fullActivationRegistry, importOnnx, isBuiltinModel, parseModelYaml } from '@actnas/core';
+import type { FusionRules, LatencyMode, LiveSetRows, ProfileGraph, ProfileJob, ProfileMetric, Runtime } from '@actnas/devices';
+import { OnnxProfileError, ProfileCheckpoint, checkpointPathFor, createRuntime, fusionRulesFor, liveSetRows, memoryGraphOf, pairedProtocol, profileJob, runProfile, runtimeFusion } from '@actnas/devices';
+import type { OnnxProfileSubject } from '../model/onnx-profile-subject.js';
+import { onnxProfileSubject } from '../model/onnx-profile-subject.js';
+import { AgentJobError } from './agent.job-error.js';
+import type { ModelFileSource } from './agent.model-file.js';
+import { uploadedModelFile } from './agent.model-file.js';
 import type { AgentJobFragment, Metric, ProfilingTableInput, ProvenanceSource } from '../graphql/generated.js';
 
 /** How this agent measures, whatever the job: set once by `actnas agent`'s flags. */
@@ -18,14 +23,13 @@ export interface AgentSettings {
   /** Time cap per latency cell, in seconds. */
   readonly maxCellSeconds: number;
   readonly candidates: readonly ActivationKind[];
-  /** Checkpoints live here, one folder per job, so a restarted agent resumes where it stopped. */
+  /** Checkpoints live here, one folder per job, so a restarted agent resumes where it stopped; uploaded model files in models/, by hash. */
   readonly workDir: string;
+  /** Where uploaded model specs' files come from; without it the agent profiles built-in specs only. */
+  readonly modelFiles?: ModelFileSource;
 }
 
-/** A job this agent cannot do (not a transient failure): reported with failProfilingJob. */
-export class AgentJobError extends Error {
-  override readonly name = 'AgentJobError';
-}
+export { AgentJobError } from './agent.job-error.js';
 
 export interface MeasureHooks {
   /** Fraction of the whole job done, 0..1. */
@@ -36,17 +40,72 @@ export interface MeasureHooks {
   readonly onMetric?: (metric: ProfileMetric, cells: number, resumed: number) => void;
 }
 
-function jobGraph(job: AgentJobFragment): { spec: ModelSpec; graph: ModelGraph } {
-  const { modelSpec, deviceProfile } = job;
-  const builtin = modelSpec.builtinName;
-  if (modelSpec.kind !== 'BUILTIN' || !builtin) {
-    throw new AgentJobError(`model spec "${modelSpec.name}" is an uploaded ${modelSpec.kind}; this agent profiles built-in model specs only`);
-  }
-  if (!isBuiltinModel(builtin)) throw new AgentJobError(`this agent does not know the built-in model "${builtin}"; update it`);
+/** What one metric of a job profiles: as `actnas profile --model …` would for the same model. */
+interface JobSubject {
+  readonly modelName: string;
+  readonly graph: ProfileGraph;
+  readonly reference: ActivationKind;
+}
+
+type SubjectOf = (metric: ProfileMetric) => JobSubject;
+
+/** A built-in or uploaded YAML spec: one graph at the device profile's input size, whatever the metric. */
+function builtSubject(spec: ModelSpec, job: AgentJobFragment): SubjectOf {
+  const { deviceProfile } = job;
   const imgsz = deviceProfile.inputSize;
   if (imgsz % 32 !== 0) throw new AgentJobError(`device profile "${deviceProfile.name}": input size ${imgsz} is not a multiple of 32`);
-  const spec = builtinModelSpec(builtin);
-  return { spec, graph: buildGraph(spec, { imgsz, nc: spec.nc }) };
+  const subject = { modelName: spec.name, graph: buildGraph(spec, { imgsz, nc: spec.nc }), reference: spec.activation };
+  return () => subject;
+}
+
+function yamlSpec(bytes: Uint8Array, name: string): ModelSpec {
+  try {
+    return parseModelYaml(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    throw new AgentJobError(`model spec "${name}": not a usable model YAML: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** An uploaded ONNX file, shaped at the device profile's input size (a file fixed at another size is refused). */
+function onnxSubject(bytes: Uint8Array, job: AgentJobFragment, mode: LatencyMode): SubjectOf {
+  const { modelSpec, deviceProfile } = job;
+  const refuse = (err: unknown): never => {
+    if (err instanceof OnnxFormatError || err instanceof OnnxProfileError) throw new AgentJobError(`model spec "${modelSpec.name}": ${err.message}${err instanceof OnnxFormatError ? ` [${err.code}]` : ''}`);
+    throw err;
+  };
+  let imported: ImportedModel;
+  try {
+    imported = importOnnx(bytes, { imgsz: deviceProfile.inputSize });
+  } catch (err) {
+    return refuse(err);
+  }
+  return (metric) => {
+    let subject: OnnxProfileSubject;
+    try {
+      subject = onnxProfileSubject(imported, metric, mode, `${modelSpec.name}.onnx`);
+    } catch (err) {
+      return refuse(err);
+    }
+    // A completed job's table covers every site of the spec: say which cannot be, rather than have the API refuse the table.
+    const skipped = subject.graph.skipped;
+    if (skipped.length > 0) {
+      throw new AgentJobError(`model spec "${modelSpec.name}": ${skipped.length} of its sites cannot be profiled for ${metric} (${skipped[0]!.site}: ${skipped[0]!.reason})`);
+    }
+    return { modelName: modelSpec.name, graph: subject.graph, reference: subject.reference };
+  };
+}
+
+/** The job's model: a built-in, or the uploaded YAML / ONNX file downloaded (or taken from the cache). */
+async function jobSubject(job: AgentJobFragment, settings: AgentSettings): Promise<SubjectOf> {
+  const { modelSpec } = job;
+  if (modelSpec.kind === 'BUILTIN') {
+    const builtin = modelSpec.builtinName ?? '';
+    if (!isBuiltinModel(builtin)) throw new AgentJobError(`this agent does not know the built-in model "${builtin}"; update it`);
+    return builtSubject(builtinModelSpec(builtin), job);
+  }
+  if (!settings.modelFiles) throw new AgentJobError(`model spec "${modelSpec.name}" is an uploaded ${modelSpec.kind}; this agent has no API to download it from`);
+  const bytes = await uploadedModelFile(settings.modelFiles, settings.workDir, modelSpec);
+  return modelSpec.kind === 'YAML' ? builtSubject(yamlSpec(bytes, modelSpec.name), job) : onnxSubject(bytes, job, settings.mode);
 }
 
 /** The device profile's fusion rules for the memory planner; the runtime's own when it names none. */
@@ -64,13 +123,14 @@ export function deviceFusion(fusedActivations: readonly string[], runtime: strin
 
 /** Runs every metric of the job with the real profiler and returns the tables to upload. */
 export async function measureJob(job: AgentJobFragment, settings: AgentSettings, hooks: MeasureHooks): Promise<ProfilingTableInput[]> {
-  const { spec, graph } = jobGraph(job);
+  const subjectOf = await jobSubject(job, settings);
   const runtime = await createRuntime({ runtime: settings.runtime, threads: settings.threads ?? job.deviceProfile.threads });
   const dir = jobWorkDir(settings, job.id);
   mkdirSync(dir, { recursive: true });
   const tables: ProfilingTableInput[] = [];
   for (const [index, metric] of job.metrics.entries()) {
-    const profile = agentProfileJob(job, settings, { spec, graph, runtime, metric: metric.toLowerCase() as ProfileMetric });
+    const profileMetric = metric.toLowerCase() as ProfileMetric;
+    const profile = agentProfileJob(job, settings, { ...subjectOf(profileMetric), runtime, metric: profileMetric });
     const share = (fraction: number): void => hooks.onProgress((index + fraction) / job.metrics.length);
     const table = await measureTable(profile, join(dir, `${profile.request.metric}.json`), {
       onProgress: share,
@@ -95,9 +155,7 @@ export function discardJobWork(settings: Pick<AgentSettings, 'workDir'>, jobId: 
   rmSync(jobWorkDir(settings, jobId), { recursive: true, force: true });
 }
 
-export interface RequestParts {
-  readonly spec: ModelSpec;
-  readonly graph: ModelGraph;
+export interface RequestParts extends JobSubject {
   readonly runtime: Runtime;
   readonly metric: ProfileMetric;
 }
@@ -105,13 +163,13 @@ export interface RequestParts {
 /** The same job `actnas profile` builds from its flags, with this agent's settings and the device profile's fusion rules. */
 export function agentProfileJob(job: AgentJobFragment, settings: AgentSettings, parts: RequestParts): ProfileJob {
   return profileJob({
-    modelName: parts.spec.name,
+    modelName: parts.modelName,
     graph: parts.graph,
     runtime: parts.runtime,
     metric: parts.metric,
     mode: settings.mode,
     protocol: pairedProtocol({ maxPairs: settings.maxPairs, maxCellSeconds: settings.maxCellSeconds }),
-    reference: parts.spec.activation,
+    reference: parts.reference,
     candidates: settings.candidates,
     fusion: deviceFusion(job.deviceProfile.fusedActivations, settings.runtime),
   });

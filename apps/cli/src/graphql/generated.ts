@@ -214,14 +214,14 @@ export type AgentOrganizationsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type AgentOrganizationsQuery = { organizations: { nodes: Array<{ id: string, slug: string, name: string }> } };
 
-export type AgentJobFragment = { id: string, metrics: Array<Metric>, attempts: number, maxAttempts: number, modelSpec: { id: string, name: string, kind: ModelSpecKind, builtinName: string | null }, deviceProfile: { id: string, name: string, runtime: string, threads: number, inputSize: number, fusedActivations: Array<string> } };
+export type AgentJobFragment = { id: string, metrics: Array<Metric>, attempts: number, maxAttempts: number, modelSpec: { id: string, name: string, kind: ModelSpecKind, builtinName: string | null, sha256: string | null, sizeBytes: number | null, downloadPath: string | null }, deviceProfile: { id: string, name: string, runtime: string, threads: number, inputSize: number, fusedActivations: Array<string> } };
 
 export type AgentLeaseMutationVariables = Exact<{
   input: LeaseProfilingJobInput;
 }>;
 
 
-export type AgentLeaseMutation = { leaseProfilingJob: { leaseId: string, expiresAt: string, job: { id: string, metrics: Array<Metric>, attempts: number, maxAttempts: number, modelSpec: { id: string, name: string, kind: ModelSpecKind, builtinName: string | null }, deviceProfile: { id: string, name: string, runtime: string, threads: number, inputSize: number, fusedActivations: Array<string> } } } | null };
+export type AgentLeaseMutation = { leaseProfilingJob: { leaseId: string, expiresAt: string, job: { id: string, metrics: Array<Metric>, attempts: number, maxAttempts: number, modelSpec: { id: string, name: string, kind: ModelSpecKind, builtinName: string | null, sha256: string | null, sizeBytes: number | null, downloadPath: string | null }, deviceProfile: { id: string, name: string, runtime: string, threads: number, inputSize: number, fusedActivations: Array<string> } } } | null };
 
 export type AgentReportProgressMutationVariables = Exact<{
   input: ReportProfilingProgressInput;
@@ -399,6 +399,9 @@ export const AgentJobFragmentDoc = new TypedDocumentString(`
     name
     kind
     builtinName
+    sha256
+    sizeBytes
+    downloadPath
   }
   deviceProfile {
     id
@@ -548,6 +551,9 @@ export const AgentLeaseDocument = new TypedDocumentString(`
     name
     kind
     builtinName
+    sha256
+    sizeBytes
+    downloadPath
   }
   deviceProfile {
     id

@@ -6,7 +6,7 @@ import { CostTableValidationError, costTableToCsv, costTableToJson, emitOnnx, fu
 import type { CellProtocol, Feeds, FusionRules, LatencyMode, ProfileGraph, ProfileMetric, RuntimeProfile } from '@actnas/devices';
 import {
   CheckpointMismatchError, FUSION_RULES, OnnxProfileError, PROFILE_DEFAULTS, ProfileCheckpoint, UnknownRuntimeError, checkpointPathFor, createRuntime, liveSetRows, memoryGraphOf, nwotAgreement,
-  isOnnxProfileModel, onnxProfileModel, pairedProtocol, paperProtocol, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
+  isOnnxProfileModel, pairedProtocol, paperProtocol, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
 } from '@actnas/devices';
 import { SingleBar } from 'cli-progress';
 import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
@@ -14,6 +14,7 @@ import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
 import type { SpecOptions } from '../model/model-spec-loader.js';
 import { LAYOUT_FLAG, buildFromFlags, loadSpec } from '../model/model-spec-loader.js';
+import { onnxProfileSubject } from '../model/onnx-profile-subject.js';
 import { MAX_MB_FLAG, imgszFlag, importOnnxFile, isOnnxPath, maxBytesFlag } from '../model/onnx-file.js';
 import { candidatesFlag } from '../shared/activation-flags.js';
 import { choiceFlag, intFlag, numberFlag } from '../shared/flags.js';
@@ -69,25 +70,18 @@ async function profileSubject(f: RuntimeFlags & { readonly maxMb?: string }, cmd
   if (f.layout !== undefined) throw new CliUsageError(`--layout applies to built-in models and YAML files; ${f.model} is an ONNX file with its layout exported`);
   const imgsz = cmd?.getOptionValueSource('imgsz') === 'cli' ? imgszFlag(f.imgsz) : undefined;
   const imported = await importOnnxFile(f.model, io, { maxBytes: maxBytesFlag(f.maxMb), ...(imgsz !== undefined ? { imgsz } : {}) });
-  let graph;
+  let subject;
   try {
-    graph = onnxProfileModel(imported, { metric, mode });
+    subject = onnxProfileSubject(imported, metric, mode, f.model);
   } catch (err) {
     if (err instanceof OnnxProfileError) throw new CliUsageError(`${f.model}: ${err.message}`);
     throw err;
   }
-  const profiled = new Set(graph.sites.map((s) => s.name));
-  const activations = [...new Map(imported.sites.filter((s) => profiled.has(s.name)).map((s) => [s.activation.id, s.activation])).values()];
-  if (activations.length !== 1) {
-    throw new CliUsageError(
-      `${f.model}: its sites have mixed activations (${activations.map((k) => k.id).join(', ')}); a table's cells are deltas against one reference activation: rewrite it to one first (actnas model export ${f.model} --act all:silu -o ref.onnx)`,
-    );
-  }
-  if (metric === 'accuracy' && graph.height !== graph.width) throw new CliUsageError(`${f.model}: NWOT calibration images are square; the input is ${graph.height}×${graph.width}`);
+  const { graph, reference } = subject;
   // Reported once the file is accepted, so that a refusal stays one line.
   for (const w of imported.warnings) io.stderr.write(`actnas: warning ${w.code}: ${w.message}\n`);
   for (const s of graph.skipped) io.stderr.write(`actnas: warning: site ${s.site} not profiled (${metric}${metric === 'latency' ? `, ${mode}` : ''}): ${s.reason}\n`);
-  return { modelName: basename(f.model).replace(/\.onnx$/i, ''), graph, reference: activations[0]! };
+  return { modelName: basename(f.model).replace(/\.onnx$/i, ''), graph, reference };
 }
 
 function runtimeProfile(f: RuntimeFlags): RuntimeProfile {
