@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { buildGraph, emitOnnx, parseModelYaml } from '@actnas/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateInvitationDocument,
@@ -40,6 +41,8 @@ interface Target {
   readonly profilingJobId: string;
   readonly proposalSetId: string;
   readonly verificationJobId: string;
+  /** An uploaded ONNX spec of A with a profiling job on it (its file is downloadable by A's agents). */
+  readonly uploadedSpecId: string;
 }
 /** The attacker's own organization (B). */
 interface Own {
@@ -355,6 +358,8 @@ beforeAll(async () => {
   const job = await a.owner.client.data(CreateProfilingJobDocument, {
     input: { organizationId: a.id, deviceProfileId: privateProfileId, modelSpecId: spec.registerBuiltinModelSpec.id, metrics: ['LATENCY'] },
   });
+  const uploadedSpecId = await uploadTinyOnnx(a, 'a-uploaded');
+  await a.owner.client.data(CreateProfilingJobDocument, { input: { organizationId: a.id, deviceProfileId: privateProfileId, modelSpecId: uploadedSpecId, metrics: ['MEMORY'] } });
   real = {
     orgId: a.id,
     slug: a.slug,
@@ -374,6 +379,7 @@ beforeAll(async () => {
     profilingJobId: job.createProfilingJob.id,
     proposalSetId,
     verificationJobId: verification.verifyProposalSet.id,
+    uploadedSpecId,
   };
   expect(tokenSecret).toMatch(/^actnas_pat_/);
   missing = {
@@ -395,6 +401,7 @@ beforeAll(async () => {
     profilingJobId: randomUUID(),
     proposalSetId: randomUUID(),
     verificationJobId: randomUUID(),
+    uploadedSpecId: randomUUID(),
   };
   const bToken = await createApiToken(b.owner.client, b.id, ['READ', 'SEARCH_WRITE', 'DEVICES_WRITE', 'AGENT']);
   own = { orgId: b.id, slug: b.slug };
@@ -406,6 +413,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
+
+async function uploadTinyOnnx(org: OrgFixture, name: string): Promise<string> {
+  const onnx = emitOnnx(buildGraph(parseModelYaml('nc: 1\nbackbone:\n  - [-1, 1, Conv, [3, 1, 1]]\nhead: []\n', { name: 'tiny' }), { imgsz: 32 }));
+  const response = await fetch(new URL(`/uploads/model-specs?${new URLSearchParams({ organizationId: org.id, name, format: 'onnx' })}`, t.server.url), {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${org.owner.token}` },
+    body: onnx,
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** `GET /model-specs/:id/file` of a target's uploaded spec, in the organization `orgId`. */
+const download = (target: Target, orgId: string, token: string | undefined) =>
+  fetch(new URL(`/model-specs/${target.uploadedSpecId}/file?organizationId=${orgId}`, t.server.url), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const httpError = async (response: Response) => ({ status: response.status, body: (await response.json()) as unknown });
 
 const comparable = (response: GraphQLResponse<unknown>) => ({
   data: response.data ?? null,
@@ -450,8 +473,22 @@ describe('cross-tenant isolation (organization A vs. B and anonymous)', () => {
     });
   }
 
+  it('GET /model-specs/:id/file: B downloads nothing of A, in A or in B, answered like a missing spec; anonymous callers are UNAUTHENTICATED', async () => {
+    expect((await download(real, real.orgId, a.owner.token)).status).toBe(200);
+    for (const attacker of attackers) {
+      for (const orgId of [real.orgId, own.orgId]) {
+        const onReal = await httpError(await download(real, orgId, attacker.client.token));
+        expect(onReal.status, `${attacker.label} in ${orgId === own.orgId ? 'B' : 'A'}`).toBe(404);
+        expect(onReal, attacker.label).toEqual(await httpError(await download(missing, orgId === real.orgId ? missing.orgId : orgId, attacker.client.token)));
+      }
+    }
+    const anonymous = await httpError(await download(real, real.orgId, undefined));
+    expect(anonymous).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
+  });
+
   it('left every row of A untouched (no writes, no audit events)', async () => {
     const before = await snapshotOfA();
+    for (const attacker of attackers) await download(real, real.orgId, attacker.client.token);
     for (const c of cases) {
       for (const attacker of attackers) await attacker.client.raw(c.query, c.vars(real, own));
       await t.client.raw(c.query, c.vars(real, own));
