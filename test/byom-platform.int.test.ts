@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importOnnx } from '@actnas/core';
+import { YOLOV5U_YAML, importOnnx } from '@actnas/core';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -51,8 +51,8 @@ afterAll(async () => {
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const url = (path: string): URL => new URL(path, t.server.url);
 
-async function upload(org: OrgFixture, name: string, bytes: Buffer): Promise<{ id: string; sha256: string; siteCount: number }> {
-  const response = await fetch(url(`/uploads/model-specs?${new URLSearchParams({ organizationId: org.id, name, format: 'onnx' })}`), {
+async function upload(org: OrgFixture, name: string, bytes: Buffer, format: 'onnx' | 'yaml' = 'onnx'): Promise<{ id: string; sha256: string; siteCount: number }> {
+  const response = await fetch(url(`/uploads/model-specs?${new URLSearchParams({ organizationId: org.id, name, format })}`), {
     method: 'PUT',
     headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${org.owner.token}` },
     body: new Uint8Array(bytes),
@@ -69,13 +69,13 @@ interface Setup {
   readonly token: string;
 }
 
-/** An organization with a 640 px device profile, the uploaded file, an AGENT token and one queued job on the upload. */
-async function setUp(name: string, file: Buffer, metrics: Metric[]): Promise<Setup> {
+/** An organization with a device profile (640 px unless told), the uploaded file, an AGENT token and one queued job on the upload. */
+async function setUp(name: string, file: Buffer, metrics: Metric[], o: { readonly inputSize?: number; readonly format?: 'onnx' | 'yaml' } = {}): Promise<Setup> {
   const org = await createOrganization(t.client, name);
   const owner = org.owner.client;
-  const input = deviceProfileInput(org.id, { name: `${name}-cpu`, inputSize: IMGSZ, threads: 1 });
+  const input = deviceProfileInput(org.id, { name: `${name}-cpu`, inputSize: o.inputSize ?? IMGSZ, threads: 1 });
   const profileId = (await owner.data(CreateDeviceProfileDocument, { input })).createDeviceProfile.id;
-  const spec = await upload(org, `${name}-model`, file);
+  const spec = await upload(org, `${name}-model`, file, o.format);
   const token = await createApiToken(owner, org.id, ['AGENT']);
   const job = await owner.data(CreateProfilingJobDocument, { input: { organizationId: org.id, deviceProfileId: profileId, modelSpecId: spec.id, metrics } });
   return { org, profileId, specId: spec.id, jobId: job.createProfilingJob.id, token };
@@ -145,6 +145,28 @@ describe('bring your own ONNX model through the platform', () => {
     } finally {
       await session.release();
     }
+  });
+
+  it('an uploaded Ultralytics YAML: the agent builds it at the device profile\'s size and publishes a table of every site', async () => {
+    const s = await setUp('byom-yaml', Buffer.from(YOLOV5U_YAML), ['MEMORY'], { inputSize: 64, format: 'yaml' });
+    const run = await runAgent(s.token);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const job = await jobOf(s);
+    expect(job).toMatchObject({ status: 'SUCCEEDED', attempts: 1, costTables: [{ metric: 'MEMORY', version: 1 }] });
+    const spec = (await s.org.owner.client.data(ModelSpecDocument, { slug: s.org.slug, id: s.specId })).organization.modelSpec;
+    const table = (await s.org.owner.client.data(CostTableDocument, { slug: s.org.slug, id: job.costTables[0]!.id })).organization.costTable;
+    expect(spec.kind).toBe('YAML');
+    expect(table.sites).toEqual(spec.sites.map((site) => site.name));
+    expect(table.provenance.note).toContain('imgsz=64');
+  });
+
+  it('an ONNX file fixed at another size than the device profile\'s fails its job saying so', async () => {
+    const s = await setUp('byom-size', YOLOV8N, ['MEMORY'], { inputSize: 320 });
+    const run = await runAgent(s.token);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const job = await jobOf(s);
+    expect(job).toMatchObject({ status: 'QUEUED', attempts: 1, costTables: [] });
+    expect(job.errorMessage).toMatch(/^model spec "byom-size-model": input "images" is fixed at 640×640, not the requested 320×320: .+ \[INPUT_SIZE_MISMATCH\]$/);
   });
 
   it('a file that fails the hash check fails its job with that reason, and the attempt counts', async () => {
