@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AgentJobError } from '../src/agent/agent.job-error.js';
 import { uploadedModelFile } from '../src/agent/agent.model-file.js';
 import type { ModelFileSource } from '../src/agent/agent.model-file.js';
@@ -29,7 +29,12 @@ function server(body: Uint8Array, contentLength: number | null = body.length, st
 }
 
 const source = (fetcher: typeof fetch, maxBytes = 1_000_000): ModelFileSource => ({ apiUrl: 'http://api.test:4000/graphql', token: 'actnas_t', maxBytes, fetch: fetcher });
-const workDir = (): string => mkdtempSync(join(tmpdir(), 'actnas-model-file-'));
+const dirs: string[] = [];
+const workDir = (): string => {
+  dirs.push(mkdtempSync(join(tmpdir(), 'actnas-model-file-')));
+  return dirs.at(-1)!;
+};
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const err = await promise.then(() => undefined, (e: unknown) => e);
