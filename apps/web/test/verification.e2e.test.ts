@@ -213,4 +213,36 @@ describe('verifying a version on a device, in Chromium', () => {
     await expectAccessible();
     expect(errors).toEqual([]);
   });
+
+  it('verifies on a second device that the search did not use: its own column, named on the proposal, unflagged without a prediction', async () => {
+    const jetson = await dana.device(ids.org, 'Jetson');
+    await dana.table(ids.org, jetson, ids.model, 'LATENCY', await latencyWithCi(0.5));
+    await page.goto(versionUrl);
+    const form = page.getByTestId('verify-form');
+    await form.getByLabel('Device profile').selectOption({ label: 'Jetson (latency)' });
+    await form.getByLabel('Ranks to verify').fill('1');
+    await form.getByRole('button', { name: 'Verify on device' }).click();
+    await page.getByTestId('verification-jobs').locator('tbody tr').filter({ hasText: 'Jetson' }).getByText('waiting for an agent').waitFor();
+
+    const { leaseVerificationJob: lease } = await agent<{ leaseVerificationJob: { leaseId: string; job: { id: string; ranks: number[]; metrics: string[] } } }>(
+      'mutation($i: LeaseVerificationJobInput!) { leaseVerificationJob(input: $i) { leaseId job { id ranks metrics } } }',
+      { agentName: 'jetson-bench' },
+    );
+    expect([lease.job.ranks, lease.job.metrics]).toEqual([[1], ['LATENCY']]);
+    await agent('mutation($i: CompleteVerificationJobInput!) { completeVerificationJob(input: $i) { id } }', {
+      jobId: lease.job.id,
+      leaseId: lease.leaseId,
+      measurements: [{ rank: 1, metric: 'LATENCY', measured: -50, ciLow: -50.3, ciHigh: -49.7, runs: 20, host: 'jetson-lab' }],
+    });
+    await page.goto(versionUrl);
+    expect(await page.getByRole('region', { name: 'Ranked proposals' }).getByRole('columnheader').allTextContents()).toContain('Measured Δ latency on Jetson (ms)');
+    expect(await row(1).locator('[data-flag]').allTextContents()).toEqual(['latency on Pi 5 outside prediction']);
+
+    await page.goto(`${versionUrl}/proposals/1`);
+    const texts = await page.getByTestId('proposal-measurements').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const onJetson = texts.find((t) => t[1] === 'Jetson');
+    expect(onJetson?.slice(2, 4)).toEqual(['—', '\u221250.00 ms']);
+    expect(onJetson?.[8]).toBe('no prediction');
+    expect(texts.find((t) => t[1] === 'Pi 5')?.[8]).toBe('outside');
+  });
 });

@@ -5,7 +5,7 @@ import { TableWrap } from '@/components/form/table-wrap';
 import { ProposalDownloads, WeightsNote } from '@/components/results/proposal-downloads';
 import { ActivationStrip } from '@/components/strip/activation-strip';
 import { activationColour } from '@/components/strip/activation-colours';
-import { ProposalDetailDocument } from '@/graphql/generated';
+import { MeasurementDevicesDocument, ProposalDetailDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
 import { formatDelta, formatSignedNumber, formatValue, metricWord } from '@/lib/format/units';
 import { describeObjective, deviceNames, objectiveUnit } from '@/lib/results/search-summary';
@@ -37,6 +37,9 @@ export default async function ProposalPage({ params }: { readonly params: Promis
   const rows = siteRows(proposal.activations, search.modelSpec.sites, tables, locks);
   const sums = tables.map((t) => rows.reduce((sum, r) => sum + (r.cells.find((c) => c.tableId === t.id)?.delta ?? 0), 0));
   const measurements = proposal.measurements;
+  // A verification may measure on a device other than the search's: name it from the tables the organization can read.
+  const devices = measurements.some((m) => !names.has(m.deviceProfileId)) ? (await load(MeasurementDevicesDocument, { slug: org, modelSpecId: search.modelSpec.id })).organization.costTables.nodes.map((t) => t.deviceProfile) : [];
+  const deviceName = (id: string): string => names.get(id) ?? devices.find((d) => d.id === id)?.name ?? 'a device no longer shared';
   const unitOf = (metric: string): string => tables.find((t) => t.metric === metric)?.unit ?? '';
   const neighbour = (r: number): string => `${base}/versions/${set.version}/proposals/${r}`;
 
@@ -137,7 +140,7 @@ export default async function ProposalPage({ params }: { readonly params: Promis
                     return (
                       <tr key={m.id}>
                         <td>{metricWord(m.metric)}</td>
-                        <td>{names.get(m.deviceProfileId) ?? 'another device'}</td>
+                        <td>{deviceName(m.deviceProfileId)}</td>
                         <td className="num" style={{ whiteSpace: 'nowrap' }}>
                           {m.predicted === null ? '—' : predictedText(m, u).replace(/^predicted /, '')}
                         </td>
