@@ -272,7 +272,7 @@ async function followSearch(api: Recorder, org: Organization, index: number, dea
 /** One reader: loads dashboard pages one after another until `until`, each page's queries at once. */
 async function read(api: Recorder, operation: (name: string) => DashboardOperation, org: Organization, token: string, offset: number, until: number): Promise<void> {
   // strips: the version page draws ten (STRIPS_SHOWN in apps/web).
-  const known: Record<string, unknown> = { slug: org.slug, projectId: org.projectId, version: 1, strips: 10 };
+  const known: Record<string, unknown> = { slug: org.slug, projectId: org.projectId, modelSpecId: org.modelSpecId, version: 1, strips: 10 };
   const request = (name: string): Promise<unknown> => {
     const { text, variables } = operation(name);
     const missing = variables.filter((v) => !(v in known));
@@ -282,7 +282,8 @@ async function read(api: Recorder, operation: (name: string) => DashboardOperati
   const layout = ['Viewer', 'OrganizationShell'];
   const pages: readonly (readonly string[])[] = [
     [...layout, 'ProjectDashboard'],
-    [...layout, 'ProposalSetVersion'],
+    // The version page also asks which devices can verify the set and the set's verification jobs.
+    [...layout, 'ProposalSetVersion', 'VerifyOptions'],
     [...layout, 'CostTables'],
     [...layout, 'DeviceProfiles'],
     [...layout, 'ProfilingJobs'],

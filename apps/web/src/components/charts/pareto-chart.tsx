@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import type { MouseEvent } from 'react';
-import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Symbols, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ErrorBar, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Symbols, Tooltip, XAxis, YAxis } from 'recharts';
 import { TableWrap } from '@/components/form/table-wrap';
 import { formatDelta, formatSignedNumber, formatTick, formatValue } from '@/lib/format/units';
 import type { BudgetLine, ParetoPoint } from './pareto-points';
@@ -20,6 +20,7 @@ const kinds = {
   reference: { shape: 'star', name: 'reference', size: 140 },
   baseline: { shape: 'square', name: 'uniform baselines', size: 64 },
   strategy: { shape: 'triangle', name: 'LZCM / naive', size: 90 },
+  measured: { shape: 'diamond', name: 'measured (95% CI)', size: 70 },
 } as const;
 type Kind = keyof typeof kinds;
 
@@ -27,7 +28,11 @@ interface Datum {
   readonly x: number;
   readonly y: number;
   readonly point: ParetoPoint;
+  /** A measured point's CI as offsets below and above x, for the error bar. */
+  readonly ex?: [number, number];
 }
+
+const datumOf = (p: ParetoPoint): Datum => ({ x: p.latencyMs, y: p.accuracyDelta, point: p, ...(p.latencyCi ? { ex: [p.latencyMs - p.latencyCi[0], p.latencyCi[1] - p.latencyMs] } : {}) });
 
 interface ShapeProps {
   readonly cx?: number;
@@ -39,7 +44,8 @@ interface ShapeProps {
 /**
  * Latency against accuracy change, one colour per device: proposals (circles, joined along each
  * device's Pareto front), the reference (star), the uniform baselines (squares, labelled), the
- * paper's strategies (triangles) and the budgets (dashed lines). A point with a page opens it on
+ * paper's strategies (triangles), proposals measured on a device (diamonds, their latency CI as
+ * an error bar) and the budgets (dashed lines). A point with a page opens it on
  * click or Enter. The same points are listed in a table for screen readers.
  */
 export function ParetoChart({ points, budgets = [], title, latencyUnit = 'ms', accuracyUnit = 'mAP' }: { readonly points: readonly ParetoPoint[]; readonly budgets?: readonly BudgetLine[]; readonly title: string; readonly latencyUnit?: string; readonly accuracyUnit?: string }) {
@@ -54,12 +60,12 @@ export function ParetoChart({ points, budgets = [], title, latencyUnit = 'ms', a
       // Later points draw on top: where proposals coincide, the best ranked is the one clicked.
       data: points
         .filter((p) => p.device === device && p.kind === kind)
-        .map((p): Datum => ({ x: p.latencyMs, y: p.accuracyDelta, point: p }))
+        .map(datumOf)
         .reverse(),
     })),
   ).filter((s) => s.data.length > 0);
   const fronts = devices.map((device) => ({ device, data: paretoFront(points.filter((p) => p.device === device && p.kind === 'proposal')).map((p): Datum => ({ x: p.latencyMs, y: p.accuracyDelta, point: p })) })).filter((f) => f.data.length > 1);
-  const xAxis = niceAxis([...points.map((p) => p.latencyMs), ...budgets.filter((b) => b.axis === 'x').map((b) => b.value)]);
+  const xAxis = niceAxis([...points.flatMap((p) => [p.latencyMs, ...(p.latencyCi ?? [])]), ...budgets.filter((b) => b.axis === 'x').map((b) => b.value)]);
   const yAxis = niceAxis([...points.map((p) => p.accuracyDelta), ...budgets.filter((b) => b.axis === 'y').map((b) => b.value)]);
   // Labels of points in the right third go to their left, so they stay inside the plot.
   const labelLeft = (x: number): boolean => x > xAxis.domain[0] + ((xAxis.domain[1] - xAxis.domain[0]) * 2) / 3;
@@ -71,7 +77,7 @@ export function ParetoChart({ points, budgets = [], title, latencyUnit = 'ms', a
   };
   const shapeFor = (kind: Kind, colour: string) =>
     function PointShape({ cx = 0, cy = 0, payload }: ShapeProps) {
-      const symbol = <Symbols cx={cx} cy={cy} type={kinds[kind].shape} size={kinds[kind].size} fill={colour} stroke="#111827" strokeWidth={kind === 'proposal' ? 0.5 : 1} />;
+      const symbol = <Symbols cx={cx} cy={cy} type={kinds[kind].shape} size={kinds[kind].size} fill={kind === 'measured' ? '#ffffff' : colour} stroke={kind === 'measured' ? colour : '#111827'} strokeWidth={kind === 'proposal' ? 0.5 : kind === 'measured' ? 2 : 1} />;
       const point = (payload as Datum | undefined)?.point;
       if (!point?.href) return symbol;
       const name = `${point.label} on ${point.device}: ${formatValue(point.latencyMs, latencyUnit)}, accuracy ${formatDelta(point.accuracyDelta, accuracyUnit)}`;
@@ -82,6 +88,7 @@ export function ParetoChart({ points, budgets = [], title, latencyUnit = 'ms', a
         </a>
       );
     };
+  const withCi = points.some((p) => p.latencyCi);
   const labelled = (kind: Kind): boolean => kind === 'reference' || kind === 'baseline' || kind === 'strategy';
 
   return (
@@ -115,7 +122,9 @@ export function ParetoChart({ points, budgets = [], title, latencyUnit = 'ms', a
                 activeShape={shapeFor(s.kind, s.colour)}
                 isAnimationActive={false}
                 {...(labelled(s.kind) ? { label: (props: LabelProps) => <PointLabel {...props} datum={s.data[props.index ?? -1]} left={labelLeft} /> } : {})}
-              />
+              >
+                {s.kind === 'measured' ? <ErrorBar dataKey="ex" direction="x" width={6} stroke={s.colour} strokeWidth={1.5} isAnimationActive={false} /> : null}
+              </Scatter>
             ))}
           </ScatterChart>
         </ResponsiveContainer>
@@ -164,6 +173,11 @@ export function ParetoChart({ points, budgets = [], title, latencyUnit = 'ms', a
                 <th scope="col" className="num">
                   Accuracy Δ ({accuracyUnit})
                 </th>
+                {withCi ? (
+                  <th scope="col" className="num">
+                    Latency 95% CI ({latencyUnit})
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -174,6 +188,7 @@ export function ParetoChart({ points, budgets = [], title, latencyUnit = 'ms', a
                   <td>{kinds[p.kind].name}</td>
                   <td className="num">{formatTick(p.latencyMs, latencyUnit)}</td>
                   <td className="num">{formatSignedNumber(p.accuracyDelta, accuracyUnit)}</td>
+                  {withCi ? <td className="num">{p.latencyCi ? `${formatTick(p.latencyCi[0], latencyUnit)} – ${formatTick(p.latencyCi[1], latencyUnit)}` : ''}</td> : null}
                 </tr>
               ))}
             </tbody>
@@ -211,6 +226,12 @@ function PointTooltip({ active, payload, latencyUnit, accuracyUnit }: { readonly
       <strong>{point.label}</strong> · {point.device}
       <br />
       {formatValue(point.latencyMs, latencyUnit)}, accuracy {formatDelta(point.accuracyDelta, accuracyUnit)}
+      {point.latencyCi ? (
+        <>
+          <br />
+          95% CI {formatTick(point.latencyCi[0], latencyUnit)} – {formatValue(point.latencyCi[1], latencyUnit)}
+        </>
+      ) : null}
       {point.href ? (
         <>
           <br />

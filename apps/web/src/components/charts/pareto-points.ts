@@ -8,9 +8,11 @@ export interface ParetoPoint {
   readonly device: string;
   readonly latencyMs: number;
   readonly accuracyDelta: number;
-  readonly kind: 'proposal' | 'reference' | 'baseline' | 'strategy';
+  readonly kind: 'proposal' | 'reference' | 'baseline' | 'strategy' | 'measured';
   /** Where clicking the point goes (a proposal's page, a comparison's version). */
   readonly href?: string;
+  /** A measured point's latency CI (absolute, low and high), drawn as an error bar. */
+  readonly latencyCi?: readonly [number, number];
 }
 
 /** A budget drawn as a line: a latency budget vertical, an accuracy budget horizontal. */
@@ -46,6 +48,35 @@ export function pointsFor(label: string, kind: ParetoPoint['kind'], totals: read
       const device = deviceOf(latency);
       const acc = accuracy.find((a) => deviceOf(a) === device) ?? (accuracy.length === 1 ? accuracy[0] : undefined);
       return { label, kind, device: deviceName(device), latencyMs: latency.total, accuracyDelta: acc?.delta ?? 0, ...(href ? { href } : {}) };
+    });
+}
+
+/** A latency measured whole on a device, as the API answers it. */
+export interface LatencyMeasurementLike {
+  readonly metric: string;
+  readonly deviceProfileId: string;
+  readonly measured: number;
+  readonly measuredTotal: number | null;
+  readonly ciLow: number | null;
+  readonly ciHigh: number | null;
+}
+
+/**
+ * A proposal's latency as measured, one point per device measured, at the proposal's predicted
+ * accuracy change: a verification's accuracy is a proxy score, not the table's unit, so it is not
+ * drawn on this axis. Devices whose total cannot be placed (no total sent, no reference) are left out.
+ */
+export function measuredPoints(label: string, measurements: readonly LatencyMeasurementLike[], totals: readonly TotalLike[], deviceName: (id: string | null) => string, href?: string): ParetoPoint[] {
+  const accuracy = totals.filter((t) => t.metric.toUpperCase() === 'ACCURACY');
+  return measurements
+    .filter((m) => m.metric === 'LATENCY')
+    .flatMap((m): ParetoPoint[] => {
+      const reference = totals.find((t) => t.metric.toUpperCase() === 'LATENCY' && deviceOf(t) === m.deviceProfileId)?.reference;
+      const total = m.measuredTotal ?? (reference === undefined ? undefined : reference + m.measured);
+      if (total === undefined) return [];
+      const acc = accuracy.find((a) => deviceOf(a) === m.deviceProfileId) ?? (accuracy.length === 1 ? accuracy[0] : undefined);
+      const ci = m.ciLow !== null && m.ciHigh !== null ? { latencyCi: [total + m.ciLow - m.measured, total + m.ciHigh - m.measured] as const } : {};
+      return [{ label, kind: 'measured', device: deviceName(m.deviceProfileId), latencyMs: total, accuracyDelta: acc?.delta ?? 0, ...ci, ...(href ? { href } : {}) }];
     });
 }
 

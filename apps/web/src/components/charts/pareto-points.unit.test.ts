@@ -1,12 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import type { TableRef } from '@/lib/results/search-summary';
-import { baselinePoints, budgetLines, niceAxis, paretoFront, pointsFor, referenceLabel, referencePoints } from './pareto-points';
+import { baselinePoints, budgetLines, measuredPoints, niceAxis, paretoFront, pointsFor, referenceLabel, referencePoints } from './pareto-points';
 import type { ParetoPoint } from './pareto-points';
 
 const name = (id: string | null): string => (id === 'd1' ? 'Pi' : id === 'd2' ? 'Jetson' : 'device');
 const reference = (): string => 'silu';
 
 describe('Pareto points', () => {
+  it('places a measured latency at its total with its CI, at the predicted accuracy change, one per device measured', () => {
+    const totals = [
+      { metric: 'LATENCY', deviceProfileId: 'd1', reference: 100, delta: -5, total: 95 },
+      { metric: 'ACCURACY', deviceProfileId: 'd1', reference: 0.34, delta: -0.01, total: 0.33 },
+    ];
+    const measured = [
+      { metric: 'LATENCY', deviceProfileId: 'd1', measured: -6, measuredTotal: null, ciLow: -6.5, ciHigh: -5.2 },
+      { metric: 'ACCURACY', deviceProfileId: 'd1', measured: 0.2, measuredTotal: null, ciLow: null, ciHigh: null },
+      // Another device without a total or a reference cannot be placed.
+      { metric: 'LATENCY', deviceProfileId: 'd2', measured: -1, measuredTotal: null, ciLow: null, ciHigh: null },
+      { metric: 'LATENCY', deviceProfileId: 'd3', measured: -1, measuredTotal: 40, ciLow: null, ciHigh: null },
+    ];
+    expect(measuredPoints('#1 measured', measured, totals, name, '/p/1')).toEqual([
+      { label: '#1 measured', kind: 'measured', device: 'Pi', latencyMs: 94, accuracyDelta: -0.01, latencyCi: [93.5, 94.8], href: '/p/1' },
+      { label: '#1 measured', kind: 'measured', device: 'device', latencyMs: 40, accuracyDelta: -0.01, href: '/p/1' },
+    ]);
+  });
+
   it('pairs each device latency with its accuracy delta and keeps the link', () => {
     const points = pointsFor('#1', 'proposal', [
       { metric: 'LATENCY', deviceProfileId: 'd1', delta: -5, total: 95 },

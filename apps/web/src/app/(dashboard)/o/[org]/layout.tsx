@@ -37,7 +37,7 @@ export default async function OrganizationLayout({ children, params }: { readonl
             { href: `${base}/devices`, label: 'Device profiles', prefix: true },
             { href: `${base}/models`, label: 'Models' },
             { href: `${base}/tables`, label: 'Cost tables', prefix: true },
-            { href: `${base}/jobs`, label: 'Profiling jobs', prefix: true },
+            { href: `${base}/jobs`, label: 'Jobs', prefix: true },
             { href: `${base}/members`, label: 'Members' },
             ...(admin ? [{ href: `${base}/tokens`, label: 'API tokens' }] : []),
             { href: `${base}/settings`, label: 'Settings' },

@@ -4,24 +4,28 @@ import { TableWrap } from '@/components/form/table-wrap';
 import { AutoRefresh } from '@/components/shell/auto-refresh';
 import { agentText, jobIsLive } from '@/components/shell/job-status';
 import { ProgressBar } from '@/components/shell/progress-bar';
+import { VerificationJobsTable } from '@/components/verification/verification-jobs-table';
 import { ProfilingJobsDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
 import { JobForm } from './job.form';
 
-export const metadata: Metadata = { title: 'Profiling jobs' };
+export const metadata: Metadata = { title: 'Jobs' };
 
 export default async function JobsPage({ params }: { readonly params: Promise<{ org: string }> }) {
   const { org } = await params;
   const { organization } = await load(ProfilingJobsDocument, { slug: org });
   const jobs = organization.profilingJobs.nodes;
+  const verifications = organization.verificationJobs.nodes;
   return (
     <>
-      <h1>Profiling jobs</h1>
+      <h1>Jobs</h1>
       <p className="muted">
-        A device agent (<code>actnas agent --api URL --token T</code> with an <code>agent</code>-scoped token) leases jobs, measures the model on its device and publishes the tables.
+        A device agent (<code>actnas agent --api URL --token T</code> with an <code>agent</code>-scoped token) leases jobs: it profiles a model on its device and publishes the tables, or
+        measures proposals whole and stores the measurements beside the predictions.
       </p>
-      <AutoRefresh active={jobs.some((j) => jobIsLive(j.status))} />
-      <section className="panel">
+      <AutoRefresh active={jobs.some((j) => jobIsLive(j.status)) || verifications.some((j) => jobIsLive(j.status))} />
+      <section className="panel" aria-labelledby="profiling-heading">
+        <h2 id="profiling-heading">Profiling jobs</h2>
         {jobs.length === 0 ? (
           <p className="muted">No jobs yet.</p>
         ) : (
@@ -63,6 +67,14 @@ export default async function JobsPage({ params }: { readonly params: Promise<{ 
               </tbody>
             </table>
           </TableWrap>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="verification-heading">
+        <h2 id="verification-heading">Verification jobs</h2>
+        {verifications.length === 0 ? (
+          <p className="muted">None yet: start one with &ldquo;Verify on device&rdquo; on a version&apos;s page.</p>
+        ) : (
+          <VerificationJobsTable org={org} jobs={verifications} showVersion />
         )}
       </section>
       <section className="panel" aria-labelledby="new-job-heading">

@@ -5,11 +5,13 @@ import { TableWrap } from '@/components/form/table-wrap';
 import { ProposalDownloads, WeightsNote } from '@/components/results/proposal-downloads';
 import { ActivationStrip } from '@/components/strip/activation-strip';
 import { activationColour } from '@/components/strip/activation-colours';
-import { ProposalDetailDocument } from '@/graphql/generated';
+import { MeasurementDevicesDocument, ProposalDetailDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
 import { formatDelta, formatSignedNumber, formatValue, metricWord } from '@/lib/format/units';
 import { describeObjective, deviceNames, objectiveUnit } from '@/lib/results/search-summary';
 import { cellText, siteRows } from '@/components/results/proposal-sites';
+import { predictedText } from '@/components/verification/measured-cells';
+import { ciHalfWidth, outsidePrediction } from '@/lib/verification/measured';
 
 export const metadata: Metadata = { title: 'Proposal' };
 
@@ -34,6 +36,11 @@ export default async function ProposalPage({ params }: { readonly params: Promis
   const locks = new Map(search.locks.map((l) => [l.site, l.activation]));
   const rows = siteRows(proposal.activations, search.modelSpec.sites, tables, locks);
   const sums = tables.map((t) => rows.reduce((sum, r) => sum + (r.cells.find((c) => c.tableId === t.id)?.delta ?? 0), 0));
+  const measurements = proposal.measurements;
+  // A verification may measure on a device other than the search's: name it from the tables the organization can read.
+  const devices = measurements.some((m) => !names.has(m.deviceProfileId)) ? (await load(MeasurementDevicesDocument, { slug: org, modelSpecId: search.modelSpec.id })).organization.costTables.nodes.map((t) => t.deviceProfile) : [];
+  const deviceName = (id: string): string => names.get(id) ?? devices.find((d) => d.id === id)?.name ?? 'a device no longer shared';
+  const unitOf = (metric: string): string => tables.find((t) => t.metric === metric)?.unit ?? '';
   const neighbour = (r: number): string => `${base}/versions/${set.version}/proposals/${r}`;
 
   return (
@@ -91,6 +98,76 @@ export default async function ProposalPage({ params }: { readonly params: Promis
         <h3 className="label">Downloads</h3>
         <ProposalDownloads base={base} model={search.modelSpec.name} version={set.version} rank={proposal.rank} />
         <WeightsNote kind={search.modelSpec.kind} />
+      </section>
+
+      <section className="panel" aria-labelledby="measurements-heading">
+        <h2 id="measurements-heading">Measured on a device</h2>
+        {measurements.length === 0 ? (
+          <p className="muted">
+            Not measured yet: use &ldquo;Verify on device&rdquo; on <Link href={`${base}/versions/${set.version}#verification-heading`}>version {set.version}</Link>.
+          </p>
+        ) : (
+          <>
+            <p className="hint">The whole model measured against the reference, newest first, beside the sum of its single-swap cells. Outside: beyond the prediction ± their combined 95% uncertainty.</p>
+            <TableWrap label="Measurements of the proposal">
+              <table data-testid="proposal-measurements">
+                <thead>
+                  <tr>
+                    <th scope="col">Metric</th>
+                    <th scope="col">Device</th>
+                    <th scope="col" className="num">
+                      Predicted Δ
+                    </th>
+                    <th scope="col" className="num">
+                      Measured Δ
+                    </th>
+                    <th scope="col" className="num">
+                      95% CI
+                    </th>
+                    <th scope="col" className="num">
+                      Runs
+                    </th>
+                    <th scope="col">Host</th>
+                    <th scope="col">When</th>
+                    <th scope="col">Against the prediction</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {measurements.map((m) => {
+                    const u = unitOf(m.metric);
+                    const outside = outsidePrediction(m);
+                    const half = ciHalfWidth(m);
+                    return (
+                      <tr key={m.id}>
+                        <td>{metricWord(m.metric)}</td>
+                        <td>{deviceName(m.deviceProfileId)}</td>
+                        <td className="num" style={{ whiteSpace: 'nowrap' }}>
+                          {m.predicted === null ? '—' : predictedText(m, u).replace(/^predicted /, '')}
+                        </td>
+                        <td className="num" style={{ whiteSpace: 'nowrap' }}>
+                          {formatDelta(m.measured, u)}
+                          {m.measuredTotal === null ? null : (
+                            <>
+                              <br />
+                              <small className="muted">total {formatValue(m.measuredTotal, u)}</small>
+                            </>
+                          )}
+                        </td>
+                        <td className="num" style={{ whiteSpace: 'nowrap' }}>
+                          {m.ciLow === null || m.ciHigh === null ? '—' : `[${formatSignedNumber(m.ciLow, u)}, ${formatSignedNumber(m.ciHigh, u)}] (± ${formatValue(half ?? 0, u)})`}
+                        </td>
+                        <td className="num">{m.runs}</td>
+                        <td>{m.host ?? '—'}</td>
+                        <td style={{ whiteSpace: 'nowrap' }}>{m.measuredAt.slice(0, 16).replace('T', ' ')} UTC</td>
+                        <td>{outside === null ? 'no prediction' : outside ? <span className="badge flag">outside</span> : <span className="badge held">inside</span>}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </TableWrap>
+          </>
+        )}
       </section>
 
       <section className="panel" aria-labelledby="strip-heading">
