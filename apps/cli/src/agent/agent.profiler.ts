@@ -36,11 +36,12 @@ export interface MeasureHooks {
   readonly onMetric?: (metric: ProfileMetric, cells: number, resumed: number) => void;
 }
 
-function jobGraph(job: AgentJobFragment): { spec: ModelSpec; graph: ModelGraph } {
+/** The job's built-in model at the device profile's input size; `verb` says what the agent does with it. */
+export function jobGraph(job: Pick<AgentJobFragment, 'modelSpec' | 'deviceProfile'>, verb = 'profiles'): { spec: ModelSpec; graph: ModelGraph } {
   const { modelSpec, deviceProfile } = job;
   const builtin = modelSpec.builtinName;
   if (modelSpec.kind !== 'BUILTIN' || !builtin) {
-    throw new AgentJobError(`model spec "${modelSpec.name}" is an uploaded ${modelSpec.kind}; this agent profiles built-in model specs only`);
+    throw new AgentJobError(`model spec "${modelSpec.name}" is an uploaded ${modelSpec.kind}; this agent ${verb} built-in model specs only`);
   }
   if (!isBuiltinModel(builtin)) throw new AgentJobError(`this agent does not know the built-in model "${builtin}"; update it`);
   const imgsz = deviceProfile.inputSize;

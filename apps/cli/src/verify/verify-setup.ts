@@ -37,6 +37,31 @@ function noteValue(table: CostTable | undefined, re: RegExp): string | undefined
   return table?.provenance?.note ? re.exec(table.provenance.note)?.[1] : undefined;
 }
 
+/** Everything a verifier measures with, checked: from `actnas verify`'s flags or from an agent's job. */
+export interface VerifierSetup {
+  readonly spec: ModelSpec;
+  /** The model at the latency and memory input size. */
+  readonly graph: ModelGraph;
+  /** The model at the NWOT input size (often smaller than `graph`). */
+  readonly nwotGraph: ModelGraph;
+  readonly metrics: readonly VerifyMetric[];
+  readonly tables: VerifyTables;
+  readonly runtime: string;
+  readonly threads: number;
+  readonly nullCopies: number;
+  readonly maxPairs: number;
+  readonly maxModelSeconds: number;
+  readonly targetAbs: number;
+  readonly targetRel: number;
+  readonly nwotBatch: number;
+  readonly nwotSeeds: readonly number[];
+  /** The memory planner's fusion rules; default: the memory table's, else the runtime's. */
+  readonly fusion?: FusionRules;
+  /** Activations of the memory step axis; default: the memory table's, else the profiler's candidates. */
+  readonly memoryCandidates?: readonly ActivationKind[];
+  readonly onProgress: (p: VerifyProgress) => void;
+}
+
 /** Checks every flag, loads the model and opens the runtime: nothing slow happens before all input is known good. */
 export async function createVerifier(flags: VerifyRunFlags, io: CliIo, metrics: readonly VerifyMetric[], tableFiles: Partial<Record<VerifyMetric, string>>): Promise<Verifier> {
   const cwd = io.cwd ?? process.cwd();
@@ -48,25 +73,34 @@ export async function createVerifier(flags: VerifyRunFlags, io: CliIo, metrics: 
   const targetRel = numberFlag(flags.targetRel, '--target-rel', 0);
   const spec = await loadSpec(flags.model, flags, io);
   const graph = buildFromFlags(spec, flags);
-  const reference = spec.activation;
-  const tables = readVerifyTables(tableFiles, cwd, reference.id);
+  const tables = readVerifyTables(tableFiles, cwd, spec.activation.id);
   const acc = tables.accuracy;
   const nwotImgsz = intFlag(flags.nwotImgsz ?? noteValue(acc, /\bimgsz=(\d+)/), '--nwot-imgsz', graph.imgsz, [32, 4096]);
   if (nwotImgsz % 32 !== 0) throw new CliUsageError(`--nwot-imgsz must be a multiple of 32, got ${nwotImgsz}`);
   const nwotBatch = intFlag(flags.nwotBatch ?? noteValue(acc, /\bnwot batch=(\d+)/), '--nwot-batch', PROFILE_DEFAULTS.nwot.batch, [2, 1024]);
   const nwotSeeds = (noteValue(acc, /\bnwot batch=\d+ seeds=([\d/]+)/) ?? '0').split('/').map(Number);
   const nwotGraph = nwotImgsz === graph.imgsz ? graph : buildFromFlags(spec, { ...flags, imgsz: String(nwotImgsz) });
-  const registry = fullActivationRegistry();
-  const memoryCandidates = (tables.memory ? tableActivations(tables.memory) : PROFILE_DEFAULTS.candidates.split(',')).map((a) => registry.tryResolve(a)).filter((k): k is ActivationKind => k !== undefined);
-  let runtime: Runtime;
   try {
-    runtime = await createRuntime({ runtime: flags.runtime, threads, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+    return await buildVerifier({
+      spec, graph, nwotGraph, metrics, tables, runtime: flags.runtime, threads, nullCopies, maxPairs, maxModelSeconds, targetAbs, targetRel, nwotBatch, nwotSeeds,
+      onProgress: (p) => io.stderr.write(progressLine(p)),
+    });
   } catch (err) {
     if (err instanceof UnknownRuntimeError) throw new CliUsageError(err.message);
     throw err;
   }
+}
+
+/** Opens the runtime and binds the verify protocol to the setup: the one way to build a verifier. */
+export async function buildVerifier(s: VerifierSetup): Promise<Verifier> {
+  const { spec, graph, tables, metrics } = s;
+  const reference = spec.activation;
+  const registry = fullActivationRegistry();
+  const memoryCandidates =
+    s.memoryCandidates ?? (tables.memory ? tableActivations(tables.memory) : PROFILE_DEFAULTS.candidates.split(',')).map((a) => registry.tryResolve(a)).filter((k): k is ActivationKind => k !== undefined);
+  const runtime: Runtime = await createRuntime({ runtime: s.runtime, threads: s.threads, graphOptimizationLevel: 'all', executionMode: 'sequential' });
   const fusionId = noteValue(tables.memory, /\bfusion=([\w-]+)/);
-  const fusion: FusionRules = (fusionId ? FUSION_RULES[fusionId] : undefined) ?? runtimeFusion(flags.runtime);
+  const fusion: FusionRules = s.fusion ?? (fusionId ? FUSION_RULES[fusionId] : undefined) ?? runtimeFusion(s.runtime);
   const options: Omit<VerifyOptions, 'budgets'> = {
     runtime,
     graph,
@@ -76,13 +110,13 @@ export async function createVerifier(flags: VerifyRunFlags, io: CliIo, metrics: 
     protocol: {
       warmup: PROFILE_DEFAULTS.warmup,
       order: 'abba',
-      stopping: { relative: targetRel, absolute: targetAbs, minPairs: Math.min(10, maxPairs), maxPairs, maxMs: 1000 * maxModelSeconds, checkEvery: 5 },
+      stopping: { relative: s.targetRel, absolute: s.targetAbs, minPairs: Math.min(10, s.maxPairs), maxPairs: s.maxPairs, maxMs: 1000 * s.maxModelSeconds, checkEvery: 5 },
     },
-    nullCopies,
+    nullCopies: s.nullCopies,
     fusion,
     memoryCandidates,
-    nwot: { graph: nwotGraph, batch: nwotBatch, seeds: nwotSeeds, initBatch: PROFILE_DEFAULTS.nwot.initBatch },
-    onProgress: (p) => io.stderr.write(progressLine(p)),
+    nwot: { graph: s.nwotGraph, batch: s.nwotBatch, seeds: s.nwotSeeds, initBatch: PROFILE_DEFAULTS.nwot.initBatch },
+    onProgress: s.onProgress,
   };
   const p = runtime.provenance;
   return {
