@@ -256,6 +256,19 @@ export type VerificationJobStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+export type VerifyProposalSetInput = {
+  /** A device profile the organization may read, with cost tables for the set's model spec. */
+  deviceProfileId: string | number;
+  maxAttempts?: number | null | undefined;
+  /** Metrics to measure, each one the device has a cost table of for the set's model spec; all of those when left out. */
+  metrics?: Array<Metric> | null | undefined;
+  organizationId: string | number;
+  /** A proposal set of the organization (ProposalSet.id). */
+  proposalSetId: string | number;
+  /** Ranks of the set to measure; every proposal when left out. */
+  ranks?: Array<number> | null | undefined;
+};
+
 export type WeightedTermInput = {
   metric: MetricRefInput;
   weight: number;
@@ -452,6 +465,39 @@ export type PlatformSignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
 export type PlatformSignOutMutation = { signOut: boolean };
 
+export type PlatformProposalSetToVerifyQueryVariables = Exact<{
+  slug: string;
+  projectId: string | number;
+  version: number;
+}>;
+
+
+export type PlatformProposalSetToVerifyQuery = { organization: { project: { proposalSet: { id: string, version: number, proposals: Array<{ rank: number, feasible: boolean, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }>, searchRequest: { budgets: Array<{ bound: BudgetBound, value: number, of: BudgetOf, metric: { metric: Metric, deviceProfileId: string | null } }> } } } } };
+
+export type PlatformVerificationJobFragment = { id: string, status: VerificationJobStatus, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, agent: { name: string | null } | null, proposalSet: { id: string }, deviceProfile: { id: string, name: string }, measurements: Array<{ rank: number, metric: Metric, predicted: number | null, measured: number, measuredTotal: number | null, ciLow: number | null, ciHigh: number | null, runs: number, host: string | null }> };
+
+export type PlatformVerificationJobsQueryVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type PlatformVerificationJobsQuery = { organization: { verificationJobs: { nodes: Array<{ id: string, status: VerificationJobStatus, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, agent: { name: string | null } | null, proposalSet: { id: string }, deviceProfile: { id: string, name: string }, measurements: Array<{ rank: number, metric: Metric, predicted: number | null, measured: number, measuredTotal: number | null, ciLow: number | null, ciHigh: number | null, runs: number, host: string | null }> }> } } };
+
+export type PlatformVerificationJobQueryVariables = Exact<{
+  slug: string;
+  id: string | number;
+}>;
+
+
+export type PlatformVerificationJobQuery = { organization: { verificationJob: { id: string, status: VerificationJobStatus, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, agent: { name: string | null } | null, proposalSet: { id: string }, deviceProfile: { id: string, name: string }, measurements: Array<{ rank: number, metric: Metric, predicted: number | null, measured: number, measuredTotal: number | null, ciLow: number | null, ciHigh: number | null, runs: number, host: string | null }> } } };
+
+export type PlatformVerifyProposalSetMutationVariables = Exact<{
+  input: VerifyProposalSetInput;
+}>;
+
+
+export type PlatformVerifyProposalSetMutation = { verifyProposalSet: { id: string, status: VerificationJobStatus, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, agent: { name: string | null } | null, proposalSet: { id: string }, deviceProfile: { id: string, name: string }, measurements: Array<{ rank: number, metric: Metric, predicted: number | null, measured: number, measuredTotal: number | null, ciLow: number | null, ciHigh: number | null, runs: number, host: string | null }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -639,6 +685,39 @@ export const PlatformSearchFragmentDoc = new TypedDocumentString(`
     }
   }
 }`, {"fragmentName":"PlatformSearch"}) as unknown as TypedDocumentString<PlatformSearchFragment, unknown>;
+export const PlatformVerificationJobFragmentDoc = new TypedDocumentString(`
+    fragment PlatformVerificationJob on VerificationJob {
+  id
+  status
+  ranks
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  agent {
+    name
+  }
+  proposalSet {
+    id
+  }
+  deviceProfile {
+    id
+    name
+  }
+  measurements {
+    rank
+    metric
+    predicted
+    measured
+    measuredTotal
+    ciLow
+    ciHigh
+    runs
+    host
+  }
+}
+    `, {"fragmentName":"PlatformVerificationJob"}) as unknown as TypedDocumentString<PlatformVerificationJobFragment, unknown>;
 export const AgentOrganizationsDocument = new TypedDocumentString(`
     query AgentOrganizations {
   organizations(first: 10) {
@@ -1196,3 +1275,156 @@ export const PlatformSignOutDocument = new TypedDocumentString(`
   signOut
 }
     `) as unknown as TypedDocumentString<PlatformSignOutMutation, PlatformSignOutMutationVariables>;
+export const PlatformProposalSetToVerifyDocument = new TypedDocumentString(`
+    query PlatformProposalSetToVerify($slug: String!, $projectId: ID!, $version: Int!) {
+  organization(slug: $slug) {
+    project(id: $projectId) {
+      proposalSet(version: $version) {
+        id
+        version
+        proposals {
+          rank
+          feasible
+          totals {
+            label
+            metric
+            deviceProfileId
+            unit
+            reference
+            delta
+            total
+          }
+        }
+        searchRequest {
+          budgets {
+            metric {
+              metric
+              deviceProfileId
+            }
+            bound
+            value
+            of
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlatformProposalSetToVerifyQuery, PlatformProposalSetToVerifyQueryVariables>;
+export const PlatformVerificationJobsDocument = new TypedDocumentString(`
+    query PlatformVerificationJobs($slug: String!) {
+  organization(slug: $slug) {
+    verificationJobs(first: 50) {
+      nodes {
+        ...PlatformVerificationJob
+      }
+    }
+  }
+}
+    fragment PlatformVerificationJob on VerificationJob {
+  id
+  status
+  ranks
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  agent {
+    name
+  }
+  proposalSet {
+    id
+  }
+  deviceProfile {
+    id
+    name
+  }
+  measurements {
+    rank
+    metric
+    predicted
+    measured
+    measuredTotal
+    ciLow
+    ciHigh
+    runs
+    host
+  }
+}`) as unknown as TypedDocumentString<PlatformVerificationJobsQuery, PlatformVerificationJobsQueryVariables>;
+export const PlatformVerificationJobDocument = new TypedDocumentString(`
+    query PlatformVerificationJob($slug: String!, $id: ID!) {
+  organization(slug: $slug) {
+    verificationJob(id: $id) {
+      ...PlatformVerificationJob
+    }
+  }
+}
+    fragment PlatformVerificationJob on VerificationJob {
+  id
+  status
+  ranks
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  agent {
+    name
+  }
+  proposalSet {
+    id
+  }
+  deviceProfile {
+    id
+    name
+  }
+  measurements {
+    rank
+    metric
+    predicted
+    measured
+    measuredTotal
+    ciLow
+    ciHigh
+    runs
+    host
+  }
+}`) as unknown as TypedDocumentString<PlatformVerificationJobQuery, PlatformVerificationJobQueryVariables>;
+export const PlatformVerifyProposalSetDocument = new TypedDocumentString(`
+    mutation PlatformVerifyProposalSet($input: VerifyProposalSetInput!) {
+  verifyProposalSet(input: $input) {
+    ...PlatformVerificationJob
+  }
+}
+    fragment PlatformVerificationJob on VerificationJob {
+  id
+  status
+  ranks
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  agent {
+    name
+  }
+  proposalSet {
+    id
+  }
+  deviceProfile {
+    id
+    name
+  }
+  measurements {
+    rank
+    metric
+    predicted
+    measured
+    measuredTotal
+    ciLow
+    ciHigh
+    runs
+    host
+  }
+}`) as unknown as TypedDocumentString<PlatformVerifyProposalSetMutation, PlatformVerifyProposalSetMutationVariables>;
