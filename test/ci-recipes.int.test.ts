@@ -212,6 +212,16 @@ describe('README CI recipes', () => {
     const env = { ACTNAS_API: t.server.url, ACTNAS_TOKEN: token, GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '2', GITHUB_RUN_ATTEMPT: '1' };
     const search = await step(recipe.scripts[0]!, dir, env);
     expect(search.code, search.stderr).toBe(0);
+    // Bad input is one line and exit 2, before anything is queued.
+    for (const [flags, message] of [
+      ['--ranks 1-9', 'actnas: --ranks 1-9: rank 6 is out of range (version 1 of detector has ranks 1-5)\n'],
+      ['--ranks 1 --metrics nwot', 'actnas: --metrics must list latency, memory or accuracy, got "nwot"\n'],
+      ['--ranks 1 --device pi6', 'actnas: unknown device profile "pi6" in organization measured-over-'],
+    ] as const) {
+      const bad = await step(`npx actnas proposals verify --project detector --device pi5 ${flags} --wait`, dir, env);
+      expect(bad.code, flags).toBe(2);
+      expect(bad.stderr.startsWith(message), bad.stderr).toBe(true);
+    }
     const waiting = await step(recipe.scripts[1]!.replace('--timeout 1800', '--timeout 2'), dir, env);
     expect(waiting.code).toBe(3);
     expect(waiting.stderr).toMatch(/^actnas: verification job \S+ is still queued after 2 s \(is an agent running for this organization\?\); it stays queued: run the same command again to keep waiting\n$/);
