@@ -16,6 +16,7 @@ import {
   ProposalMeasurementsDocument,
   PublishCostTableDocument,
   RegisterBuiltinModelSpecDocument,
+  VerificationJobsDocument,
 } from '../apps/api/client/generated.js';
 import { exampleTable } from '../apps/api/test/support/examples.js';
 import { createApiToken, createOrganization, deviceProfileInput } from '../apps/api/test/support/fixtures.js';
@@ -237,6 +238,9 @@ describe('README CI recipes', () => {
     expect(gate.stdout.split('\n')[0]).toBe(waiting.stdout.split('\n')[0]!.replace(' queued (attempt 0/3)', ' succeeded (attempt 1/3, agent "pi5-agent")'));
     expect(gate.stdout).toMatch(/budget memory@pi5 ≤ 1200: BROKEN \(measured 2\d{3}\.\d{3}\)/);
     expect(gate.stdout).toMatch(/\nfailed: proposal 1 breaks a budget as measured\n$/);
+    // One job: bad input queued nothing, and the second wait reused the first job.
+    const jobs = await org.owner.client.data(VerificationJobsDocument, { slug: org.slug, first: 10 });
+    expect(jobs.organization.verificationJobs.nodes.map((j) => [j.status, j.ranks, j.metrics])).toEqual([['SUCCEEDED', [1, 2], ['LATENCY', 'MEMORY']]]);
     expect(await measured(org)).toEqual(['1/LATENCY', '1/MEMORY', '2/LATENCY', '2/MEMORY']);
     expect(await history(org)).toEqual({ versions: [1], searches: 1 });
   });

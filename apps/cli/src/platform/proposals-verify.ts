@@ -98,18 +98,23 @@ function describeBudget(b: Budget, devices: ReadonlyMap<string, string>): string
   return `${metric}${b.of === 'DELTA' ? ' Δ' : ''} ${b.bound === 'MAX' ? '≤' : '≥'} ${b.value}`;
 }
 
-/** The job's measurement for a budget: its metric (a peak-memory budget: the planner's peak, MEMORY) on the verified device; NWOT is the device's too. */
+/** What measures a budget's metric: the planner's peak of the whole model (MEMORY) for a peak-memory budget. */
+const measuredMetric = (metric: Metric): Metric => (metric === 'PEAK_MEMORY' ? 'MEMORY' : metric);
+
+/** The job's measurement for a budget: its metric on the verified device (NWOT is the device's too). */
 function measurementFor(b: Budget, rank: number, job: PlatformVerificationJobFragment): Measurement | undefined {
-  const metric: Metric = b.metric.metric === 'PEAK_MEMORY' ? 'MEMORY' : b.metric.metric;
+  const metric = measuredMetric(b.metric.metric);
   const onDevice = b.metric.deviceProfileId == null || b.metric.deviceProfileId === job.deviceProfile.id || metric === 'ACCURACY';
   return onDevice ? job.measurements.find((m) => m.rank === rank && m.metric === metric) : undefined;
 }
 
 function check(b: Budget, proposal: Proposal, job: PlatformVerificationJobFragment, devices: ReadonlyMap<string, string>): BudgetCheck {
-  const total = proposal.totals.find((t) => t.metric === b.metric.metric && (t.deviceProfileId ?? null) === (b.metric.deviceProfileId ?? null));
+  const totalOf = (metric: Metric) => proposal.totals.find((t) => t.metric === metric && (t.deviceProfileId ?? null) === (b.metric.deviceProfileId ?? null));
+  const total = totalOf(b.metric.metric);
   const predicted = total ? (b.of === 'TOTAL' ? total.total : total.delta) : null;
   const m = measurementFor(b, proposal.rank, job);
-  const measured = m ? (b.of === 'DELTA' ? m.measured : (m.measuredTotal ?? (total ? total.reference + m.measured : null))) : null;
+  const reference = totalOf(measuredMetric(b.metric.metric))?.reference;
+  const measured = m ? (b.of === 'DELTA' ? m.measured : (m.measuredTotal ?? (reference === undefined ? null : reference + m.measured))) : null;
   const within = (x: number): boolean => (b.bound === 'MAX' ? x <= b.value : x >= b.value);
   const judgedOn = measured !== null ? 'measured' : 'predicted';
   const ok = measured !== null ? within(measured) : predicted !== null ? within(predicted) : proposal.feasible;
