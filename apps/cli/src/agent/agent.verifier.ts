@@ -69,7 +69,8 @@ export async function verifyJob(job: AgentVerificationJobFragment, settings: Age
   const candidates = jobProposals(job).map((p) => candidateOf(p, job.deviceProfile.id));
   const used = candidates.flatMap((c) => Object.values(c.sites));
   const verifier = await buildVerifier({
-    spec,
+    modelName: spec.name,
+    reference: spec.activation,
     graph,
     nwotGraph: graph,
     metrics,
