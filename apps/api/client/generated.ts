@@ -451,6 +451,8 @@ export type VerifyProposalSetInput = {
   /** A device profile the organization may read, with cost tables for the set's model spec. */
   deviceProfileId: string | number;
   maxAttempts?: number | null | undefined;
+  /** Metrics to measure, each one the device has a cost table of for the set's model spec; all of those when left out. */
+  metrics?: Array<Metric> | null | undefined;
   organizationId: string | number;
   /** A proposal set of the organization (ProposalSet.id). */
   proposalSetId: string | number;

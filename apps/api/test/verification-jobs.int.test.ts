@@ -205,6 +205,8 @@ describe('verification jobs', () => {
       { input: verifyInput({ proposalSetId: '00000000-0000-4000-8000-000000000000' }), code: 'NOT_FOUND', message: /Proposal set not found/ },
       { input: verifyInput({ proposalSetId: 'not-a-uuid' }), code: 'NOT_FOUND', message: /Proposal set not found/ },
       { input: verifyInput({ maxAttempts: 0 }), code: 'BAD_USER_INPUT', field: ['input', 'maxAttempts'] },
+      { input: verifyInput({ metrics: [] }), code: 'BAD_USER_INPUT', field: ['input', 'metrics'], message: /at least one metric/ },
+      { input: verifyInput({ metrics: ['MEMORY', 'PEAK_MEMORY'] }), code: 'BAD_USER_INPUT', field: ['input', 'metrics', 1], message: /has no PEAK_MEMORY table .*\(it has LATENCY, MEMORY, ACCURACY\)/ },
     ];
     for (const c of cases) {
       const error = errorOf(await org.owner.client.request(VerifyProposalSetDocument, { input: c.input }));
@@ -249,5 +251,12 @@ describe('verification jobs', () => {
     );
     expect(foreignComplete).toMatchObject({ code: 'NOT_FOUND', message: 'Verification job not found' });
     await agentA.data(FailVerificationJobDocument, { input: { organizationId: org.id, jobId: job.id, leaseId: held.leaseId, message: 'test done' } });
+  });
+
+  it('measures only the metrics asked for, each one the device has a table of', async () => {
+    const job = (await ci.data(VerifyProposalSetDocument, { input: verifyInput({ ranks: [1], metrics: ['MEMORY', 'LATENCY'] }) })).verifyProposalSet;
+    expect(job).toMatchObject({ status: 'QUEUED', ranks: [1], metrics: ['LATENCY', 'MEMORY'] });
+    const { organization } = await org.owner.client.data(VerificationJobsDocument, { slug: org.slug, first: 1 });
+    expect(organization.verificationJobs.nodes[0]).toMatchObject({ id: job.id, metrics: ['LATENCY', 'MEMORY'] });
   });
 });

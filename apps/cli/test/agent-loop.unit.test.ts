@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +13,8 @@ import { runAgent } from '../src/agent/agent.loop.js';
 import type { AgentLoopOptions } from '../src/agent/agent.loop.js';
 import type { AgentSettings, MeasureHooks } from '../src/agent/agent.profiler.js';
 import { AgentJobError, agentProfileJob, deviceFusion, withAgent } from '../src/agent/agent.profiler.js';
-import type { AgentJobFragment, ProfilingTableInput } from '../src/graphql/generated.js';
+import { verifyJob } from '../src/agent/agent.verifier.js';
+import type { AgentJobFragment, AgentVerificationJobFragment, ProfilingTableInput, ProposalMeasurementInput } from '../src/graphql/generated.js';
 import { CliUsageError } from '../src/shared/cli-error.js';
 
 const ORG = '00000000-0000-4000-8000-000000000001';
@@ -72,6 +74,7 @@ function options(api: ReturnType<typeof fakeApi>, measure: AgentLoopOptions['mea
     once: true,
     signal: new AbortController().signal,
     log: (line) => lines.push(line),
+    jobs: ['profiling'],
     measure,
     ...extra,
   };
@@ -177,6 +180,94 @@ describe('agent loop', () => {
     const fetch: GraphQLFetch = async () => new Response('<html>Not found</html>', { status: 404 });
     const client = new GraphQLClient({ url: 'http://api.test/', token: 't', fetch });
     await expect(runAgent(options(fakeApi({}), undefined, { client }).o)).rejects.toThrow('http://api.test/ is not a GraphQL endpoint (HTTP 404)');
+  });
+});
+
+const VJOB: AgentVerificationJobFragment = {
+  id: '00000000-0000-4000-8000-0000000000b1',
+  ranks: [1, 2],
+  metrics: ['MEMORY'],
+  attempts: 1,
+  maxAttempts: 3,
+  modelSpec: JOB.modelSpec,
+  deviceProfile: JOB.deviceProfile,
+  proposalSet: { id: 'set', version: 4, proposals: [] },
+};
+const MEASURED: ProposalMeasurementInput[] = [
+  { rank: 1, metric: 'MEMORY', measured: -10, measuredTotal: 90, ciLow: -10, ciHigh: -10, runs: 1, host: 'h' },
+  { rank: 2, metric: 'MEMORY', measured: 0, measuredTotal: 100, ciLow: 0, ciHigh: 0, runs: 1, host: 'h' },
+];
+const verification = {
+  ...standard,
+  AgentLease: { data: { leaseProfilingJob: null } },
+  AgentLeaseVerification: { data: { leaseVerificationJob: { leaseId: 'lease-v', expiresAt: '2026-01-01T00:00:00Z', job: VJOB } } },
+  AgentReportVerificationProgress: { data: { reportVerificationProgress: { id: VJOB.id, progress: 0.5, leaseExpiresAt: null } } },
+  AgentCompleteVerification: { data: { completeVerificationJob: { id: VJOB.id, status: 'SUCCEEDED', measurements: MEASURED.map((m, i) => ({ id: `m${i}`, rank: m.rank, metric: m.metric })) } } },
+  AgentFailVerification: { data: { failVerificationJob: { id: VJOB.id, status: 'QUEUED', attempts: 1, maxAttempts: 3 } } },
+};
+
+describe('agent loop with verification jobs', () => {
+  it('by default asks both queues: an empty profiling queue, then a verification job measured and completed under its own lease', async () => {
+    const api = fakeApi(verification);
+    const verify = async (_job: AgentVerificationJobFragment, _s: AgentSettings, hooks: MeasureHooks): Promise<ProposalMeasurementInput[]> => {
+      await cellsThen(10, () => [])(JOB, settings, hooks);
+      return MEASURED;
+    };
+    const { o, lines } = options(api, undefined, { jobs: undefined, verify });
+    expect(await runAgent(o)).toBe(0);
+    expect(api.ops().slice(0, 3)).toEqual(['AgentOrganizations', 'AgentLease', 'AgentLeaseVerification']);
+    expect(api.calls.find((c) => c.operation === 'AgentReportVerificationProgress')!.input).toMatchObject({ jobId: VJOB.id, leaseId: 'lease-v', leaseSeconds: 10 });
+    expect(api.calls.at(-1)).toMatchObject({ operation: 'AgentCompleteVerification', input: { organizationId: ORG, jobId: VJOB.id, leaseId: 'lease-v', measurements: MEASURED } });
+    expect(lines.join('\n')).toContain('leased (verification: memory of ranks 1,2 of yolov5nu v4 on "cpu" at 64 px, attempt 1/3)');
+    expect(lines.join('\n')).toContain('stored 2 measurements of proposal set v4');
+  });
+
+  it('gives a verification job it cannot do back with the reason (one line)', async () => {
+    const api = fakeApi(verification);
+    const { o, lines } = options(api, undefined, { jobs: ['verification'] });
+    const uploaded = { ...VJOB, modelSpec: { id: 'spec', name: 'mine', kind: 'ONNX' as const, builtinName: null } };
+    const { o: withUpload } = options(fakeApi({ ...verification, AgentLeaseVerification: { data: { leaseVerificationJob: { leaseId: 'lease-v', expiresAt: '2026-01-01T00:00:00Z', job: uploaded } } } }), undefined, { jobs: ['verification'] });
+    expect(await runAgent({ ...o, verify: async () => Promise.reject(new AgentJobError('proposal set v4 has no proposal of rank 2')) })).toBe(1);
+    expect(api.ops()).not.toContain('AgentLease');
+    expect(api.calls.at(-1)).toMatchObject({ operation: 'AgentFailVerification', input: { leaseId: 'lease-v', message: 'proposal set v4 has no proposal of rank 2' } });
+    expect(lines.at(-1)).toBe(`job ${VJOB.id}: proposal set v4 has no proposal of rank 2 — back in the queue`);
+    const calls: string[] = [];
+    const failed = { ...withUpload, log: (line: string) => calls.push(line) };
+    expect(await runAgent(failed)).toBe(1);
+    expect(calls.at(-1)).toContain('model spec "mine" is an uploaded ONNX; this agent verifies built-in model specs only');
+  });
+
+  it('with --once and both queues empty exits 0 naming both', async () => {
+    const api = fakeApi({ ...verification, AgentLeaseVerification: { data: { leaseVerificationJob: null } } });
+    const { o, lines } = options(api, undefined, { jobs: undefined });
+    expect(await runAgent(o)).toBe(0);
+    expect(lines.at(-1)).toBe('no queued profiling or verification job');
+  });
+
+  it('measures a memory verification job with the planner on the whole model: one measurement per rank, the total on the set\'s reference', async () => {
+    const spec = builtinModelSpec('yolov5nu');
+    const sites = buildGraph(spec, { imgsz: 64, nc: spec.nc }).sites.map((s) => s.name);
+    const totals = [{ metric: 'MEMORY' as const, deviceProfileId: JOB.deviceProfile.id, reference: 1000, delta: -5 }];
+    const job: AgentVerificationJobFragment = {
+      ...VJOB,
+      proposalSet: {
+        id: 'set',
+        version: 4,
+        proposals: [
+          { rank: 1, activations: sites.map((site) => ({ site, activation: 'relu' })), totals },
+          { rank: 2, activations: sites.map((site) => ({ site, activation: spec.activation.id })), totals },
+        ],
+      },
+    };
+    const progress: number[] = [];
+    const measured = await verifyJob(job, settings, { onProgress: (f) => progress.push(f), onCell: () => undefined });
+    expect(measured.map((m) => [m.rank, m.metric, m.runs, m.host])).toEqual([[1, 'MEMORY', 1, hostname()], [2, 'MEMORY', 1, hostname()]]);
+    const [relu, reference] = measured;
+    expect(reference).toMatchObject({ measured: 0, measuredTotal: 1000, ciLow: 0, ciHigh: 0 });
+    expect(relu!.measured).not.toBe(0);
+    expect(relu).toMatchObject({ measuredTotal: 1000 + relu!.measured, ciLow: relu!.measured, ciHigh: relu!.measured });
+    expect(progress.at(-1)).toBe(1);
+    await expect(verifyJob({ ...job, ranks: [3] }, settings, { onProgress: () => undefined, onCell: () => undefined })).rejects.toThrow(new AgentJobError('proposal set v4 has no proposal of rank 3'));
   });
 });
 

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import type { LatencyMode } from '@actnas/devices';
 import { PROFILE_DEFAULTS, runtimeIds } from '@actnas/devices';
 import { GraphQLClient, ApiError, TransportError } from '../graphql/graphql.client.js';
+import type { JobKind } from './agent.jobs.js';
+import { JOB_KINDS } from './agent.jobs.js';
 import { runAgent } from './agent.loop.js';
 import type { AgentSettings } from './agent.profiler.js';
 import { DEFAULT_MAX_MODEL_MB } from './agent.model-file.js';
@@ -28,6 +30,7 @@ interface AgentFlags {
   readonly once?: boolean;
   readonly workDir: string;
   readonly maxModelMb: string;
+  readonly jobs: string;
 }
 
 const TOKEN_ENV = 'ACTNAS_AGENT_TOKEN';
@@ -63,6 +66,14 @@ function settingsOf(f: AgentFlags, cwd: string, api: { readonly url: string; rea
   };
 }
 
+/** `--jobs profiling,verification`: the kinds of job to lease. */
+function jobsFlag(text: string): JobKind[] {
+  const kinds = text.split(',').map((k) => k.trim());
+  const bad = kinds.find((k) => !(JOB_KINDS as readonly string[]).includes(k));
+  if (bad !== undefined || kinds.length === 0) throw new CliUsageError(`--jobs must be ${JOB_KINDS.join(', ')} or both (comma-separated), got "${text}"`);
+  return [...new Set(kinds)] as JobKind[];
+}
+
 /** SIGINT/SIGTERM abort the loop, which gives the current job back; a second signal exits at once. */
 function stopOnSignals(controller: AbortController): () => void {
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -93,12 +104,14 @@ function agentAction(io: CliIo, setExitCode: (code: number) => void) {
     const token = f.token ?? process.env[TOKEN_ENV];
     if (!token) throw new CliUsageError(`--token (or ${TOKEN_ENV}) is required: an API token with the AGENT scope`);
     const settings = settingsOf(f, io.cwd ?? process.cwd(), { url, token });
+    const jobs = jobsFlag(f.jobs);
     const controller = new AbortController();
     const release = stopOnSignals(controller);
     try {
       const code = await runAgent({
         client: new GraphQLClient({ url, token }),
         settings,
+        jobs,
         ...(f.org === undefined ? {} : { organization: f.org }),
         leaseSeconds: intFlag(f.leaseSeconds, '--lease-seconds', 300, [10, 3600]),
         pollSeconds: intFlag(f.pollInterval, '--poll-interval', 5, [1, 3600]),
@@ -117,15 +130,16 @@ function agentAction(io: CliIo, setExitCode: (code: number) => void) {
   };
 }
 
-/** `actnas agent`: lease profiling jobs from the API, measure them here, upload the tables. */
+/** `actnas agent`: lease profiling and verification jobs from the API, measure them here, upload the tables and measurements. */
 export const agentCommand: CommandModule = (program, io, setExitCode) => {
   program
     .command('agent')
-    .description('lease profiling jobs from the ActNAS API, measure them on this host with the profiler, upload the tables')
+    .description('lease profiling and verification jobs from the ActNAS API, measure them on this host (profiler / whole-model verify), upload the tables and measurements')
     .requiredOption('--api <url>', "the API's GraphQL URL, e.g. http://127.0.0.1:4000/graphql")
     .option('--token <token>', `API token with the AGENT scope (default: $${TOKEN_ENV})`)
     .option('--org <slug>', 'organization, when the token sees several')
     .option('--name <name>', "this agent's name in the tables' provenance (default: the host name)")
+    .option('--jobs <list>', `kinds of job to lease: ${JOB_KINDS.join(', ')}`, JOB_KINDS.join(','))
     .option('--runtime <id>', `runtime to measure with (${runtimeIds().join(', ')})`, 'ort')
     .option('--threads <n>', "intra-op threads (default: the device profile's)")
     .option('--mode <mode>', 'latency tables: micro (conv+activation block per site) or full (every single-swap model)', PROFILE_DEFAULTS.mode)
@@ -134,8 +148,8 @@ export const agentCommand: CommandModule = (program, io, setExitCode) => {
     .option('--candidates <list>', 'candidate activations', PROFILE_DEFAULTS.candidates)
     .option('--lease-seconds <n>', 'lease length asked for; progress reports renew it every quarter of it (10 to 3600)', '300')
     .option('--poll-interval <s>', 'seconds between polls when the queue is empty', '5')
-    .option('--once', 'handle at most one job, then exit (at once when none is queued)')
     .option('--work-dir <dir>', 'checkpoints of jobs in progress (a restarted agent resumes) and downloaded model files (by hash)', '.actnas-agent')
     .option('--max-model-mb <n>', "largest uploaded model file this agent downloads, in MiB (a larger one fails its job)", String(DEFAULT_MAX_MODEL_MB))
+    .option('--once', 'handle at most one job of any kind, then exit (at once when none is queued)')
     .action(agentAction(io, setExitCode));
 };

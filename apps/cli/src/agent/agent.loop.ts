@@ -3,16 +3,19 @@ import { CliUsageError } from '../shared/cli-error.js';
 import type { GraphQLClient } from '../graphql/graphql.client.js';
 import { ApiError, TransportError } from '../graphql/graphql.client.js';
 import { heartbeatIntervalMs, startHeartbeat } from './agent.heartbeat.js';
-import type { AgentSettings, MeasureHooks } from './agent.profiler.js';
-import { AgentJobError, discardJobWork, measureJob } from './agent.profiler.js';
-import type { AgentJobFragment, ProfilingTableInput } from '../graphql/generated.js';
-import { AgentCompleteDocument, AgentFailDocument, AgentLeaseDocument, AgentOrganizationsDocument, AgentReportProgressDocument } from '../graphql/generated.js';
+import type { Completion, JobKind, LeaseContext, LeasedJob, MeasureProfiling, MeasureVerification } from './agent.jobs.js';
+import { JOB_KINDS, leaseAny } from './agent.jobs.js';
+import type { AgentSettings } from './agent.profiler.js';
+import { AgentJobError, discardJobWork } from './agent.profiler.js';
+import { AgentOrganizationsDocument } from '../graphql/generated.js';
 
 export interface AgentLoopOptions {
   readonly client: GraphQLClient;
   readonly settings: AgentSettings;
   /** Organization slug; needed only when the token (a user session) sees several. */
   readonly organization?: string;
+  /** The kinds of job to lease, asked in this order after each job; default both. */
+  readonly jobs?: readonly JobKind[];
   readonly leaseSeconds: number;
   /** Progress reports (each renews the lease); default a quarter of the lease. */
   readonly heartbeatMs?: number;
@@ -22,25 +25,27 @@ export interface AgentLoopOptions {
   /** Aborted on SIGINT/SIGTERM; the reason names the signal. */
   readonly signal: AbortSignal;
   readonly log: (line: string) => void;
-  readonly measure?: (job: AgentJobFragment, settings: AgentSettings, hooks: MeasureHooks) => Promise<ProfilingTableInput[]>;
+  readonly measure?: MeasureProfiling;
+  readonly verify?: MeasureVerification;
 }
 
 type JobOutcome = 'succeeded' | 'failed' | 'stopped';
 
-interface Lease {
-  readonly leaseId: string;
-  readonly job: AgentJobFragment;
-}
-
 /** Leases jobs and measures them until stopped; returns the exit code (0, or 1 when `once` ran a job that failed). */
 export async function runAgent(o: AgentLoopOptions): Promise<number> {
   const organizationId = await resolveOrganization(o.client, o.organization);
-  o.log(`agent "${o.settings.name}" polling ${o.client.url} for profiling jobs (runtime ${o.settings.runtime})`);
+  const context: LeaseContext = {
+    client: o.client, settings: o.settings, organizationId, leaseSeconds: o.leaseSeconds,
+    ...(o.measure ? { measure: o.measure } : {}), ...(o.verify ? { verify: o.verify } : {}),
+  };
+  let kinds = o.jobs ?? JOB_KINDS;
+  const wanted = kinds.join(' and ');
+  o.log(`agent "${o.settings.name}" polling ${o.client.url} for ${wanted} jobs (runtime ${o.settings.runtime})`);
   let backoff = o.pollSeconds;
   while (!o.signal.aborted) {
-    let lease: Lease | null;
+    let lease: LeasedJob | null;
     try {
-      lease = await leaseJob(o, organizationId);
+      lease = await leaseAny(context, kinds);
       backoff = o.pollSeconds;
     } catch (err) {
       if (o.once || !transient(err)) throw err;
@@ -51,13 +56,15 @@ export async function runAgent(o: AgentLoopOptions): Promise<number> {
     }
     if (!lease) {
       if (o.once) {
-        o.log('no queued profiling job');
+        o.log(`no queued ${kinds.join(' or ')} job`);
         return 0;
       }
       await sleep(o.pollSeconds, o.signal);
       continue;
     }
-    const outcome = await runJob(o, organizationId, lease);
+    // The other kinds are asked first next time, so a long queue of one kind does not starve the other.
+    kinds = [...kinds.filter((k) => k !== lease.kind), lease.kind];
+    const outcome = await runJob(o, lease);
     if (o.once || outcome === 'stopped') return outcome === 'failed' ? 1 : 0;
   }
   return 0;
@@ -81,23 +88,10 @@ async function resolveOrganization(client: GraphQLClient, slug: string | undefin
   throw new CliUsageError(`the token sees ${nodes.length} organizations (${nodes.map((n) => n.slug).join(', ')}); choose one with --org`);
 }
 
-async function leaseJob(o: AgentLoopOptions, organizationId: string): Promise<Lease | null> {
-  // The API shows the name on the job and takes at most 100 characters (a long host name would be refused).
-  const agentName = o.settings.name.trim().slice(0, 100);
-  const { leaseProfilingJob } = await o.client.request(AgentLeaseDocument, { input: { organizationId, leaseSeconds: o.leaseSeconds, agentName } });
-  return leaseProfilingJob;
-}
-
-function describe(job: AgentJobFragment): string {
-  const p = job.deviceProfile;
-  return `${job.metrics.join('+').toLowerCase()} of ${job.modelSpec.name} on "${p.name}" at ${p.inputSize} px, attempt ${job.attempts}/${job.maxAttempts}`;
-}
-
-/** Measures one leased job under a heartbeat; publishes it, gives it back, or drops it when the lease is lost. */
-async function runJob(o: AgentLoopOptions, organizationId: string, lease: Lease): Promise<JobOutcome> {
-  const { job, leaseId } = lease;
-  const held = { organizationId, jobId: job.id, leaseId };
-  o.log(`job ${job.id}: leased (${describe(job)})`);
+/** Measures one leased job under a heartbeat; completes it, gives it back, or drops it when the lease is lost. */
+async function runJob(o: AgentLoopOptions, job: LeasedJob): Promise<JobOutcome> {
+  const id = job.held.jobId;
+  o.log(`job ${id}: leased (${job.summary})`);
   const lost = new AbortController();
   const stop = AbortSignal.any([o.signal, lost.signal]);
   let progress = 0;
@@ -105,86 +99,81 @@ async function runJob(o: AgentLoopOptions, organizationId: string, lease: Lease)
   const logProgress = (): void => {
     if (progress - logged < 0.1) return;
     logged = progress;
-    o.log(`job ${job.id}: ${Math.round(100 * progress)}%`);
+    o.log(`job ${id}: ${Math.round(100 * progress)}%`);
   };
   const heartbeat = startHeartbeat({
     intervalMs: o.heartbeatMs ?? heartbeatIntervalMs(o.leaseSeconds),
     leaseMs: o.leaseSeconds * 1000,
     beat: async () => {
-      await o.client.request(AgentReportProgressDocument, { input: { ...held, progress, leaseSeconds: o.leaseSeconds } });
+      await job.report(progress);
       logProgress();
     },
     onLost: (message) => lost.abort(message),
-    onError: (message) => o.log(`warning: job ${job.id}: progress report failed (${message}); retrying`),
+    onError: (message) => o.log(`warning: job ${id}: progress report failed (${message}); retrying`),
   });
-  const measuring = (o.measure ?? measureJob)(job, o.settings, {
+  const measuring = job.measure({
     onProgress: (fraction) => {
       progress = fraction;
     },
     onCell: () => stop.throwIfAborted(),
-    onMetric: (metric, cells, resumed) => o.log(`job ${job.id}: ${metric}: ${cells} cells${resumed > 0 ? `, ${resumed} resumed from the checkpoint` : ''}`),
+    onMetric: (metric, cells, resumed) => o.log(`job ${id}: ${metric}: ${cells} cells${resumed > 0 ? `, ${resumed} resumed from the checkpoint` : ''}`),
   });
   const result = await settleOrAbort(measuring, stop);
   heartbeat.stop();
-  if (result.kind === 'tables') return publish(o, held, job, result.tables);
-  if (o.signal.aborted) return giveBack(o, held, `agent "${o.settings.name}" stopped (${String(o.signal.reason)}) before finishing`);
+  if (result.kind === 'done') return complete(o, job, result.complete);
+  if (o.signal.aborted) return giveBack(o, job, `agent "${o.settings.name}" stopped (${String(o.signal.reason)}) before finishing`);
   if (lost.signal.aborted) {
     await measuring.catch(() => undefined);
-    o.log(`job ${job.id}: lease lost (${String(lost.signal.reason)}); stopped measuring, nothing stored`);
+    o.log(`job ${id}: lease lost (${String(lost.signal.reason)}); stopped measuring, nothing stored`);
     return 'failed';
   }
   const error = result.kind === 'error' ? result.error : undefined;
-  if (error instanceof AgentJobError) discardJobWork(o.settings, job.id);
-  return giveBack(o, held, error instanceof Error ? error.message : String(error));
+  if (error instanceof AgentJobError) discardJobWork(o.settings, id);
+  return giveBack(o, job, error instanceof Error ? error.message : String(error));
 }
 
-type Settled = { readonly kind: 'tables'; readonly tables: ProfilingTableInput[] } | { readonly kind: 'error'; readonly error: unknown } | { readonly kind: 'aborted' };
+type Settled = { readonly kind: 'done'; readonly complete: Completion } | { readonly kind: 'error'; readonly error: unknown } | { readonly kind: 'aborted' };
 
 /** The measurement's result, or 'aborted' as soon as `signal` fires (a cell may still be running). */
-function settleOrAbort(measuring: Promise<ProfilingTableInput[]>, signal: AbortSignal): Promise<Settled> {
+function settleOrAbort(measuring: Promise<Completion>, signal: AbortSignal): Promise<Settled> {
   if (signal.aborted) return Promise.resolve({ kind: 'aborted' });
   return new Promise((resolve) => {
     const onAbort = (): void => resolve({ kind: 'aborted' });
     signal.addEventListener('abort', onAbort, { once: true });
     measuring.then(
-      (tables) => resolve(signal.aborted ? { kind: 'aborted' } : { kind: 'tables', tables }),
+      (complete) => resolve(signal.aborted ? { kind: 'aborted' } : { kind: 'done', complete }),
       (error: unknown) => resolve(signal.aborted ? { kind: 'aborted' } : { kind: 'error', error }),
     ).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
-interface Held {
-  readonly organizationId: string;
-  readonly jobId: string;
-  readonly leaseId: string;
-}
-
-async function publish(o: AgentLoopOptions, held: Held, job: AgentJobFragment, tables: ProfilingTableInput[]): Promise<JobOutcome> {
+async function complete(o: AgentLoopOptions, job: LeasedJob, send: Completion): Promise<JobOutcome> {
+  const id = job.held.jobId;
   try {
-    const { completeProfilingJob } = await withRetries(() => o.client.request(AgentCompleteDocument, { input: { ...held, tables } }), o.signal);
-    const stored = completeProfilingJob.costTables.map((t) => `${t.metric.toLowerCase()} v${t.version} (${t.id})`).join(', ');
-    o.log(`job ${job.id}: published ${stored}`);
-    discardJobWork(o.settings, job.id);
+    const stored = await withRetries(send, o.signal);
+    o.log(`job ${id}: ${stored}`);
+    discardJobWork(o.settings, id);
     return 'succeeded';
   } catch (err) {
     if (err instanceof ApiError && err.code === 'CONFLICT') {
-      o.log(`job ${job.id}: the lease is no longer held (${err.message}); this agent stored nothing`);
+      o.log(`job ${id}: the lease is no longer held (${err.message}); this agent stored nothing`);
       return 'failed';
     }
-    if (err instanceof ApiError && err.code === 'BAD_USER_INPUT') return giveBack(o, held, `the API rejected the table: ${err.message}`);
+    if (err instanceof ApiError && err.code === 'BAD_USER_INPUT') return giveBack(o, job, `the API rejected the ${job.kind === 'profiling' ? 'table' : 'measurements'}: ${err.message}`);
     throw err;
   }
 }
 
-/** failProfilingJob: the job goes back to the queue (or fails for good after its last attempt). */
-async function giveBack(o: AgentLoopOptions, held: Held, message: string): Promise<JobOutcome> {
+/** The job goes back to the queue (or fails for good after its last attempt). */
+async function giveBack(o: AgentLoopOptions, job: LeasedJob, message: string): Promise<JobOutcome> {
   const stopping = o.signal.aborted;
+  const id = job.held.jobId;
   try {
-    const { failProfilingJob: job } = await o.client.request(AgentFailDocument, { input: { ...held, message: message.slice(0, 4000) } });
-    const next = job.status === 'QUEUED' ? 'back in the queue' : `failed after ${job.attempts}/${job.maxAttempts} attempts`;
-    o.log(`job ${held.jobId}: ${message} — ${next}`);
+    const after = await job.giveBack(message.slice(0, 4000));
+    const next = after.status === 'QUEUED' ? 'back in the queue' : `failed after ${after.attempts}/${after.maxAttempts} attempts`;
+    o.log(`job ${id}: ${message} — ${next}`);
   } catch (err) {
-    o.log(`job ${held.jobId}: ${message}; could not give it back (${err instanceof Error ? err.message : String(err)}), its lease will expire`);
+    o.log(`job ${id}: ${message}; could not give it back (${err instanceof Error ? err.message : String(err)}), its lease will expire`);
   }
   return stopping ? 'stopped' : 'failed';
 }

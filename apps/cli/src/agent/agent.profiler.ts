@@ -41,7 +41,7 @@ export interface MeasureHooks {
 }
 
 /** What one metric of a job profiles: as `actnas profile --model …` would for the same model. */
-interface JobSubject {
+export interface JobSubject {
   readonly modelName: string;
   readonly graph: ProfileGraph;
   readonly reference: ActivationKind;
@@ -49,8 +49,11 @@ interface JobSubject {
 
 type SubjectOf = (metric: ProfileMetric) => JobSubject;
 
+/** What a job of either kind says about its model and device. */
+type JobModel = Pick<AgentJobFragment, 'modelSpec' | 'deviceProfile'>;
+
 /** A built-in or uploaded YAML spec: one graph at the device profile's input size, whatever the metric. */
-function builtSubject(spec: ModelSpec, job: AgentJobFragment): SubjectOf {
+function builtSubject(spec: ModelSpec, job: JobModel): SubjectOf {
   const { deviceProfile } = job;
   const imgsz = deviceProfile.inputSize;
   if (imgsz % 32 !== 0) throw new AgentJobError(`device profile "${deviceProfile.name}": input size ${imgsz} is not a multiple of 32`);
@@ -67,7 +70,7 @@ function yamlSpec(bytes: Uint8Array, name: string): ModelSpec {
 }
 
 /** An uploaded ONNX file, shaped at the device profile's input size (a file fixed at another size is refused). */
-function onnxSubject(bytes: Uint8Array, job: AgentJobFragment, mode: LatencyMode): SubjectOf {
+function onnxSubject(bytes: Uint8Array, job: JobModel, mode: LatencyMode): SubjectOf {
   const { modelSpec, deviceProfile } = job;
   const refuse = (err: unknown): never => {
     if (err instanceof OnnxFormatError || err instanceof OnnxProfileError) throw new AgentJobError(`model spec "${modelSpec.name}": ${err.message}${err instanceof OnnxFormatError ? ` [${err.code}]` : ''}`);
@@ -96,7 +99,7 @@ function onnxSubject(bytes: Uint8Array, job: AgentJobFragment, mode: LatencyMode
 }
 
 /** The job's model: a built-in, or the uploaded YAML / ONNX file downloaded (or taken from the cache). */
-async function jobSubject(job: AgentJobFragment, settings: AgentSettings): Promise<SubjectOf> {
+async function jobSubject(job: JobModel, settings: AgentSettings): Promise<SubjectOf> {
   const { modelSpec } = job;
   if (modelSpec.kind === 'BUILTIN') {
     const builtin = modelSpec.builtinName ?? '';
@@ -106,6 +109,14 @@ async function jobSubject(job: AgentJobFragment, settings: AgentSettings): Promi
   if (!settings.modelFiles) throw new AgentJobError(`model spec "${modelSpec.name}" is an uploaded ${modelSpec.kind}; this agent has no API to download it from`);
   const bytes = await uploadedModelFile(settings.modelFiles, settings.workDir, modelSpec);
   return modelSpec.kind === 'YAML' ? builtSubject(yamlSpec(bytes, modelSpec.name), job) : onnxSubject(bytes, job, settings.mode);
+}
+
+/**
+ * The job's model as a verification measures it: whole-model rewrites, which need only each
+ * site's name and shape (an uploaded ONNX is downloaded and checked as for profiling).
+ */
+export async function verificationSubject(job: JobModel, settings: AgentSettings): Promise<JobSubject> {
+  return (await jobSubject(job, { ...settings, mode: 'full' }))('latency');
 }
 
 /** The device profile's fusion rules for the memory planner; the runtime's own when it names none. */

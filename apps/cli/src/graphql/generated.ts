@@ -31,6 +31,13 @@ export type CompleteProfilingJobInput = {
   tables: Array<ProfilingTableInput>;
 };
 
+export type CompleteVerificationJobInput = {
+  jobId: string | number;
+  leaseId: string | number;
+  measurements: Array<ProposalMeasurementInput>;
+  organizationId: string | number;
+};
+
 export type CostTableFormat =
   /** The paper's long CSV (layer,activation,reference,delta[,std,ci_low,ci_high,runs,unit]) or the wide layout. */
   | 'CSV'
@@ -66,7 +73,21 @@ export type FailProfilingJobInput = {
   organizationId: string | number;
 };
 
+export type FailVerificationJobInput = {
+  jobId: string | number;
+  leaseId: string | number;
+  message: string;
+  organizationId: string | number;
+};
+
 export type LeaseProfilingJobInput = {
+  /** The agent's name, shown on the job (trimmed, at most 100 characters). */
+  agentName?: string | null | undefined;
+  leaseSeconds?: number | null | undefined;
+  organizationId: string | number;
+};
+
+export type LeaseVerificationJobInput = {
   /** The agent's name, shown on the job (trimmed, at most 100 characters). */
   agentName?: string | null | undefined;
   leaseSeconds?: number | null | undefined;
@@ -120,6 +141,22 @@ export type ProfilingTableInput = {
   provenance?: CostTableProvenanceInput | null | undefined;
 };
 
+export type ProposalMeasurementInput = {
+  ciHigh?: number | null | undefined;
+  ciLow?: number | null | undefined;
+  host?: string | null | undefined;
+  /** The measured delta against the reference model. */
+  measured: number;
+  /** When it was measured; now when left out. */
+  measuredAt?: string | null | undefined;
+  measuredTotal?: number | null | undefined;
+  /** One of the job's metrics. */
+  metric: Metric;
+  /** One of the job's ranks. */
+  rank: number;
+  runs: number;
+};
+
 export type ProvenanceSource =
   | 'ESTIMATED'
   | 'IMPORTED'
@@ -147,6 +184,15 @@ export type PublishCostTableInput = {
 };
 
 export type ReportProfilingProgressInput = {
+  jobId: string | number;
+  leaseId: string | number;
+  /** Extends the lease by this much from now. */
+  leaseSeconds?: number | null | undefined;
+  organizationId: string | number;
+  progress: number;
+};
+
+export type ReportVerificationProgressInput = {
   jobId: string | number;
   leaseId: string | number;
   /** Extends the lease by this much from now. */
@@ -204,6 +250,25 @@ export type SubmitSearchInput = {
   strategy?: SearchStrategy | null | undefined;
 };
 
+export type VerificationJobStatus =
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+export type VerifyProposalSetInput = {
+  /** A device profile the organization may read, with cost tables for the set's model spec. */
+  deviceProfileId: string | number;
+  maxAttempts?: number | null | undefined;
+  /** Metrics to measure, each one the device has a cost table of for the set's model spec; all of those when left out. */
+  metrics?: Array<Metric> | null | undefined;
+  organizationId: string | number;
+  /** A proposal set of the organization (ProposalSet.id). */
+  proposalSetId: string | number;
+  /** Ranks of the set to measure; every proposal when left out. */
+  ranks?: Array<number> | null | undefined;
+};
+
 export type WeightedTermInput = {
   metric: MetricRefInput;
   weight: number;
@@ -243,6 +308,36 @@ export type AgentFailMutationVariables = Exact<{
 
 
 export type AgentFailMutation = { failProfilingJob: { id: string, status: ProfilingJobStatus, attempts: number, maxAttempts: number } };
+
+export type AgentVerificationJobFragment = { id: string, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, modelSpec: { id: string, name: string, kind: ModelSpecKind, builtinName: string | null, sha256: string | null, sizeBytes: number | null, downloadPath: string | null }, deviceProfile: { id: string, name: string, runtime: string, threads: number, inputSize: number, fusedActivations: Array<string> }, proposalSet: { id: string, version: number, proposals: Array<{ rank: number, activations: Array<{ site: string, activation: string }>, totals: Array<{ metric: Metric, deviceProfileId: string | null, reference: number, delta: number }> }> } };
+
+export type AgentLeaseVerificationMutationVariables = Exact<{
+  input: LeaseVerificationJobInput;
+}>;
+
+
+export type AgentLeaseVerificationMutation = { leaseVerificationJob: { leaseId: string, expiresAt: string, job: { id: string, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, modelSpec: { id: string, name: string, kind: ModelSpecKind, builtinName: string | null, sha256: string | null, sizeBytes: number | null, downloadPath: string | null }, deviceProfile: { id: string, name: string, runtime: string, threads: number, inputSize: number, fusedActivations: Array<string> }, proposalSet: { id: string, version: number, proposals: Array<{ rank: number, activations: Array<{ site: string, activation: string }>, totals: Array<{ metric: Metric, deviceProfileId: string | null, reference: number, delta: number }> }> } } } | null };
+
+export type AgentReportVerificationProgressMutationVariables = Exact<{
+  input: ReportVerificationProgressInput;
+}>;
+
+
+export type AgentReportVerificationProgressMutation = { reportVerificationProgress: { id: string, progress: number, leaseExpiresAt: string | null } };
+
+export type AgentCompleteVerificationMutationVariables = Exact<{
+  input: CompleteVerificationJobInput;
+}>;
+
+
+export type AgentCompleteVerificationMutation = { completeVerificationJob: { id: string, status: VerificationJobStatus, measurements: Array<{ id: string, rank: number, metric: Metric }> } };
+
+export type AgentFailVerificationMutationVariables = Exact<{
+  input: FailVerificationJobInput;
+}>;
+
+
+export type AgentFailVerificationMutation = { failVerificationJob: { id: string, status: VerificationJobStatus, attempts: number, maxAttempts: number } };
 
 export type PlatformOrganizationsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -370,6 +465,39 @@ export type PlatformSignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
 export type PlatformSignOutMutation = { signOut: boolean };
 
+export type PlatformProposalSetToVerifyQueryVariables = Exact<{
+  slug: string;
+  projectId: string | number;
+  version: number;
+}>;
+
+
+export type PlatformProposalSetToVerifyQuery = { organization: { project: { proposalSet: { id: string, version: number, proposals: Array<{ rank: number, feasible: boolean, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }>, searchRequest: { budgets: Array<{ bound: BudgetBound, value: number, of: BudgetOf, metric: { metric: Metric, deviceProfileId: string | null } }> } } } } };
+
+export type PlatformVerificationJobFragment = { id: string, status: VerificationJobStatus, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, agent: { name: string | null } | null, proposalSet: { id: string }, deviceProfile: { id: string, name: string }, measurements: Array<{ rank: number, metric: Metric, predicted: number | null, measured: number, measuredTotal: number | null, ciLow: number | null, ciHigh: number | null, runs: number, host: string | null }> };
+
+export type PlatformVerificationJobsQueryVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type PlatformVerificationJobsQuery = { organization: { verificationJobs: { nodes: Array<{ id: string, status: VerificationJobStatus, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, agent: { name: string | null } | null, proposalSet: { id: string }, deviceProfile: { id: string, name: string }, measurements: Array<{ rank: number, metric: Metric, predicted: number | null, measured: number, measuredTotal: number | null, ciLow: number | null, ciHigh: number | null, runs: number, host: string | null }> }> } } };
+
+export type PlatformVerificationJobQueryVariables = Exact<{
+  slug: string;
+  id: string | number;
+}>;
+
+
+export type PlatformVerificationJobQuery = { organization: { verificationJob: { id: string, status: VerificationJobStatus, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, agent: { name: string | null } | null, proposalSet: { id: string }, deviceProfile: { id: string, name: string }, measurements: Array<{ rank: number, metric: Metric, predicted: number | null, measured: number, measuredTotal: number | null, ciLow: number | null, ciHigh: number | null, runs: number, host: string | null }> } } };
+
+export type PlatformVerifyProposalSetMutationVariables = Exact<{
+  input: VerifyProposalSetInput;
+}>;
+
+
+export type PlatformVerifyProposalSetMutation = { verifyProposalSet: { id: string, status: VerificationJobStatus, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, agent: { name: string | null } | null, proposalSet: { id: string }, deviceProfile: { id: string, name: string }, measurements: Array<{ rank: number, metric: Metric, predicted: number | null, measured: number, measuredTotal: number | null, ciLow: number | null, ciHigh: number | null, runs: number, host: string | null }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -413,6 +541,49 @@ export const AgentJobFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"AgentJob"}) as unknown as TypedDocumentString<AgentJobFragment, unknown>;
+export const AgentVerificationJobFragmentDoc = new TypedDocumentString(`
+    fragment AgentVerificationJob on VerificationJob {
+  id
+  ranks
+  metrics
+  attempts
+  maxAttempts
+  modelSpec {
+    id
+    name
+    kind
+    builtinName
+    sha256
+    sizeBytes
+    downloadPath
+  }
+  deviceProfile {
+    id
+    name
+    runtime
+    threads
+    inputSize
+    fusedActivations
+  }
+  proposalSet {
+    id
+    version
+    proposals {
+      rank
+      activations {
+        site
+        activation
+      }
+      totals {
+        metric
+        deviceProfileId
+        reference
+        delta
+      }
+    }
+  }
+}
+    `, {"fragmentName":"AgentVerificationJob"}) as unknown as TypedDocumentString<AgentVerificationJobFragment, unknown>;
 export const PlatformPageFragmentDoc = new TypedDocumentString(`
     fragment PlatformPage on PageInfo {
   hasNextPage
@@ -520,6 +691,39 @@ export const PlatformSearchFragmentDoc = new TypedDocumentString(`
     }
   }
 }`, {"fragmentName":"PlatformSearch"}) as unknown as TypedDocumentString<PlatformSearchFragment, unknown>;
+export const PlatformVerificationJobFragmentDoc = new TypedDocumentString(`
+    fragment PlatformVerificationJob on VerificationJob {
+  id
+  status
+  ranks
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  agent {
+    name
+  }
+  proposalSet {
+    id
+  }
+  deviceProfile {
+    id
+    name
+  }
+  measurements {
+    rank
+    metric
+    predicted
+    measured
+    measuredTotal
+    ciLow
+    ciHigh
+    runs
+    host
+  }
+}
+    `, {"fragmentName":"PlatformVerificationJob"}) as unknown as TypedDocumentString<PlatformVerificationJobFragment, unknown>;
 export const AgentOrganizationsDocument = new TypedDocumentString(`
     query AgentOrganizations {
   organizations(first: 10) {
@@ -596,6 +800,89 @@ export const AgentFailDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AgentFailMutation, AgentFailMutationVariables>;
+export const AgentLeaseVerificationDocument = new TypedDocumentString(`
+    mutation AgentLeaseVerification($input: LeaseVerificationJobInput!) {
+  leaseVerificationJob(input: $input) {
+    leaseId
+    expiresAt
+    job {
+      ...AgentVerificationJob
+    }
+  }
+}
+    fragment AgentVerificationJob on VerificationJob {
+  id
+  ranks
+  metrics
+  attempts
+  maxAttempts
+  modelSpec {
+    id
+    name
+    kind
+    builtinName
+    sha256
+    sizeBytes
+    downloadPath
+  }
+  deviceProfile {
+    id
+    name
+    runtime
+    threads
+    inputSize
+    fusedActivations
+  }
+  proposalSet {
+    id
+    version
+    proposals {
+      rank
+      activations {
+        site
+        activation
+      }
+      totals {
+        metric
+        deviceProfileId
+        reference
+        delta
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<AgentLeaseVerificationMutation, AgentLeaseVerificationMutationVariables>;
+export const AgentReportVerificationProgressDocument = new TypedDocumentString(`
+    mutation AgentReportVerificationProgress($input: ReportVerificationProgressInput!) {
+  reportVerificationProgress(input: $input) {
+    id
+    progress
+    leaseExpiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<AgentReportVerificationProgressMutation, AgentReportVerificationProgressMutationVariables>;
+export const AgentCompleteVerificationDocument = new TypedDocumentString(`
+    mutation AgentCompleteVerification($input: CompleteVerificationJobInput!) {
+  completeVerificationJob(input: $input) {
+    id
+    status
+    measurements {
+      id
+      rank
+      metric
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AgentCompleteVerificationMutation, AgentCompleteVerificationMutationVariables>;
+export const AgentFailVerificationDocument = new TypedDocumentString(`
+    mutation AgentFailVerification($input: FailVerificationJobInput!) {
+  failVerificationJob(input: $input) {
+    id
+    status
+    attempts
+    maxAttempts
+  }
+}
+    `) as unknown as TypedDocumentString<AgentFailVerificationMutation, AgentFailVerificationMutationVariables>;
 export const PlatformOrganizationsDocument = new TypedDocumentString(`
     query PlatformOrganizations {
   organizations(first: 100) {
@@ -1000,3 +1287,156 @@ export const PlatformSignOutDocument = new TypedDocumentString(`
   signOut
 }
     `) as unknown as TypedDocumentString<PlatformSignOutMutation, PlatformSignOutMutationVariables>;
+export const PlatformProposalSetToVerifyDocument = new TypedDocumentString(`
+    query PlatformProposalSetToVerify($slug: String!, $projectId: ID!, $version: Int!) {
+  organization(slug: $slug) {
+    project(id: $projectId) {
+      proposalSet(version: $version) {
+        id
+        version
+        proposals {
+          rank
+          feasible
+          totals {
+            label
+            metric
+            deviceProfileId
+            unit
+            reference
+            delta
+            total
+          }
+        }
+        searchRequest {
+          budgets {
+            metric {
+              metric
+              deviceProfileId
+            }
+            bound
+            value
+            of
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlatformProposalSetToVerifyQuery, PlatformProposalSetToVerifyQueryVariables>;
+export const PlatformVerificationJobsDocument = new TypedDocumentString(`
+    query PlatformVerificationJobs($slug: String!) {
+  organization(slug: $slug) {
+    verificationJobs(first: 50) {
+      nodes {
+        ...PlatformVerificationJob
+      }
+    }
+  }
+}
+    fragment PlatformVerificationJob on VerificationJob {
+  id
+  status
+  ranks
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  agent {
+    name
+  }
+  proposalSet {
+    id
+  }
+  deviceProfile {
+    id
+    name
+  }
+  measurements {
+    rank
+    metric
+    predicted
+    measured
+    measuredTotal
+    ciLow
+    ciHigh
+    runs
+    host
+  }
+}`) as unknown as TypedDocumentString<PlatformVerificationJobsQuery, PlatformVerificationJobsQueryVariables>;
+export const PlatformVerificationJobDocument = new TypedDocumentString(`
+    query PlatformVerificationJob($slug: String!, $id: ID!) {
+  organization(slug: $slug) {
+    verificationJob(id: $id) {
+      ...PlatformVerificationJob
+    }
+  }
+}
+    fragment PlatformVerificationJob on VerificationJob {
+  id
+  status
+  ranks
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  agent {
+    name
+  }
+  proposalSet {
+    id
+  }
+  deviceProfile {
+    id
+    name
+  }
+  measurements {
+    rank
+    metric
+    predicted
+    measured
+    measuredTotal
+    ciLow
+    ciHigh
+    runs
+    host
+  }
+}`) as unknown as TypedDocumentString<PlatformVerificationJobQuery, PlatformVerificationJobQueryVariables>;
+export const PlatformVerifyProposalSetDocument = new TypedDocumentString(`
+    mutation PlatformVerifyProposalSet($input: VerifyProposalSetInput!) {
+  verifyProposalSet(input: $input) {
+    ...PlatformVerificationJob
+  }
+}
+    fragment PlatformVerificationJob on VerificationJob {
+  id
+  status
+  ranks
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  agent {
+    name
+  }
+  proposalSet {
+    id
+  }
+  deviceProfile {
+    id
+    name
+  }
+  measurements {
+    rank
+    metric
+    predicted
+    measured
+    measuredTotal
+    ciLow
+    ciHigh
+    runs
+    host
+  }
+}`) as unknown as TypedDocumentString<PlatformVerifyProposalSetMutation, PlatformVerifyProposalSetMutationVariables>;

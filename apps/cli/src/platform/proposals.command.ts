@@ -10,6 +10,7 @@ import { choiceFlag, intFlag } from '../shared/flags.js';
 import { deviceNames, resolveProject, withDeviceNames } from './names.js';
 import type { Platform, PlatformFlags } from './platform-session.js';
 import { API_ENV, connect } from './platform-session.js';
+import type { VerifyFlags } from './proposals-verify.js';
 
 const FORMATS: Readonly<Record<string, ExportFormat>> = { onnx: 'ONNX', yaml: 'ULTRALYTICS_YAML', json: 'JSON' };
 
@@ -85,15 +86,23 @@ function diffAction(io: CliIo, setExitCode: (code: number) => void) {
   };
 }
 
-/** `actnas proposals export|diff`: the stored proposal sets of a project. */
+/** `actnas proposals export|diff|verify`: the stored proposal sets of a project. */
 export const proposalsCommand: CommandModule = (program, io, setExitCode) => {
-  const proposals = program.command('proposals').description("a project's versioned proposal sets: export a proposal as a file, diff two versions");
+  const proposals = program.command('proposals').description("a project's versioned proposal sets: export a proposal as a file, diff two versions, verify proposals on a device");
   platformOptions(proposals.command('export').description('write one proposal as ONNX (activations rewritten), an Ultralytics model YAML, or JSON'))
     .option('--version <n>', 'proposal-set version (default: the newest)')
     .option('--rank <n>', 'proposal rank, 1 = best', '1')
     .requiredOption('--format <format>', 'onnx, yaml or json')
     .requiredOption('-o, --output <file>', 'file to write')
     .action(exportAction(io, setExitCode));
+  platformOptions(proposals.command('verify').description('measure proposals whole on a device (an actnas agent does it) and gate on the measurements: exit 0 when the best verified proposal meets every budget of the search as measured'))
+    .option('--version <n>', 'proposal-set version (default: the newest)')
+    .requiredOption('--device <name>', 'device profile to measure on (an agent of the organization leases the job)')
+    .option('--ranks <list>', 'proposals to measure, e.g. 1-3 or 1,3; the lowest is the one the gate judges', '1')
+    .option('--metrics <list>', "what to measure: latency, memory, accuracy (default: every metric the device has tables for); budgets of the others are judged as predicted")
+    .option('--wait', 'wait for the measurements and exit 0/1 on them (3 when --timeout passes first)')
+    .option('--timeout <s>', 'seconds to wait with --wait', '1800')
+    .action(async (f: VerifyFlags) => (await import('./proposals-verify.js')).verifyProposals(f, io, setExitCode));
   platformOptions(proposals.command('diff').description('how the best proposal changed between two versions: sites and metric totals'))
     .requiredOption('--from <n>', 'older version')
     .requiredOption('--to <n>', 'newer version')

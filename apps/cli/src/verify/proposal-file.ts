@@ -47,7 +47,11 @@ export function readProposalFile(file: string, cwd: string, modelName: string, m
 /** `--ranks 1-10` or `1,3,5-7`: ranks of the file's proposals, each checked to exist. */
 export function ranksFlag(text: string | undefined, file: ProposalFile, fileName: string): number[] {
   const available = file.proposals.map((p) => p.rank);
-  if (text === undefined) return available;
+  return text === undefined ? available : parseRanks(text, available, fileName);
+}
+
+/** `1-10` or `1,3,5-7` as ranks, each one of `available` (the ranks `source` has). */
+export function parseRanks(text: string, available: readonly number[], source: string): number[] {
   const ranks: number[] = [];
   for (const part of text.split(',')) {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
@@ -56,7 +60,7 @@ export function ranksFlag(text: string | undefined, file: ProposalFile, fileName
     const to = m[2] === undefined ? from : Number(m[2]);
     if (to < from) throw new CliUsageError(`--ranks: range ${part.trim()} is empty`);
     for (let r = from; r <= to; r++) {
-      if (!available.includes(r)) throw new CliUsageError(`--ranks ${text}: rank ${r} is out of range (${fileName} has ${available.length ? `ranks 1-${Math.max(...available)}` : 'no proposals'})`);
+      if (!available.includes(r)) throw new CliUsageError(`--ranks ${text}: rank ${r} is out of range (${source} has ${available.length ? `ranks 1-${Math.max(...available)}` : 'no proposals'})`);
       if (!ranks.includes(r)) ranks.push(r);
     }
   }

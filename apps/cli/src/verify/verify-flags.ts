@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { SpecOptions } from '../model/model-spec-loader.js';
+import { MAX_MB_FLAG } from '../model/onnx-file.js';
 
 /** Model, runtime and protocol flags of `actnas verify` and `actnas search --verify`. */
 export interface VerifyRunFlags extends SpecOptions {
@@ -13,6 +14,7 @@ export interface VerifyRunFlags extends SpecOptions {
   readonly targetRel: string;
   readonly nwotImgsz?: string;
   readonly nwotBatch?: string;
+  readonly maxMb?: string;
 }
 
 /** Whole mixed models run ~100× a micro block: a pair cap and a time cap per model keep 13 models of yolov5nu at 640 within minutes. */
@@ -23,8 +25,8 @@ export function verifyRunOptions(cmd: Command, note = ''): Command {
   const option = (flags: string, description: string, value?: string): void => {
     cmd.option(flags, description + note, value);
   };
-  option('--model <name>', 'built-in model (yolov5nu, yolov8n, ...) or an Ultralytics model YAML: the model the proposals are for', 'yolov5nu');
-  option('--imgsz <n>', 'square input size of the latency and memory measurements (multiple of 32)', '640');
+  option('--model <name>', 'built-in model (yolov5nu, yolov8n, ...), an Ultralytics model YAML or an ONNX file: the model the proposals are for', 'yolov5nu');
+  option('--imgsz <n>', 'square input size of the latency and memory measurements (multiple of 32; default 640; an ONNX file: its own, or this for dynamic sizes)');
   option('--runtime <id>', 'ort (onnxruntime-node CPU), tfjs, or a registered runtime', 'ort');
   option('--threads <n>', 'intra-op threads', '1');
   option('--null-copies <n>', 'fresh sessions of the unchanged reference measured first: the session noise floor', VERIFY_DEFAULTS.nullCopies);
@@ -34,5 +36,6 @@ export function verifyRunOptions(cmd: Command, note = ''): Command {
   option('--target-rel <f>', '… or ≤ this fraction of |delta|', VERIFY_DEFAULTS.targetRel);
   option('--nwot-imgsz <n>', 'NWOT input size (default: the accuracy table\'s, else --imgsz)');
   option('--nwot-batch <n>', 'NWOT batch (default: the accuracy table\'s, else 16)');
+  option(MAX_MB_FLAG[0], `ONNX file: ${MAX_MB_FLAG[1]}`, MAX_MB_FLAG[2]);
   return cmd;
 }

@@ -113,7 +113,7 @@ export async function searchAndVerify(flags: SearchFlags & VerifyLoopFlags, io: 
   const tableSites = prepared.request.space.sites.map((s) => s.name);
   const foreign = tableSites.find((s) => !modelSites.has(s));
   if (foreign !== undefined || tableSites.length !== modelSites.size) {
-    throw new CliUsageError(`the tables are for another model than ${v.spec.name}: ${foreign !== undefined ? `site "${foreign}" is not one of its sites` : `${tableSites.length} sites in the tables, ${modelSites.size} in the model`}`);
+    throw new CliUsageError(`the tables are for another model than ${v.modelName}: ${foreign !== undefined ? `site "${foreign}" is not one of its sites` : `${tableSites.length} sites in the tables, ${modelSites.size} in the model`}`);
   }
   const objective = prepared.request.objective;
   const original = prepared.request.budgets ?? [];

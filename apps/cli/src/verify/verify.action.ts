@@ -77,7 +77,7 @@ export async function verifyAction(flags: VerifyFlags, io: CliIo, setExitCode: (
   for (const m of Object.keys(tableFiles)) if (!metrics.includes(m as VerifyMetric)) throw new CliUsageError(`--${m} given but --metrics does not measure ${m}`);
   if (flags.output !== undefined && !/\.(csv|json)$/i.test(flags.output)) throw new CliUsageError(`-o must name a .csv or .json file, got "${flags.output}"`);
   const v = await createVerifier(flags, io, metrics, tableFiles);
-  const file = readProposalFile(flags.proposals, cwd, v.spec.name, v.graph.sites.map((s) => s.name));
+  const file = readProposalFile(flags.proposals, cwd, v.modelName, v.graph.sites.map((s) => s.name));
   const ranks = ranksFlag(flags.ranks, file, flags.proposals);
   const candidates: VerifyCandidate[] = ranks.map((rank) => {
     const p = file.proposals.find((x) => x.rank === rank)!;
@@ -86,9 +86,9 @@ export async function verifyAction(flags: VerifyFlags, io: CliIo, setExitCode: (
   });
   if (flags.baselines) candidates.push(...baselineCandidates(v));
   if (candidates.length === 0) throw new CliUsageError(`proposals ${flags.proposals}: no proposals to verify`);
-  io.stderr.write(`verify: ${candidates.length} model(s) of ${v.spec.name} at ${v.graph.imgsz} on ${v.runtimeLabel}: ${metrics.join(', ')}\n`);
+  io.stderr.write(`verify: ${candidates.length} model(s) of ${v.modelName} at ${v.graph.imgsz} on ${v.runtimeLabel}: ${metrics.join(', ')}\n`);
   const report = await v.verify(candidates, budgets);
   if (flags.output) await writeReport(resolve(cwd, flags.output), report, () => verifyReportCsv(report));
-  io.stdout.write(flags.json ? JSON.stringify(report, null, 1) + '\n' : formatVerifyReport(report, `verify ${v.spec.name} at ${v.graph.imgsz} on ${v.runtimeLabel}`));
+  io.stdout.write(flags.json ? JSON.stringify(report, null, 1) + '\n' : formatVerifyReport(report, `verify ${v.modelName} at ${v.graph.imgsz} on ${v.runtimeLabel}`));
   setExitCode(verifyExitCode(report, budgets));
 }

@@ -1,4 +1,4 @@
-import type { ActivationKind, ModelGraph } from '@actnas/core';
+import type { ActivationKind, ImportedModel } from '@actnas/core';
 import { emitOnnx, importOnnx, rewriteOnnx } from '@actnas/core';
 import { calibrationBatch } from '../accuracy/calibration-images.js';
 import { dataDependentInit } from '../accuracy/data-dependent-init.js';
@@ -8,7 +8,9 @@ import { mean, median, standardDeviation } from '../latency/statistics.js';
 import type { FusionRules } from '../memory/fusion-rules.js';
 import { stepAxis } from '../memory/memory-schedule.js';
 import { estimateMemory } from '../memory/memory-table.js';
+import type { ProfileGraph } from '../profile/graph-adapters.js';
 import { memoryGraphOf } from '../profile/graph-adapters.js';
+import { isOnnxProfileModel, onnxWithDynamicBatch } from '../profile/onnx-profile-model.js';
 import { syntheticInput } from '../profile/latency-sweep.js';
 import { measureAgainstReference, noiseFloorOf } from '../profile/validation.js';
 import type { Runtime } from '../runtimes/runtime.js';
@@ -39,7 +41,7 @@ export interface VerifyBudgets {
 
 export interface VerifyNwotSettings {
   /** The model at the NWOT table's input size (NWOT tables are usually measured smaller than latency). */
-  readonly graph: ModelGraph;
+  readonly graph: ProfileGraph;
   readonly batch: number;
   readonly seeds: readonly number[];
   /** Images in the data-dependent init's calibration batch. */
@@ -53,8 +55,8 @@ export type VerifyProgress =
 
 export interface VerifyOptions {
   readonly runtime: Runtime;
-  /** The reference model at the latency input size; its memory graph is planned whole. */
-  readonly graph: ModelGraph;
+  /** The reference model at the latency input size (a built graph with seeded weights, or a user's ONNX file with its own); its memory graph is planned whole. */
+  readonly graph: ProfileGraph;
   readonly reference: ActivationKind;
   readonly metrics: readonly VerifyMetric[];
   /** Seed of the weights, the input and the pair order (as `actnas profile --seed`). */
@@ -253,7 +255,7 @@ async function measureNwot(candidates: readonly VerifyCandidate[], o: VerifyOpti
   const deltas: number[][] = candidates.map(() => []);
   const refs: number[] = [];
   for (const seed of s.seeds) {
-    const model = importOnnx(emitOnnx(s.graph, { seed, dynamicBatch: true }));
+    const model = isOnnxProfileModel(s.graph) ? onnxWithDynamicBatch(s.graph) : importOnnx(emitOnnx(s.graph, { seed, dynamicBatch: true }));
     const init = await dataDependentInit(model, { runtime: o.runtime, batch: calibrationBatch({ kind: 'synthetic', seed: seed + 7919 }, s.initBatch, imgsz) });
     const batch = calibrationBatch({ kind: 'synthetic', seed }, s.batch, imgsz);
     const ref = (await nwotOfModel(o.runtime, nwotModel(init.model), batch)).result.score;
@@ -273,6 +275,16 @@ async function measureNwot(candidates: readonly VerifyCandidate[], o: VerifyOpti
   return { values, reference: mean(refs) };
 }
 
+/** The whole reference model: the user's file itself, or the graph emitted with seeded weights. */
+function referenceModel(graph: ProfileGraph, seed: number): ImportedModel {
+  return isOnnxProfileModel(graph) ? graph.imported : importOnnx(emitOnnx(graph, { seed }));
+}
+
+/** One seeded image under the model's input name, at its input size. */
+function inputFeeds(g: ProfileGraph, seed: number): Record<string, ReturnType<typeof syntheticInput>> {
+  return isOnnxProfileModel(g) ? { [g.inputName]: syntheticInput([1, 3, g.height, g.width], seed) } : { images: syntheticInput([1, 3, g.imgsz, g.imgsz], seed) };
+}
+
 /** The paired protocol against the reference, null copies first (as `actnas profile validate`). */
 async function measureLatency(candidates: readonly VerifyCandidate[], o: VerifyOptions): Promise<{ values: MeasuredValue[]; reference: number; noise: NonNullable<VerifyReport['noise']> }> {
   const total = o.nullCopies + candidates.length;
@@ -281,8 +293,8 @@ async function measureLatency(candidates: readonly VerifyCandidate[], o: VerifyO
     candidates.map((c) => ({ name: c.name, sites: c.sites })),
     {
       runtime: o.runtime,
-      model: importOnnx(emitOnnx(o.graph, { seed: o.seed })),
-      feeds: { images: syntheticInput([1, 3, o.graph.imgsz, o.graph.imgsz], o.seed) },
+      model: referenceModel(o.graph, o.seed),
+      feeds: inputFeeds(o.graph, o.seed),
       protocol: { ...o.protocol, seed: o.seed },
       nullCopies: o.nullCopies,
       onMeasured: ({ name, nullCopy, measurement: m }) =>

@@ -1637,6 +1637,8 @@ export type VerifyProposalSetInput = {
   /** A device profile the organization may read, with cost tables for the set's model spec. */
   deviceProfileId: Scalars['ID']['input'];
   maxAttempts?: InputMaybe<Scalars['Int']['input']>;
+  /** Metrics to measure, each one the device has a cost table of for the set's model spec; all of those when left out. */
+  metrics?: InputMaybe<Array<Metric>>;
   organizationId: Scalars['ID']['input'];
   /** A proposal set of the organization (ProposalSet.id). */
   proposalSetId: Scalars['ID']['input'];

@@ -80,6 +80,8 @@ export const verificationJobTypeDefs = /* GraphQL */ `
     deviceProfileId: ID!
     "Ranks of the set to measure; every proposal when left out."
     ranks: [Int!]
+    "Metrics to measure, each one the device has a cost table of for the set's model spec; all of those when left out."
+    metrics: [Metric!]
     maxAttempts: Int = 3
   }
 

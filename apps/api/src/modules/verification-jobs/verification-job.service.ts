@@ -28,6 +28,8 @@ const verifySchema = z.object({
   proposalSetId: z.string(),
   deviceProfileId: z.string(),
   ranks: z.array(z.number().int()).max(MAX_RANKS).nullish(),
+  // Any metric name: one without tables (PEAK_MEMORY has none of its own) gets the device's list in its error.
+  metrics: z.array(z.string()).max(10).nullish(),
   maxAttempts: z.number().int().min(1).max(10).nullish(),
 });
 const finite = z.number().finite();
@@ -73,6 +75,18 @@ function chooseRanks(set: ProposalSetRow, requested: readonly number[] | null | 
     seen.add(rank);
   });
   return [...seen].sort((a, b) => a - b);
+}
+
+/** The metrics to measure: those asked for, each one the device has a table of; all of them when none are asked for. */
+function chooseMetrics(device: string, measurable: readonly VerifiedMetric[], requested: readonly string[] | null | undefined): VerifiedMetric[] {
+  if (requested == null) return [...measurable];
+  if (requested.length === 0) throw badInput(['input', 'metrics'], 'Choose at least one metric (or leave metrics out for all of them)');
+  requested.forEach((metric, index) => {
+    if (!measurable.includes(metric as VerifiedMetric)) {
+      throw badInput(['input', 'metrics', index], `Device profile "${device}" has no ${metric.toUpperCase()} table for the proposal set's model spec (it has ${measurable.map((m) => m.toUpperCase()).join(', ')})`);
+    }
+  });
+  return measurable.filter((m) => requested.includes(m));
 }
 
 /** A completion measures only the job's ranks and metrics, each (rank, metric) once. */
@@ -138,10 +152,11 @@ export class VerificationJobService {
     const request = await owned(this.dataSource, SearchRequestEntity, scope).findOne({ id: set.searchRequestId });
     if (!request) throw notFound('Proposal set');
     const profile = await this.deviceProfiles.findVisible(scope, input.deviceProfileId);
-    const metrics = await this.costTables.visibleMetrics(scope.organizationId, profile.id, request.modelSpecId);
-    if (metrics.length === 0) {
+    const measurable = await this.costTables.visibleMetrics(scope.organizationId, profile.id, request.modelSpecId);
+    if (measurable.length === 0) {
       throw badInput(['input', 'deviceProfileId'], `Device profile "${profile.name}" has no cost tables for the proposal set's model spec: profile it first`);
     }
+    const metrics = chooseMetrics(profile.name, measurable, input.metrics);
     return this.dataSource.transaction(async (manager) => {
       const job = await owned(manager, VerificationJobEntity, scope).save({
         proposalSetId: set.id,
