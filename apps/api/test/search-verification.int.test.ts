@@ -13,8 +13,9 @@ import {
   VerifyProposalSetDocument,
 } from '../client/generated.js';
 import type { SearchVerificationQuery, SubmitSearchInput } from '../client/generated.js';
-import type { Client } from './support/client.js';
-import { errorOf } from './support/client.js';
+import { createServer } from '../src/index.js';
+import type { RunningServer } from '../src/index.js';
+import { Client, errorOf } from './support/client.js';
 import { createApiToken, createDeviceProfile, createOrganization, createProject, deviceProfileInput } from './support/fixtures.js';
 import type { OrgFixture } from './support/fixtures.js';
 import { searchFixture, searchInput, waitForSearch } from './support/search-fixture.js';
@@ -29,6 +30,11 @@ let org: OrgFixture;
 let other: OrgFixture;
 let f: SearchFixture;
 let agent: Client;
+let agentToken: string;
+/** The organization owner's client, on whichever server runs now (the restart test moves it). */
+let owner: Client;
+/** Servers the restart test starts on the same database, closed after the file. */
+const restarted: RunningServer[] = [];
 /** The latency budget, half way between the reference model's predicted total and the fastest reachable one. */
 let limit: number;
 
@@ -40,18 +46,31 @@ beforeAll(async () => {
   org = await createOrganization(t.client, 'verify-loop');
   other = await createOrganization(t.client, 'verify-loop-other');
   f = await searchFixture(org);
-  agent = t.client.as(await createApiToken(org.owner.client, org.id, ['AGENT']));
+  owner = org.owner.client;
+  agentToken = await createApiToken(owner, org.id, ['AGENT']);
+  agent = t.client.as(agentToken);
   // Where the budget bites: a plain search in a scratch project for the fastest total and the reference's.
-  const scratch = await createProject(org.owner.client, org.id);
-  const { submitSearch } = await org.owner.client.data(SubmitSearchDocument, { input: searchInput(org, f, { projectId: scratch, budgets: [], k: 1 }) });
+  const scratch = await createProject(owner, org.id);
+  const { submitSearch } = await owner.data(SubmitSearchDocument, { input: searchInput(org, f, { projectId: scratch, budgets: [], k: 1 }) });
   expect((await waitForSearch(org, submitSearch.id)).status).toBe('SUCCEEDED');
-  const { organization } = await org.owner.client.data(VerifiedProposalsDocument, { slug: org.slug, projectId: scratch, version: 1 });
+  const { organization } = await owner.data(VerifiedProposalsDocument, { slug: org.slug, projectId: scratch, version: 1 });
   const fastest = organization.project.proposalSet.proposals[0]!.totals.find((x) => x.metric === 'LATENCY')!;
   limit = Math.round((fastest.reference + fastest.delta / 2) * 1000) / 1000;
 });
 afterAll(async () => {
-  await t?.close();
+  for (const server of restarted) await server.close();
+  if (restarted.length === 0) await t?.close();
+  else await t?.database.drop();
 });
+
+/** Another API process on the same database: the clients move to it. */
+async function startOnSameDatabase(searchWorkers: number): Promise<RunningServer> {
+  const server = await createServer({ port: 0, host: '127.0.0.1', introspection: true, passwordScryptLogN: 14, databaseUrl: t.database.url, searchWorkers });
+  restarted.push(server);
+  owner = new Client(server.url).as(org.owner.token);
+  agent = new Client(server.url).as(agentToken);
+  return server;
+}
 
 /** Maximise accuracy under the latency budget: the search returns proposals close to the budget. */
 function loopInput(projectId: string, rounds: number, overrides: Partial<SubmitSearchInput> = {}): SubmitSearchInput {
@@ -66,7 +85,7 @@ function loopInput(projectId: string, rounds: number, overrides: Partial<SubmitS
 }
 
 async function verification(id: string): Promise<Verifying> {
-  const { organization } = await org.owner.client.data(SearchVerificationDocument, { slug: org.slug, id });
+  const { organization } = await owner.data(SearchVerificationDocument, { slug: org.slug, id });
   return organization.searchRequest;
 }
 
@@ -88,7 +107,7 @@ async function measureRound(request: Verifying, residual: number): Promise<{ ran
   const jobId = request.verification!.history.at(-1)!.verificationJob!.id;
   const { leaseVerificationJob: held } = await agent.data(LeaseVerificationJobDocument, { input: { organizationId: org.id, leaseSeconds: 60, agentName: 'loop-test' } });
   expect(held?.job.id).toBe(jobId);
-  const { organization } = await org.owner.client.data(DraftOfJobDocument, { slug: org.slug, id: jobId });
+  const { organization } = await owner.data(DraftOfJobDocument, { slug: org.slug, id: jobId });
   const draft = organization.verificationJob.proposalSet;
   expect(draft).toMatchObject({ version: 0, draft: true });
   const measured = organization.verificationJob.ranks.map((rank) => {
@@ -107,28 +126,28 @@ async function measureRound(request: Verifying, residual: number): Promise<{ ran
 }
 
 async function versionsOf(projectId: string) {
-  const { organization } = await org.owner.client.data(ProjectVersionsDocument, { slug: org.slug, projectId });
+  const { organization } = await owner.data(ProjectVersionsDocument, { slug: org.slug, projectId });
   expect(organization.project.latestProposalSet?.version ?? null).toBe(organization.project.proposalSets.nodes[0]?.version ?? null);
   return organization.project.proposalSets.nodes.map((s) => s.version);
 }
 
 async function finalSet(projectId: string, version: number) {
-  const { organization } = await org.owner.client.data(VerifiedProposalsDocument, { slug: org.slug, projectId, version });
+  const { organization } = await owner.data(VerifiedProposalsDocument, { slug: org.slug, projectId, version });
   return organization.project;
 }
 
 describe('search requests that verify on the device', () => {
   it('tightens the latency budget by the measured residual, searches again, and stores one version once round 2 meets it as measured', async () => {
-    const projectId = await createProject(org.owner.client, org.id);
-    const { submitSearch } = await org.owner.client.data(SubmitSearchDocument, { input: loopInput(projectId, 3) });
+    const projectId = await createProject(owner, org.id);
+    const { submitSearch } = await owner.data(SubmitSearchDocument, { input: loopInput(projectId, 3) });
     const round1 = await waitUntil(submitSearch.id, verifyingRound(1));
     expect(round1).toMatchObject({ status: 'VERIFYING', proposalSet: null, verification: { rounds: 3, round: 1, deviceProfileId: f.deviceProfileId, stoppedBy: null, met: null } });
     expect(round1.verification!.history[0]).toMatchObject({ round: 1, proposals: 3, measured: 3, measuredFeasible: null, tightened: [] });
     expect(round1.verification!.history[0]!.budgets[0]!.value).toBe(limit);
     // The draft is not a version: nothing listed, nothing latest, and verifyProposalSet does not take it.
     expect(await versionsOf(projectId)).toEqual([]);
-    const draftId = (await org.owner.client.data(DraftOfJobDocument, { slug: org.slug, id: round1.verification!.history[0]!.verificationJob!.id })).organization.verificationJob.proposalSet.id;
-    const refused = await org.owner.client.request(VerifyProposalSetDocument, { input: { organizationId: org.id, proposalSetId: draftId, deviceProfileId: f.deviceProfileId } });
+    const draftId = (await owner.data(DraftOfJobDocument, { slug: org.slug, id: round1.verification!.history[0]!.verificationJob!.id })).organization.verificationJob.proposalSet.id;
+    const refused = await owner.request(VerifyProposalSetDocument, { input: { organizationId: org.id, proposalSetId: draftId, deviceProfileId: f.deviceProfileId } });
     expect(errorOf(refused).code).toBe('NOT_FOUND');
 
     const first = await measureRound(round1, RESIDUAL);
@@ -176,8 +195,8 @@ describe('search requests that verify on the device', () => {
   });
 
   it('stores the version when the rounds run out, each proposal marked, and names the missed budget and by how much', async () => {
-    const projectId = await createProject(org.owner.client, org.id);
-    const { submitSearch } = await org.owner.client.data(SubmitSearchDocument, { input: loopInput(projectId, 1) });
+    const projectId = await createProject(owner, org.id);
+    const { submitSearch } = await owner.data(SubmitSearchDocument, { input: loopInput(projectId, 1) });
     const round1 = await waitUntil(submitSearch.id, verifyingRound(1));
     const measured = await measureRound(round1, RESIDUAL);
     const done = await waitUntil(submitSearch.id, (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED');
@@ -190,8 +209,8 @@ describe('search requests that verify on the device', () => {
   });
 
   it('fails the search with the reason when its verification job fails for good, and stores no version', async () => {
-    const projectId = await createProject(org.owner.client, org.id);
-    const { submitSearch } = await org.owner.client.data(SubmitSearchDocument, { input: loopInput(projectId, 2) });
+    const projectId = await createProject(owner, org.id);
+    const { submitSearch } = await owner.data(SubmitSearchDocument, { input: loopInput(projectId, 2) });
     const round1 = await waitUntil(submitSearch.id, verifyingRound(1));
     const jobId = round1.verification!.history[0]!.verificationJob!.id;
     for (let attempt = 1; attempt <= 3; attempt++) {
@@ -208,8 +227,8 @@ describe('search requests that verify on the device', () => {
   });
 
   it('refuses bad verify input with a typed error naming the field, storing nothing', async () => {
-    const projectId = await createProject(org.owner.client, org.id);
-    const bare = (await org.owner.client.data(CreateDeviceProfileDocument, { input: deviceProfileInput(org.id) })).createDeviceProfile.id;
+    const projectId = await createProject(owner, org.id);
+    const bare = (await owner.data(CreateDeviceProfileDocument, { input: deviceProfileInput(org.id) })).createDeviceProfile.id;
     const foreign = await createDeviceProfile(other.owner.client, other.id);
     const cases: { verify: SubmitSearchInput['verify']; field: (string | number)[]; message: RegExp; extra?: Partial<SubmitSearchInput> }[] = [
       { verify: { rounds: 0 }, field: ['input', 'verify', 'rounds'], message: /1 to 5/ },
@@ -220,12 +239,33 @@ describe('search requests that verify on the device', () => {
       { verify: { rounds: 2 }, extra: { compareWith: ['RANDOM'] }, field: ['input', 'compareWith'], message: /cannot queue comparisons/ },
     ];
     for (const c of cases) {
-      const error = errorOf(await org.owner.client.request(SubmitSearchDocument, { input: loopInput(projectId, 1, { verify: c.verify, ...c.extra }) }));
+      const error = errorOf(await owner.request(SubmitSearchDocument, { input: loopInput(projectId, 1, { verify: c.verify, ...c.extra }) }));
       expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: c.field });
       expect(error.message).toMatch(c.message);
     }
-    const { organization } = await org.owner.client.data(ProjectVersionsDocument, { slug: org.slug, projectId });
+    const { organization } = await owner.data(ProjectVersionsDocument, { slug: org.slug, projectId });
     expect(organization.project.proposalSets.nodes).toEqual([]);
     expect(organization.project.searchRequests.nodes).toEqual([]);
+  });
+
+  // Last: it stops the file's server.
+  it('survives restarts: the loop state is in the database, the next round is queued durably and run by a new worker', async () => {
+    const projectId = await createProject(owner, org.id);
+    const { submitSearch } = await owner.data(SubmitSearchDocument, { input: loopInput(projectId, 3) });
+    const round1 = await waitUntil(submitSearch.id, verifyingRound(1));
+    await t.server.close();
+    // An API process without workers takes the completion: round 2 is queued in its transaction and waits.
+    await startOnSameDatabase(0);
+    await measureRound(round1, RESIDUAL);
+    await sleep(1500);
+    expect(await verification(submitSearch.id)).toMatchObject({ status: 'QUEUED', proposalSet: null, verification: { round: 1 } });
+    // A process with a worker runs round 2 from the database alone.
+    await startOnSameDatabase(1);
+    const round2 = await waitUntil(submitSearch.id, verifyingRound(2));
+    expect(round2.status).toBe('VERIFYING');
+    await measureRound(round2, RESIDUAL);
+    const done = await waitUntil(submitSearch.id, (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED');
+    expect(done).toMatchObject({ status: 'SUCCEEDED', proposalSet: { version: 1 }, verification: { round: 2, stoppedBy: 'MET' } });
+    expect(await versionsOf(projectId)).toEqual([1]);
   });
 });
