@@ -248,6 +248,24 @@ describe('search requests that verify on the device', () => {
     expect(organization.project.searchRequests.nodes).toEqual([]);
   });
 
+  it('stops when a later round finds nothing under the tightened budget, storing what was measured and saying what was missed', async () => {
+    const projectId = await createProject(owner, org.id);
+    const { submitSearch } = await owner.data(SubmitSearchDocument, { input: loopInput(projectId, 3) });
+    const round1 = await waitUntil(submitSearch.id, verifyingRound(1));
+    // Measured a second slower than predicted: the budget tightens past anything the table reaches.
+    const measured = await measureRound(round1, 1000);
+    const done = await waitUntil(submitSearch.id, (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED');
+    expect(done).toMatchObject({ status: 'SUCCEEDED', proposalSet: { version: 1 }, verification: { round: 2, stoppedBy: 'INFEASIBLE', met: false } });
+    expect(done.verification!.history.map((r) => [r.status, r.proposals, r.measuredFeasible])).toEqual([['optimal', 3, 0], ['infeasible', 0, 0]]);
+    expect(done.verification!.history[1]!.budgets[0]!.value).toBe(Math.floor((limit - 1000) * 1e4) / 1e4);
+    const excess = Math.max(...measured.map((m) => m.measuredTotal - limit));
+    expect(done.verification!.missed).toEqual([{ budget: `latency ≤ ${limit}`, breakers: 3, excess: expect.closeTo(excess, 9) }]);
+    const proposals = (await finalSet(projectId, 1)).proposalSet.proposals;
+    expect(proposals.map((p) => p.measuredFeasible)).toEqual([false, false, false]);
+    // Still ranked by measured objective (max accuracy: measured where measured, else as predicted).
+    for (let i = 1; i < proposals.length; i++) expect(proposals[i - 1]!.measuredObjective!).toBeGreaterThanOrEqual(proposals[i]!.measuredObjective!);
+  });
+
   // Last: it stops the file's server.
   it('survives restarts: the loop state is in the database, the next round is queued durably and run by a new worker', async () => {
     const projectId = await createProject(owner, org.id);

@@ -142,10 +142,12 @@ export class SearchRunner {
    */
   private async verifyRound(request: Held, result: SearchResult, loop: SearchVerificationLoop): Promise<void> {
     const first = (request.verification?.round ?? 0) === 0;
-    if (result.status === 'infeasible' && first) throw new SearchFailure(ErrorCode.INFEASIBLE, `No assignment meets the budgets${infeasibleWhy(result)}`);
+    // Nothing to measure ends the loop as infeasibility does.
+    const nothing = result.status === 'infeasible' || result.proposals.length === 0;
+    if (nothing && first) throw new SearchFailure(ErrorCode.INFEASIBLE, `No assignment meets the budgets${infeasibleWhy(result)}`);
     await this.dataSource.transaction(async (manager) => {
       await this.releaseLease(manager, request);
-      if (result.status === 'infeasible') await loop.roundInfeasible(manager, request, result);
+      if (nothing) await loop.roundInfeasible(manager, request, result);
       else await loop.roundSearched(manager, request, result);
     });
   }
