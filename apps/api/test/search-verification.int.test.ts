@@ -33,8 +33,9 @@ let agent: Client;
 let agentToken: string;
 /** The organization owner's client, on whichever server runs now (the restart test moves it). */
 let owner: Client;
-/** Servers the restart test starts on the same database, closed after the file. */
-const restarted: RunningServer[] = [];
+/** Servers started on the same database, closed after the file. */
+const extra: RunningServer[] = [];
+let closedFileServer = false;
 /** The latency budget, half way between the reference model's predicted total and the fastest reachable one. */
 let limit: number;
 
@@ -58,18 +59,22 @@ beforeAll(async () => {
   limit = Math.round((fastest.reference + fastest.delta / 2) * 1000) / 1000;
 });
 afterAll(async () => {
-  for (const server of restarted) await server.close();
-  if (restarted.length === 0) await t?.close();
-  else await t?.database.drop();
+  for (const server of extra) await server.close();
+  if (!closedFileServer) await t?.server.close();
+  await t?.database.drop();
 });
 
-/** Another API process on the same database: the clients move to it. */
-async function startOnSameDatabase(searchWorkers: number): Promise<RunningServer> {
-  const server = await createServer({ port: 0, host: '127.0.0.1', introspection: true, passwordScryptLogN: 14, databaseUrl: t.database.url, searchWorkers });
-  restarted.push(server);
+/** Another API process on the same database. */
+async function startOnSameDatabase(searchWorkers: number, searchLeaseSeconds?: number): Promise<RunningServer> {
+  const server = await createServer({ port: 0, host: '127.0.0.1', introspection: true, passwordScryptLogN: 14, databaseUrl: t.database.url, searchWorkers, ...(searchLeaseSeconds ? { searchLeaseSeconds } : {}) });
+  extra.push(server);
+  return server;
+}
+
+/** The clients move to `server` (the file's server is gone). */
+function moveTo(server: RunningServer): void {
   owner = new Client(server.url).as(org.owner.token);
   agent = new Client(server.url).as(agentToken);
-  return server;
 }
 
 /** Maximise accuracy under the latency budget: the search returns proposals close to the budget. */
@@ -266,19 +271,43 @@ describe('search requests that verify on the device', () => {
     for (let i = 1; i < proposals.length; i++) expect(proposals[i - 1]!.measuredObjective!).toBeGreaterThanOrEqual(proposals[i]!.measuredObjective!);
   });
 
+  it('fails the search when its job fails without a report (the last lease ran out): the reaper notices', async () => {
+    const projectId = await createProject(owner, org.id);
+    const { submitSearch } = await owner.data(SubmitSearchDocument, { input: loopInput(projectId, 2) });
+    const round1 = await waitUntil(submitSearch.id, verifyingRound(1));
+    const jobId = round1.verification!.history[0]!.verificationJob!.id;
+    const lease = async (leaseSeconds: number) => (await agent.data(LeaseVerificationJobDocument, { input: { organizationId: org.id, leaseSeconds } })).leaseVerificationJob;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const held = await lease(60);
+      await agent.data(FailVerificationJobDocument, { input: { organizationId: org.id, jobId, leaseId: held!.leaseId, message: 'out of memory' } });
+    }
+    expect((await lease(10))?.job.id).toBe(jobId);
+    await sleep(10_500);
+    // The next lease call fails the abandoned job (its last attempt); a worker's reaper then fails the search.
+    expect(await lease(60)).toBeNull();
+    const reaper = await startOnSameDatabase(1, 2);
+    const failed = await waitUntil(submitSearch.id, (r) => r.status === 'FAILED' || r.status === 'SUCCEEDED', 20_000);
+    await reaper.close();
+    extra.splice(extra.indexOf(reaper), 1);
+    expect(failed).toMatchObject({ status: 'FAILED', proposalSet: null, error: { code: 'VERIFICATION_FAILED' } });
+    expect(failed.error!.message).toMatch(/failed after 3 attempt\(s\): The last lease expired/);
+    expect(await versionsOf(projectId)).toEqual([]);
+  });
+
   // Last: it stops the file's server.
   it('survives restarts: the loop state is in the database, the next round is queued durably and run by a new worker', async () => {
     const projectId = await createProject(owner, org.id);
     const { submitSearch } = await owner.data(SubmitSearchDocument, { input: loopInput(projectId, 3) });
     const round1 = await waitUntil(submitSearch.id, verifyingRound(1));
     await t.server.close();
+    closedFileServer = true;
     // An API process without workers takes the completion: round 2 is queued in its transaction and waits.
-    await startOnSameDatabase(0);
+    moveTo(await startOnSameDatabase(0));
     await measureRound(round1, RESIDUAL);
     await sleep(1500);
     expect(await verification(submitSearch.id)).toMatchObject({ status: 'QUEUED', proposalSet: null, verification: { round: 1 } });
     // A process with a worker runs round 2 from the database alone.
-    await startOnSameDatabase(1);
+    moveTo(await startOnSameDatabase(1));
     const round2 = await waitUntil(submitSearch.id, verifyingRound(2));
     expect(round2.status).toBe('VERIFYING');
     await measureRound(round2, RESIDUAL);
