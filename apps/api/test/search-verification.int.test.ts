@@ -146,7 +146,7 @@ describe('search requests that verify on the device', () => {
     const projectId = await createProject(owner, org.id);
     const { submitSearch } = await owner.data(SubmitSearchDocument, { input: loopInput(projectId, 3) });
     const round1 = await waitUntil(submitSearch.id, verifyingRound(1));
-    expect(round1).toMatchObject({ status: 'VERIFYING', proposalSet: null, verification: { rounds: 3, round: 1, deviceProfileId: f.deviceProfileId, stoppedBy: null, met: null } });
+    expect(round1).toMatchObject({ status: 'VERIFYING', proposalSet: null, verification: { rounds: 3, round: 1, deviceProfileId: f.deviceProfileId, deviceProfile: { id: f.deviceProfileId }, stoppedBy: null, met: null } });
     expect(round1.verification!.history[0]).toMatchObject({ round: 1, proposals: 3, measured: 3, measuredFeasible: null, tightened: [] });
     expect(round1.verification!.history[0]!.budgets[0]!.value).toBe(limit);
     // The draft is not a version: nothing listed, nothing latest, and verifyProposalSet does not take it.

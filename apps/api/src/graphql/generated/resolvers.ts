@@ -1494,6 +1494,8 @@ export type SearchStrategy =
 
 export type SearchVerification = {
   __typename?: 'SearchVerification';
+  /** The device verified on, as the organization may see it; null when it is gone or no longer shared. */
+  deviceProfile: Maybe<DeviceProfile>;
   deviceProfileId: Scalars['ID']['output'];
   history: Array<SearchVerificationRound>;
   /** The verification jobs of the rounds, oldest first. */
@@ -2733,6 +2735,7 @@ export type SearchRequestStatusResolvers = { FAILED: 'failed', QUEUED: 'queued',
 export type SearchStrategyResolvers = { EXACT: 'exact', ILP: 'ilp', LZCM: 'lzcm', NAIVE: 'naive', PARETO: 'pareto', RANDOM: 'random' };
 
 export type SearchVerificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchVerification'] = ResolversParentTypes['SearchVerification']> = ResolversObject<{
+  deviceProfile?: Resolver<Maybe<ResolversTypes['DeviceProfile']>, ParentType, ContextType>;
   deviceProfileId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['SearchVerificationRound']>, ParentType, ContextType>;
   jobs?: Resolver<Array<ResolversTypes['VerificationJob']>, ParentType, ContextType>;

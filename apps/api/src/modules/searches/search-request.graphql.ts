@@ -112,6 +112,8 @@ export const searchRequestTypeDefs = /* GraphQL */ `
     "Rounds searched so far."
     round: Int!
     deviceProfileId: ID!
+    "The device verified on, as the organization may see it; null when it is gone or no longer shared."
+    deviceProfile: DeviceProfile
     "The ranks of each round measured; null for all."
     ranks: [Int!]
     history: [SearchVerificationRound!]!

@@ -21,6 +21,10 @@ export const searchRequestResolvers: Resolvers = {
     rounds: ({ verify }) => verify.rounds,
     round: ({ state }) => state.round,
     deviceProfileId: ({ verify }) => verify.deviceProfileId,
+    deviceProfile: async ({ request, verify }, _args, ctx) => {
+      await scopeIn(ctx, request.organizationId);
+      return ctx.services.deviceProfiles.findVisible(request, verify.deviceProfileId).catch(() => null);
+    },
     ranks: ({ verify }) => (verify.ranks ? [...verify.ranks] : null),
     history: ({ request, state }) => state.rounds.map((round) => ({ request, round })),
     jobs: async ({ request, state }, _args, ctx) => {
