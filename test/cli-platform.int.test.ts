@@ -13,7 +13,10 @@ import {
   CostTablesDocument,
   CreateApiTokenDocument,
   CreateDeviceProfileDocument,
+  CompleteVerificationJobDocument,
   CreateProjectDocument,
+  DraftOfJobDocument,
+  LeaseVerificationJobDocument,
   PublishCostTableDocument,
   RegisterBuiltinModelSpecDocument,
   RevokeApiTokenDocument,
@@ -347,6 +350,38 @@ describe('actnas search submit --wait', () => {
     const r = await s.run(['search', 'submit', '--project', 'detector', '--model', 'yolov5nu', '--device', 'pi5', '--max-memory', '100', '--wait']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/: failed\nINFEASIBLE: No assignment meets the budgets: memory@pi5 ≤ 100 \(best reachable \d+/);
+  });
+
+  it('with --verify-rounds waits through the verify loop: exits 0 when a proposal meets the budgets as measured, 1 when none does, 2 for bad rounds', async () => {
+    const s = await withTables('verify');
+    const agent = s.server.client.as(await createApiToken(s.org.owner.client, s.org.id, ['AGENT']));
+    const limit = 100_000;
+    const verifyGate = ['search', 'submit', '--project', 'detector', '--model', 'yolov5nu', '--device', 'pi5', '--max-latency', String(limit), '--k', '2', '--wait', '--timeout', '120', '--verify-rounds', '1'];
+    /** Acts as the agent: measures each asked proposal as predicted, or `over` ms past the latency budget. */
+    const measure = async (over: number | null) => {
+      const input = { organizationId: s.org.id, leaseSeconds: 60 };
+      let held = (await agent.data(LeaseVerificationJobDocument, { input })).leaseVerificationJob;
+      for (const deadline = Date.now() + 60_000; !held && Date.now() < deadline; await sleep(100)) held = (await agent.data(LeaseVerificationJobDocument, { input })).leaseVerificationJob;
+      const { organization } = await s.org.owner.client.data(DraftOfJobDocument, { slug: s.org.slug, id: held!.job.id });
+      const measurements = organization.verificationJob.ranks.map((rank) => {
+        const latency = organization.verificationJob.proposalSet.proposals.find((p) => p.rank === rank)!.totals.find((x) => x.metric === 'LATENCY')!;
+        return { rank, metric: 'LATENCY' as const, measured: over === null ? latency.delta : limit + over - latency.reference, runs: 30 };
+      });
+      await agent.data(CompleteVerificationJobDocument, { input: { organizationId: s.org.id, jobId: held!.job.id, leaseId: held!.leaseId, measurements } });
+    };
+    const [pass] = await Promise.all([s.run([...verifyGate, '--json']), measure(null)]);
+    expect(pass.code, pass.stderr).toBe(0);
+    expect(JSON.parse(pass.stdout)).toMatchObject({ passed: true, exitCode: 0, best: { rank: 1, measuredFeasible: true }, proposalSet: { version: 1 } });
+
+    const [fail] = await Promise.all([s.run(verifyGate), measure(1)]);
+    expect(fail.code, fail.stderr).toBe(1);
+    expect(fail.stdout).toMatch(/: succeeded · project detector version 2/);
+    expect(fail.stdout).toMatch(/verify round 1\/1: 2 proposal\(s\), 2 measured, 0 meet every budget as measured/);
+    expect(fail.stdout).toMatch(/not verified: the rounds ran out; latency@pi5 ≤ 100000 broken by 2 by up to 1\.0000; 0 proposal\(s\) meet every budget as measured/);
+
+    const bad = await s.run([...verifyGate.slice(0, -1), '6']);
+    expect(bad.code).toBe(2);
+    oneLineError(bad, /--verify-rounds/);
   });
 
   it('exits 3 when the search does not finish in --timeout, and 2 for an unknown project', async () => {

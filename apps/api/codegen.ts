@@ -1,7 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const mapped = [
-  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'CostTableVisibility', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'CostTableCheck', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'MetricRef', 'ProfilingJob', 'ProfilingJobLease', 'ProfilingJobStatus', 'VerificationJob', 'VerificationJobLease', 'VerificationJobStatus', 'ProposalMeasurement', 'ExportFormat', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
+  'Role', 'ApiTokenScope', 'Visibility', 'ModelSpecKind', 'ModelUploadFormat', 'Metric', 'CostTableFormat', 'CostTableVisibility', 'ProvenanceSource', 'CostCell', 'CostTableProvenance', 'CostTableCheck', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'SearchStrategy', 'SearchRequestStatus', 'Proposal', 'MetricTotal', 'MetricDelta', 'ProposalSetDiff', 'MetricRef', 'ProfilingJob', 'ProfilingJobLease', 'ProfilingJobStatus', 'VerificationJob', 'VerificationJobLease', 'SearchVerification', 'SearchVerificationRound', 'VerificationStop', 'VerificationJobStatus', 'ProposalMeasurement', 'ExportFormat', 'ApiToken', 'AuditEvent', 'DeviceProfile', 'Invitation', 'Membership', 'Organization', 'Project', 'User', 'AuditActor',
   ...['Organization', 'Membership', 'Invitation', 'ApiToken', 'Project', 'DeviceProfile', 'AuditEvent', 'ModelSpec', 'CostTable', 'SearchRequest', 'ProposalSet', 'ProfilingJob', 'VerificationJob'].flatMap((t) => [
     `${t}Connection`,
     `${t}Edge`,
@@ -36,7 +36,8 @@ const config: CodegenConfig = {
           ObjectiveSense: { MIN: 'min', MAX: 'max', WEIGHTED: 'weighted' },
           BudgetBound: { MAX: 'max', MIN: 'min' },
           BudgetOf: { TOTAL: 'total', DELTA: 'delta' },
-          SearchRequestStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
+          SearchRequestStatus: { QUEUED: 'queued', RUNNING: 'running', VERIFYING: 'verifying', SUCCEEDED: 'succeeded', FAILED: 'failed' },
+          VerificationStop: { MET: 'met', ROUNDS: 'rounds', INFEASIBLE: 'infeasible' },
           ProfilingJobStatus: { QUEUED: 'queued', LEASED: 'leased', SUCCEEDED: 'succeeded', FAILED: 'failed' },
           VerificationJobStatus: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' },
           ExportFormat: { JSON: 'json', ULTRALYTICS_YAML: 'ultralytics_yaml', ONNX: 'onnx' },

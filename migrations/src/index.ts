@@ -11,6 +11,7 @@ import { SearchComparisons1796283390719 } from './1796283390719-SearchComparison
 import { SearchLeases1796284015300 } from './1796284015300-SearchLeases.js';
 import { CostTableLiveSet1796286179745 } from './1796286179745-CostTableLiveSet.js';
 import { VerificationJobs1796304255638 } from './1796304255638-VerificationJobs.js';
+import { SearchVerifyLoop1796316433629 } from './1796316433629-SearchVerifyLoop.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -28,6 +29,7 @@ export const migrations: readonly MigrationClass[] = [
   SearchLeases1796284015300,
   CostTableLiveSet1796286179745,
   VerificationJobs1796304255638,
+  SearchVerifyLoop1796316433629,
 ];
 
 export { CHANGE_CHANNEL } from './1795590000000-ChangeNotifications.js';

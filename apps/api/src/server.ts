@@ -29,6 +29,7 @@ import type { Services } from './services.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { modelUploadRoute } from './modules/model-specs/model-upload.route.js';
 import { modelFileRoute } from './modules/model-specs/model-file.route.js';
+import { SearchVerificationLoop } from './modules/searches/search-verification.js';
 import { SearchRunner } from './modules/searches/search-runner.js';
 import { ChangeFeed } from './response-cache/change-feed.js';
 import { ResponseCache } from './response-cache/response-cache.js';
@@ -135,7 +136,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   const jobs = new JobQueue({ url, workers: config.searchWorkers, pollingIntervalSeconds: 0.5 });
   await jobs.start();
   const services = createServices(dataSource, config, jobs);
-  const runner = new SearchRunner(dataSource, services.proposalSets, services.costTables, clock, { leaseSeconds: config.searchLeaseSeconds });
+  const loop = new SearchVerificationLoop(services.proposalSets, services.verificationJobs, services.costTables, jobs, clock);
+  services.verificationJobs.listen(loop);
+  const runner = new SearchRunner(dataSource, services.proposalSets, services.costTables, clock, { leaseSeconds: config.searchLeaseSeconds }, loop);
   await jobs.work((job) => runner.run(job));
   const reaper = config.searchWorkers > 0 ? startReaper(runner, jobs, config.searchLeaseSeconds) : undefined;
   const schema = buildSchema();

@@ -62,7 +62,7 @@ export function createServices(
     deviceProfiles,
     modelSpecs,
     costTables,
-    searchRequests: new SearchRequestService(dataSource, audit, projects, modelSpecs, costTables, jobs),
+    searchRequests: new SearchRequestService(dataSource, audit, projects, modelSpecs, costTables, jobs, deviceProfiles),
     proposalSets: new ProposalSetService(dataSource),
     profilingJobs: new ProfilingJobService(dataSource, audit, deviceProfiles, modelSpecs, costTables),
     verificationJobs: new VerificationJobService(dataSource, audit, deviceProfiles, costTables),

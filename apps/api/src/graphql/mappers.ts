@@ -10,7 +10,7 @@ import type { User } from '../modules/users/user.entity.js';
 import type { CostTableRow } from '../modules/cost-tables/cost-table.entity.js';
 import type { ModelSpec } from '../modules/model-specs/model-spec.entity.js';
 import type { ProposalSetRow } from '../modules/proposal-sets/proposal-set.entity.js';
-import type { SearchRequestRow } from '../modules/searches/search-request.entity.js';
+import type { SearchRequestRow, VerificationRound, VerificationState, VerificationStop } from '../modules/searches/search-request.entity.js';
 import type { ProposalSetDiff } from '../modules/proposal-sets/proposal-set.diff.js';
 import type { MetricRef, Proposal, StrategyName } from '@actnas/core';
 import type { ProfilingJob } from '../modules/profiling-jobs/profiling-job.entity.js';
@@ -93,3 +93,14 @@ export type { ProposalMeasurement as ProposalMeasurementParent } from '../module
 export type VerificationJobConnectionParent = Connection<VerificationJob>;
 export type VerificationJobEdgeParent = Edge<VerificationJob>;
 export type VerificationJobStatusParent = VerificationJob['status'];
+/** A verifying search's loop, read from its request row. */
+export interface SearchVerificationParent {
+  readonly request: SearchRequestRow;
+  readonly verify: NonNullable<SearchRequestRow['spec']['verify']>;
+  readonly state: VerificationState;
+}
+export interface SearchVerificationRoundParent {
+  readonly request: SearchRequestRow;
+  readonly round: VerificationRound;
+}
+export type VerificationStopParent = VerificationStop;

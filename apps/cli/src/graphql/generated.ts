@@ -211,7 +211,9 @@ export type SearchRequestStatus =
   | 'FAILED'
   | 'QUEUED'
   | 'RUNNING'
-  | 'SUCCEEDED';
+  | 'SUCCEEDED'
+  /** A verify round's proposals wait for an agent to measure them (SubmitSearchInput.verify). */
+  | 'VERIFYING';
 
 export type SearchStrategy =
   | 'EXACT'
@@ -220,6 +222,26 @@ export type SearchStrategy =
   | 'NAIVE'
   | 'PARETO'
   | 'RANDOM';
+
+/**
+ * Verify on a device and close the loop: each round's proposals are measured whole by an agent
+ * (a verification job, leased as verifyProposalSet's are); a budget some proposal breaks as measured
+ * is tightened by the measured residual (measured − predicted delta, at least the excess) and the
+ * search runs again, until every proposal of a round meets every budget as measured or the rounds
+ * run out. The proposal set is stored as a version only when the loop ends: all proposals found,
+ * ranked measured-feasible first, each by measured objective. A proposal seen in an earlier round
+ * is not measured again. A later round that finds nothing under the tightened budgets ends the loop
+ * with what was measured (stoppedBy INFEASIBLE); a verification job that fails for good fails the
+ * search (VERIFICATION_FAILED), with no version.
+ */
+export type SearchVerifyInput = {
+  /** A device profile the organization may read with cost tables for the model spec; default: the only device of the chosen tables. */
+  deviceProfileId?: string | number | null | undefined;
+  /** The search ranks of each round to measure (each of 1..k); every proposal when left out. */
+  ranks?: Array<number> | null | undefined;
+  /** 1 to 5. */
+  rounds: number;
+};
 
 export type SiteLockInput = {
   activation: string;
@@ -248,6 +270,8 @@ export type SubmitSearchInput = {
   organizationId: string | number;
   projectId: string | number;
   strategy?: SearchStrategy | null | undefined;
+  /** Verify each round's proposals on a device and tighten broken budgets (see SearchVerifyInput); not with compareWith. */
+  verify?: SearchVerifyInput | null | undefined;
 };
 
 export type VerificationJobStatus =
@@ -255,6 +279,14 @@ export type VerificationJobStatus =
   | 'QUEUED'
   | 'RUNNING'
   | 'SUCCEEDED';
+
+export type VerificationStop =
+  /** A later round found nothing under the tightened budgets. */
+  | 'INFEASIBLE'
+  /** Every proposal of the last round meets every budget as measured. */
+  | 'MET'
+  /** The rounds ran out with a budget still broken as measured. */
+  | 'ROUNDS';
 
 export type VerifyProposalSetInput = {
   /** A device profile the organization may read, with cost tables for the set's model spec. */
@@ -412,16 +444,16 @@ export type PlatformPublishCostTableMutationVariables = Exact<{
 
 export type PlatformPublishCostTableMutation = { publishCostTable: { id: string, version: number, metric: Metric, unit: string, modelSpecName: string, liveSetSteps: number | null, createdAt: string, deviceProfile: { id: string, name: string, owner: { slug: string } } } };
 
-export type PlatformProposalSetFragment = { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> };
+export type PlatformProposalSetFragment = { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, measuredFeasible: boolean | null, measuredObjective: number | null, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> };
 
-export type PlatformSearchFragment = { id: string, status: SearchRequestStatus, progress: number, idempotencyKey: string | null, error: { code: string, message: string } | null, project: { id: string, name: string }, proposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null };
+export type PlatformSearchFragment = { id: string, status: SearchRequestStatus, progress: number, idempotencyKey: string | null, error: { code: string, message: string } | null, project: { id: string, name: string }, proposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, measuredFeasible: boolean | null, measuredObjective: number | null, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null, verification: { rounds: number, round: number, stoppedBy: VerificationStop | null, met: boolean | null, missed: Array<{ budget: string, breakers: number, excess: number }>, history: Array<{ round: number, proposals: number, measured: number, measuredFeasible: number | null, tightened: Array<{ budget: string, to: string, residual: number, breakers: number }> }> } | null };
 
 export type PlatformSubmitSearchMutationVariables = Exact<{
   input: SubmitSearchInput;
 }>;
 
 
-export type PlatformSubmitSearchMutation = { submitSearch: { id: string, status: SearchRequestStatus, progress: number, idempotencyKey: string | null, error: { code: string, message: string } | null, project: { id: string, name: string }, proposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null } };
+export type PlatformSubmitSearchMutation = { submitSearch: { id: string, status: SearchRequestStatus, progress: number, idempotencyKey: string | null, error: { code: string, message: string } | null, project: { id: string, name: string }, proposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, measuredFeasible: boolean | null, measuredObjective: number | null, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null, verification: { rounds: number, round: number, stoppedBy: VerificationStop | null, met: boolean | null, missed: Array<{ budget: string, breakers: number, excess: number }>, history: Array<{ round: number, proposals: number, measured: number, measuredFeasible: number | null, tightened: Array<{ budget: string, to: string, residual: number, breakers: number }> }> } | null } };
 
 export type PlatformSearchRequestQueryVariables = Exact<{
   slug: string;
@@ -429,7 +461,7 @@ export type PlatformSearchRequestQueryVariables = Exact<{
 }>;
 
 
-export type PlatformSearchRequestQuery = { organization: { searchRequest: { id: string, status: SearchRequestStatus, progress: number, idempotencyKey: string | null, error: { code: string, message: string } | null, project: { id: string, name: string }, proposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null } } };
+export type PlatformSearchRequestQuery = { organization: { searchRequest: { id: string, status: SearchRequestStatus, progress: number, idempotencyKey: string | null, error: { code: string, message: string } | null, project: { id: string, name: string }, proposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, measuredFeasible: boolean | null, measuredObjective: number | null, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null, verification: { rounds: number, round: number, stoppedBy: VerificationStop | null, met: boolean | null, missed: Array<{ budget: string, breakers: number, excess: number }>, history: Array<{ round: number, proposals: number, measured: number, measuredFeasible: number | null, tightened: Array<{ budget: string, to: string, residual: number, breakers: number }> }> } | null } } };
 
 export type PlatformLatestProposalSetQueryVariables = Exact<{
   slug: string;
@@ -437,7 +469,7 @@ export type PlatformLatestProposalSetQueryVariables = Exact<{
 }>;
 
 
-export type PlatformLatestProposalSetQuery = { organization: { project: { latestProposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null } } };
+export type PlatformLatestProposalSetQuery = { organization: { project: { latestProposalSet: { id: string, version: number, status: string, objective: string, budgets: Array<string>, proposals: Array<{ rank: number, objective: number, feasible: boolean, measuredFeasible: boolean | null, measuredObjective: number | null, changedSites: number, changes: Array<{ site: string, activation: string }>, totals: Array<{ label: string, metric: Metric, deviceProfileId: string | null, unit: string, reference: number, delta: number, total: number }> }> } | null } } };
 
 export type PlatformProposalExportQueryVariables = Exact<{
   slug: string;
@@ -630,6 +662,8 @@ export const PlatformProposalSetFragmentDoc = new TypedDocumentString(`
     rank
     objective
     feasible
+    measuredFeasible
+    measuredObjective
     changedSites
     changes {
       site
@@ -664,6 +698,29 @@ export const PlatformSearchFragmentDoc = new TypedDocumentString(`
   proposalSet {
     ...PlatformProposalSet
   }
+  verification {
+    rounds
+    round
+    stoppedBy
+    met
+    missed {
+      budget
+      breakers
+      excess
+    }
+    history {
+      round
+      proposals
+      measured
+      measuredFeasible
+      tightened {
+        budget
+        to
+        residual
+        breakers
+      }
+    }
+  }
 }
     fragment PlatformProposalSet on ProposalSet {
   id
@@ -675,6 +732,8 @@ export const PlatformSearchFragmentDoc = new TypedDocumentString(`
     rank
     objective
     feasible
+    measuredFeasible
+    measuredObjective
     changedSites
     changes {
       site
@@ -1117,6 +1176,8 @@ export const PlatformSubmitSearchDocument = new TypedDocumentString(`
     rank
     objective
     feasible
+    measuredFeasible
+    measuredObjective
     changedSites
     changes {
       site
@@ -1148,6 +1209,29 @@ fragment PlatformSearch on SearchRequest {
   }
   proposalSet {
     ...PlatformProposalSet
+  }
+  verification {
+    rounds
+    round
+    stoppedBy
+    met
+    missed {
+      budget
+      breakers
+      excess
+    }
+    history {
+      round
+      proposals
+      measured
+      measuredFeasible
+      tightened {
+        budget
+        to
+        residual
+        breakers
+      }
+    }
   }
 }`) as unknown as TypedDocumentString<PlatformSubmitSearchMutation, PlatformSubmitSearchMutationVariables>;
 export const PlatformSearchRequestDocument = new TypedDocumentString(`
@@ -1168,6 +1252,8 @@ export const PlatformSearchRequestDocument = new TypedDocumentString(`
     rank
     objective
     feasible
+    measuredFeasible
+    measuredObjective
     changedSites
     changes {
       site
@@ -1199,6 +1285,29 @@ fragment PlatformSearch on SearchRequest {
   }
   proposalSet {
     ...PlatformProposalSet
+  }
+  verification {
+    rounds
+    round
+    stoppedBy
+    met
+    missed {
+      budget
+      breakers
+      excess
+    }
+    history {
+      round
+      proposals
+      measured
+      measuredFeasible
+      tightened {
+        budget
+        to
+        residual
+        breakers
+      }
+    }
   }
 }`) as unknown as TypedDocumentString<PlatformSearchRequestQuery, PlatformSearchRequestQueryVariables>;
 export const PlatformLatestProposalSetDocument = new TypedDocumentString(`
@@ -1221,6 +1330,8 @@ export const PlatformLatestProposalSetDocument = new TypedDocumentString(`
     rank
     objective
     feasible
+    measuredFeasible
+    measuredObjective
     changedSites
     changes {
       site

@@ -30,6 +30,10 @@ export interface SubmitFlags extends PlatformFlags {
   readonly idempotencyKey?: string;
   readonly wait?: boolean;
   readonly timeout: string;
+  /** Verify each round's proposals on a device (an agent measures them) and tighten broken budgets, for at most N rounds. */
+  readonly verifyRounds?: string;
+  /** The device profile to verify on (name or id); default: the only --device. */
+  readonly verifyDevice?: string;
 }
 
 const STRATEGIES = ['ilp', 'exact', 'random', 'lzcm', 'naive', 'pareto'] as const;
@@ -45,6 +49,7 @@ interface Plan {
   readonly candidates?: readonly string[];
   readonly locks: readonly { readonly site: string; readonly activation: string }[];
   readonly timeoutMs: number;
+  readonly verifyRounds?: number;
 }
 
 function parseObjective(text: string): Plan['objective'] {
@@ -79,7 +84,27 @@ function planOf(f: SubmitFlags, candidates: readonly string[] | undefined): Plan
     ...(candidates === undefined ? {} : { candidates }),
     locks: f.lock.map(parseLock),
     timeoutMs: 1000 * intFlag(f.timeout, '--timeout', 600, [1, 86_400]),
+    ...verifyPlan(f),
   };
+}
+
+function verifyPlan(f: SubmitFlags): { verifyRounds?: number } {
+  if (f.verifyRounds === undefined) {
+    if (f.verifyDevice !== undefined) throw new CliUsageError('--verify-device needs --verify-rounds');
+    return {};
+  }
+  return { verifyRounds: intFlag(f.verifyRounds, '--verify-rounds', 1, [1, 5]) };
+}
+
+/** SubmitSearchInput.verify: on --verify-device (one of the --device profiles, or any the login sees), else the API's default (the only device). */
+async function verifyInput(p: Platform, plan: Plan, f: SubmitFlags, chosen: Chosen): Promise<Pick<SubmitSearchInput, 'verify'>> {
+  if (plan.verifyRounds === undefined) return {};
+  if (f.verifyDevice === undefined) {
+    if (chosen.devices.length > 1) throw new CliUsageError(`--verify-rounds with ${chosen.devices.length} devices: name the one to verify on with --verify-device`);
+    return { verify: { rounds: plan.verifyRounds } };
+  }
+  const device = chosen.devices.find((d) => d.name === f.verifyDevice || d.id === f.verifyDevice) ?? (await resolveDevice(p, f.verifyDevice, { owned: false }));
+  return { verify: { rounds: plan.verifyRounds, deviceProfileId: device.id } };
 }
 
 function positive(text: string, flag: string): number {
@@ -187,6 +212,12 @@ export function ciIdempotencyKey(env: NodeJS.ProcessEnv, input: Omit<SubmitSearc
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
 
+/** A proposal meets the budgets: as measured when the search verified (a verify loop ended), else as predicted. */
+function passes(search: PlatformSearchFragment): boolean {
+  const proposals = search.proposalSet?.proposals ?? [];
+  return search.verification ? proposals.some((q) => q.measuredFeasible === true) : proposals.some((q) => q.feasible);
+}
+
 /** Polls until the search finishes or the timeout passes; fast at first, every second later. */
 async function waitFor(p: Platform, id: string, timeoutMs: number, onProgress: (s: PlatformSearchFragment) => void): Promise<PlatformSearchFragment> {
   const deadline = Date.now() + timeoutMs;
@@ -202,9 +233,12 @@ async function waitFor(p: Platform, id: string, timeoutMs: number, onProgress: (
   }
 }
 
-/** 0: a proposal meets the budgets; 1: infeasible, or none does; 2: the search was refused as bad input; 3: still running. */
+/**
+ * 0: a proposal meets the budgets (with verification: as measured); 1: infeasible, none does, or
+ * the verification failed; 2: the search was refused as bad input; 3: still running (or verifying).
+ */
 export function exitCodeOf(search: PlatformSearchFragment): number {
-  if (search.status === 'SUCCEEDED') return search.proposalSet?.proposals.some((q) => q.feasible) ? EXIT_OK : EXIT_FAILURE;
+  if (search.status === 'SUCCEEDED') return passes(search) ? EXIT_OK : EXIT_FAILURE;
   if (search.status === 'FAILED') return search.error?.code === 'BAD_USER_INPUT' || search.error?.code === 'NOT_FOUND' ? EXIT_USAGE : EXIT_FAILURE;
   return EXIT_TIMEOUT;
 }
@@ -233,6 +267,7 @@ export async function submitSearch(f: SubmitFlags, io: CliIo, setExitCode: (code
     diversity: plan.diversity,
     ...(plan.candidates ? { candidates: [...plan.candidates] } : {}),
     ...(plan.locks.length ? { locks: [...plan.locks] } : {}),
+    ...(await verifyInput(p, plan, f, chosen)),
   };
   const key = f.idempotencyKey ?? ciIdempotencyKey(env, input);
   const submitted = (await p.request(PlatformSubmitSearchDocument, { input: { ...input, ...(key ? { idempotencyKey: key } : {}) } })).submitSearch;
@@ -245,15 +280,35 @@ export async function submitSearch(f: SubmitFlags, io: CliIo, setExitCode: (code
   const progress = progressLine(io);
   const search = await waitFor(p, submitted.id, plan.timeoutMs, progress.update).finally(progress.stop);
   const code = exitCodeOf(search);
-  io.stdout.write(f.json ? `${JSON.stringify(report(search, chosen, code))}\n` : formatSearch(search, names));
+  io.stdout.write(f.json ? `${JSON.stringify(report(search, chosen, code))}\n` : formatSearch(search, names) + formatVerification(search, names));
   if (code === EXIT_TIMEOUT) {
     throw new CliError(`search ${search.id} is still ${search.status.toLowerCase()} after ${plan.timeoutMs / 1000} s; it keeps running: run the same command again to keep waiting`, EXIT_TIMEOUT, 'TIMEOUT');
   }
   setExitCode(code);
 }
 
+/** The verify loop in CI logs: each round, its tightenings, and whether the budgets hold as measured. */
+function formatVerification(s: PlatformSearchFragment, devices: ReadonlyMap<string, string>): string {
+  const v = s.verification;
+  if (!v) return '';
+  const named = (text: string): string => [...devices].reduce((out, [id, name]) => out.split(id).join(name), text);
+  const lines = v.history.map((r) => {
+    const judged = r.measuredFeasible === null || r.measuredFeasible === undefined ? 'not measured yet' : `${r.measuredFeasible} meet every budget as measured`;
+    const moved = r.tightened.map((t) => `; ${t.breakers} break ${named(t.budget)}: tightened to ${named(t.to)} (residual ${t.residual.toFixed(4)})`).join('');
+    return `verify round ${r.round}/${v.rounds}: ${r.proposals} proposal(s), ${r.measured} measured, ${judged}${moved}`;
+  });
+  if (v.met === true) lines.push('verified: the last round meets every budget as measured');
+  if (v.met === false) {
+    const why = v.stoppedBy === 'INFEASIBLE' ? 'a tightened round found nothing' : 'the rounds ran out';
+    const missed = v.missed.map((m) => `${named(m.budget)} broken by ${m.breakers} by up to ${m.excess.toFixed(4)}`).join('; ');
+    const feasible = s.proposalSet?.proposals.filter((q) => q.measuredFeasible === true).length ?? 0;
+    lines.push(`not verified: ${why}${missed ? `; ${missed}` : ''}; ${feasible} proposal(s) meet every budget as measured`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function report(search: PlatformSearchFragment, chosen: Chosen, exitCode: number | null) {
-  const best = search.proposalSet?.proposals.find((q) => q.feasible) ?? null;
+  const best = search.verification ? (search.proposalSet?.proposals.find((q) => q.measuredFeasible === true) ?? null) : (search.proposalSet?.proposals.find((q) => q.feasible) ?? null);
   return {
     searchRequest: { id: search.id, status: search.status, idempotencyKey: search.idempotencyKey ?? null, error: search.error ?? null, project: search.project },
     tables: chosen.tables.map((t) => ({ id: t.id, metric: t.metric, version: t.version, device: t.deviceProfile.name })),

@@ -64,6 +64,8 @@ export const searchCommand: CommandModule = (program: Command, io: CliIo, setExi
     .option('--idempotency-key <key>', 'a retry with the same key returns the first search (default in CI: the run id and a hash of the request)')
     .option('--wait', 'wait for the result; exit 0 when a proposal meets the budgets, 1 when none does, 3 on --timeout')
     .option('--timeout <s>', 'with --wait: seconds to wait', '600')
+    .option('--verify-rounds <n>', 'verify each round on the device (an agent measures the proposals) and tighten broken budgets, 1 to 5 rounds; --wait then exits 0 only when a proposal meets the budgets as measured')
+    .option('--verify-device <name>', 'with --verify-rounds: the device profile to verify on (default: the only --device)')
     .option('--api <url>', "the API's GraphQL URL (default: $ACTNAS_API, else the stored login)")
     .option('--org <slug>', 'organization, when the login sees several')
     .option('--json', 'print the search request, the chosen tables and the proposal set as JSON')

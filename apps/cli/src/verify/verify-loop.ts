@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { Budget, Objective, Proposal } from '@actnas/core/search';
-import { describeBudget, describeObjective } from '@actnas/core/search';
+import { describeBudget, describeObjective, missedBudgets as coreMissedBudgets, objectiveFromTotals, rankByMeasured, tightenBudgets } from '@actnas/core/search';
 import type { MetricCheck, VerifiedCandidate, VerifyBudgets, VerifyCandidate, VerifyMetric } from '@actnas/devices';
 import type { CliIo } from '../shared/cli-io.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../shared/cli-error.js';
@@ -74,23 +74,14 @@ function verifyBudgets(budgets: readonly Budget[]): VerifyBudgets {
 }
 
 function objectiveOf(objective: Objective, metrics: readonly MetricCheck[], pick: (m: MetricCheck) => number | undefined): number {
-  const total = (metric: string): number => {
-    const m = metrics.find((x) => x.metric === metric);
-    return (m && pick(m)) ?? Number.NaN;
-  };
-  if (objective.sense === 'weighted') return objective.terms.reduce((sum, t) => sum + t.weight * total(t.metric.metric), 0);
-  return total(objective.metric.metric);
+  return objectiveFromTotals(objective, (ref) => {
+    const m = metrics.find((x) => x.metric === ref.metric);
+    return m && pick(m);
+  });
 }
 
 const measuredTotal = (m: MetricCheck): number | undefined => m.measured.total;
 const predictedTotal = (m: MetricCheck): number | undefined => (m.predicted?.reference === undefined ? undefined : m.predicted.reference + m.predicted.delta);
-
-/** Ranks measured-feasible proposals first, each group by measured objective (NaN last). */
-function rank(objective: Objective, list: readonly VerifiedProposal[]): VerifiedProposal[] {
-  const sign = objective.sense === 'max' ? -1 : 1;
-  const value = (p: VerifiedProposal): number => (Number.isNaN(p.measuredObjective) ? Infinity : sign * p.measuredObjective);
-  return [...list].sort((a, b) => Number(b.measuredFeasible) - Number(a.measuredFeasible) || value(a) - value(b) || a.round - b.round || a.searchRank - b.searchRank);
-}
 
 /**
  * `actnas search --verify`: search, verify the top-k whole on this device, and while a returned
@@ -159,17 +150,13 @@ export async function searchAndVerify(flags: SearchFlags & VerifyLoopFlags, io: 
     const feasible = last.filter((p) => p.measuredFeasible).length;
     const tightened: Tightening[] = [];
     if (feasible < last.length && round < maxRounds) {
-      budgets = budgets.map((b) => {
+      const next = tightenBudgets(budgets, (b) => {
         const metric = METRIC[b.metric.metric];
         const checks = last.map((p) => p.verified.metrics.find((m) => m.metric === metric)).filter((m): m is MetricCheck => m?.budget?.brokenAsMeasured === true);
-        if (checks.length === 0) return b;
-        // How much the sum missed, in the budget's direction; at least the excess, so the next search moves.
-        const residual = Math.max(...checks.map((m) => Math.max(b.bound === 'max' ? (m.residual ?? 0) : -(m.residual ?? 0), m.budget!.excess)));
-        // Rounded outward at 1e-4 so the printed budget is the one searched.
-        const next: Budget = { ...b, value: b.bound === 'max' ? Math.floor((b.value - residual) * 1e4) / 1e4 : Math.ceil((b.value + residual) * 1e4) / 1e4 };
-        tightened.push({ budget: describeBudget(b), to: describeBudget(next), residual, breakers: checks.length });
-        return next;
+        return checks.map((m) => ({ residual: m.residual ?? 0, excess: m.budget!.excess }));
       });
+      budgets = next.budgets;
+      tightened.push(...next.tightened.map(({ budget, to, residual, breakers }) => ({ budget, to, residual, breakers })));
     }
     rounds.push({ round, budgets: described, status: result.status, proposals: result.proposals.length, measured: candidates.length, measuredFeasible: feasible, ...(report?.noise ? { noiseFloor: report.noise.floor } : {}), tightened });
     for (const t of tightened) io.stderr.write(`verify: round ${round}: ${t.breakers} proposal(s) break ${t.budget} as measured; tightening to ${t.to.replace(/^.* ([≤≥])/, '$1')} (residual ${t.residual.toFixed(4)})\n`);
@@ -178,7 +165,7 @@ export async function searchAndVerify(flags: SearchFlags & VerifyLoopFlags, io: 
       break;
     }
   }
-  const proposals = rank(objective, [...seen.values()]);
+  const proposals = rankByMeasured(objective, [...seen.values()]);
   const met = stoppedBy === 'met';
   const missed = met ? [] : missedBudgets(last);
   const out: LoopResult = { objective: describeObjective(objective), budgets: original.map(describeBudget), sites, rounds, met, missed, stoppedBy, proposals };
@@ -187,9 +174,7 @@ export async function searchAndVerify(flags: SearchFlags & VerifyLoopFlags, io: 
 }
 
 function missedBudgets(last: readonly VerifiedProposal[]): LoopResult['missed'] {
-  const by = new Map<string, number[]>();
-  for (const p of last) for (const m of p.verified.metrics) if (m.budget?.brokenAsMeasured) by.set(m.budget.description, [...(by.get(m.budget.description) ?? []), m.budget.excess]);
-  return [...by].map(([budget, excess]) => ({ budget, breakers: excess.length, excess: Math.max(...excess) }));
+  return coreMissedBudgets(last.map((p) => p.verified.metrics.flatMap((m) => (m.budget ? [{ description: m.budget.description, excess: m.budget.excess, broken: m.budget.brokenAsMeasured }] : []))));
 }
 
 const num = (n: number, d = 3): string => (Number.isFinite(n) ? n.toFixed(d) : '-');

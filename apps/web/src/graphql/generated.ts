@@ -242,7 +242,9 @@ export type SearchRequestStatus =
   | 'FAILED'
   | 'QUEUED'
   | 'RUNNING'
-  | 'SUCCEEDED';
+  | 'SUCCEEDED'
+  /** A verify round's proposals wait for an agent to measure them (SubmitSearchInput.verify). */
+  | 'VERIFYING';
 
 export type SearchStrategy =
   | 'EXACT'
@@ -251,6 +253,26 @@ export type SearchStrategy =
   | 'NAIVE'
   | 'PARETO'
   | 'RANDOM';
+
+/**
+ * Verify on a device and close the loop: each round's proposals are measured whole by an agent
+ * (a verification job, leased as verifyProposalSet's are); a budget some proposal breaks as measured
+ * is tightened by the measured residual (measured − predicted delta, at least the excess) and the
+ * search runs again, until every proposal of a round meets every budget as measured or the rounds
+ * run out. The proposal set is stored as a version only when the loop ends: all proposals found,
+ * ranked measured-feasible first, each by measured objective. A proposal seen in an earlier round
+ * is not measured again. A later round that finds nothing under the tightened budgets ends the loop
+ * with what was measured (stoppedBy INFEASIBLE); a verification job that fails for good fails the
+ * search (VERIFICATION_FAILED), with no version.
+ */
+export type SearchVerifyInput = {
+  /** A device profile the organization may read with cost tables for the model spec; default: the only device of the chosen tables. */
+  deviceProfileId?: string | number | null | undefined;
+  /** The search ranks of each round to measure (each of 1..k); every proposal when left out. */
+  ranks?: Array<number> | null | undefined;
+  /** 1 to 5. */
+  rounds: number;
+};
 
 export type SetDeviceProfileVisibilityInput = {
   id: string | number;
@@ -299,6 +321,8 @@ export type SubmitSearchInput = {
   organizationId: string | number;
   projectId: string | number;
   strategy?: SearchStrategy | null | undefined;
+  /** Verify each round's proposals on a device and tighten broken budgets (see SearchVerifyInput); not with compareWith. */
+  verify?: SearchVerifyInput | null | undefined;
 };
 
 export type UpdateAccountInput = {
@@ -359,6 +383,8 @@ export type VerifyProposalSetInput = {
   /** A device profile the organization may read, with cost tables for the set's model spec. */
   deviceProfileId: string | number;
   maxAttempts?: number | null | undefined;
+  /** Metrics to measure, each one the device has a cost table of for the set's model spec; all of those when left out. */
+  metrics?: Array<Metric> | null | undefined;
   organizationId: string | number;
   /** A proposal set of the organization (ProposalSet.id). */
   proposalSetId: string | number;

@@ -7,7 +7,8 @@ export interface ProposalSetRow {
   organizationId: string;
   projectId: string;
   searchRequestId: string;
-  version: number;
+  /** Null while the set is the draft of a verifying search (invisible to every version query). */
+  version: number | null;
   result: SearchResult;
   createdAt: Date;
 }
@@ -20,7 +21,7 @@ export const ProposalSetEntity = new EntitySchema<ProposalSetRow>({
     organizationId: { name: 'organization_id', type: 'uuid' },
     projectId: { name: 'project_id', type: 'uuid' },
     searchRequestId: { name: 'search_request_id', type: 'uuid', unique: true },
-    version: { type: 'integer' },
+    version: { type: 'integer', nullable: true },
     result: { type: 'jsonb' },
     createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },
   },

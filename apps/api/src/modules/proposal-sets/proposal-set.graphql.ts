@@ -25,6 +25,12 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     changes: [SiteActivation!]!
     activations: [SiteActivation!]!
     totals: [MetricTotal!]!
+    "Set by a verified search (SubmitSearchInput.verify): whether it meets every budget as measured on the verify device; null otherwise."
+    measuredFeasible: Boolean
+    "A verified search's objective with measured totals where measured; null otherwise."
+    measuredObjective: Float
+    "A verified search's round that first returned it; null otherwise."
+    verifiedRound: Int
   }
 
   "A uniform assignment the search compares its proposals with."
@@ -72,7 +78,10 @@ export const proposalSetTypeDefs = /* GraphQL */ `
     "One proposal as a file."
     export(rank: Int! = 1, format: ExportFormat!): ProposalExport!
     id: ID!
+    "0 while draft (a verifying search's proposals, reachable only through its verification jobs)."
     version: Int!
+    "A verifying search's proposals before its loop ends: not a version, in no list."
+    draft: Boolean!
     "optimal, feasible or limit."
     status: String!
     strategy: String!

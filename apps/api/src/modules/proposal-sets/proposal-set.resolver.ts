@@ -1,6 +1,7 @@
 import { scopeIn } from '../../graphql/guards.js';
 import { badInput, notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import type { LoopProposal } from '../searches/search-verification.js';
 import { exportProposal } from './proposal-export.js';
 
 const pairs = (sites: readonly string[], activations: readonly string[]) =>
@@ -17,6 +18,8 @@ export const proposalSetResolvers: Resolvers = {
       ctx.services.proposalSets.diff(await scopeIn(ctx, project.organizationId), project, from, to),
   },
   ProposalSet: {
+    version: (set) => set.version ?? 0,
+    draft: (set) => set.version === null,
     status: (set) => set.result.status,
     strategy: (set) => set.result.strategy,
     objective: (set) => set.result.objective,
@@ -49,7 +52,7 @@ export const proposalSetResolvers: Resolvers = {
       if (!request) throw notFound('Search request');
       const spec = await ctx.services.modelSpecs.get(scope, request.modelSpecId);
       const file = await ctx.services.modelSpecs.content(scope, spec);
-      return ctx.exports.run(() => exportProposal(spec, file, set.result, proposal, format, set.version));
+      return ctx.exports.run(() => exportProposal(spec, file, set.result, proposal, format, set.version ?? 0));
     },
     searchRequest: async (set, _args, ctx) => {
       // Batched: a page of proposal sets asks for its search requests in one query.
@@ -67,6 +70,9 @@ export const proposalSetResolvers: Resolvers = {
     changes: ({ proposal, sites, reference }) =>
       pairs(sites, proposal.activations).filter((pair, i) => (reference ? reference[i] !== pair.activation : true)),
     totals: ({ proposal }) => [...proposal.totals],
+    measuredFeasible: ({ proposal }) => (proposal as Partial<LoopProposal>).measuredFeasible ?? null,
+    measuredObjective: ({ proposal }) => (proposal as Partial<LoopProposal>).measuredObjective ?? null,
+    verifiedRound: ({ proposal }) => ((proposal as Partial<LoopProposal>).measuredFeasible === undefined ? null : ((proposal as Partial<LoopProposal>).round ?? null)),
   },
   MetricTotal: {
     deviceProfileId: (total) => total.device ?? null,

@@ -1,7 +1,8 @@
-import type { Budget, Objective, StrategyName } from '@actnas/core';
+import type { Budget, MissedBudget, Objective, StrategyName } from '@actnas/core';
 import { EntitySchema } from 'typeorm';
 
-export const SEARCH_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+/** verifying: a round's proposals wait for an agent to measure them (SubmitSearchInput.verify). */
+export const SEARCH_STATUSES = ['queued', 'running', 'verifying', 'succeeded', 'failed'] as const;
 export type SearchRequestStatus = (typeof SEARCH_STATUSES)[number];
 
 /** What a search asks for, as submitted; the core request is rebuilt from it when the job runs. */
@@ -16,6 +17,58 @@ export interface SearchSpec {
   readonly locks: Readonly<Record<string, string>>;
   /** PEAK_MEMORY budgets: the peak of the live-set rows of the chosen memory table of `device` (a device profile id) at most `maxKB`. */
   readonly peakMemory?: readonly { readonly device?: string; readonly maxKB: number }[];
+  /** Verify each round's proposals on a device and tighten broken budgets, for at most `rounds` rounds. */
+  readonly verify?: SearchVerifySpec;
+}
+
+export interface SearchVerifySpec {
+  readonly rounds: number;
+  readonly deviceProfileId: string;
+  /** The search ranks of each round to measure; every proposal when null. */
+  readonly ranks: readonly number[] | null;
+}
+
+/** A broken budget moved for the next round. */
+export interface RoundTightening {
+  readonly budget: string;
+  readonly to: string;
+  readonly from: number;
+  readonly value: number;
+  readonly residual: number;
+  readonly breakers: number;
+}
+
+/** One round of the verify loop: the search under `budgets`, then the measurement of its proposals. */
+export interface VerificationRound {
+  readonly round: number;
+  readonly budgets: readonly Budget[];
+  /** The search's status (optimal, feasible, limit, infeasible). */
+  readonly status: string;
+  /** Ranks in the draft set of this round's proposals to check (their search rank order). */
+  readonly ranks: readonly number[];
+  /** Of those, the ones first seen this round (measured by this round's job). */
+  readonly measuredRanks: readonly number[];
+  readonly jobId: string | null;
+  /** Set once measured: how many of `ranks` meet every budget as measured. */
+  readonly measuredFeasible: number | null;
+  readonly tightened: readonly RoundTightening[];
+}
+
+export type VerificationStop = 'met' | 'rounds' | 'infeasible';
+
+/** Where a verifying search is; kept in the row so the loop survives a restart. */
+export interface VerificationState {
+  /** Rounds searched so far. */
+  readonly round: number;
+  /** The budgets the next (or current) round searches under. */
+  readonly budgets: readonly Budget[];
+  /** The set of every proposal found so far, without a version until the loop ends. */
+  readonly draftSetId: string | null;
+  /** The verification job the loop waits for. */
+  readonly jobId: string | null;
+  readonly rounds: readonly VerificationRound[];
+  readonly stoppedBy: VerificationStop | null;
+  readonly missed: readonly MissedBudget[];
 }
 
 export interface SearchRequestRow {
@@ -35,6 +88,8 @@ export interface SearchRequestRow {
   proposalSetId: string | null;
   /** The search this one was queued with to compare against (SubmitSearchInput.compareWith). */
   comparisonOfId: string | null;
+  /** The verify loop's state (SearchSpec.verify); null without verification. */
+  verification: VerificationState | null;
   attempts: number;
   /** The worker run that holds the search while it is running; a run whose lease was taken over stores nothing. */
   leaseId: string | null;
@@ -65,6 +120,7 @@ export const SearchRequestEntity = new EntitySchema<SearchRequestRow>({
     errorMessage: { name: 'error_message', type: 'text', nullable: true },
     proposalSetId: { name: 'proposal_set_id', type: 'uuid', nullable: true },
     comparisonOfId: { name: 'comparison_of_id', type: 'uuid', nullable: true },
+    verification: { type: 'jsonb', nullable: true },
     attempts: { type: 'integer', default: 0 },
     leaseId: { name: 'lease_id', type: 'uuid', nullable: true },
     heartbeatAt: { name: 'heartbeat_at', type: 'timestamptz', precision: 3, nullable: true },

@@ -32,8 +32,99 @@ export const searchRequestTypeDefs = /* GraphQL */ `
   enum SearchRequestStatus {
     QUEUED
     RUNNING
+    "A verify round's proposals wait for an agent to measure them (SubmitSearchInput.verify)."
+    VERIFYING
     SUCCEEDED
     FAILED
+  }
+
+  """
+  Verify on a device and close the loop: each round's proposals are measured whole by an agent
+  (a verification job, leased as verifyProposalSet's are); a budget some proposal breaks as measured
+  is tightened by the measured residual (measured − predicted delta, at least the excess) and the
+  search runs again, until every proposal of a round meets every budget as measured or the rounds
+  run out. The proposal set is stored as a version only when the loop ends: all proposals found,
+  ranked measured-feasible first, each by measured objective. A proposal seen in an earlier round
+  is not measured again. A later round that finds nothing under the tightened budgets ends the loop
+  with what was measured (stoppedBy INFEASIBLE); a verification job that fails for good fails the
+  search (VERIFICATION_FAILED), with no version.
+  """
+  input SearchVerifyInput {
+    "1 to 5."
+    rounds: Int!
+    "A device profile the organization may read with cost tables for the model spec; default: the only device of the chosen tables."
+    deviceProfileId: ID
+    "The search ranks of each round to measure (each of 1..k); every proposal when left out."
+    ranks: [Int!]
+  }
+
+  enum VerificationStop {
+    "Every proposal of the last round meets every budget as measured."
+    MET
+    "The rounds ran out with a budget still broken as measured."
+    ROUNDS
+    "A later round found nothing under the tightened budgets."
+    INFEASIBLE
+  }
+
+  "A budget moved for the next round."
+  type BudgetTightening {
+    "The budget as searched this round, e.g. latency@<id> ≤ 40."
+    budget: String!
+    "As the next round searches it."
+    to: String!
+    from: Float!
+    value: Float!
+    "The largest measured residual among the proposals that broke it (in the budget's direction, at least their excess)."
+    residual: Float!
+    "Proposals of the round that broke it as measured."
+    breakers: Int!
+  }
+
+  type SearchVerificationRound {
+    round: Int!
+    "The budgets this round searched under."
+    budgets: [SearchBudget!]!
+    "The search's status: optimal, feasible, limit or infeasible."
+    status: String!
+    "This round's proposals checked (those of verify.ranks)."
+    proposals: Int!
+    "Of those, measured this round (the others were measured in an earlier one)."
+    measured: Int!
+    "Of the round's proposals, those meeting every budget as measured; null until measured."
+    measuredFeasible: Int
+    verificationJob: VerificationJob
+    tightened: [BudgetTightening!]!
+  }
+
+  "A submitted budget the last measured round still breaks."
+  type MissedBudget {
+    budget: String!
+    "Proposals of that round breaking it as measured."
+    breakers: Int!
+    "By how much at most, in the budget's unit."
+    excess: Float!
+  }
+
+  type SearchVerification {
+    "Rounds asked for (SearchVerifyInput.rounds)."
+    rounds: Int!
+    "Rounds searched so far."
+    round: Int!
+    deviceProfileId: ID!
+    "The device verified on, as the organization may see it; null when it is gone or no longer shared."
+    deviceProfile: DeviceProfile
+    "The ranks of each round measured; null for all."
+    ranks: [Int!]
+    history: [SearchVerificationRound!]!
+    "The verification jobs of the rounds, oldest first."
+    jobs: [VerificationJob!]!
+    "Null until the loop ends."
+    stoppedBy: VerificationStop
+    "True when the loop ended with every proposal of its last round measured-feasible; null until it ends."
+    met: Boolean
+    "Each submitted budget still broken as measured when the loop ended unmet."
+    missed: [MissedBudget!]!
   }
 
   "One metric of one table; name the device profile when several chosen tables have that metric."
@@ -89,6 +180,8 @@ export const searchRequestTypeDefs = /* GraphQL */ `
     transaction: all are queued or none. Each becomes a version of its own, listed under comparisons.
     """
     compareWith: [SearchStrategy!]
+    "Verify each round's proposals on a device and tighten broken budgets (see SearchVerifyInput); not with compareWith."
+    verify: SearchVerifyInput
   }
 
   type SearchError {
@@ -148,7 +241,10 @@ export const searchRequestTypeDefs = /* GraphQL */ `
     "The search this one was queued to compare with."
     comparisonOf: SearchRequest
     project: Project!
+    "Null until stored; with verify, only when the loop ends."
     proposalSet: ProposalSet
+    "The verify loop (SubmitSearchInput.verify); null without it."
+    verification: SearchVerification
     createdAt: DateTime!
     startedAt: DateTime
     finishedAt: DateTime

@@ -1,6 +1,7 @@
 import { scopeIn } from '../../graphql/guards.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import { initialVerification } from './search-verification.js';
 
 export const searchRequestResolvers: Resolvers = {
   MetricRef: {
@@ -16,7 +17,40 @@ export const searchRequestResolvers: Resolvers = {
     searchRequests: async (project, args, ctx) =>
       ctx.services.searchRequests.listByProject(await scopeIn(ctx, project.organizationId), project.id, args),
   },
+  SearchVerification: {
+    rounds: ({ verify }) => verify.rounds,
+    round: ({ state }) => state.round,
+    deviceProfileId: ({ verify }) => verify.deviceProfileId,
+    deviceProfile: async ({ request, verify }, _args, ctx) => {
+      await scopeIn(ctx, request.organizationId);
+      return ctx.services.deviceProfiles.findVisible(request, verify.deviceProfileId).catch(() => null);
+    },
+    ranks: ({ verify }) => (verify.ranks ? [...verify.ranks] : null),
+    history: ({ request, state }) => state.rounds.map((round) => ({ request, round })),
+    jobs: async ({ request, state }, _args, ctx) => {
+      const scope = await scopeIn(ctx, request.organizationId);
+      return Promise.all(state.rounds.flatMap((r) => (r.jobId ? [ctx.services.verificationJobs.get(scope, r.jobId)] : [])));
+    },
+    stoppedBy: ({ state }) => state.stoppedBy,
+    met: ({ state }) => (state.stoppedBy === null ? null : state.stoppedBy === 'met'),
+    missed: ({ state }) => [...state.missed],
+  },
+  SearchVerificationRound: {
+    round: ({ round }) => round.round,
+    budgets: ({ round }) => [...round.budgets],
+    status: ({ round }) => round.status,
+    proposals: ({ round }) => round.ranks.length,
+    measured: ({ round }) => round.measuredRanks.length,
+    measuredFeasible: ({ round }) => round.measuredFeasible,
+    verificationJob: async ({ request, round }, _args, ctx) => (round.jobId ? ctx.services.verificationJobs.get(await scopeIn(ctx, request.organizationId), round.jobId) : null),
+    tightened: ({ round }) => [...round.tightened],
+  },
   SearchRequest: {
+    verification: (request) => {
+      const verify = request.spec.verify;
+      if (!verify) return null;
+      return { request, verify, state: request.verification ?? initialVerification(request.spec.budgets) };
+    },
     error: (request) => (request.errorCode ? { code: request.errorCode, message: request.errorMessage ?? '' } : null),
     strategy: (request) => request.spec.strategy,
     k: (request) => request.spec.k,

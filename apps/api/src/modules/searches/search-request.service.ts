@@ -7,18 +7,19 @@ import type { OrgScope } from '../../auth/policy.js';
 import type { Connection, PageArgs } from '../../database/pagination.js';
 import { owned } from '../../database/tenant.js';
 import { sha256 } from '../../auth/crypto.js';
-import { badInput, conflict, notFound, parseInput } from '../../errors.js';
+import { AppError, ErrorCode, badInput, conflict, notFound, parseInput } from '../../errors.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { METRICS } from '../cost-tables/cost-table.entity.js';
 import type { CostTableRow } from '../cost-tables/cost-table.entity.js';
 import type { CostTableService } from '../cost-tables/cost-table.service.js';
 import { toCoreTable } from '../cost-tables/cost-table.service.js';
+import type { DeviceProfileService } from '../device-profiles/device-profile.service.js';
 import type { ModelSpecService } from '../model-specs/model-spec.service.js';
 import type { ProjectService } from '../projects/project.service.js';
 import { buildCoreRequest, uncoveredSites } from './search-build.js';
 import { SearchRequestEntity } from './search-request.entity.js';
-import type { SearchRequestRow, SearchSpec } from './search-request.entity.js';
+import type { SearchRequestRow, SearchSpec, SearchVerifySpec } from './search-request.entity.js';
 
 const metricRef = z.object({ metric: z.enum([...METRICS, 'peak_memory']), deviceProfileId: z.string().nullish() });
 const submitSchema = z.object({
@@ -42,6 +43,7 @@ const submitSchema = z.object({
   locks: z.array(z.object({ site: z.string().min(1), activation: z.string().min(1) })).max(1000).nullish(),
   idempotencyKey: z.string().trim().min(1).max(200).nullish(),
   compareWith: z.array(z.enum(STRATEGIES as [StrategyName, ...StrategyName[]])).max(STRATEGIES.length).nullish(),
+  verify: z.object({ rounds: z.number().int(), deviceProfileId: z.string().nullish(), ranks: z.array(z.number().int()).max(100).nullish() }).nullish(),
 });
 type SubmitInput = z.infer<typeof submitSchema>;
 type MetricRefInput = z.infer<typeof metricRef>;
@@ -87,6 +89,21 @@ function toSpec(input: SubmitInput): SearchSpec {
   };
 }
 
+export const MAX_VERIFY_ROUNDS = 5;
+
+/** The ranks of each round to verify: each of 1..k once, ascending; null for all. */
+function verifyRanks(ranks: readonly number[] | null | undefined, k: number): number[] | null {
+  if (ranks == null) return null;
+  if (ranks.length === 0) throw badInput(['input', 'verify', 'ranks'], 'Choose at least one rank (or leave ranks out for all k)');
+  const seen = new Set<number>();
+  ranks.forEach((rank, index) => {
+    if (rank < 1 || rank > k) throw badInput(['input', 'verify', 'ranks', index], `Rank ${rank} is not one of the search's 1–${k}`);
+    if (seen.has(rank)) throw badInput(['input', 'verify', 'ranks', index], `Rank ${rank} is given twice`);
+    seen.add(rank);
+  });
+  return [...seen].sort((a, b) => a - b);
+}
+
 export class SearchRequestService {
   constructor(
     private readonly dataSource: DataSource,
@@ -95,7 +112,31 @@ export class SearchRequestService {
     private readonly modelSpecs: ModelSpecService,
     private readonly costTables: CostTableService,
     private readonly jobs: JobQueue,
+    private readonly deviceProfiles: DeviceProfileService,
   ) {}
+
+  /**
+   * SubmitSearchInput.verify: rounds 1..5, a device profile the organization may read (default: the
+   * only device of the chosen tables) with tables for the model spec, ranks among 1..k.
+   */
+  private async verifySpec(scope: OrgScope, input: SubmitInput, spec: SearchSpec, model: { id: string; name: string }, tables: readonly CostTableRow[]): Promise<SearchVerifySpec | undefined> {
+    const verify = input.verify;
+    if (!verify) return undefined;
+    const field = (...path: (string | number)[]) => ['input', 'verify', ...path];
+    if (verify.rounds < 1 || verify.rounds > MAX_VERIFY_ROUNDS) throw badInput(field('rounds'), `rounds is 1 to ${MAX_VERIFY_ROUNDS} (got ${verify.rounds})`);
+    if (input.compareWith?.length) throw badInput(['input', 'compareWith'], 'A verified search cannot queue comparisons: verify them as searches of their own');
+    const ranks = verifyRanks(verify.ranks, spec.k);
+    const devices = [...new Set(tables.map((t) => t.deviceProfileId))];
+    const deviceId = verify.deviceProfileId ?? (devices.length === 1 ? devices[0]! : undefined);
+    if (deviceId === undefined) throw badInput(field('deviceProfileId'), `The chosen tables are of ${devices.length} devices: name the device profile to verify on`);
+    const profile = await this.deviceProfiles.findVisible(scope, deviceId).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) throw badInput(field('deviceProfileId'), 'No such device profile in this organization (or shared with it)');
+      throw error;
+    });
+    const metrics = await this.costTables.visibleMetrics(scope.organizationId, profile.id, model.id);
+    if (metrics.length === 0) throw badInput(field('deviceProfileId'), `Device profile "${profile.name}" has no cost tables for ${model.name}: profile it first`);
+    return { rounds: verify.rounds, deviceProfileId: profile.id, ranks };
+  }
 
   async get(scope: OrgScope, id: string): Promise<SearchRequestRow> {
     demand(scope, 'read');
@@ -168,6 +209,7 @@ export class SearchRequestService {
     const model = await this.modelSpecs.get(scope, input.modelSpecId);
     const tables = await this.costTables.getMany(scope, input.costTableIds);
     this.validate(spec, model, tables);
+    const verify = await this.verifySpec(scope, input, spec, model, tables);
     for (const comparison of comparisonSpecs) this.validate(comparison, model, tables);
     try {
       const saved = await this.dataSource.transaction(async (manager) => {
@@ -193,7 +235,7 @@ export class SearchRequestService {
           });
           return row;
         };
-        const row = await queue(spec, { requestHash, idempotencyKey: key, comparisonOfId: null });
+        const row = await queue(verify ? { ...spec, verify } : spec, { requestHash, idempotencyKey: key, comparisonOfId: null });
         for (const comparison of comparisonSpecs) {
           // Reached through the main request (and its key), so no key of its own.
           await queue(comparison, { requestHash: sha256(JSON.stringify({ ...input, strategy: comparison.strategy, comparisonOf: row.id })), idempotencyKey: null, comparisonOfId: row.id });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SearchRequestError, SearchSpaceError, runSearch } from '@actnas/core';
 import type { SearchResult } from '@actnas/core';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { crossTenant, crossTenantSql, owned } from '../../database/tenant.js';
 import type { OrgRef } from '../../database/tenant.js';
 import { ErrorCode, isTransientDatabaseError } from '../../errors.js';
@@ -13,6 +13,7 @@ import { buildCoreRequest } from './search-build.js';
 import { SearchRequestEntity } from './search-request.entity.js';
 import type { SearchRequestRow } from './search-request.entity.js';
 import { SearchRequestService } from './search-request.service.js';
+import type { SearchVerificationLoop } from './search-verification.js';
 
 class SearchFailure extends Error {
   constructor(
@@ -35,6 +36,11 @@ export interface SearchLeaseOptions {
 
 type Held = SearchRequestRow & { readonly leaseId: string };
 
+function infeasibleWhy(result: SearchResult): string {
+  const why = (result.infeasible ?? []).map((r) => `${r.description} (best reachable ${r.lowerBound ? '≥ ' : ''}${r.bestAchievable})`).join('; ');
+  return why ? `: ${why}` : '';
+}
+
 /**
  * Solves queued search requests (called by the job worker) and stores their proposal sets.
  *
@@ -55,6 +61,7 @@ export class SearchRunner {
     private readonly costTables: CostTableService,
     private readonly clock: () => Date,
     private readonly lease: SearchLeaseOptions,
+    private readonly loop?: SearchVerificationLoop,
   ) {
     this.maxAttempts = lease.maxAttempts ?? 3;
   }
@@ -70,10 +77,8 @@ export class SearchRunner {
     heartbeat.unref();
     try {
       const result = await this.solve(request);
-      if (result.status === 'infeasible') {
-        const why = (result.infeasible ?? []).map((r) => `${r.description} (best reachable ${r.lowerBound ? '≥ ' : ''}${r.bestAchievable})`).join('; ');
-        throw new SearchFailure(ErrorCode.INFEASIBLE, `No assignment meets the budgets${why ? `: ${why}` : ''}`);
-      }
+      if (request.spec.verify && this.loop) return await this.verifyRound(request, result, this.loop);
+      if (result.status === 'infeasible') throw new SearchFailure(ErrorCode.INFEASIBLE, `No assignment meets the budgets${infeasibleWhy(result)}`);
       await this.complete(request, result);
     } catch (error) {
       if (error instanceof LeaseLost) return;
@@ -125,19 +130,42 @@ export class SearchRunner {
     // Sharing may have been revoked since submission: look the tables up as the requester again.
     const ordered = await this.costTables.visibleToOrganization(request.organizationId, request.costTableIds);
     if (!model || ordered.length !== request.costTableIds.length) throw new SearchFailure(ErrorCode.NOT_FOUND, 'A model spec or cost table is gone');
-    const coreRequest = buildCoreRequest(model, SearchRequestService.coreTables(ordered), request.spec, SearchRequestService.liveSets(ordered));
+    // A verify round searches under the budgets the loop tightened.
+    const spec = request.verification ? { ...request.spec, budgets: request.verification.budgets } : request.spec;
+    const coreRequest = buildCoreRequest(model, SearchRequestService.coreTables(ordered), spec, SearchRequestService.liveSets(ordered));
     return runSearch(coreRequest, { strategy: request.spec.strategy, k: request.spec.k, diversity: request.spec.diversity });
+  }
+
+  /**
+   * A verify round: the first round's infeasibility fails the search as without verification; a
+   * later one ends the loop with what was measured; proposals go to the loop (its draft and job).
+   */
+  private async verifyRound(request: Held, result: SearchResult, loop: SearchVerificationLoop): Promise<void> {
+    const first = (request.verification?.round ?? 0) === 0;
+    // Nothing to measure ends the loop as infeasibility does.
+    const nothing = result.status === 'infeasible' || result.proposals.length === 0;
+    if (nothing && first) throw new SearchFailure(ErrorCode.INFEASIBLE, `No assignment meets the budgets${infeasibleWhy(result)}`);
+    await this.dataSource.transaction(async (manager) => {
+      await this.releaseLease(manager, request);
+      if (nothing) await loop.roundInfeasible(manager, request, result);
+      else await loop.roundSearched(manager, request, result);
+    });
+  }
+
+  /** Gives up the lease inside the transaction that ends the run; LeaseLost when another worker took it. */
+  private async releaseLease(manager: EntityManager, request: Held): Promise<void> {
+    const held = await owned(manager, SearchRequestEntity, request).sql(
+      `UPDATE search_requests SET lease_id = NULL, heartbeat_at = NULL WHERE organization_id = $1 AND id = $2 AND lease_id = $3 AND status = 'running' RETURNING id`,
+      [request.id, request.leaseId],
+    );
+    if (held.length === 0) throw new LeaseLost();
   }
 
   /** Ends the run in one transaction, only while it still holds its lease (else LeaseLost, nothing stored). */
   private async finish(request: Held, change: Partial<SearchRequestRow>, result?: SearchResult): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const requests = owned(manager, SearchRequestEntity, request);
-      const held = await requests.sql(
-        `UPDATE search_requests SET lease_id = NULL, heartbeat_at = NULL WHERE organization_id = $1 AND id = $2 AND lease_id = $3 AND status = 'running' RETURNING id`,
-        [request.id, request.leaseId],
-      );
-      if (held.length === 0) throw new LeaseLost();
+      await this.releaseLease(manager, request);
       const proposalSetId = result
         ? (await this.proposalSets.append(manager, { organizationId: request.organizationId, projectId: request.projectId, searchRequestId: request.id }, result)).id
         : null;
@@ -192,6 +220,7 @@ export class SearchRunner {
       return rows;
     });
     const orphans = await this.requeueOrphans(jobs);
+    if (this.loop) await this.loop.failAbandoned(this.dataSource);
     if (orphans > 0 || touched.some((row) => row.status === 'queued')) jobs.wake();
     for (const row of touched) console.warn(`[search] ${row.id}: its worker stopped; ${row.status === 'queued' ? 'queued again' : 'failed after its last attempt'}`);
     return touched.length + orphans;

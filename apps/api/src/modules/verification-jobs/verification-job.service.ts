@@ -105,13 +105,33 @@ function assertJobMeasurements(job: VerificationJob, measurements: readonly Meas
   });
 }
 
+/** Told, inside the transaction that finished it, when a job succeeds or fails for good (the search verify loop). */
+export interface VerificationJobListener {
+  jobFinished(manager: EntityManager, job: VerificationJob): Promise<void>;
+}
+
 export class VerificationJobService {
+  private listener: VerificationJobListener | undefined;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly deviceProfiles: DeviceProfileService,
     private readonly costTables: CostTableService,
   ) {}
+
+  listen(listener: VerificationJobListener): void {
+    this.listener = listener;
+  }
+
+  /** Queues a search's verify round (the search runner checked the device and ranks). */
+  queueForSearch(
+    manager: EntityManager,
+    organization: OrgRef,
+    job: { proposalSetId: string; deviceProfileId: string; modelSpecId: string; ranks: number[]; metrics: VerifiedMetric[]; createdById: string | null },
+  ): Promise<VerificationJob> {
+    return owned(manager, VerificationJobEntity, organization).save({ ...job, maxAttempts: 3 });
+  }
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<VerificationJob>> {
     demand(scope, 'read');
@@ -147,7 +167,8 @@ export class VerificationJobService {
     demand(scope, 'search:write');
     const input = parseInput(verifySchema, rawInput);
     const set = isUuid(input.proposalSetId) ? await owned(this.dataSource, ProposalSetEntity, scope).findOne({ id: input.proposalSetId }) : null;
-    if (!set) throw notFound('Proposal set');
+    // A verifying search's draft is not a version yet: its loop verifies it.
+    if (!set || set.version === null) throw notFound('Proposal set');
     const ranks = chooseRanks(set, input.ranks);
     const request = await owned(this.dataSource, SearchRequestEntity, scope).findOne({ id: set.searchRequestId });
     if (!request) throw notFound('Proposal set');
@@ -255,6 +276,7 @@ export class VerificationJobService {
         targetId: job.id,
         data: { proposalSetId: set.id, measurements: rows.length },
       });
+      await this.listener?.jobFinished(manager, { ...job, ...done });
       return { ...job, ...done };
     });
   }
@@ -275,6 +297,7 @@ export class VerificationJobService {
       };
       await owned(manager, VerificationJobEntity, scope).update({ id: job.id }, change);
       await this.audit.record(manager, scope, { action: 'verification_job.fail', targetType: 'verification_job', targetId: job.id, data: { final } });
+      if (final) await this.listener?.jobFinished(manager, { ...job, ...change });
       return { ...job, ...change };
     });
   }
