@@ -56,11 +56,23 @@ export interface OptionBounds {
 export function optionBounds(lag: LagrangianBound, kept: readonly (readonly number[])[], priors: readonly OptionIndices[], d: number): OptionBounds {
   const cheapest = priors.map((p) => cheapestDisagreements(p, kept, lag.reduced, d + 1));
   const extra = (site: number, need: number): number => Math.max(0, ...cheapest.map((list) => sumSmallest(list, site, need)));
-  const perOption = lag.reduced.map((row, i) =>
-    row.map((r, o) => (kept[i]!.includes(o) ? lag.bound + r + Math.max(0, ...priors.map((p, k) => sumSmallest(cheapest[k]!, i, d - (p[i] === o ? 0 : 1)))) : Number.POSITIVE_INFINITY)),
-  );
-  const finite = perOption.flatMap((row) => row.filter(Number.isFinite));
-  return { floor: lag.bound + extra(-1, d), ceiling: Math.max(lag.bound, ...finite), perOption };
+  // Per prior and site, the two disagreement costs an option there can still owe: d more when it
+  // agrees with the prior at that site, d − 1 when it already differs (computed once, not per option).
+  const owedIfSame = cheapest.map((list) => kept.map((_, i) => sumSmallest(list, i, d)));
+  const owedIfDifferent = cheapest.map((list) => kept.map((_, i) => sumSmallest(list, i, d - 1)));
+  let ceiling = lag.bound;
+  const perOption = lag.reduced.map((row, i) => {
+    const bounds = new Array<number>(row.length).fill(Number.POSITIVE_INFINITY);
+    for (const o of kept[i]!) {
+      let owed = 0;
+      for (let k = 0; k < priors.length; k++) owed = Math.max(owed, priors[k]![i] === o ? owedIfSame[k]![i]! : owedIfDifferent[k]![i]!);
+      const bound = lag.bound + row[o]! + owed;
+      bounds[o] = bound;
+      if (Number.isFinite(bound)) ceiling = Math.max(ceiling, bound);
+    }
+    return bounds;
+  });
+  return { floor: lag.bound + extra(-1, d), ceiling, perOption };
 }
 
 /** The `count` sites where disagreeing with `prior` is cheapest, with that cost. */
