@@ -75,15 +75,27 @@ export function optionBounds(lag: LagrangianBound, kept: readonly (readonly numb
   return { floor: lag.bound + extra(-1, d), ceiling, perOption };
 }
 
-/** The `count` sites where disagreeing with `prior` is cheapest, with that cost. */
+/**
+ * The `count` sites where disagreeing with `prior` is cheapest, with that cost, cheapest first
+ * (ties in site order). Kept sorted while scanning: no array per site, no sort of every site.
+ */
 function cheapestDisagreements(prior: OptionIndices, kept: readonly (readonly number[])[], reduced: readonly (readonly number[])[], count: number): { site: number; cost: number }[] {
-  return kept
-    .flatMap((opts, site) => {
-      const others = opts.filter((o) => o !== prior[site]).map((o) => reduced[site]![o]!);
-      return others.length > 0 ? [{ site, cost: Math.min(...others) }] : [];
-    })
-    .sort((a, b) => a.cost - b.cost)
-    .slice(0, count);
+  const best: { site: number; cost: number }[] = [];
+  for (let site = 0; site < kept.length; site++) {
+    let cost = Number.POSITIVE_INFINITY;
+    let any = false;
+    for (const o of kept[site]!) {
+      if (o === prior[site]) continue;
+      any = true;
+      cost = Math.min(cost, reduced[site]![o]!);
+    }
+    if (!any || (best.length === count && !(cost < best[count - 1]!.cost))) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1]!.cost > cost) at--;
+    best.splice(at, 0, { site, cost });
+    if (best.length > count) best.pop();
+  }
+  return best;
 }
 
 function sumSmallest(list: readonly { site: number; cost: number }[], excludedSite: number, need: number): number {
