@@ -1,13 +1,15 @@
 // Whole-process figures of the actnas CLI, as CI and users run it (issue 17), each against its
 // target and, where the issue names one, a peer measured in the same run:
-//   1. `actnas --help` start-up (target < 150 ms); beside it a bare `node -e 0`.
+//   1. `actnas --help` start-up (target < 150 ms).
 //   2. `actnas search` on the 69 × 5 yolov5nu example tables, top-10, d = 3, JSON out
 //      (target ≤ 250 ms); peer: the paper's PuLP + CBC stack as a process (Debian's python3-pulp
 //      and coinor-cbc), on the same tables and budget, when installed.
 //   3. `actnas search submit --wait` of the same search against a local API on PostgreSQL
 //      (target < 1.5 s).
-// Medians of wall time, and of CPU time (user + system, children included: on a shared machine
-// the wall time of a short process is mostly waiting for a core). Writes bench-results/cli.json.
+// Medians (BENCH_RUNS, default 11) of wall time, and of CPU time (user + system, children
+// included: on a shared machine the wall time of a short process is mostly waiting for a core).
+// Every figure is also given as a multiple of a bare `node -e 0` measured in the same run, which
+// stays comparable between a quiet and a loaded machine. Writes bench-results/cli.json.
 //
 //   npm run bench -w @actnas/cli          (after npm run build; DATABASE_URL as for the tests)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -19,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'apps/cli/bin/actnas.js');
 const examples = join(root, 'packages/core/examples/yolov5nu-synthetic');
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 9);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 11);
 const TIME = '/usr/bin/time';
 
 interface Sample {
@@ -52,8 +54,8 @@ interface Figure {
   readonly cpuMs: number;
   readonly target: string;
   readonly met: boolean;
-  /** A competitor (`ours N× faster`), or a floor nothing can beat (`+N ms over it`). */
-  readonly peer?: { readonly name: string; readonly wallMs: number; readonly cpuMs: number; readonly floor?: boolean } | { readonly name: string; readonly missing: string };
+  /** A competitor (`ours N× faster`). */
+  readonly peer?: { readonly name: string; readonly wallMs: number; readonly cpuMs: number } | { readonly name: string; readonly missing: string };
 }
 
 function summarise(samples: readonly Sample[]): { wallMs: number; cpuMs: number } {
@@ -72,11 +74,13 @@ for (const built of ['apps/cli/dist/main.js', 'apps/api/dist/main.js']) {
 const figures: Figure[] = [];
 const load: { before: number[]; after?: number[] } = { before: loadavg() };
 
+// 0. The floor: a bare node process, in this run and on this machine as it is now.
+const bare = summarise(repeat(RUNS, () => timed(node, ['-e', '0'])));
+
 // 1. Start-up.
 {
   const help = summarise(repeat(RUNS, () => timed(node, [bin, '--help'])));
-  const bare = summarise(repeat(RUNS, () => timed(node, ['-e', '0'])));
-  figures.push({ figure: 'actnas --help (start-up)', ...help, target: '< 150 ms', met: help.wallMs < 150, peer: { name: 'bare node -e 0', ...bare, floor: true } });
+  figures.push({ figure: 'actnas --help (start-up)', ...help, target: '< 150 ms', met: help.wallMs < 150 });
 }
 
 // 2. A search from table files.
@@ -93,7 +97,7 @@ const objectives = (JSON.parse(ours[0]!.stdout) as { proposals: { objective: num
     const theirs = (JSON.parse(runs[0]!.stdout) as { objectives: number[] }).objectives;
     const agree = theirs.length === objectives.length && theirs.every((o, i) => Math.abs(o - objectives[i]!) < 1e-6);
     if (!agree) throw new Error(`PuLP+CBC and actnas disagree: ${JSON.stringify(theirs)} vs ${JSON.stringify(objectives)}`);
-    peer = { name: 'PuLP 2.6 + CBC 2.10 (same 10 objectives)', ...summarise(runs) };
+    peer = { name: `PuLP ${pulpVersion(python)} + CBC (same 10 objectives)`, ...summarise(runs) };
   } else {
     peer = { name: 'PuLP + CBC', missing: 'not installed: apt-get install python3-pulp coinor-cbc' };
   }
@@ -138,6 +142,10 @@ const objectives = (JSON.parse(ours[0]!.stdout) as { proposals: { objective: num
   }
 }
 
+function pulpVersion(python: string): string {
+  return spawnSync(python, ['-c', 'import pulp; print(pulp.__version__)'], { encoding: 'utf8' }).stdout.trim();
+}
+
 /** An organization with device pi5, yolov5nu, project detector, the example tables and a CI token. */
 async function setUpPlatform(url: string): Promise<string> {
   const auth: { session?: string } = {};
@@ -169,16 +177,18 @@ const rows = figures.map((f) => {
       ? '—'
       : 'missing' in p
         ? `${p.name}: ${p.missing}`
-        : `${p.name}: ${ms(p.wallMs)} (cpu ${ms(p.cpuMs)}); ${p.floor ? `ours +${ms(f.wallMs - p.wallMs)} over it (cpu +${ms(f.cpuMs - p.cpuMs)})` : `ours ${(p.wallMs / f.wallMs).toFixed(1)}× faster (cpu ${(p.cpuMs / f.cpuMs).toFixed(1)}×)`}`;
-  return [f.figure, `${ms(f.wallMs)} (cpu ${ms(f.cpuMs)})`, `${f.target} ${f.met ? 'met' : 'NOT met'}`, peer];
+        : `${p.name}: ${ms(p.wallMs)} (cpu ${ms(p.cpuMs)}); ours ${(p.wallMs / f.wallMs).toFixed(1)}× faster (cpu ${(p.cpuMs / f.cpuMs).toFixed(1)}×)`;
+  const overBare = `${(f.wallMs / bare.wallMs).toFixed(1)}× (cpu ${(f.cpuMs / bare.cpuMs).toFixed(1)}×)`;
+  return [f.figure, `${ms(f.wallMs)} (cpu ${ms(f.cpuMs)})`, overBare, `${f.target} ${f.met ? 'met' : 'NOT met'}`, peer];
 });
-const head = ['figure', `median of ${RUNS}`, 'target', 'peer (same run)'];
+const head = ['figure', `median of ${RUNS}`, '÷ bare node', 'target', 'peer (same run)'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
 load.after = loadavg();
 console.log(line(head));
 console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
 for (const r of rows) console.log(line(r));
+console.log(`bare node -e 0 (same run): ${ms(bare.wallMs)} (cpu ${ms(bare.cpuMs)})`);
 console.log(`load average (1 min): ${load.before[0]!.toFixed(2)} before, ${load.after[0]!.toFixed(2)} after, on ${cpus().length} cores`);
 mkdirSync(join(root, 'apps/cli/bench-results'), { recursive: true });
-writeFileSync(join(root, 'apps/cli/bench-results/cli.json'), JSON.stringify({ when: new Date().toISOString(), runs: RUNS, load, figures }, null, 2));
+writeFileSync(join(root, 'apps/cli/bench-results/cli.json'), JSON.stringify({ when: new Date().toISOString(), runs: RUNS, load, bareNode: bare, figures }, null, 2));

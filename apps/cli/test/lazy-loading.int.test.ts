@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,20 @@ describe('lazy loading of the actnas bin', () => {
 
   it('search loads the search engine, not ONNX, YAML, runtimes or the device library', () => {
     const urls = loaded(examples, 'search', '--latency', 'latency.csv', '--k', '1', '--json');
-    expect(heavyIn(urls).sort()).toEqual(['cliTable', 'csv', 'glpk']);
+    // The search path is one bundled file (apps/cli build: bundle:search) with glpk.js outside it;
+    // JSON out: no text-table renderer either (cli-table3 is loaded when tables are printed).
+    expect(urls.some((u) => u.endsWith('apps/cli/dist/search/search.action.js'))).toBe(true);
+    expect(heavyIn(urls).sort()).toEqual(['glpk']);
+  });
+
+  it('the bundled search path holds the search engine and the CSV reader, nothing heavy', () => {
+    // esbuild marks where each bundled module starts with a `// path` comment.
+    const bundled = readFileSync(join(root, 'apps/cli/dist/search/search.action.js'), 'utf8')
+      .split('\n')
+      .filter((l) => /^\/\/ \S+\.js$/.test(l))
+      .map((l) => `/${l.slice(3)}`);
+    expect(bundled.some((p) => p.includes('/packages/core/dist/search/ilp.strategy.js'))).toBe(true);
+    expect(heavyIn(bundled).sort()).toEqual(['csv']);
   });
 
   it('search submit loads neither the solver nor the table parser', () => {

@@ -8,7 +8,6 @@ import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../shared/cli-error.js';
 import type { TableSource } from './search-tables.js';
 import { readTables } from './search-tables.js';
 import { applySiteFlags, parseBudgets, parseInteger, parseNumber, parseObjective, parsePair, parseStrategy } from './search-options.js';
-import { formatResultTable } from './search-output.js';
 
 // One search per process: compiling glpk's WebAssembly with V8's optimising tier costs more CPU
 // than it saves in a run this short (10 proposals of yolov5nu: ~200 ms of CPU with the baseline
@@ -45,7 +44,8 @@ export interface SearchFlags {
 /** `actnas search` on local table files: solves here and prints the ranked proposals. */
 export async function localSearch(flags: SearchFlags, io: CliIo, setExitCode: (code: number) => void): Promise<void> {
   const result = await search(flags, io.cwd ?? process.cwd());
-  io.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatResultTable(result));
+  // The text tables load cli-table3 (~15 ms): only when they are printed.
+  io.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : (await import('./search-output.js')).formatResultTable(result));
   setExitCode(result.status === 'infeasible' ? EXIT_FAILURE : EXIT_OK);
 }
 

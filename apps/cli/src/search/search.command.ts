@@ -41,6 +41,8 @@ export const searchCommand: CommandModule = (program: Command, io: CliIo, setExi
     .option('--table', 'print the result as tables (default)')
     .option('--verify', 'verify the top-k on this device (see actnas verify) and search again with each budget a proposal breaks as measured tightened by its residual')
     .option('--rounds <n>', 'with --verify: search-and-verify rounds at most', '3');
+  // The build bundles search.action.js with the search engine and the CSV reader into one file
+  // (package.json bundle:search): one module to load instead of ~55, about 30 ms of CPU per search.
   verifyRunOptions(search, ' (--verify)').action(async (flags: SearchFlags & VerifyLoopFlags) =>
     flags.verify ? (await import('../verify/verify-loop.js')).searchAndVerify(flags, io, setExitCode) : (await import('./search.action.js')).localSearch(flags, io, setExitCode),
   );

@@ -40,18 +40,44 @@ export function parseCostTableCsv(text: string, options: CostTableReadOptions): 
   throw new CostTableValidationError([{ row: 1, column: null, message: `no site column (expected one of: ${ALIASES.site.join(', ')})` }], options.source);
 }
 
-interface CsvRecord {
+export interface CsvRecord {
   readonly row: number;
   readonly cells: readonly string[];
 }
 
 function readRecords(text: string, source: string | undefined): readonly CsvRecord[] {
+  const plain = readPlainRecords(text);
+  if (plain) return plain;
   try {
     const parsed = parse(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
     return parsed.map((p) => ({ row: p.info.lines, cells: p.record }));
   } catch (err) {
     throw new CostTableValidationError([{ row: null, column: null, message: `unreadable CSV: ${err instanceof Error ? err.message : String(err)}` }], source);
   }
+}
+
+// Printable ASCII and tabs, lines ending in \n or \r\n: no quotes, nothing csv-parse would treat specially.
+const PLAIN_CSV = /^[\t\x20-\x21\x23-\x7e]*$/;
+
+/**
+ * The records of a table csv-parse would read as plain comma-separated lines (no quote, only
+ * printable ASCII and tabs, one line ending throughout, no whitespace-only line), split directly;
+ * undefined for anything else, which csv-parse reads. The same records and line numbers as
+ * csv-parse with the options above: csv-parse alone costs ~25 ms per table in a fresh process.
+ */
+export function readPlainRecords(text: string): CsvRecord[] | undefined {
+  const body = text.startsWith('\ufeff') ? text.slice(1) : text;
+  const lines = body.split(body.includes('\r') ? '\r\n' : '\n');
+  const records: CsvRecord[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!PLAIN_CSV.test(line)) return undefined;
+    if (line === '') continue;
+    const cells = line.split(',').map((cell) => cell.trim());
+    if (cells.length === 1 && cells[0] === '') return undefined;
+    records.push({ row: i + 1, cells });
+  }
+  return records;
 }
 
 type ColumnIndex = Partial<Record<Field, number>>;

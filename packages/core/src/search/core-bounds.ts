@@ -56,22 +56,46 @@ export interface OptionBounds {
 export function optionBounds(lag: LagrangianBound, kept: readonly (readonly number[])[], priors: readonly OptionIndices[], d: number): OptionBounds {
   const cheapest = priors.map((p) => cheapestDisagreements(p, kept, lag.reduced, d + 1));
   const extra = (site: number, need: number): number => Math.max(0, ...cheapest.map((list) => sumSmallest(list, site, need)));
-  const perOption = lag.reduced.map((row, i) =>
-    row.map((r, o) => (kept[i]!.includes(o) ? lag.bound + r + Math.max(0, ...priors.map((p, k) => sumSmallest(cheapest[k]!, i, d - (p[i] === o ? 0 : 1)))) : Number.POSITIVE_INFINITY)),
-  );
-  const finite = perOption.flatMap((row) => row.filter(Number.isFinite));
-  return { floor: lag.bound + extra(-1, d), ceiling: Math.max(lag.bound, ...finite), perOption };
+  // Per prior and site, the two disagreement costs an option there can still owe: d more when it
+  // agrees with the prior at that site, d − 1 when it already differs (computed once, not per option).
+  const owedIfSame = cheapest.map((list) => kept.map((_, i) => sumSmallest(list, i, d)));
+  const owedIfDifferent = cheapest.map((list) => kept.map((_, i) => sumSmallest(list, i, d - 1)));
+  let ceiling = lag.bound;
+  const perOption = lag.reduced.map((row, i) => {
+    const bounds = new Array<number>(row.length).fill(Number.POSITIVE_INFINITY);
+    for (const o of kept[i]!) {
+      let owed = 0;
+      for (let k = 0; k < priors.length; k++) owed = Math.max(owed, priors[k]![i] === o ? owedIfSame[k]![i]! : owedIfDifferent[k]![i]!);
+      const bound = lag.bound + row[o]! + owed;
+      bounds[o] = bound;
+      if (Number.isFinite(bound)) ceiling = Math.max(ceiling, bound);
+    }
+    return bounds;
+  });
+  return { floor: lag.bound + extra(-1, d), ceiling, perOption };
 }
 
-/** The `count` sites where disagreeing with `prior` is cheapest, with that cost. */
+/**
+ * The `count` sites where disagreeing with `prior` is cheapest, with that cost, cheapest first
+ * (ties in site order). Kept sorted while scanning: no array per site, no sort of every site.
+ */
 function cheapestDisagreements(prior: OptionIndices, kept: readonly (readonly number[])[], reduced: readonly (readonly number[])[], count: number): { site: number; cost: number }[] {
-  return kept
-    .flatMap((opts, site) => {
-      const others = opts.filter((o) => o !== prior[site]).map((o) => reduced[site]![o]!);
-      return others.length > 0 ? [{ site, cost: Math.min(...others) }] : [];
-    })
-    .sort((a, b) => a.cost - b.cost)
-    .slice(0, count);
+  const best: { site: number; cost: number }[] = [];
+  for (let site = 0; site < kept.length; site++) {
+    let cost = Number.POSITIVE_INFINITY;
+    let any = false;
+    for (const o of kept[site]!) {
+      if (o === prior[site]) continue;
+      any = true;
+      cost = Math.min(cost, reduced[site]![o]!);
+    }
+    if (!any || (best.length === count && !(cost < best[count - 1]!.cost))) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1]!.cost > cost) at--;
+    best.splice(at, 0, { site, cost });
+    if (best.length > count) best.pop();
+  }
+  return best;
 }
 
 function sumSmallest(list: readonly { site: number; cost: number }[], excludedSite: number, need: number): number {

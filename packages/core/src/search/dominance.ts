@@ -9,11 +9,8 @@ import type { CompiledProblem, OptionIndices } from './search-types.js';
  * proposal's neighbourhood needs stay in.
  */
 export function undominatedOptions(problem: CompiledProblem, priors: readonly OptionIndices[]): number[][] {
-  return problem.cost.map((costRow, i) => {
-    const vector = (o: number): number[] => [costRow[o]!, ...problem.constraints.map((c) => c.coef[i]![o]!)];
+  return siteOrders(problem).map(({ vectors, byLex }, i) => {
     const used = new Set(priors.map((p) => p[i]!));
-    const vectors = costRow.map((_, o) => vector(o));
-    const byLex = costRow.map((_, o) => o).sort((a, b) => compareLex(vectors[a]!, vectors[b]!) || a - b);
     const kept: number[] = [];
     for (const o of byLex) {
       const dominated = kept.some((k) => !used.has(k) && dominates(vectors[k]!, vectors[o]!));
@@ -21,6 +18,28 @@ export function undominatedOptions(problem: CompiledProblem, priors: readonly Op
     }
     return kept.sort((a, b) => a - b);
   });
+}
+
+interface SiteOrder {
+  /** Per option: its objective cost, then its coefficient in every budget row. */
+  readonly vectors: readonly (readonly number[])[];
+  /** The options in lexicographic order of their vectors. */
+  readonly byLex: readonly number[];
+}
+
+// The vectors and their order do not depend on the priors: built once per problem, not per top-k step.
+const orders = new WeakMap<CompiledProblem, readonly SiteOrder[]>();
+
+function siteOrders(problem: CompiledProblem): readonly SiteOrder[] {
+  let cached = orders.get(problem);
+  if (!cached) {
+    cached = problem.cost.map((costRow, i) => {
+      const vectors = costRow.map((c, o) => [c, ...problem.constraints.map((row) => row.coef[i]![o]!)]);
+      return { vectors, byLex: costRow.map((_, o) => o).sort((a, b) => compareLex(vectors[a]!, vectors[b]!) || a - b) };
+    });
+    orders.set(problem, cached);
+  }
+  return cached;
 }
 
 function dominates(a: readonly number[], b: readonly number[]): boolean {

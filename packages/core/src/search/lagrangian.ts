@@ -27,7 +27,8 @@ export function lagrangianBound(problem: CompiledProblem, kept: readonly (readon
 export function evaluate(problem: CompiledProblem, kept: readonly (readonly number[])[], lambda: readonly number[]): LagrangianBound {
   let bound = 0;
   const reduced = problem.cost.map((row, i) => {
-    const values = row.map((_, o) => (kept[i]!.includes(o) ? penalised(problem, lambda, i, o) : Number.POSITIVE_INFINITY));
+    const values = new Array<number>(row.length).fill(Number.POSITIVE_INFINITY);
+    for (const o of kept[i]!) values[o] = penalised(problem, lambda, i, o);
     const min = Math.min(...values);
     bound += min;
     return values.map((v) => v - min);
@@ -37,9 +38,12 @@ export function evaluate(problem: CompiledProblem, kept: readonly (readonly numb
   return { lambda, bound: infeasibleAlone ? Number.POSITIVE_INFINITY : bound, reduced };
 }
 
+// Plain loops: these run thousands of times in a process that lives a few hundred milliseconds,
+// mostly before V8 optimises anything.
 function penalised(problem: CompiledProblem, lambda: readonly number[], i: number, o: number): number {
   let v = problem.cost[i]![o]!;
-  problem.constraints.forEach((c, j) => (v += lambda[j]! * c.coef[i]![o]!));
+  const rows = problem.constraints;
+  for (let j = 0; j < rows.length; j++) v += lambda[j]! * rows[j]!.coef[i]![o]!;
   return v;
 }
 
@@ -84,22 +88,22 @@ function bestCoordinate(problem: CompiledProblem, kept: readonly (readonly numbe
 
 /** Usage of budget j by the Lagrangian minimiser, minus its rhs (ties broken toward lower usage). */
 function subgradient(problem: CompiledProblem, kept: readonly (readonly number[])[], lambda: readonly number[], j: number): number {
-  const row = problem.constraints[j]!;
+  const coef = problem.constraints[j]!.coef;
   let used = 0;
-  kept.forEach((opts, i) => {
+  for (let i = 0; i < kept.length; i++) {
     let best = Number.POSITIVE_INFINITY;
     let bestUse = Number.POSITIVE_INFINITY;
-    for (const o of opts) {
+    for (const o of kept[i]!) {
       const v = penalised(problem, lambda, i, o);
-      const u = row.coef[i]![o]!;
+      const u = coef[i]![o]!;
       if (v < best || (v === best && u < bestUse)) {
         best = v;
         bestUse = u;
       }
     }
     used += bestUse;
-  });
-  return used - row.rhs;
+  }
+  return used - problem.constraints[j]!.rhs;
 }
 
 function initialScale(problem: CompiledProblem, j: number): number {
