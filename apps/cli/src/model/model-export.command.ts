@@ -10,7 +10,8 @@ import type { CliIo } from '../shared/cli-io.js';
 import type { SpecOptions } from './model-spec-loader.js';
 import { intFlag } from '../shared/flags.js';
 import { LAYOUT_FLAG, buildFromFlags, loadSpec, usage } from './model-spec-loader.js';
-import { MAX_MB_FLAG, imgszFlag, importOnnxFile, isOnnxPath, maxBytesFlag } from './onnx-file.js';
+import { MAX_MB_FLAG } from './onnx-flags.js';
+import { imgszFlag, importOnnxFile, isOnnxPath, maxBytesFlag } from './onnx-file.js';
 
 interface ExportOptions extends SpecOptions {
   readonly act?: string;

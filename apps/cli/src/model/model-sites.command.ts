@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { ImportedModel, OnnxSite, OnnxTensorInfo } from '@actnas/core';
 import { EXIT_OK } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
-import { MAX_MB_FLAG, imgszFlag, importOnnxFile, maxBytesFlag } from './onnx-file.js';
+import { MAX_MB_FLAG } from './onnx-flags.js';
+import { imgszFlag, importOnnxFile, maxBytesFlag } from './onnx-file.js';
 
 interface SitesOptions {
   readonly json?: boolean;

@@ -7,8 +7,6 @@ import type { CliIo } from '../shared/cli-io.js';
 
 const MIB = 1024 * 1024;
 
-/** The `--max-mb` flag and its default (the importer's own limit). */
-export const MAX_MB_FLAG = ['--max-mb <n>', 'largest ONNX file accepted, in MiB', String(DEFAULT_MAX_ONNX_BYTES / MIB)] as const;
 
 /** A model argument that names an ONNX file rather than a built-in or a YAML. */
 export const isOnnxPath = (model: string): boolean => /\.onnx$/i.test(model);

@@ -15,7 +15,8 @@ import type { CommandModule } from '../shared/command-module.js';
 import type { SpecOptions } from '../model/model-spec-loader.js';
 import { LAYOUT_FLAG, buildFromFlags, loadSpec } from '../model/model-spec-loader.js';
 import { onnxProfileSubject } from '../model/onnx-profile-subject.js';
-import { MAX_MB_FLAG, imgszFlag, importOnnxFile, isOnnxPath, maxBytesFlag } from '../model/onnx-file.js';
+import { MAX_MB_FLAG } from '../model/onnx-flags.js';
+import { imgszFlag, importOnnxFile, isOnnxPath, maxBytesFlag } from '../model/onnx-file.js';
 import { candidatesFlag } from '../shared/activation-flags.js';
 import { choiceFlag, intFlag, numberFlag } from '../shared/flags.js';
 

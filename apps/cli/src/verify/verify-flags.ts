@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { SpecOptions } from '../model/model-spec-loader.js';
-import { MAX_MB_FLAG } from '../model/onnx-file.js';
+import { MAX_MB_FLAG } from '../model/onnx-flags.js';
 
 /** Model, runtime and protocol flags of `actnas verify` and `actnas search --verify`. */
 export interface VerifyRunFlags extends SpecOptions {
