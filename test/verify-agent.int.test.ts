@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,8 @@ import {
   CreateDeviceProfileDocument,
   ProjectProposalsDocument,
   ProposalMeasurementsDocument,
+  SearchVerificationDocument,
+  VerifiedProposalsDocument,
   PublishCostTableDocument,
   RegisterBuiltinModelSpecDocument,
   SubmitSearchDocument,
@@ -96,6 +99,21 @@ async function versionOne(s: Setup) {
   return (await s.org.owner.client.data(ProposalMeasurementsDocument, { slug: s.org.slug, projectId: s.projectId, version: 1 })).organization.project.proposalSet;
 }
 
+/** An agent running until stopped (SIGTERM), polling every second, as a device would run it. */
+function startAgent(token: string, ...args: string[]): { stop: () => Promise<{ code: number | null; stdout: string }> } {
+  const child = spawn(process.execPath, [bin, 'agent', '--api', t.server.url, '--token', token, '--work-dir', workDir, '--poll-interval', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    stop: async () => {
+      child.kill('SIGTERM');
+      return { code: await closed, stdout };
+    },
+  };
+}
+
 describe('actnas agent verifies proposals on the device', () => {
   it('measures ranks 1-2 whole (latency, memory, NWOT) and the measurements attach to the proposals; the set keeps its version', async () => {
     const s = await searched('verify-agent', builtin, ['LATENCY', 'MEMORY', 'ACCURACY']);
@@ -168,5 +186,60 @@ describe('actnas agent verifies proposals on the device', () => {
     const bad = await runAgent(s.token, '--once', '--jobs', 'verify');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('actnas: --jobs must be profiling, verification or both (comma-separated), got "verify"\n');
+  });
+  it('a search that verifies in rounds: the agent measures each round, a budget broken as measured is tightened, one version when the loop ends', async () => {
+    // Memory only: the planner is exact, so what the agent measures (at 64 px, against tables of the
+    // model at 640 px) is known to miss the sums: the reference model's footprint barely moves.
+    const org = await createOrganization(t.client, 'verify-rounds');
+    const owner = org.owner.client;
+    const deviceProfileId = (await owner.data(CreateDeviceProfileDocument, { input: deviceProfileInput(org.id, { name: 'rounds-cpu', inputSize: IMGSZ, threads: 1 }) })).createDeviceProfile.id;
+    const modelSpecId = await builtin(org);
+    const content = await exampleTable('memory');
+    const input = { organizationId: org.id, deviceProfileId, modelSpecId, metric: 'MEMORY' as const, format: 'CSV' as const, content, provenance: { source: 'SYNTHETIC' as const } };
+    const tableId = (await owner.data(PublishCostTableDocument, { input })).publishCostTable.id;
+    const projectId = await createProject(owner, org.id, 'rounds');
+    const objective = { sense: 'MIN' as const, metric: { metric: 'MEMORY' as const } };
+    // Where the budget bites: half way between the reference and the smallest predicted footprint.
+    const scratch = await createProject(owner, org.id, 'scratch');
+    const plain = await owner.data(SubmitSearchDocument, { input: { organizationId: org.id, projectId: scratch, modelSpecId, costTableIds: [tableId], objective, budgets: [], k: 1 } });
+    expect(await waitForSearch(org, plain.submitSearch.id)).toMatchObject({ status: 'SUCCEEDED' });
+    const smallest = (await owner.data(VerifiedProposalsDocument, { slug: org.slug, projectId: scratch, version: 1 })).organization.project.proposalSet.proposals[0]!.totals.find((x) => x.metric === 'MEMORY')!;
+    const limit = Math.round(smallest.reference + smallest.delta / 2);
+    const budgets = [{ metric: { metric: 'MEMORY' as const }, bound: 'MAX' as const, value: limit, of: 'TOTAL' as const }];
+    const submitted = await owner.data(SubmitSearchDocument, { input: { organizationId: org.id, projectId, modelSpecId, costTableIds: [tableId], objective, budgets, k: 2, verify: { rounds: 2 } } });
+    const id = submitted.submitSearch.id;
+    const token = await createApiToken(owner, org.id, ['AGENT']);
+    const agent = startAgent(token, '--jobs', 'verification', '--name', 'rounds-agent');
+    let search;
+    try {
+      const deadline = Date.now() + 150_000;
+      for (;;) {
+        search = (await owner.data(SearchVerificationDocument, { slug: org.slug, id })).organization.searchRequest;
+        if (search.status === 'SUCCEEDED' || search.status === 'FAILED') break;
+        // Until the loop ends the project has no version.
+        expect((await owner.data(ProjectProposalsDocument, { slug: org.slug, projectId, first: 10 })).organization.project.proposalSets.nodes).toEqual([]);
+        if (Date.now() > deadline) throw new Error(`search still ${search.status} (round ${search.verification?.round})`);
+        await sleep(250);
+      }
+    } finally {
+      const { code, stdout } = await agent.stop();
+      expect(code, stdout).toBe(0);
+    }
+    expect(search.status, JSON.stringify(search.error)).toBe('SUCCEEDED');
+    const v = search.verification!;
+    expect(v).toMatchObject({ rounds: 2, deviceProfileId, met: false });
+    // Round 1 breaks the budget as measured and tightens it by the measured residual; round 2 runs under the tighter budget.
+    expect(v.history[0]!.tightened).toHaveLength(1);
+    expect(v.history[0]!.tightened[0]!.residual).toBeGreaterThan(0);
+    expect(v.missed.map((m) => m.budget)).toHaveLength(1);
+    expect(v.missed[0]!.excess).toBeGreaterThan(0);
+    expect(v.jobs.every((j) => j.status === 'SUCCEEDED')).toBe(true);
+    expect(search.proposalSet).toMatchObject({ version: 1, draft: false });
+    const { organization } = await owner.data(VerifiedProposalsDocument, { slug: org.slug, projectId, version: 1 });
+    expect(organization.project.proposalSets.nodes.map((n) => n.version)).toEqual([1]);
+    for (const p of organization.project.proposalSet.proposals) {
+      expect(p.measuredFeasible).toBe(false);
+      expect(p.measurements.map((m) => m.metric)).toEqual(['MEMORY']);
+    }
   });
 });
