@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,5 +95,27 @@ describe('the agent downloads uploaded model files', () => {
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(AgentJobError);
     expect(await refusal(uploadedModelFile(source(server(FILE).fetcher), workDir(), { ...SPEC, downloadPath: null }))).toBe('model spec "mine" has no uploaded file to download');
+  });
+
+  it('gives up on a download that stalls (headers sent, then nothing) instead of holding the job forever, as a transient failure', async () => {
+    const sockets = new Set<Socket>();
+    const stalled = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(FILE.length) });
+      res.write(FILE.slice(0, 1024));
+    });
+    stalled.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = stalled.address() as AddressInfo;
+      const started = performance.now();
+      const err = await uploadedModelFile({ apiUrl: `http://127.0.0.1:${port}/graphql`, token: 't', maxBytes: 1_000_000, idleTimeoutMs: 300 }, workDir(), SPEC).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(AgentJobError);
+      expect((err as Error).message).toBe(`downloading model spec "mine" from http://127.0.0.1:${port}/model-specs/s1/file: nothing received for 0.3 s`);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalled.close(resolve));
+    }
   });
 });

@@ -13,8 +13,12 @@ export interface ModelFileSource {
   readonly token: string;
   /** Files over this many bytes are refused, by the spec's size, the Content-Length and while streaming. */
   readonly maxBytes: number;
+  /** A download that receives nothing for this long is abandoned (the job goes back to the queue); default 60 s. */
+  readonly idleTimeoutMs?: number;
   readonly fetch?: typeof fetch;
 }
+
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 /** What the job tells the agent about the uploaded file. */
 export interface UploadedFileSpec {
@@ -63,7 +67,28 @@ function tooLarge(spec: UploadedFileSpec, size: number | undefined, limit: numbe
 
 async function download(source: ModelFileSource, spec: UploadedFileSpec, path: string): Promise<Uint8Array> {
   const url = new URL(path, source.apiUrl);
-  const response = await (source.fetch ?? fetch)(url, { headers: { authorization: `Bearer ${source.token}` } });
+  const idleMs = source.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  // A stalled connection must not hold the job forever while the heartbeat keeps its lease: abort
+  // when nothing arrives for idleMs (headers or body), however long the whole download takes.
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), idleMs);
+  const touch = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), idleMs);
+  };
+  try {
+    return await receive(source, spec, url, controller.signal, touch);
+  } catch (err) {
+    if (controller.signal.aborted) throw new Error(`downloading model spec "${spec.name}" from ${url.origin}${url.pathname}: nothing received for ${idleMs / 1000} s`, { cause: err });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function receive(source: ModelFileSource, spec: UploadedFileSpec, url: URL, signal: AbortSignal, touch: () => void): Promise<Uint8Array> {
+  const response = await (source.fetch ?? fetch)(url, { headers: { authorization: `Bearer ${source.token}` }, signal });
+  touch();
   if (!response.ok || !response.body) {
     const detail = await response.text().catch(() => '');
     const message = `downloading model spec "${spec.name}" from ${url.origin}${url.pathname}: HTTP ${response.status} ${detail.slice(0, 200)}`.trim();
@@ -82,6 +107,7 @@ async function download(source: ModelFileSource, spec: UploadedFileSpec, path: s
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    touch();
     size += value.length;
     if (size > source.maxBytes) {
       await reader.cancel();
