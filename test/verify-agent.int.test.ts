@@ -122,7 +122,7 @@ describe('actnas agent verifies proposals on the device', () => {
     // Both kinds by default: no profiling job is queued, so it takes the verification job.
     const run = await runAgent(s.token, '--once', '--name', 'verify-e2e', '--lease-seconds', '60');
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toContain(`job ${jobId}: leased (verification: latency+memory+accuracy of ranks 1,2 of yolov5nu v1 on "verify-agent-cpu" at ${IMGSZ} px, attempt 1/3)`);
+    expect(run.stdout).toContain(`job ${jobId}: leased (verification: latency+memory+accuracy of ranks 1,2 of yolov5nu (proposal set v1) on "verify-agent-cpu" at ${IMGSZ} px, attempt 1/3)`);
     expect(run.stdout).toContain(`job ${jobId}: stored 6 measurements of proposal set v1`);
 
     const job = await jobOf(s, jobId);

@@ -191,7 +191,7 @@ const VJOB: AgentVerificationJobFragment = {
   maxAttempts: 3,
   modelSpec: JOB.modelSpec,
   deviceProfile: JOB.deviceProfile,
-  proposalSet: { id: 'set', version: 4, proposals: [] },
+  proposalSet: { id: 'set', version: 4, draft: false, proposals: [] },
 };
 const MEASURED: ProposalMeasurementInput[] = [
   { rank: 1, metric: 'MEMORY', measured: -10, measuredTotal: 90, ciLow: -10, ciHigh: -10, runs: 1, host: 'h' },
@@ -218,7 +218,7 @@ describe('agent loop with verification jobs', () => {
     expect(api.ops().slice(0, 3)).toEqual(['AgentOrganizations', 'AgentLease', 'AgentLeaseVerification']);
     expect(api.calls.find((c) => c.operation === 'AgentReportVerificationProgress')!.input).toMatchObject({ jobId: VJOB.id, leaseId: 'lease-v', leaseSeconds: 10 });
     expect(api.calls.at(-1)).toMatchObject({ operation: 'AgentCompleteVerification', input: { organizationId: ORG, jobId: VJOB.id, leaseId: 'lease-v', measurements: MEASURED } });
-    expect(lines.join('\n')).toContain('leased (verification: memory of ranks 1,2 of yolov5nu v4 on "cpu" at 64 px, attempt 1/3)');
+    expect(lines.join('\n')).toContain('leased (verification: memory of ranks 1,2 of yolov5nu (proposal set v4) on "cpu" at 64 px, attempt 1/3)');
     expect(lines.join('\n')).toContain('stored 2 measurements of proposal set v4');
   });
 
@@ -234,7 +234,7 @@ describe('agent loop with verification jobs', () => {
     const calls: string[] = [];
     const failed = { ...withUpload, log: (line: string) => calls.push(line) };
     expect(await runAgent(failed)).toBe(1);
-    expect(calls.at(-1)).toContain('model spec "mine" is an uploaded ONNX; this agent verifies built-in model specs only');
+    expect(calls.at(-1)).toContain('model spec "mine" is an uploaded ONNX; this agent has no API to download it from');
   });
 
   it('with --once and both queues empty exits 0 naming both', async () => {
@@ -253,6 +253,7 @@ describe('agent loop with verification jobs', () => {
       proposalSet: {
         id: 'set',
         version: 4,
+        draft: false,
         proposals: [
           { rank: 1, activations: sites.map((site) => ({ site, activation: 'relu' })), totals },
           { rank: 2, activations: sites.map((site) => ({ site, activation: spec.activation.id })), totals },

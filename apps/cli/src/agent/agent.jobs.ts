@@ -6,9 +6,11 @@ import {
 } from '../graphql/generated.js';
 import type { AgentSettings, MeasureHooks } from './agent.profiler.js';
 import { measureJob } from './agent.profiler.js';
-import { verifyJob } from './agent.verifier.js';
+import { setName, verifyJob } from './agent.verifier.js';
 
 /** The kinds of job an agent leases (`actnas agent --jobs`). */
+
+
 export type JobKind = 'profiling' | 'verification';
 export const JOB_KINDS: readonly JobKind[] = ['profiling', 'verification'];
 
@@ -84,12 +86,12 @@ async function leaseVerification(c: LeaseContext): Promise<LeasedJob | null> {
   return {
     kind: 'verification',
     held,
-    summary: `verification: ${lower(job.metrics)} of ranks ${job.ranks.join(',')} of ${job.modelSpec.name} v${job.proposalSet.version} ${where(job.deviceProfile)}, ${attempt(job)}`,
+    summary: `verification: ${lower(job.metrics)} of ranks ${job.ranks.join(',')} of ${job.modelSpec.name} (${setName(job.proposalSet)}) ${where(job.deviceProfile)}, ${attempt(job)}`,
     measure: async (hooks) => {
       const measurements = await (c.verify ?? verifyJob)(job, c.settings, hooks);
       return async () => {
         const { completeVerificationJob } = await c.client.request(AgentCompleteVerificationDocument, { input: { ...held, measurements } });
-        return `stored ${completeVerificationJob.measurements.length} measurements of proposal set v${job.proposalSet.version}`;
+        return `stored ${completeVerificationJob.measurements.length} measurements of ${setName(job.proposalSet)}`;
       };
     },
     report: async (progress) => {

@@ -11,6 +11,9 @@ import { AgentJobError, deviceFusion, verificationSubject } from './agent.profil
 
 type Proposal = AgentVerificationJobFragment['proposalSet']['proposals'][number];
 
+/** A version, or the draft of a search that verifies in rounds (a set without a version until its loop ends). */
+export const setName = (set: { readonly version: number; readonly draft: boolean }): string => (set.draft ? 'the draft set of a verifying search' : `proposal set v${set.version}`);
+
 /** Share of the job per phase of verifyProposals (memory and NWOT are quick beside whole-model latency). */
 const PHASES: readonly { readonly metric: VerifyMetric; readonly weight: number }[] = [
   { metric: 'memory', weight: 1 },
@@ -22,7 +25,7 @@ const PHASES: readonly { readonly metric: VerifyMetric; readonly weight: number 
 function jobProposals(job: AgentVerificationJobFragment): Proposal[] {
   return job.ranks.map((rank) => {
     const p = job.proposalSet.proposals.find((x) => x.rank === rank);
-    if (!p) throw new AgentJobError(`proposal set v${job.proposalSet.version} has no proposal of rank ${rank}`);
+    if (!p) throw new AgentJobError(`${setName(job.proposalSet)} has no proposal of rank ${rank}`);
     return p;
   });
 }
