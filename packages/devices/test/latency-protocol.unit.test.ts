@@ -108,6 +108,24 @@ describe('paired protocol', () => {
     expect(m.pairs).toBeLessThanOrEqual(11);
   });
 
+  it('a pair slower than the time cap still leaves a finite estimate with a CI: the cap stops a cell only after 4 pairs', async () => {
+    let now = 0;
+    const { ref, cand } = syntheticPair(22, 0);
+    const timed = (run: TimedRun): TimedRun => async () => {
+      const ms = await run();
+      now += ms;
+      return ms;
+    };
+    const m = await measurePaired(timed(ref), timed(cand), {
+      warmup: 1, order: 'abba', seed: 3, clock: () => now,
+      stopping: { absolute: 1e-6, minPairs: 10, maxPairs: 10_000, maxMs: 50, checkEvery: 10 },
+    });
+    expect(m.stoppedBy).toBe('time');
+    expect(m.pairs).toBe(4);
+    expect(Number.isFinite(m.delta.estimate)).toBe(true);
+    expect(m.delta.high).toBeGreaterThan(m.delta.low);
+  });
+
   it('paper mode (unpaired means) is much wider than paired on drifting runs', async () => {
     const { ref, cand } = syntheticPair(13, 0.4);
     const r = await measureMean(ref, { warmup: 0, runs: 50 });

@@ -59,6 +59,9 @@ export interface PairedOptions {
   readonly clock?: () => number;
 }
 
+/** Pairs a cell always gets, whatever its time cap: two blocks of two, so the estimate and its CI exist. */
+const MIN_PAIRS_FOR_CI = 4;
+
 export const DEFAULT_STOPPING: StoppingRule = { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 200, checkEvery: 10 };
 
 export interface PairedMeasurement {
@@ -102,7 +105,9 @@ export async function measurePaired(reference: TimedRun, candidate: TimedRun, op
   let stoppedBy: PairedMeasurement['stoppedBy'] = 'cap';
   let final: ConfidenceInterval | undefined;
   while (deltas.length < stopping.maxPairs) {
-    if (stopping.maxMs !== undefined && clock() - started >= stopping.maxMs) {
+    // The time cap never stops a cell before it has an estimate with a CI: two blocks of the
+    // block-minimum statistic (a pair slower than the cap, on a loaded host, would leave none).
+    if (stopping.maxMs !== undefined && deltas.length >= MIN_PAIRS_FOR_CI && clock() - started >= stopping.maxMs) {
       stoppedBy = 'time';
       break;
     }
