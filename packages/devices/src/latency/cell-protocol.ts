@@ -1,5 +1,6 @@
 import type { PairedOptions, PaperOptions, RunSummary, TimedRun } from './paired-protocol.js';
-import { measureMean, measurePaired, unpairedDelta } from './paired-protocol.js';
+import type { PairedMeasurement } from './paired-protocol.js';
+import { measureMean, measurePaired, measurePairedArms, unpairedDelta } from './paired-protocol.js';
 
 /** How one latency cell is measured: the paired adaptive protocol or the paper's mean of N runs. */
 export type CellProtocol =
@@ -33,6 +34,20 @@ export async function measureLatencyCell(reference: ReferenceTimer, candidate: T
     const ci = unpairedDelta(ref, cand);
     return { delta: ci.estimate, ciLow: ci.low, ciHigh: ci.high, runs: cand.runs, referenceMs: ref.mean };
   }
-  const m = await measurePaired(reference.run, candidate, { ...protocol.options, seed });
+  return pairedStats(await measurePaired(reference.run, candidate, { ...protocol.options, seed }));
+}
+
+function pairedStats(m: PairedMeasurement): LatencyCellStats {
   return { delta: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, runs: m.pairs, stoppedBy: m.stoppedBy, referenceMs: m.reference.median };
+}
+
+/**
+ * Every candidate against one reference: paired, in shared rounds (`measurePairedArms`); in paper
+ * mode one after another against the reference's mean, measured once.
+ */
+export async function measureLatencyCells(reference: ReferenceTimer, candidates: readonly TimedRun[], protocol: CellProtocol, seed: number): Promise<LatencyCellStats[]> {
+  if (protocol.kind === 'paired') return (await measurePairedArms(reference.run, candidates, { ...protocol.options, seed })).map(pairedStats);
+  const out: LatencyCellStats[] = [];
+  for (const c of candidates) out.push(await measureLatencyCell(reference, c, protocol, seed));
+  return out;
 }

@@ -140,5 +140,7 @@ export function profileCheckpointKey(req: ProfileRequest): CheckpointKey {
     fusion: req.metric === 'memory' ? `${req.fusion.id}:${[...req.fusion.fused].sort().join(',')}` : '-',
     sites: req.sites?.join(',') ?? 'all',
     ...(isOnnxProfileModel(req.graph) ? { onnx: req.graph.digest, input: `${req.graph.height}x${req.graph.width}` } : {}),
+    // Micro cells of sites with one block are one measurement: a checkpoint of per-site cells is not resumed into it.
+    ...(req.metric === 'latency' && req.mode === 'micro' ? { microSweep: 'shared-blocks' } : {}),
   };
 }
