@@ -90,6 +90,9 @@ export async function measurePaired(reference: TimedRun, candidate: TimedRun, op
   return (await measurePairedArms(reference, [candidate], options))[0]!;
 }
 
+/** Pairs in one ABBA block: the fewest a cell is published with. */
+const MIN_BLOCK_PAIRS = 2;
+
 interface Arm {
   readonly index: number;
   readonly run: TimedRun;
@@ -132,11 +135,14 @@ export async function measurePairedArms(reference: TimedRun, candidates: readonl
     };
   };
   for (let round = 0; ; round++) {
-    const active = arms.filter((a) => !a.result);
+    let active = arms.filter((a) => !a.result);
     if (active.length === 0) break;
     if (budgetMs !== undefined && clock() - started >= budgetMs) {
-      for (const arm of active) finish(arm, 'time');
-      break;
+      // Not before one ABBA block (two pairs): with fewer there is no estimate at all, and on a
+      // loaded host one pair of a whole model can outlast a short cap.
+      for (const arm of active) if (arm.deltas.length >= MIN_BLOCK_PAIRS) finish(arm, 'time');
+      active = active.filter((a) => !a.result);
+      if (active.length === 0) break;
     }
     const refFirst = options.order === 'abba' ? round % 2 === 0 : order.float() < 0.5;
     const times = new Map<Arm, number>();

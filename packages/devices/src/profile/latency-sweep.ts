@@ -1,7 +1,7 @@
 import type { ActivationKind, ImportedModel } from '@actnas/core';
 import { rewriteOnnx } from '@actnas/core';
 import type { CellProtocol } from '../latency/cell-protocol.js';
-import { ReferenceTimer, measureLatencyCell, measureLatencyCells } from '../latency/cell-protocol.js';
+import { ReferenceTimer, measureLatencyCell, measureLatencyCells, resolveTiming, timedAs } from '../latency/cell-protocol.js';
 import type { MicroBlockGroup, SiteBlockSpec } from '../latency/micro-block.js';
 import { groupMicroBlocks, microBlockOnnx } from '../latency/micro-block.js';
 import { createRng } from '../random/seeded-rng.js';
@@ -38,7 +38,7 @@ function referenceCell(site: string, activation: string): ProfileCell {
 }
 
 async function measureAgainst(ref: ReferenceTimer, candidate: LoadedModel, feeds: Feeds, o: LatencySweepOptions, site: string, activation: string): Promise<ProfileCell> {
-  const stats = await measureLatencyCell(ref, candidate.timer(feeds), o.protocol, cellSeed(o.seed, site, activation));
+  const stats = await measureLatencyCell(ref, timedAs(resolveTiming(o.protocol, o.runtime.provenance), candidate.timer(feeds)), o.protocol, cellSeed(o.seed, site, activation));
   return { site, activation, ...stats, reference: stats.referenceMs };
 }
 
@@ -83,8 +83,9 @@ async function measureGroup(group: MicroBlockGroup, kinds: readonly ActivationKi
   const loaded: LoadedModel[] = [];
   try {
     for (const kind of kinds) loaded.push(await o.runtime.load(microBlockOnnx(block, kind, o.seed)));
-    const ref = new ReferenceTimer(refModel.timer(feeds));
-    const stats = await measureLatencyCells(ref, loaded.map((m) => m.timer(feeds)), o.protocol, cellSeed(o.seed, group.key, kinds.map((k) => k.id).join(',')));
+    const timing = resolveTiming(o.protocol, o.runtime.provenance);
+    const ref = new ReferenceTimer(timedAs(timing, refModel.timer(feeds)));
+    const stats = await measureLatencyCells(ref, loaded.map((m) => timedAs(timing, m.timer(feeds))), o.protocol, cellSeed(o.seed, group.key, kinds.map((k) => k.id).join(',')));
     return stats.map((s, i) => {
       const { referenceMs, ...rest } = s;
       return { site: block.site, activation: kinds[i]!.id, ...rest, reference: referenceMs };
@@ -107,7 +108,7 @@ async function measureGroup(group: MicroBlockGroup, kinds: readonly ActivationKi
 export async function* fullLatencyCells(model: ImportedModel, feeds: Feeds, o: LatencySweepOptions): AsyncGenerator<ProfileCell> {
   const openReference = async () => {
     const loaded = await o.runtime.load(model.bytes);
-    return { loaded, timer: new ReferenceTimer(loaded.timer(feeds)) };
+    return { loaded, timer: new ReferenceTimer(timedAs(resolveTiming(o.protocol, o.runtime.provenance), loaded.timer(feeds))) };
   };
   const perSite = o.protocol.kind === 'paired';
   let shared: Awaited<ReturnType<typeof openReference>> | undefined;

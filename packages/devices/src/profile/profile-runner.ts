@@ -6,6 +6,7 @@ import { dataDependentInit } from '../accuracy/data-dependent-init.js';
 import { nwotCells, nwotModel } from '../accuracy/nwot-estimator.js';
 import type { NwotResult } from '../accuracy/nwot-kernel.js';
 import type { CellProtocol } from '../latency/cell-protocol.js';
+import { resolveTiming } from '../latency/cell-protocol.js';
 import type { SiteBlockSpec } from '../latency/micro-block.js';
 import { groupMicroBlocks } from '../latency/micro-block.js';
 import { measureMean } from '../latency/paired-protocol.js';
@@ -77,7 +78,8 @@ function protocolLabel(req: ProfileRequest): string {
   if (p.kind === 'paper') return `paper (mean of ${p.options.runs} runs, unpaired)`;
   const s = p.options.stopping;
   const rounds = req.mode === 'micro' ? ' (a block\'s candidates in shared rounds against one reference run, time cap pooled per block)' : '';
-  return `paired ${p.options.order} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}${rounds}`;
+  const timing = resolveTiming(p, req.runtime.provenance);
+  return `paired ${p.options.order}${timing === 'process-cpu' ? ' process-cpu-time' : ''} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}${rounds}`;
 }
 
 function unitOf(metric: ProfileMetric): string {
