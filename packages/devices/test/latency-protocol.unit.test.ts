@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { processCpuTimed, resolveTiming } from '../src/latency/cell-protocol.js';
 import type { CellProtocol } from '../src/latency/cell-protocol.js';
-import { measureMean, measurePaired, measurePairedArms, unpairedDelta } from '../src/latency/paired-protocol.js';
+import { measureMean, measurePaired, unpairedDelta } from '../src/latency/paired-protocol.js';
 import type { TimedRun } from '../src/latency/paired-protocol.js';
 import { bootstrapCi, excludesZero, halfWidth, median, trimmedMean } from '../src/latency/statistics.js';
 import { createRng } from '../src/random/seeded-rng.js';
@@ -123,80 +123,20 @@ describe('paired protocol', () => {
   });
 });
 
-describe('paired arms: several candidates against one reference', () => {
-  /** Shared drift and noise for the reference and each candidate, `deltas[j]` ms slower. */
-  function syntheticArms(seed: number, deltas: readonly number[]): { ref: TimedRun; cands: TimedRun[]; refCalls: () => number } {
-    const rng = createRng(seed);
-    let t = 0;
-    let refCalls = 0;
-    const at = (delta: number): number => 80 + delta + 5 * Math.sin(t++ / 40) + 0.3 * rng.normal() + (rng.float() < 0.05 ? 8 * rng.float() : 0);
-    return {
-      ref: () => (refCalls++, Promise.resolve(at(0))),
-      cands: deltas.map((d) => () => Promise.resolve(at(d))),
-      refCalls: () => refCalls,
-    };
-  }
-
-  it('runs the reference once per round for every candidate, and each arm stops on its own target', async () => {
-    const { ref, cands, refCalls } = syntheticArms(7, [2, 0.8, 0]);
-    const [big, small, zero] = await measurePairedArms(ref, cands, {
-      warmup: 1, order: 'abba', seed: 5,
-      stopping: { relative: 0.1, minPairs: 10, maxPairs: 300, checkEvery: 5 },
-    });
-    expect(big!.stoppedBy).toBe('target');
-    expect(small!.stoppedBy).toBe('target');
-    expect(zero!.stoppedBy).toBe('cap');
-    expect(big!.pairs).toBeLessThan(small!.pairs);
-    expect(zero!.pairs).toBe(300);
-    // One warm-up run, then one reference run per round: as many as the longest arm's pairs.
-    expect(refCalls()).toBe(1 + 300);
-    for (const [m, delta] of [[big!, 2], [small!, 0.8]] as const) {
-      expect(m.delta.low).toBeLessThanOrEqual(delta);
-      expect(m.delta.high).toBeGreaterThanOrEqual(delta);
-    }
-  });
-
-  it('with one candidate is the single paired protocol, run for run', async () => {
-    const stopping = { relative: 0.1, minPairs: 10, maxPairs: 400, checkEvery: 5 };
-    const a = syntheticArms(13, [0.5]);
-    const b = syntheticArms(13, [0.5]);
-    const single = await measurePaired(a.ref, a.cands[0]!, { warmup: 2, order: 'random', seed: 9, stopping });
-    const [arm] = await measurePairedArms(b.ref, b.cands, { warmup: 2, order: 'random', seed: 9, stopping });
-    expect(arm).toEqual(single);
-  });
-
-  it('pools the time cap over a block: an arm that stops early leaves its time to a noisy sibling', async () => {
-    let now = 0;
-    const timed = (run: TimedRun): TimedRun => async () => {
-      const ms = await run();
-      now += ms;
-      return ms;
-    };
-    const { ref, cands } = syntheticArms(21, [3, 0]);
-    const [quickArm, noisy] = await measurePairedArms(timed(ref), cands.map(timed), {
-      warmup: 1, order: 'abba', seed: 3, clock: () => now,
-      stopping: { relative: 0.1, minPairs: 10, maxPairs: 10_000, maxMs: 1600, checkEvery: 5 },
-    });
-    expect(quickArm!.stoppedBy).toBe('target');
-    expect(noisy!.stoppedBy).toBe('time');
-    // Alone, 1600 ms buys ~10 pairs of ~80 ms runs; with the quick arm's unused share, more.
-    expect(noisy!.pairs).toBeGreaterThan(12);
-    expect(now).toBeLessThan(2 * 1600 + 4 * 90 + 3 * 90);
-  });
-
+describe('paired protocol on a loaded host', () => {
   it('publishes no cell without an estimate: the time cap waits for one ABBA block (two pairs)', async () => {
     let now = 0;
     const slow = (ms: number): TimedRun => () => {
       now += ms;
       return Promise.resolve(ms);
     };
-    const [m] = await measurePairedArms(slow(900), [slow(800)], {
+    const m = await measurePaired(slow(900), slow(800), {
       warmup: 0, order: 'abba', seed: 1, clock: () => now,
       stopping: { absolute: 1e-6, minPairs: 4, maxPairs: 4, maxMs: 1000, checkEvery: 2 },
     });
-    expect(m!.stoppedBy).toBe('time');
-    expect(m!.pairs).toBe(2);
-    expect(m!.delta.estimate).toBeCloseTo(-100, 9);
+    expect(m.stoppedBy).toBe('time');
+    expect(m.pairs).toBe(2);
+    expect(m.delta.estimate).toBeCloseTo(-100, 9);
   });
 });
 

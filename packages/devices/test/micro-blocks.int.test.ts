@@ -69,7 +69,7 @@ describe('micro blocks: identical blocks measured once', () => {
     expect(relu('model.5.act').delta).not.toBe(relu('model.2.act').delta);
   });
 
-  it('measures every candidate of a block against one reference session', async () => {
+  it('measures every candidate of a block against one session of its reference block', async () => {
     const { runtime, loads } = await countingRuntime();
     const cells = await collect(microLatencyCells([base], options(runtime, { candidates: PAPER_ACTIVATIONS })));
     expect(cells.map((c) => c.activation)).toEqual(PAPER_ACTIVATIONS.map((k) => k.id));

@@ -1,7 +1,6 @@
 import type { PairedOptions, PaperOptions, RunSummary, TimedRun } from './paired-protocol.js';
 import type { RuntimeProvenance } from '../runtimes/runtime.js';
-import type { PairedMeasurement } from './paired-protocol.js';
-import { measureMean, measurePaired, measurePairedArms, unpairedDelta } from './paired-protocol.js';
+import { measureMean, measurePaired, unpairedDelta } from './paired-protocol.js';
 
 /**
  * What a paired run's time is: `wall` (elapsed), or `process-cpu`, the CPU time this process spent
@@ -68,20 +67,6 @@ export async function measureLatencyCell(reference: ReferenceTimer, candidate: T
     const ci = unpairedDelta(ref, cand);
     return { delta: ci.estimate, ciLow: ci.low, ciHigh: ci.high, runs: cand.runs, referenceMs: ref.mean };
   }
-  return pairedStats(await measurePaired(reference.run, candidate, { ...protocol.options, seed }));
-}
-
-function pairedStats(m: PairedMeasurement): LatencyCellStats {
+  const m = await measurePaired(reference.run, candidate, { ...protocol.options, seed });
   return { delta: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, runs: m.pairs, stoppedBy: m.stoppedBy, referenceMs: m.reference.median };
-}
-
-/**
- * Every candidate against one reference: paired, in shared rounds (`measurePairedArms`); in paper
- * mode one after another against the reference's mean, measured once.
- */
-export async function measureLatencyCells(reference: ReferenceTimer, candidates: readonly TimedRun[], protocol: CellProtocol, seed: number): Promise<LatencyCellStats[]> {
-  if (protocol.kind === 'paired') return (await measurePairedArms(reference.run, candidates, { ...protocol.options, seed })).map(pairedStats);
-  const out: LatencyCellStats[] = [];
-  for (const c of candidates) out.push(await measureLatencyCell(reference, c, protocol, seed));
-  return out;
 }

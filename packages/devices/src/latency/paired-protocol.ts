@@ -78,6 +78,9 @@ export function targetReached(ci: ConfidenceInterval, rule: Pick<StoppingRule, '
   return rule.relative !== undefined && hw <= rule.relative * Math.abs(ci.estimate);
 }
 
+/** Pairs in one ABBA block: the fewest a cell is published with. */
+const MIN_BLOCK_PAIRS = 2;
+
 async function warmUp(runs: readonly TimedRun[], count: number): Promise<void> {
   for (let i = 0; i < count; i++) for (const run of runs) await run();
 }
@@ -87,90 +90,64 @@ async function warmUp(runs: readonly TimedRun[], count: number): Promise<void> {
  * processes) hits both, and the statistic is taken over per-pair differences.
  */
 export async function measurePaired(reference: TimedRun, candidate: TimedRun, options: PairedOptions): Promise<PairedMeasurement> {
-  return (await measurePairedArms(reference, [candidate], options))[0]!;
-}
-
-/** Pairs in one ABBA block: the fewest a cell is published with. */
-const MIN_BLOCK_PAIRS = 2;
-
-interface Arm {
-  readonly index: number;
-  readonly run: TimedRun;
-  readonly refs: number[];
-  readonly cands: number[];
-  readonly deltas: number[];
-  nextCheck: number;
-  result?: PairedMeasurement;
-}
-
-/**
- * Several candidates against one reference, in rounds: each round runs the reference once and
- * every candidate still measuring once, in an order that reverses every round (ABBA across the
- * round), and pairs each candidate's run with that round's reference run. One reference run then
- * serves up to all candidates (a round of 1 + m runs instead of 2m), and drift hits every arm alike.
- * Each arm stops on its own target; the time cap is pooled: the arms together may take
- * `maxMs` per arm, so a noisy arm gets the time its quick siblings did not need. With one
- * candidate this is exactly the single paired protocol.
- */
-export async function measurePairedArms(reference: TimedRun, candidates: readonly TimedRun[], options: PairedOptions): Promise<PairedMeasurement[]> {
   const { stopping, statistic = 'block-min', resamples = 1000, level = 0.95, clock = () => performance.now() } = options;
-  await warmUp([reference, ...candidates], options.warmup);
+  await warmUp([reference, candidate], options.warmup);
   const started = clock();
   const order = createRng(options.seed ^ 0x5eed);
-  const arms: Arm[] = candidates.map((run, index) => ({ index, run, refs: [], cands: [], deltas: [], nextCheck: stopping.minPairs }));
-  const budgetMs = stopping.maxMs === undefined ? undefined : stopping.maxMs * arms.length;
-  const ciOf = (arm: Arm, n: number, seed: number): ConfidenceInterval =>
+  const refs: number[] = [];
+  const cands: number[] = [];
+  const deltas: number[] = [];
+  const ciOf = (n: number, seed: number): ConfidenceInterval =>
     statistic === 'block-min'
-      ? bootstrapCi(blockMinDeltas(arm.refs, arm.cands), { seed, resamples: n, level, statistic: 'trimmed-mean', trim: 0.2 })
-      : bootstrapCi(arm.deltas, { seed, resamples: n, level, statistic });
-  const finish = (arm: Arm, stoppedBy: PairedMeasurement['stoppedBy'], ci?: ConfidenceInterval): void => {
-    const seed = options.seed + arm.deltas.length + 7919 * arm.index;
-    arm.result = {
-      reference: summarise(arm.refs),
-      candidate: summarise(arm.cands),
-      delta: ci ?? ciOf(arm, resamples, seed),
-      deltaMedian: median(arm.deltas),
-      pairs: arm.deltas.length,
-      stoppedBy,
-    };
-  };
-  for (let round = 0; ; round++) {
-    let active = arms.filter((a) => !a.result);
-    if (active.length === 0) break;
-    if (budgetMs !== undefined && clock() - started >= budgetMs) {
-      // Not before one ABBA block (two pairs): with fewer there is no estimate at all, and on a
-      // loaded host one pair of a whole model can outlast a short cap.
-      for (const arm of active) if (arm.deltas.length >= MIN_BLOCK_PAIRS) finish(arm, 'time');
-      active = active.filter((a) => !a.result);
-      if (active.length === 0) break;
+      ? bootstrapCi(blockMinDeltas(refs, cands), { seed, resamples: n, level, statistic: 'trimmed-mean', trim: 0.2 })
+      : bootstrapCi(deltas, { seed, resamples: n, level, statistic });
+  let nextCheck = stopping.minPairs;
+  let stoppedBy: PairedMeasurement['stoppedBy'] = 'cap';
+  let final: ConfidenceInterval | undefined;
+  while (deltas.length < stopping.maxPairs) {
+    // Not before one ABBA block (two pairs): with fewer there is no estimate at all, and on a
+    // loaded host one pair of a whole model can outlast a short cap.
+    if (stopping.maxMs !== undefined && deltas.length >= MIN_BLOCK_PAIRS && clock() - started >= stopping.maxMs) {
+      stoppedBy = 'time';
+      break;
     }
-    const refFirst = options.order === 'abba' ? round % 2 === 0 : order.float() < 0.5;
-    const times = new Map<Arm, number>();
-    let r = Number.NaN;
-    if (refFirst) r = await reference();
-    for (const arm of refFirst ? active : [...active].reverse()) times.set(arm, await arm.run());
-    if (!refFirst) r = await reference();
-    for (const arm of active) checkArm(arm, r, times.get(arm)!);
-  }
-  return arms.map((a) => a.result!);
-
-  function checkArm(arm: Arm, r: number, c: number): void {
-    arm.refs.push(r);
-    arm.cands.push(c);
-    arm.deltas.push(c - r);
-    const n = arm.deltas.length;
-    const seed = options.seed + n + 7919 * arm.index;
-    if (n >= arm.nextCheck) {
+    const refFirst = options.order === 'abba' ? deltas.length % 2 === 0 : order.float() < 0.5;
+    let r: number;
+    let c: number;
+    if (refFirst) {
+      r = await reference();
+      c = await candidate();
+    } else {
+      c = await candidate();
+      r = await reference();
+    }
+    refs.push(r);
+    cands.push(c);
+    deltas.push(c - r);
+    const n = deltas.length;
+    if (n >= nextCheck) {
       // Interim checks: fewer resamples, spaced geometrically (the bootstrap is not free).
-      const interim = ciOf(arm, Math.min(resamples, 400), seed);
-      arm.nextCheck = Math.max(n + stopping.checkEvery, Math.ceil(n * 1.2));
+      const interim = ciOf(Math.min(resamples, 400), options.seed + n);
+      nextCheck = Math.max(n + stopping.checkEvery, Math.ceil(n * 1.2));
       // The reported CI must meet the target too: an interim pass is confirmed with the full
       // resample count, else a cell could stop on a lucky coarse bootstrap and publish a wider CI.
-      const confirmed = targetReached(interim, stopping) ? ciOf(arm, resamples, seed) : undefined;
-      if (confirmed && targetReached(confirmed, stopping)) return finish(arm, 'target', confirmed);
+      const confirmed = targetReached(interim, stopping) ? ciOf(resamples, options.seed + n) : undefined;
+      if (confirmed && targetReached(confirmed, stopping)) {
+        stoppedBy = 'target';
+        final = confirmed;
+        break;
+      }
     }
-    if (n >= stopping.maxPairs) finish(arm, 'cap');
   }
+  final ??= ciOf(resamples, options.seed + deltas.length);
+  return {
+    reference: summarise(refs),
+    candidate: summarise(cands),
+    delta: final,
+    deltaMedian: median(deltas),
+    pairs: deltas.length,
+    stoppedBy,
+  };
 }
 
 export interface PaperOptions {

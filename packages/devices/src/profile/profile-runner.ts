@@ -77,9 +77,8 @@ function protocolLabel(req: ProfileRequest): string {
   const p = req.protocol;
   if (p.kind === 'paper') return `paper (mean of ${p.options.runs} runs, unpaired)`;
   const s = p.options.stopping;
-  const rounds = req.mode === 'micro' ? ' (a block\'s candidates in shared rounds against one reference run, time cap pooled per block)' : '';
   const timing = resolveTiming(p, req.runtime.provenance);
-  return `paired ${p.options.order}${timing === 'process-cpu' ? ' process-cpu-time' : ''} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}${rounds}`;
+  return `paired ${p.options.order}${timing === 'process-cpu' ? ' process-cpu-time' : ''} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}`;
 }
 
 function unitOf(metric: ProfileMetric): string {
