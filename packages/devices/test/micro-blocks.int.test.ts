@@ -1,8 +1,14 @@
-import { PAPER_ACTIVATIONS, ReLU, SiLU, decodeOnnxModel } from '@actnas/core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PAPER_ACTIVATIONS, ReLU, SiLU, buildGraph, builtinModelSpec, decodeOnnxModel } from '@actnas/core';
 import { describe, expect, it } from 'vitest';
 import type { CellProtocol } from '../src/latency/cell-protocol.js';
 import type { SiteBlockSpec } from '../src/latency/micro-block.js';
 import { groupMicroBlocks, microBlockKey } from '../src/latency/micro-block.js';
+import { ProfileCheckpoint } from '../src/profile/checkpoint.js';
+import { profileJob } from '../src/profile/profile-job.js';
+import { runProfile } from '../src/profile/profile-runner.js';
 import type { LatencySweepOptions } from '../src/profile/latency-sweep.js';
 import { microLatencyCells } from '../src/profile/latency-sweep.js';
 import type { ProfileCell } from '../src/profile/profile-cell.js';
@@ -88,4 +94,25 @@ describe('micro blocks: identical blocks measured once', () => {
     expect(rest.map((c) => cellId(c.site, c.activation))).toEqual([cellId('model.4.act', 'silu'), cellId('model.4.act', 'relu')]);
     expect(rest[1]).toMatchObject({ delta: done.get(cellId('model.2.act', 'relu'))!.delta, block: 'model.2.act' });
   });
+
+  it('a profile interrupted between two sites of one block resumes from its checkpoint without measuring the block again', async () => {
+    const { runtime, loads } = await countingRuntime();
+    const graph = buildGraph(builtinModelSpec('yolov8n'), { imgsz: 64 });
+    const sites = ['model.2.m.0.cv1.act', 'model.2.m.0.cv2.act'];
+    const { request, checkpointKey } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol: quick, reference: SiLU, candidates: [SiLU, ReLU], sites });
+    expect(checkpointKey['microSweep']).toBe('shared-blocks');
+    const path = join(mkdtempSync(join(tmpdir(), 'actnas-micro-cp-')), 'lat.csv.checkpoint.jsonl');
+    const first = await runProfile(request, { checkpoint: ProfileCheckpoint.open(path, checkpointKey), stopAfter: 3 });
+    expect(first.table).toBeUndefined();
+    expect(loads.filter((l) => l.startsWith('micro '))).toEqual(['micro model.2.m.0.cv1.act silu', 'micro model.2.m.0.cv1.act relu']);
+    loads.length = 0;
+    const resumed = await runProfile(request, { checkpoint: ProfileCheckpoint.open(path, checkpointKey) });
+    expect(resumed.measured).toBe(1);
+    expect(loads.filter((l) => l.startsWith('micro '))).toEqual([]);
+    const relu = resumed.table!.cells.filter((c) => c.activation === 'relu');
+    expect(relu.map((c) => c.site)).toEqual(sites);
+    expect(relu[1]!.delta).toBe(relu[0]!.delta);
+    expect(resumed.table!.provenance.note).toContain(`micro-blocks=1 distinct of 2 sites (sites with the same input shape and conv kernel/stride/pad/groups share one measurement: ${sites.join('=')})`);
+  });
 });
+
