@@ -10,6 +10,10 @@
  *
  * onnx-micro and onnx-memory profile a user's own file (issue 13), the PyTorch-exported yolov8n of
  * test/fixtures/models, as `actnas profile --model file.onnx` does: import, then the table.
+ *   BENCH_ONLY=byom                       (issue 13's benchmark: the yolov8n fixture and core's yolo11n emitted
+ *                                          to ONNX, each profiled as a user's file: micro table time and cells on
+ *                                          target, validation against measured mixed models, memory table time,
+ *                                          NWOT at 320 batch 16; prints figure, target and load. ~15-25 min)
  *   BENCH_OUT=results/x.json              (write the figures there instead of results/profile-bench.json)
  *   BENCH_ONLY=micro,verify               (verifying a top-10 ILP proposal set from the micro table of the
  *                                          same run on the device, and the `search --verify` loop;
@@ -23,8 +27,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActivationKind, CostTable } from '@actnas/core';
-import { Hardswish, PAPER_ACTIVATIONS, ReLU, SiLU, buildGraph, builtinModelSpec, costTableToJson, emitOnnx, fullActivationRegistry, importOnnx, parseCostTableJson } from '@actnas/core';
+import { Hardswish, PAPER_ACTIVATIONS, ReLU, SiLU, buildGraph, builtinModelSpec, costTableToJson, decodeOnnxModel, emitOnnx, encodeOnnxModel, fullActivationRegistry, importOnnx, parseCostTableJson } from '@actnas/core';
 import type { CellProtocol } from '../src/latency/cell-protocol.js';
+import { resolveTiming } from '../src/latency/cell-protocol.js';
+import { pairedProtocol } from '../src/profile/profile-job.js';
 import { targetReached } from '../src/latency/paired-protocol.js';
 import { excludesZero, halfWidth, median } from '../src/latency/statistics.js';
 import { ORT_CPU_FUSION } from '../src/memory/fusion-rules.js';
@@ -42,7 +48,7 @@ import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
 import { createTfjsRuntime } from '../src/runtimes/tfjs.runtime.js';
 
 const IMGSZ = Number(process.env['BENCH_IMGSZ'] ?? 640);
-const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'paper,full,micro,validate,tfjs,nwot,memory,onnx-micro,onnx-memory,verify').split(','));
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'paper,full,micro,validate,tfjs,nwot,memory,onnx-micro,onnx-memory,byom,verify').split(','));
 const FULL_ON_SAMPLE = process.env['BENCH_FULL_SITES'] === 'sample';
 /** BENCH_OUT writes a partial run's figures elsewhere, leaving the committed full run as it is. */
 const out = process.env['BENCH_OUT'] ?? join(dirname(fileURLToPath(import.meta.url)), 'results', 'profile-bench.json');
@@ -55,7 +61,7 @@ const previous = ((): Record<string, unknown> => {
   }
 })();
 /** A run of only the onnx-* parts measures the fixture file, not yolov5nu. */
-const ONNX_ONLY = [...ONLY].every((part) => part.startsWith('onnx-'));
+const ONNX_ONLY = [...ONLY].every((part) => part.startsWith('onnx-') || part === 'byom');
 const results: Record<string, unknown> = { ...previous, model: ONNX_ONLY ? 'yolov8n-pytorch-export-opset17.onnx' : 'yolov5nu', imgsz: IMGSZ, host: hostCpu(), started: new Date().toISOString() };
 const save = (): void => {
   mkdirSync(dirname(out), { recursive: true });
@@ -229,11 +235,93 @@ if (ONLY.has('onnx-memory')) {
 if (ONLY.has('onnx-micro')) {
   log('[onnx-micro] yolov8n fixture, 640, 1 thread, every site, the CLI\'s default protocol …');
   const loadAtStart = loadavg();
-  const { table, cells, secs } = await onnxTable('latency', 'micro', { kind: 'paired', options: { warmup: 3, order: 'abba', stopping: { ...CELL_TARGET, minPairs: 10, maxPairs: 2000, maxMs: 8000, checkEvery: 5 } } });
+  const { table, cells, secs } = await onnxTable('latency', 'micro', pairedProtocol());
   const f = figures(table, secs, table.sites.length * (PAPER_ACTIVATIONS.length - 1));
   results['onnx-micro'] = { file: 'yolov8n-pytorch-export-opset17.onnx', ...f, targetSeconds: 180, loadAtStart, loadAtEnd: loadavg(), missedTarget: missedCells(cells) };
   save();
   log(`[onnx-micro] ${JSON.stringify(f)} (target ≤ 180 s)`);
+}
+
+if (ONLY.has('byom')) await byomBench();
+
+/**
+ * Issue 13's benchmark: two files profiled as `actnas profile --model file.onnx` profiles them (the
+ * CLI's default paired protocol), on the host as it is; the load is printed beside every figure.
+ */
+async function byomBench(): Promise<void> {
+  // The CLI's default protocol (process CPU time on this 1-thread session).
+  const MICRO = pairedProtocol();
+  const timing = resolveTiming(MICRO, runtime.provenance);
+  const yolo11n = (imgsz: number): Uint8Array => emitOnnx(buildGraph(builtinModelSpec('yolo11n'), { imgsz }), { seed: 0 });
+  const subjects = [
+    { name: 'yolov8n-pytorch-export-opset17.onnx', bytes: (): Uint8Array => readFileSync(ONNX_FIXTURE), nwotBytes: (): Uint8Array => dynamicInput(readFileSync(ONNX_FIXTURE)) },
+    { name: 'yolo11n (core builtin emitted to ONNX)', bytes: (): Uint8Array => yolo11n(640), nwotBytes: (): Uint8Array => yolo11n(320) },
+  ];
+  const nwotRuntime = await createOrtRuntime({ runtime: 'ort', threads: 2 });
+  const rows: { subject: string; figure: string; value: string; target: string; ok: boolean; load: number }[] = [];
+  const row = (subject: string, figure: string, value: string, target: string, ok: boolean): void => {
+    rows.push({ subject, figure, value, target, ok, load: loadavg()[0]! });
+    log(`[byom] ${subject}: ${figure} ${value} (target ${target}) load ${loadavg()[0]!.toFixed(2)}`);
+  };
+  const figuresOut: Record<string, unknown> = {};
+  for (const subject of subjects) {
+    const f: Record<string, unknown> = { loadAtStart: loadavg() };
+    const imported = importOnnx(subject.bytes());
+    const profileOf = async (metric: ProfileRequest['metric'], protocol: CellProtocol, rt = runtime, m = imported, imgsz = IMGSZ) => {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const graph = onnxProfileModel(m, { metric, mode: 'micro' });
+      const req: ProfileRequest = { ...request(metric, 'micro', protocol), modelName: subject.name, graph, runtime: rt, nwot: { batch: 16, seeds: [0], calibration: 'synthetic', initBatch: 4 } };
+      const { table, cells } = await runProfile(req);
+      const cpu = process.cpuUsage(cpu0);
+      // CPU seconds of the whole process: what the table costs the host, whatever the others' load.
+      return { table: table!, cells, secs: seconds(t0), cpuSecs: (cpu.user + cpu.system) / 1e6, imgsz };
+    };
+    const mem = await profileOf('memory', { kind: 'paper', options: { warmup: 0, runs: 1 } });
+    f['memorySeconds'] = mem.secs;
+    f['timing'] = timing;
+    row(subject.name, 'memory table', `${mem.secs.toFixed(2)} s`, '< 5 s', mem.secs < 5);
+    const micro = await profileOf('latency', MICRO);
+    const fig = figures(micro.table, micro.secs, micro.table.sites.length * (PAPER_ACTIVATIONS.length - 1));
+    f['micro'] = { ...fig, cpuSeconds: micro.cpuSecs, note: micro.table.provenance.note, missedTarget: missedCells(micro.cells) };
+    row(subject.name, 'micro table (640, 1 thread)', `${micro.secs.toFixed(0)} s`, '≤ 180 s', micro.secs <= 180);
+    row(subject.name, 'micro table, CPU time of the process', `${micro.cpuSecs.toFixed(0)} s`, '(≈ wall when idle)', micro.cpuSecs <= 180);
+    row(subject.name, 'micro cells on the per-cell CI target', `${(100 * fig.withinTarget).toFixed(1)} %`, '100 %', fig.withinTarget === 1);
+    save();
+    const registry = fullActivationRegistry();
+    const assignments = validationAssignments(micro.table, registry, Number(process.env['BENCH_VALIDATE_MODELS'] ?? 8), 1, [ReLU, Hardswish]);
+    const input = imported.inputs[0]!.name;
+    const t0 = performance.now();
+    const report = await validateTable(micro.table, assignments, {
+      runtime, model: imported, feeds: { [input]: syntheticInput([1, 3, IMGSZ, IMGSZ], 0) }, nullCopies: 1, timing,
+      protocol: { warmup: 3, order: 'abba', seed: 7, stopping: { relative: 0.05, absolute: 0.02, minPairs: 10, maxPairs: 80, checkEvery: 5 } },
+      onRow: (r) => log(`  ${r.name.padEnd(15)} predicted ${r.predicted.toFixed(3).padStart(8)} measured ${r.measured.toFixed(3).padStart(8)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] ${r.pairs} pairs`),
+    });
+    f['validate'] = { timing, seconds: seconds(t0), correlation: report.correlation, medianRelativeError: report.medianRelativeError, medianAbsoluteError: report.medianAbsoluteError, noiseFloor: report.noiseFloor, rows: report.rows, nullRows: report.nullRows };
+    row(subject.name, `validation correlation (${report.rows.length} models)`, report.correlation.toFixed(3), '≥ 0.9', report.correlation >= 0.9);
+    row(subject.name, 'validation median relative error', `${(100 * report.medianRelativeError).toFixed(1)} %`, '≤ 15 %', report.medianRelativeError <= 0.15);
+    save();
+    const nwot = await profileOf('accuracy', { kind: 'paper', options: { warmup: 0, runs: 1 } }, nwotRuntime, importOnnx(subject.nwotBytes(), { imgsz: 320 }), 320);
+    f['nwot'] = { seconds: nwot.secs, cpuSeconds: nwot.cpuSecs, imgsz: 320, batch: 16, cells: nwot.table.cells.length, threads: 2 };
+    row(subject.name, 'NWOT table (320, batch 16, 2 threads)', `${nwot.secs.toFixed(0)} s`, '≤ 300 s', nwot.secs <= 300);
+    f['loadAtEnd'] = loadavg();
+    figuresOut[subject.name] = f;
+    results['byom'] = { figures: figuresOut, rows };
+    save();
+  }
+  log('[byom] subject                                  figure                                      value      target     load(1m)');
+  for (const r of rows) log(`  ${r.subject.padEnd(40)} ${r.figure.padEnd(43)} ${r.value.padStart(9)}  ${r.target.padEnd(9)} ${r.load.toFixed(2)} ${r.ok ? '' : '  MISSED'}`);
+}
+
+/** The file with symbolic height and width, so it imports at another size (its head's reshapes are cut off by NWOT). */
+function dynamicInput(bytes: Uint8Array): Uint8Array {
+  const model = decodeOnnxModel(bytes, { validate: false, maxBytes: bytes.length });
+  const dims = model.graph!.input![0]!.type!.tensorType!.shape!.dim! as { dimValue?: unknown; dimParam?: string }[];
+  for (const [k, name] of [[2, 'height'], [3, 'width']] as const) {
+    dims[k]!.dimValue = undefined;
+    dims[k]!.dimParam = name;
+  }
+  return encodeOnnxModel(model);
 }
 
 if (ONLY.has('verify')) {

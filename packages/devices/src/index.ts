@@ -13,7 +13,8 @@ export type { PairedMeasurement, PairedOptions, PaperOptions, RunSummary, Stoppi
 export { DEFAULT_STOPPING, measureMean, measurePaired, unpairedDelta } from './latency/paired-protocol.js';
 export type { ConfidenceInterval } from './latency/statistics.js';
 export { bootstrapCi, excludesZero, halfWidth, median, trimmedMean } from './latency/statistics.js';
-export type { CellProtocol } from './latency/cell-protocol.js';
+export type { CellProtocol, LatencyTiming } from './latency/cell-protocol.js';
+export { processCpuTimed, resolveTiming } from './latency/cell-protocol.js';
 
 export type { FusionRules } from './memory/fusion-rules.js';
 export { FUSION_RULES, NPU_FUSION, ORT_CPU_FUSION, XNNPACK_FUSION, fusionRulesFor } from './memory/fusion-rules.js';

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { processCpuTimed, resolveTiming } from '../src/latency/cell-protocol.js';
+import type { CellProtocol } from '../src/latency/cell-protocol.js';
 import { measureMean, measurePaired, unpairedDelta } from '../src/latency/paired-protocol.js';
 import type { TimedRun } from '../src/latency/paired-protocol.js';
 import { bootstrapCi, excludesZero, halfWidth, median, trimmedMean } from '../src/latency/statistics.js';
@@ -138,3 +140,34 @@ describe('paired protocol', () => {
     expect(halfWidth(paired.delta)).toBeLessThan(halfWidth(unpaired));
   });
 });
+
+
+describe('timing of paired runs', () => {
+  const paired = (timing?: 'wall' | 'process-cpu' | 'auto'): CellProtocol => ({ kind: 'paired', options: { warmup: 0, order: 'abba', stopping: { minPairs: 2, maxPairs: 2, checkEvery: 2 } }, ...(timing ? { timing } : {}) });
+  const ort = (threads: number) => ({ runtime: 'ort', version: '1', backend: 'cpu', threads });
+
+  it('auto is process CPU time for a 1-thread onnxruntime session only; the paper protocol is wall time', () => {
+    expect(resolveTiming(paired('auto'), ort(1))).toBe('process-cpu');
+    expect(resolveTiming(paired('auto'), ort(2))).toBe('wall');
+    expect(resolveTiming(paired('auto'), { ...ort(1), runtime: 'tfjs', backend: 'wasm' })).toBe('wall');
+    expect(resolveTiming(paired(), ort(1))).toBe('wall');
+    expect(resolveTiming(paired('process-cpu'), ort(4))).toBe('process-cpu');
+    expect(resolveTiming({ kind: 'paper', options: { warmup: 0, runs: 2 } }, ort(1))).toBe('wall');
+  });
+
+  it('process CPU time leaves out time spent waiting and counts time spent computing', async () => {
+    const waiting = processCpuTimed(async () => {
+      await new Promise((r) => setTimeout(r, 60));
+      return 60;
+    });
+    expect(await waiting()).toBeLessThan(20);
+    const computing = processCpuTimed(() => {
+      const start = process.cpuUsage();
+      let x = 0;
+      while (process.cpuUsage(start).user < 25_000) x += Math.sqrt(x + 1);
+      return Promise.resolve(x);
+    });
+    expect(await computing()).toBeGreaterThanOrEqual(25);
+  });
+});
+

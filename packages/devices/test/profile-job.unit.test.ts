@@ -26,6 +26,7 @@ describe('profileJob: one builder of profile requests and their checkpoint key',
     expect(request.protocol).toEqual({
       kind: 'paired',
       options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 2000, maxMs: 8000, checkEvery: 5 } },
+      timing: 'auto',
     });
     expect(request.fusion).toBe(ORT_CPU_FUSION);
     expect(request.nwot).toEqual({ batch: 16, seeds: [0], calibration: 'synthetic', initBatch: 4 });

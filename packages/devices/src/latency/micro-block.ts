@@ -17,6 +17,36 @@ export interface SiteBlockSpec {
 
 export const MICRO_OPSET = 17;
 
+/**
+ * What makes two sites' micro blocks the same model (apart from node names): the conv's shape and
+ * parameters. The activation, dtype (float32), runtime and threads are the same for a table's
+ * blocks, and the weights come from the table's seed.
+ */
+export function microBlockKey(spec: SiteBlockSpec): string {
+  const s = spec;
+  return `${s.inChannels}x${s.inHeight}x${s.inWidth}>${s.outChannels} k${s.kernel} s${s.stride} p${s.pad} g${s.groups ?? 1}`;
+}
+
+/** Sites whose micro blocks are the same model, measured once for all of them. */
+export interface MicroBlockGroup {
+  readonly key: string;
+  /** The first site's block; its site names the measurement. */
+  readonly block: SiteBlockSpec;
+  readonly sites: readonly string[];
+}
+
+/** Blocks grouped by `microBlockKey`, in order of their first site. */
+export function groupMicroBlocks(blocks: readonly SiteBlockSpec[]): MicroBlockGroup[] {
+  const groups = new Map<string, { key: string; block: SiteBlockSpec; sites: string[] }>();
+  for (const block of blocks) {
+    const key = microBlockKey(block);
+    const g = groups.get(key);
+    if (g) g.sites.push(block.site);
+    else groups.set(key, { key, block, sites: [block.site] });
+  }
+  return [...groups.values()];
+}
+
 export function blockOutputSize(spec: SiteBlockSpec): { readonly height: number; readonly width: number } {
   const pad = spec.pad;
   return {

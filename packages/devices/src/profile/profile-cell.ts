@@ -12,6 +12,8 @@ export interface ProfileCell {
   readonly reference?: number;
   /** Spread (sd) across seeds, for averaged NWOT cells. */
   readonly std?: number;
+  /** Micro mode: the site whose identical block was measured for this one (absent when unshared). */
+  readonly block?: string;
 }
 
 export function cellId(site: string, activation: string): string {

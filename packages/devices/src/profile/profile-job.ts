@@ -1,5 +1,5 @@
 import type { ActivationKind } from '@actnas/core';
-import type { CellProtocol } from '../latency/cell-protocol.js';
+import type { CellProtocol, LatencyTiming } from '../latency/cell-protocol.js';
 import type { FusionRules } from '../memory/fusion-rules.js';
 import { ORT_CPU_FUSION, XNNPACK_FUSION } from '../memory/fusion-rules.js';
 import type { Runtime } from '../runtimes/runtime.js';
@@ -25,10 +25,13 @@ export const PROFILE_DEFAULTS = {
   maxPairs: 2000,
   /** Heavy blocks need more pairs than light ones to reach the target: a time cap per cell. */
   maxCellSeconds: 8,
+  /** Paired runs timed by process CPU time on a 1-thread onnxruntime session (see `LatencyTiming`). */
+  timing: 'auto',
   paperRuns: 50,
   nwot: { batch: 16, seeds: [0], calibration: 'synthetic', initBatch: 4 },
 } as const satisfies {
   readonly mode: LatencyMode;
+  readonly timing: LatencyTiming;
   readonly nwot: NwotSettings;
   readonly [key: string]: unknown;
 };
@@ -40,6 +43,7 @@ export interface PairedLimits {
   readonly minPairs?: number;
   readonly maxPairs?: number;
   readonly maxCellSeconds?: number;
+  readonly timing?: LatencyTiming;
 }
 
 /** The paired adaptive protocol (ABBA order, CI target, pair and time caps). */
@@ -60,6 +64,7 @@ export function pairedProtocol(limits: PairedLimits = {}): CellProtocol {
         checkEvery: 5,
       },
     },
+    timing: limits.timing ?? d.timing,
   };
 }
 
@@ -140,5 +145,7 @@ export function profileCheckpointKey(req: ProfileRequest): CheckpointKey {
     fusion: req.metric === 'memory' ? `${req.fusion.id}:${[...req.fusion.fused].sort().join(',')}` : '-',
     sites: req.sites?.join(',') ?? 'all',
     ...(isOnnxProfileModel(req.graph) ? { onnx: req.graph.digest, input: `${req.graph.height}x${req.graph.width}` } : {}),
+    // Micro cells of sites with one block are one measurement: a checkpoint of per-site cells is not resumed into it.
+    ...(req.metric === 'latency' && req.mode === 'micro' ? { microSweep: 'shared-blocks' } : {}),
   };
 }

@@ -6,6 +6,9 @@ import { dataDependentInit } from '../accuracy/data-dependent-init.js';
 import { nwotCells, nwotModel } from '../accuracy/nwot-estimator.js';
 import type { NwotResult } from '../accuracy/nwot-kernel.js';
 import type { CellProtocol } from '../latency/cell-protocol.js';
+import { resolveTiming } from '../latency/cell-protocol.js';
+import type { SiteBlockSpec } from '../latency/micro-block.js';
+import { groupMicroBlocks } from '../latency/micro-block.js';
 import { measureMean } from '../latency/paired-protocol.js';
 import { mean, median, standardDeviation } from '../latency/statistics.js';
 import type { FusionRules } from '../memory/fusion-rules.js';
@@ -74,7 +77,8 @@ function protocolLabel(req: ProfileRequest): string {
   const p = req.protocol;
   if (p.kind === 'paper') return `paper (mean of ${p.options.runs} runs, unpaired)`;
   const s = p.options.stopping;
-  return `paired ${p.options.order} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}`;
+  const timing = resolveTiming(p, req.runtime.provenance);
+  return `paired ${p.options.order}${timing === 'process-cpu' ? ' process-cpu-time' : ''} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}`;
 }
 
 function unitOf(metric: ProfileMetric): string {
@@ -96,8 +100,9 @@ function seedKey(activation: string, seed: number | undefined): string {
   return seed === undefined ? activation : `${activation}#${seed}`;
 }
 
-async function* sweep(req: ProfileRequest, skip: (site: string, activation: string) => boolean, hooks: ProfileHooks): AsyncGenerator<ProfileCell> {
+async function* sweep(req: ProfileRequest, finished: (site: string, activation: string) => ProfileCell | undefined, hooks: ProfileHooks): AsyncGenerator<ProfileCell> {
   const wanted = new Set(selectedSites(req));
+  const skip = (site: string, activation: string): boolean => finished(site, activation) !== undefined;
   const skipOther = (site: string, activation: string): boolean => !wanted.has(site) || skip(site, activation);
   if (req.metric === 'memory') {
     const table = memoryTable(memoryGraphOf(req.graph), req.fusion, req.reference, req.candidates);
@@ -105,8 +110,8 @@ async function* sweep(req: ProfileRequest, skip: (site: string, activation: stri
     return;
   }
   if (req.metric === 'latency') {
-    const o = { runtime: req.runtime, reference: req.reference, candidates: req.candidates, protocol: req.protocol, seed: req.seed, skip: skipOther };
-    if (req.mode === 'micro') yield* microLatencyCells(siteBlocks(req.graph), o);
+    const o = { runtime: req.runtime, reference: req.reference, candidates: req.candidates, protocol: req.protocol, seed: req.seed, skip: skipOther, finished };
+    if (req.mode === 'micro') yield* microLatencyCells(wantedBlocks(req), o);
     else yield* fullLatencyCells(latencyModel(req), inputFeeds(req, 1, req.seed), o);
     return;
   }
@@ -123,6 +128,21 @@ async function* sweep(req: ProfileRequest, skip: (site: string, activation: stri
       yield { ...cell, activation: seedKey(cell.activation, seed) };
     }
   }
+}
+
+/** The micro blocks of the selected sites. */
+function wantedBlocks(req: ProfileRequest): readonly SiteBlockSpec[] {
+  const wanted = new Set(selectedSites(req));
+  return siteBlocks(req.graph).filter((b) => wanted.has(b.site));
+}
+
+/** How many distinct blocks a micro table measured, for its provenance note. */
+function sharedBlocksNote(req: ProfileRequest): string | undefined {
+  if (req.metric !== 'latency' || req.mode !== 'micro') return undefined;
+  const blocks = wantedBlocks(req);
+  const groups = groupMicroBlocks(blocks);
+  const shared = groups.filter((g) => g.sites.length > 1);
+  return `micro-blocks=${groups.length} distinct of ${blocks.length} sites (sites with the same input shape and conv kernel/stride/pad/groups share one measurement${shared.length ? `: ${shared.map((g) => g.sites.join('=')).join(', ')}` : ''})`;
 }
 
 /** The reference model's value: full-model latency (median), arena KB, or mean NWOT score. */
@@ -175,7 +195,7 @@ export async function runProfile(req: ProfileRequest, hooks: ProfileHooks = {}):
   }
   hooks.onStart?.(planned.length, got.size);
   let measured = 0;
-  for await (const cell of sweep(req, (s, a) => got.has(key(s, a)), hooks)) {
+  for await (const cell of sweep(req, (s, a) => got.get(key(s, a)), hooks)) {
     got.set(key(cell.site, cell.activation), cell);
     cp?.add(cell);
     hooks.onCell?.(cell);
@@ -215,6 +235,7 @@ function toCostTable(req: ProfileRequest, cells: readonly ProfileCell[], referen
       note: [
         provenanceNote({ runtime: prov, hostCpu: hostCpu(), imgsz: req.graph.imgsz, model: req.modelName, metric: req.metric, mode: req.metric === 'latency' ? req.mode : '-', protocol: protocolLabel(req), hugePages: mallocHugePages() }),
         ...(isOnnxProfileModel(req.graph) ? [onnxProvenance(req.graph, req.metric)] : []),
+        ...(sharedBlocksNote(req) !== undefined ? [sharedBlocksNote(req)!] : []),
       ].join('; '),
     },
   };

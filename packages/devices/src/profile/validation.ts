@@ -2,6 +2,7 @@ import type { ActivationKind, ActivationRegistry, CostTable, ImportedModel } fro
 import { cellLookup, rewriteOnnx, tableActivations } from '@actnas/core';
 import { sampleCorrelation } from 'simple-statistics';
 import type { PairedMeasurement, PairedOptions } from '../latency/paired-protocol.js';
+import { timedAs } from '../latency/cell-protocol.js';
 import { measurePaired } from '../latency/paired-protocol.js';
 import { median } from '../latency/statistics.js';
 import { createRng } from '../random/seeded-rng.js';
@@ -69,6 +70,8 @@ export interface ValidationOptions {
   readonly model: ImportedModel;
   readonly feeds: Feeds;
   readonly protocol: PairedOptions;
+  /** What a run's time is (default `wall`). */
+  readonly timing?: 'wall' | 'process-cpu';
   /** Fresh sessions of the unchanged reference to measure as null rows (default 0). */
   readonly nullCopies?: number;
   readonly onRow?: (row: ValidationRow) => void;
@@ -87,6 +90,8 @@ export interface WholeModelOptions {
   readonly model: ImportedModel;
   readonly feeds: Feeds;
   readonly protocol: PairedOptions;
+  /** What a run's time is (default `wall`; `process-cpu` for a 1-thread session, see `LatencyTiming`). */
+  readonly timing?: 'wall' | 'process-cpu';
   /** Fresh sessions of the unchanged reference to measure first, as null copies (default 0). */
   readonly nullCopies?: number;
   readonly onMeasured?: (m: WholeModelMeasurement) => void;
@@ -99,14 +104,15 @@ export interface WholeModelOptions {
  */
 export async function measureAgainstReference(assignments: readonly NamedAssignment[], o: WholeModelOptions): Promise<WholeModelMeasurement[]> {
   const ref = await o.runtime.load(o.model.bytes);
-  const refTimer = ref.timer(o.feeds);
+  const timing = o.timing ?? 'wall';
+  const refTimer = timedAs(timing, ref.timer(o.feeds));
   const out: WholeModelMeasurement[] = [];
   const nulls: NamedAssignment[] = Array.from({ length: o.nullCopies ?? 0 }, (_, i) => ({ name: `null-${i + 1}`, sites: {} }));
   try {
     for (const [i, a] of [...nulls, ...assignments].entries()) {
       const cand = await o.runtime.load(rewriteOnnx(o.model, a.sites, { metadata: false }));
       try {
-        const measurement = await measurePaired(refTimer, cand.timer(o.feeds), { ...o.protocol, seed: o.protocol.seed + i });
+        const measurement = await measurePaired(refTimer, timedAs(timing, cand.timer(o.feeds)), { ...o.protocol, seed: o.protocol.seed + i });
         const m = { name: a.name, nullCopy: i < nulls.length, measurement };
         out.push(m);
         o.onMeasured?.(m);
@@ -135,6 +141,7 @@ export async function validateTable(table: CostTable, assignments: readonly Name
     model: o.model,
     feeds: o.feeds,
     protocol: o.protocol,
+    ...(o.timing === undefined ? {} : { timing: o.timing }),
     ...(o.nullCopies === undefined ? {} : { nullCopies: o.nullCopies }),
     onMeasured: ({ name, nullCopy, measurement: m }) => {
       const row = { name, predicted: nullCopy ? 0 : predictedDelta(table, byName.get(name)!), measured: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, pairs: m.pairs };
