@@ -68,6 +68,7 @@ describe('actnas profile (built bin)', () => {
     expect(r.stdout).toMatch(/correlation .*median relative error .*median absolute error/);
     expect(r.stdout).toMatch(/null-1 .*predicted\s+0\.000/);
     expect(r.stdout).toMatch(/noise floor \d+\.\d{3}: .*\(3 null rows\)/);
+    expect(r.stdout).toContain("runs timed by the process's CPU time (1-thread onnxruntime, as micro tables are)");
     const report = JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')) as { rows: unknown[]; nullRows: unknown[] };
     expect(report.rows).toHaveLength(4);
     expect(report.nullRows).toHaveLength(3);

@@ -6,7 +6,7 @@ import { CostTableValidationError, costTableToCsv, costTableToJson, emitOnnx, fu
 import type { CellProtocol, Feeds, FusionRules, LatencyMode, ProfileGraph, ProfileMetric, RuntimeProfile } from '@actnas/devices';
 import {
   CheckpointMismatchError, FUSION_RULES, OnnxProfileError, PROFILE_DEFAULTS, ProfileCheckpoint, UnknownRuntimeError, checkpointPathFor, createRuntime, liveSetRows, memoryGraphOf, nwotAgreement,
-  isOnnxProfileModel, pairedProtocol, paperProtocol, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
+  isOnnxProfileModel, pairedProtocol, paperProtocol, resolveTiming, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
 } from '@actnas/devices';
 import { SingleBar } from 'cli-progress';
 import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
@@ -229,6 +229,7 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
 /** Validation judges additivity, so each measured mixed model must be tighter than the spread of predictions. */
 const VALIDATION_MAX_PAIRS = 120;
 const VALIDATION_STOPPING = (maxPairs: number) => ({ relative: 0.05, absolute: 0.02, minPairs: Math.min(10, maxPairs), maxPairs, checkEvery: 5 });
+const VALIDATION_PROTOCOL = (seed: number, maxPairs: number) => ({ warmup: 3, order: 'abba' as const, seed, stopping: VALIDATION_STOPPING(maxPairs) });
 
 interface ValidateFlags extends RuntimeFlags {
   readonly table: string;
@@ -273,16 +274,20 @@ function validateAction(io: CliIo, setExitCode: (code: number) => void, cmd?: Co
     const registry = fullActivationRegistry();
     const assignments = validationAssignments(table, registry, count, seed, [registry.resolve('relu'), registry.resolve('hardswish')]);
     const runtime = await openRuntime(f);
+    // Timed as the micro tables it validates are (process CPU time for a 1-thread onnxruntime session).
+    const timing = resolveTiming({ kind: 'paired', options: VALIDATION_PROTOCOL(seed, maxPairs), timing: 'auto' }, runtime.provenance);
     const report = await validateTable(table, assignments, {
       runtime,
       model: subject.model,
       feeds: subject.feeds,
-      protocol: { warmup: 3, order: 'abba', seed, stopping: VALIDATION_STOPPING(maxPairs) },
+      timing,
+      protocol: VALIDATION_PROTOCOL(seed, maxPairs),
       nullCopies,
       onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
     });
     io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}%, median absolute error ${report.medianAbsoluteError.toFixed(3)} over ${report.rows.length} models\n`);
     if (report.nullRows.length) io.stdout.write(`noise floor ${report.noiseFloor.toFixed(3)}: the median |delta| of the unchanged model in a new session (${report.nullRows.length} null rows)\n`);
+    io.stdout.write(`runs timed by ${timing === 'process-cpu' ? "the process's CPU time (1-thread onnxruntime, as micro tables are)" : 'the wall clock'}\n`);
     if (f.json) await writeFile(resolve(io.cwd ?? process.cwd(), f.json), JSON.stringify(report, null, 1));
     setExitCode(EXIT_OK);
   };

@@ -30,7 +30,7 @@ export function formatVerifyReport(report: VerifyReport, header: string): string
   const r = report.reference;
   lines.push(`reference (measured): ${[r.latency !== undefined ? `latency ${num(r.latency, 3)} ms (median)` : '', r.memory !== undefined ? `memory ${num(r.memory, 0)} KB (arena)` : '', r.accuracy !== undefined ? `NWOT ${num(r.accuracy, 3)}` : ''].filter(Boolean).join(', ')}`);
   if (report.noise) {
-    lines.push(`latency noise floor ${num(report.noise.floor, 3)} ms: median |delta| of ${report.noise.nullCopies.length} fresh session(s) of the unchanged model (${report.noise.nullCopies.map((n) => signed(n.delta, 3)).join(', ')})`);
+    lines.push(`latency noise floor ${num(report.noise.floor, 3)} ms: median |delta| of ${report.noise.nullCopies.length} fresh session(s) of the unchanged model (${report.noise.nullCopies.map((n) => signed(n.delta, 3)).join(', ')}); ${report.noise.timing === 'process-cpu' ? 'runs timed by the process\'s CPU time (1-thread onnxruntime)' : 'runs timed by the wall clock'}`);
   }
   const table = new Table({ head: ['model', 'metric', 'predicted Δ ± unc.', 'measured Δ [95% CI]', 'residual', 'flags'], style: { head: [], border: [] } });
   for (const c of report.candidates) {

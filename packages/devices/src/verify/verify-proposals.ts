@@ -3,6 +3,7 @@ import { emitOnnx, importOnnx, rewriteOnnx } from '@actnas/core';
 import { calibrationBatch } from '../accuracy/calibration-images.js';
 import { dataDependentInit } from '../accuracy/data-dependent-init.js';
 import { nwotModel, nwotOfModel } from '../accuracy/nwot-estimator.js';
+import { resolveTiming } from '../latency/cell-protocol.js';
 import type { PairedOptions } from '../latency/paired-protocol.js';
 import { mean, median, standardDeviation } from '../latency/statistics.js';
 import type { FusionRules } from '../memory/fusion-rules.js';
@@ -63,6 +64,11 @@ export interface VerifyOptions {
   readonly seed: number;
   /** The paired protocol of the whole-model latency deltas (its seed is offset per model). */
   readonly protocol: Omit<PairedOptions, 'seed'>;
+  /**
+   * What a latency run's time is: `auto` (the default) is the process's CPU time for a 1-thread
+   * onnxruntime session, as micro tables are measured, else the wall clock (see resolveTiming).
+   */
+  readonly timing?: 'wall' | 'process-cpu' | 'auto';
   /** Fresh sessions of the unchanged reference measured first: the session noise floor. */
   readonly nullCopies: number;
   readonly fusion: FusionRules;
@@ -134,7 +140,7 @@ export interface VerifyReport {
   /** The reference model as measured: latency median (ms), planner arena (KB), NWOT score (mean over seeds). */
   readonly reference: { readonly latency?: number; readonly memory?: number; readonly accuracy?: number };
   /** Latency: fresh sessions of the unchanged reference, measured first, and their median |delta|. */
-  readonly noise?: { readonly nullCopies: readonly NullCopy[]; readonly floor: number };
+  readonly noise?: { readonly nullCopies: readonly NullCopy[]; readonly floor: number; readonly timing: 'wall' | 'process-cpu' };
   readonly elapsedMs: number;
 }
 
@@ -289,6 +295,7 @@ function inputFeeds(g: ProfileGraph, seed: number): Record<string, ReturnType<ty
 async function measureLatency(candidates: readonly VerifyCandidate[], o: VerifyOptions): Promise<{ values: MeasuredValue[]; reference: number; noise: NonNullable<VerifyReport['noise']> }> {
   const total = o.nullCopies + candidates.length;
   let done = 0;
+  const timing = resolveTiming({ kind: 'paired', options: o.protocol, timing: o.timing ?? 'auto' }, o.runtime.provenance);
   const rows = await measureAgainstReference(
     candidates.map((c) => ({ name: c.name, sites: c.sites })),
     {
@@ -296,6 +303,7 @@ async function measureLatency(candidates: readonly VerifyCandidate[], o: VerifyO
       model: referenceModel(o.graph, o.seed),
       feeds: inputFeeds(o.graph, o.seed),
       protocol: { ...o.protocol, seed: o.seed },
+      timing,
       nullCopies: o.nullCopies,
       onMeasured: ({ name, nullCopy, measurement: m }) =>
         o.onProgress?.({ phase: nullCopy ? 'null' : 'latency', name, delta: m.delta.estimate, low: m.delta.low, high: m.delta.high, pairs: m.pairs, done: ++done, total }),
@@ -306,5 +314,5 @@ async function measureLatency(candidates: readonly VerifyCandidate[], o: VerifyO
   const reference = median(rows.map((r) => r.measurement.reference.median));
   const values = measured.map(({ measurement: m }) => ({ delta: m.delta.estimate, low: m.delta.low, high: m.delta.high, total: reference + m.delta.estimate, runs: m.pairs }));
   const nullCopies = nulls.map(({ name, measurement: m }) => ({ name, delta: m.delta.estimate, low: m.delta.low, high: m.delta.high, pairs: m.pairs }));
-  return { values, reference, noise: { nullCopies, floor: noiseFloorOf(nullCopies.map((n) => n.delta)) } };
+  return { values, reference, noise: { nullCopies, floor: noiseFloorOf(nullCopies.map((n) => n.delta)), timing } };
 }
