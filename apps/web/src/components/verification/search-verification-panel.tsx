@@ -3,10 +3,9 @@ import { TableWrap } from '@/components/form/table-wrap';
 import { agentText } from '@/components/shell/job-status';
 import { ProgressBar } from '@/components/shell/progress-bar';
 import type { SearchVerificationFieldsFragment } from '@/graphql/generated';
-import { readableMessage } from '@/lib/results/search-summary';
-import { describeBudgetShort } from '@/lib/results/search-summary';
+import { describeBudgetShort, readableMessage } from '@/lib/results/search-summary';
 import type { TableRef } from '@/lib/results/search-summary';
-import { movedText, roundJobText, verificationLine } from '@/lib/verification/search-verification';
+import { movedText, verificationLine } from '@/lib/verification/search-verification';
 
 interface Props {
   readonly org: string;
@@ -42,13 +41,13 @@ export function SearchVerificationPanel({ org, status, verification: v, tables, 
                 <td>{h.round}</td>
                 <td>{h.budgets.map((b) => describeBudgetShort(b, tables)).join('; ')}</td>
                 <td>
-                  {h.proposals} found ({h.status}), {h.measured} measured
+                  {h.proposals} found ({h.status}), {h.measured} new to measure
                   {h.measuredFeasible === null || h.measuredFeasible === undefined ? '' : `, ${h.measuredFeasible} meet every budget as measured`}
                 </td>
                 <td data-testid="round-job">
                   {h.verificationJob ? (
                     <>
-                      <Link href={`/o/${org}/jobs`}>{h.verificationJob.status.toLowerCase()}</Link>: {roundJobText(h.verificationJob)} · {agentText(h.verificationJob)}
+                      <Link href={`/o/${org}/jobs`}>{h.verificationJob.status.toLowerCase()}</Link> · {agentText(h.verificationJob)}
                       <ProgressBar value={h.verificationJob.progress} label={`Progress of round ${h.round}'s verification job`} />
                       {h.verificationJob.errorMessage ? <small className="muted"> {h.verificationJob.errorMessage}</small> : null}
                     </>
