@@ -54,6 +54,11 @@ async function complete(round: Awaited<ReturnType<typeof leaseRound>>, measuredT
 
 const line = () => page.getByTestId('verification-line');
 
+async function tableIds(): Promise<string[]> {
+  const { organization } = await dana.run<{ organization: { costTables: { nodes: { id: string }[] } } }>('{ organization(slug: "loop-lab") { costTables(first: 10) { nodes { id } } } }');
+  return organization.costTables.nodes.map((t) => t.id);
+}
+
 beforeAll(async () => {
   platform = await startPlatform('search-verification');
   browser = await launchBrowser();
@@ -153,6 +158,28 @@ describe('a search that verifies on the device, in Chromium', () => {
     await page.getByRole('link', { name: 'Open version 1' }).click();
     await page.waitForURL(/\/versions\/1$/);
     await page.getByRole('region', { name: 'Ranked proposals' }).first().waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('shows why a search failed when its round could not be measured (VERIFICATION_FAILED)', async () => {
+    const { submitSearch } = await dana.run<{ submitSearch: { id: string } }>('mutation($i: SubmitSearchInput!) { submitSearch(input: $i) { id } }', {
+      i: { organizationId: ids.org, projectId: ids.project, modelSpecId: ids.model, costTableIds: await tableIds(), objective: { sense: 'MAX', metric: { metric: 'ACCURACY' } }, budgets: [{ metric: { metric: 'LATENCY' }, bound: 'MAX', value: LIMIT, of: 'TOTAL' }], k: 1, verify: { rounds: 1 } },
+    });
+    await page.goto(`${platform.webUrl}/o/loop-lab/p/${ids.project}/searches/${submitSearch.id}`);
+    await line().filter({ hasText: 'verifying on Pi 5: round 1 of 1, waiting for an agent' }).waitFor({ timeout: 120_000 });
+    // The job's attempts run out: each lease fails.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const { leaseVerificationJob: lease } = await agent<{ leaseVerificationJob: { leaseId: string; job: { id: string } } }>('mutation($i: LeaseVerificationJobInput!) { leaseVerificationJob(input: $i) { leaseId job { id } } }', { agentName: 'pi-loop' });
+      await agent('mutation($i: FailVerificationJobInput!) { failVerificationJob(input: $i) { id } }', { jobId: lease.job.id, leaseId: lease.leaseId, message: 'camera pipeline busy' });
+    }
+    const alert = page.getByRole('alert').filter({ hasText: 'Verifying on the device failed' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('camera pipeline busy');
+    expect(await page.getByTestId('search-status').textContent()).toBe('failed');
+    expect(await line().textContent()).toBe('verification on Pi 5 stopped in round 1 of 1');
+    expect(await page.getByTestId('round-job').textContent()).toMatch(/^failed · ran on "pi-loop"/);
+    expect(await page.getByText('Updating live…').count()).toBe(0);
+    await expectAccessible();
     expect(errors).toEqual([]);
   });
 });
