@@ -8,6 +8,7 @@ import { load } from '@/lib/api/session.server';
 import { formatValue } from '@/lib/format/units';
 import { describeBudgetShort, describeObjective, describeTables, objectiveUnit } from '@/lib/results/search-summary';
 import type { TableRef } from '@/lib/results/search-summary';
+import { searchIsLive, verificationLine } from '@/lib/verification/search-verification';
 
 export const metadata: Metadata = { title: 'Project' };
 
@@ -44,7 +45,7 @@ export default async function ProjectPage({ params }: { readonly params: Promise
           New search
         </Link>
       </div>
-      <AutoRefresh active={searches.some((s) => s.status === 'QUEUED' || s.status === 'RUNNING')} />
+      <AutoRefresh active={searches.some((s) => searchIsLive(s.status))} />
       <section className="panel" aria-labelledby="latest-heading">
         <h2 id="latest-heading">Latest proposal set</h2>
         {latest ? (
@@ -118,7 +119,10 @@ export default async function ProjectPage({ params }: { readonly params: Promise
                           {s.strategy.toLowerCase()} {s.proposalSet ? `→ v${s.proposalSet.version}` : ''}
                         </Link>
                       </td>
-                      <td>{s.error ? `${s.status.toLowerCase()}: ${s.error.code}` : s.status.toLowerCase()}</td>
+                      <td>
+                        {s.error ? `${s.status.toLowerCase()}: ${s.error.code}` : s.status.toLowerCase()}
+                        {s.verification ? <small className="muted" style={{ display: 'block' }} data-testid="search-verification">{verificationLine(s.status, s.verification)}</small> : null}
+                      </td>
                       <td>
                         <ProgressBar value={s.progress} label={`Progress of ${s.strategy.toLowerCase()} search`} />
                       </td>

@@ -11,6 +11,8 @@ export interface SearchDraft {
   readonly diversity: number;
   readonly locks: readonly { readonly site: string; readonly activation: string }[];
   readonly compare: boolean;
+  /** Verify each round's proposals on a device and tighten broken budgets (SubmitSearchInput.verify). */
+  readonly verify?: { readonly rounds: number; readonly deviceProfileId: string } | null;
   readonly idempotencyKey: string;
 }
 
@@ -44,6 +46,29 @@ export function validateDraft(draft: SearchDraft, tables: readonly TableOption[]
     else if (b.metric === 'PEAK_MEMORY' && !chosen.some((t) => t.metric === 'MEMORY' && t.deviceProfile.id === b.deviceProfileId && t.liveSetSteps)) errors[key] = 'A peak-memory budget needs a chosen memory table with live-set rows.';
   });
   if (siteCount > 0 && draft.locks.length >= siteCount) errors['locks'] = 'Leave at least one site unlocked.';
+  const verify = verifyProblem(draft, chosen);
+  if (verify) errors['verify'] = verify;
   if (draft.strategy === 'PARETO' && draft.budgets.length === 0) errors['strategy'] = 'A Pareto sweep sweeps a budget: tick one (e.g. accuracy).';
   return errors;
+}
+
+function verifyProblem(draft: SearchDraft, chosen: readonly TableOption[]): string | null {
+  if (!draft.verify) return null;
+  const { rounds, deviceProfileId } = draft.verify;
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 5) return 'Verification rounds are a whole number from 1 to 5.';
+  if (!chosen.some((t) => t.deviceProfile.id === deviceProfileId)) return 'Verify on the device of a chosen table.';
+  if (draft.compare) return 'A verified search runs without the comparison strategies.';
+  return null;
+}
+
+/** The devices a search can verify on: those of the chosen tables, in their order (the first is the default). */
+export function verifyDevices(chosen: readonly Pick<TableOption, 'deviceProfile'>[]): { readonly id: string; readonly name: string }[] {
+  const seen = new Map<string, { readonly id: string; readonly name: string }>();
+  for (const t of chosen) if (!seen.has(t.deviceProfile.id)) seen.set(t.deviceProfile.id, { id: t.deviceProfile.id, name: t.deviceProfile.name });
+  return [...seen.values()];
+}
+
+/** The API's error on `input.verify…` (or on compareWith beside verify), to show beside the verify fields. */
+export function verifyApiError(fieldErrors: Readonly<Record<string, string>> | undefined): string | undefined {
+  return Object.entries(fieldErrors ?? {}).find(([path]) => path === 'verify' || path.startsWith('verify.') || path === 'compareWith')?.[1];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateDraft } from './search.model';
+import { validateDraft, verifyApiError, verifyDevices } from './search.model';
 import type { SearchDraft, TableOption } from './search.model';
 
 const tables: TableOption[] = [
@@ -38,5 +38,23 @@ describe('new search validation', () => {
     expect(validateDraft({ ...draft, strategy: 'PARETO', budgets: [] }, tables, 69)['strategy']).toBeDefined();
     expect(validateDraft({ ...draft, strategy: 'PARETO' }, tables, 69)['strategy']).toBeUndefined();
   });
-});
 
+  it('verifies on the device of a chosen table, 1 to 5 rounds, without comparisons', () => {
+    const verify = (rounds: number, deviceProfileId = 'd1', compare = false) => validateDraft({ ...draft, compare, verify: { rounds, deviceProfileId } }, tables, 69)['verify'];
+    expect(verify(2)).toBeUndefined();
+    expect(verify(6)).toBe('Verification rounds are a whole number from 1 to 5.');
+    expect(verify(0)).toBe('Verification rounds are a whole number from 1 to 5.');
+    expect(verify(2, 'd9')).toBe('Verify on the device of a chosen table.');
+    expect(verify(2, 'd1', true)).toBe('A verified search runs without the comparison strategies.');
+    expect(validateDraft({ ...draft, compare: true, verify: null }, tables, 69)['verify']).toBeUndefined();
+  });
+
+  it("offers the chosen tables' devices once each, and finds the API's error on the verify fields", () => {
+    const jetson = { deviceProfile: { id: 'd2', name: 'Jetson' } };
+    expect(verifyDevices([...tables, jetson, tables[0]!])).toEqual([{ id: 'd1', name: 'Pi' }, { id: 'd2', name: 'Jetson' }]);
+    expect(verifyApiError({ 'verify.deviceProfileId': 'no tables on that device', k: 'other' })).toBe('no tables on that device');
+    expect(verifyApiError({ 'verify.ranks.0': 'rank 9 is past k' })).toBe('rank 9 is past k');
+    expect(verifyApiError({ verifyish: 'no', k: 'other' })).toBeUndefined();
+    expect(verifyApiError(undefined)).toBeUndefined();
+  });
+});

@@ -30,7 +30,8 @@ export async function submitSearch(_previous: FormState, form: FormData): Promis
   try {
     // The comparison strategies are queued with the search in one transaction: all or none.
     const compareWith = draft.compare ? (['LZCM', 'NAIVE'] as const).filter((s) => s !== draft.strategy) : [];
-    id = (await mutate(SubmitSearchDocument, { input: { ...base, strategy: draft.strategy, k: draft.k, diversity: draft.diversity, idempotencyKey: draft.idempotencyKey, compareWith: [...compareWith] } })).submitSearch.id;
+    const verify = draft.verify ? { verify: { rounds: draft.verify.rounds, deviceProfileId: draft.verify.deviceProfileId } } : {};
+    id = (await mutate(SubmitSearchDocument, { input: { ...base, strategy: draft.strategy, k: draft.k, diversity: draft.diversity, idempotencyKey: draft.idempotencyKey, compareWith: [...compareWith], ...verify } })).submitSearch.id;
   } catch (error) {
     unstable_rethrow(error);
     if (error instanceof ApiError) return formError(error, form);

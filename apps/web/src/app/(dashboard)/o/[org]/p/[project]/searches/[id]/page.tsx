@@ -6,11 +6,11 @@ import { AutoRefresh } from '@/components/shell/auto-refresh';
 import { ProgressBar } from '@/components/shell/progress-bar';
 import { SearchRequestStatusDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
+import { SearchVerificationPanel } from '@/components/verification/search-verification-panel';
 import { deviceNames, readableMessage } from '@/lib/results/search-summary';
+import { searchIsLive as live } from '@/lib/verification/search-verification';
 
 export const metadata: Metadata = { title: 'Search' };
-
-const live = (status: string): boolean => status === 'QUEUED' || status === 'RUNNING';
 
 export default async function SearchRequestPage({ params }: { readonly params: Promise<{ org: string; project: string; id: string }> }) {
   const { org, project, id } = await params;
@@ -18,8 +18,8 @@ export default async function SearchRequestPage({ params }: { readonly params: P
   const search = organization.searchRequest;
   const base = `/o/${org}/p/${project}`;
   const names = deviceNames(search.costTables);
-  // Finished: its version page shows the comparisons as they finish.
-  if (search.status === 'SUCCEEDED' && search.proposalSet) redirect(`${base}/versions/${search.proposalSet.version}`);
+  // Finished: its version page shows the comparisons as they finish. A verified search stays to show how its loop ended.
+  if (search.status === 'SUCCEEDED' && search.proposalSet && !search.verification) redirect(`${base}/versions/${search.proposalSet.version}`);
   const rows = [{ ...search, role: 'search' }, ...search.comparisons.map((c) => ({ ...c, role: 'comparison' }))];
   return (
     <>
@@ -30,12 +30,17 @@ export default async function SearchRequestPage({ params }: { readonly params: P
       <section className="panel" aria-live="polite">
         <p>
           Status: <strong data-testid="search-status">{search.status.toLowerCase()}</strong>
-          {live(search.status) ? ' — this page opens the results when the search finishes.' : ''}
+          {live(search.status) && !search.verification ? ' — this page opens the results when the search finishes.' : ''}
+          {search.verification && search.proposalSet ? (
+            <>
+              {' '}— <Link href={`${base}/versions/${search.proposalSet.version}`}>Open version {search.proposalSet.version}</Link>
+            </>
+          ) : null}
         </p>
         <ProgressBar value={search.progress} label="Search progress" />
         {search.error ? (
           <div className="alert error" role="alert">
-            <p className="label">{search.error.code === 'INFEASIBLE' ? 'No assignment meets the budgets' : 'The search failed'}</p>
+            <p className="label">{search.error.code === 'INFEASIBLE' ? 'No assignment meets the budgets' : search.error.code === 'VERIFICATION_FAILED' ? 'Verifying on the device failed' : 'The search failed'}</p>
             <p>{readableMessage(search.error.message, names)}</p>
             <Link href={`${base}/searches/new`}>Adjust and try again</Link>
           </div>
@@ -71,6 +76,7 @@ export default async function SearchRequestPage({ params }: { readonly params: P
           </TableWrap>
         ) : null}
       </section>
+      {search.verification ? <SearchVerificationPanel org={org} status={search.status} verification={search.verification} tables={search.costTables} names={names} /> : null}
     </>
   );
 }

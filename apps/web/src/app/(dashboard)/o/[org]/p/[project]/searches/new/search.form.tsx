@@ -6,7 +6,7 @@ import { FormMessage } from '@/components/form/form-message';
 import { ActivationStrip } from '@/components/strip/activation-strip';
 import type { Metric, SearchStrategy } from '@/graphql/generated';
 import { idle } from '@/lib/forms/form-state';
-import { validateDraft } from '../search.model';
+import { validateDraft, verifyApiError, verifyDevices } from '../search.model';
 import type { SearchDraft } from '../search.model';
 import { defaultTableIds, originOf, unusableBecause } from '../table-choice';
 import type { ChoosableTable } from '../table-choice';
@@ -61,6 +61,8 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
   const [locks, setLocks] = useState<ReadonlyMap<string, string>>(new Map());
   const [lockTo, setLockTo] = useState('reference');
   const [compare, setCompare] = useState(true);
+  const [verifyRounds, setVerifyRounds] = useState('');
+  const [verifyDeviceId, setVerifyDeviceId] = useState('');
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   // Problems show from the first submit attempt on, then follow every edit.
   const [attempted, setAttempted] = useState(false);
@@ -73,6 +75,10 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
   ];
   const objectiveKey = objective.key && chosen.some((t) => keyOf(t) === objective.key) ? objective.key : chosen.find((t) => t.metric === 'LATENCY') ? keyOf(chosen.find((t) => t.metric === 'LATENCY')!) : chosen[0] ? keyOf(chosen[0]) : '';
   const objectiveTable = chosen.find((t) => keyOf(t) === objectiveKey);
+  // Verification defaults to the device of the chosen tables (the first, when they span several).
+  const verifyChoices = verifyDevices(chosen);
+  const verifyDevice = verifyChoices.find((d) => d.id === verifyDeviceId) ?? verifyChoices[0];
+  const verifying = verifyRounds !== '';
 
   const draft: SearchDraft = {
     modelSpecId: modelId,
@@ -86,7 +92,8 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
     k: Number(k),
     diversity: Number(diversity),
     locks: [...locks].map(([site, activation]) => ({ site, activation })),
-    compare,
+    compare: compare && !verifying,
+    verify: verifying ? { rounds: Number(verifyRounds), deviceProfileId: verifyDevice?.id ?? '' } : null,
     idempotencyKey,
   };
 
@@ -122,6 +129,8 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
   };
 
   const errorList = [...new Set(Object.values(errors))];
+  // The API's own answer on the verify fields, until the next submit.
+  const verifyError = errors['verify'] ?? (pending ? undefined : verifyApiError(state.fieldErrors));
   const budgetRow = (t: BudgetTarget) => {
     const key = keyOf(t);
     // Accuracy budgets limit a loss: at least −x of change from the reference.
@@ -331,9 +340,41 @@ export function SearchForm({ organizationId, orgSlug, projectId, models, tables 
         <ErrorText id="search-locks-error" error={errors['locks']} />
       </fieldset>
 
+      <fieldset aria-describedby={`search-verify-hint${verifyError ? ' search-verify-error' : ''}`}>
+        <legend>Verify on a device</legend>
+        <p id="search-verify-hint" className="hint">
+          Each round&apos;s proposals are measured whole by an agent; a budget they break as measured is tightened by the measured residual and the search runs again. The version is stored when the loop ends.
+        </p>
+        <div className="grid-2">
+          <div className="field">
+            <label htmlFor="search-verify-rounds">Verification rounds</label>
+            <select id="search-verify-rounds" value={verifyRounds} onChange={(e) => setVerifyRounds(e.target.value)} aria-invalid={verifyError ? true : undefined}>
+              <option value="">off</option>
+              {[1, 2, 3, 4, 5].map((n) => (
+                <option key={n} value={String(n)}>
+                  {n} round{n === 1 ? '' : 's'}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="search-verify-device">Verify on device</label>
+            <select id="search-verify-device" value={verifyDevice?.id ?? ''} disabled={!verifying} onChange={(e) => setVerifyDeviceId(e.target.value)} aria-invalid={verifyError ? true : undefined}>
+              {verifyChoices.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <ErrorText id="search-verify-error" error={verifyError} />
+      </fieldset>
+
       <div className="checks" style={{ marginBottom: '0.75rem' }}>
         <label>
-          <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} /> Also run the paper&apos;s LZCM and naive strategies for comparison (each becomes a version of its own)
+          <input type="checkbox" checked={compare && !verifying} disabled={verifying} onChange={(e) => setCompare(e.target.checked)} /> Also run the paper&apos;s LZCM and naive strategies for comparison (each becomes a version of its own)
+          {verifying ? <small className="muted"> — not with verification</small> : null}
         </label>
       </div>
       <button type="submit" className="button primary" disabled={pending} aria-busy={pending}>
