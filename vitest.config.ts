@@ -35,6 +35,9 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // Its own group, after the others: projects of one group share one worker count, and this
+          // one's single worker would otherwise run every unit and integration file one at a time.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
