@@ -115,8 +115,8 @@ export class CostTableService {
   ) {}
 
   /** Tables whose device profile the scope's organization may read (own, shared with it, public). */
-  private visible(scope: Pick<OrgScope, 'organizationId'>): SelectQueryBuilder<CostTableRow> {
-    return crossTenant(this.dataSource, CostTableEntity, 'shared-visibility')
+  private visible(scope: Pick<OrgScope, 'organizationId'>, handle: DataSource | EntityManager = this.dataSource): SelectQueryBuilder<CostTableRow> {
+    return crossTenant(handle, CostTableEntity, 'shared-visibility')
       .createQueryBuilder('cost_table')
       .innerJoin(DeviceProfileEntity.options.name, 'profile', 'profile.id = cost_table.device_profile_id')
       .where(visibleTo(':viewerOrg'), { viewerOrg: scope.organizationId });
@@ -190,8 +190,9 @@ export class CostTableService {
   }
 
   /** The metrics of the tables of (device profile, model spec) the organization may read, each once. */
-  async visibleMetrics(organizationId: string, deviceProfileId: string, modelSpecId: string): Promise<CostTableRow['metric'][]> {
-    const rows = await this.visible({ organizationId })
+  /** `handle`: the caller's transaction when there is one (the embedded database has one session: another connection would wait for it). */
+  async visibleMetrics(organizationId: string, deviceProfileId: string, modelSpecId: string, handle: DataSource | EntityManager = this.dataSource): Promise<CostTableRow['metric'][]> {
+    const rows = await this.visible({ organizationId }, handle)
       .andWhere('cost_table.device_profile_id = :deviceProfileId AND cost_table.model_spec_id = :modelSpecId', { deviceProfileId, modelSpecId })
       .getMany();
     return METRICS.filter((metric) => rows.some((row) => row.metric === metric));

@@ -148,7 +148,7 @@ export class SearchVerificationLoop implements VerificationJobListener {
 
   private async queueJob(manager: EntityManager, request: SearchRequestRow, proposalSetId: string, ranks: number[]): Promise<string> {
     const verify = request.spec.verify!;
-    const metrics = await this.costTables.visibleMetrics(request.organizationId, verify.deviceProfileId, request.modelSpecId);
+    const metrics = await this.costTables.visibleMetrics(request.organizationId, verify.deviceProfileId, request.modelSpecId, manager);
     if (metrics.length === 0) throw new Error('The verify device has no cost tables for the model spec any more');
     const job = await this.verificationJobs.queueForSearch(manager, request, {
       proposalSetId,
