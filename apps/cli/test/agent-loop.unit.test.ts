@@ -191,7 +191,7 @@ const VJOB: AgentVerificationJobFragment = {
   maxAttempts: 3,
   modelSpec: JOB.modelSpec,
   deviceProfile: JOB.deviceProfile,
-  proposalSet: { id: 'set', version: 4, draft: false, proposals: [] },
+  proposalSet: { id: 'set', version: 4, draft: false, searchRequest: { costTables: [] }, proposals: [] },
 };
 const MEASURED: ProposalMeasurementInput[] = [
   { rank: 1, metric: 'MEMORY', measured: -10, measuredTotal: 90, ciLow: -10, ciHigh: -10, runs: 1, host: 'h' },
@@ -254,6 +254,7 @@ describe('agent loop with verification jobs', () => {
         id: 'set',
         version: 4,
         draft: false,
+        searchRequest: { costTables: [] },
         proposals: [
           { rank: 1, activations: sites.map((site) => ({ site, activation: 'relu' })), totals },
           { rank: 2, activations: sites.map((site) => ({ site, activation: spec.activation.id })), totals },

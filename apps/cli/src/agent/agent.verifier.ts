@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import type { ActivationKind } from '@actnas/core';
 import { fullActivationRegistry } from '@actnas/core';
-import type { Prediction, VerifyCandidate, VerifyMetric, VerifyProgress } from '@actnas/devices';
+import type { Prediction, ProfileGraph, VerifyCandidate, VerifyMetric, VerifyProgress } from '@actnas/devices';
 import { PROFILE_DEFAULTS } from '@actnas/devices';
 import type { AgentVerificationJobFragment, ProposalMeasurementInput } from '../graphql/generated.js';
 import { VERIFY_DEFAULTS } from '../verify/verify-flags.js';
-import { buildVerifier } from '../verify/verify-setup.js';
+import { buildVerifier, nwotSettingsOf } from '../verify/verify-setup.js';
 import type { AgentSettings, MeasureHooks } from './agent.profiler.js';
 import { AgentJobError, deviceFusion, verificationSubject } from './agent.profiler.js';
 
@@ -62,12 +62,27 @@ function progressOf(metrics: readonly VerifyMetric[], p: VerifyProgress): number
   return (before + phases[index]!.weight * Math.min(1, p.done / Math.max(1, p.total))) / sum;
 }
 
+/** The accuracy table the search used on this job's device (or one without a device). */
+function accuracyTable(job: AgentVerificationJobFragment): AgentVerificationJobFragment['proposalSet']['searchRequest']['costTables'][number] | undefined {
+  const tables = job.proposalSet.searchRequest.costTables.filter((t) => t.metric === 'ACCURACY');
+  return tables.find((t) => t.deviceProfile.id === job.deviceProfile.id) ?? tables[0];
+}
+
+/** The model at the accuracy table's input size when it differs from the device's (NWOT deltas depend on it). */
+async function nwotSubjectGraph(job: AgentVerificationJobFragment, settings: AgentSettings, imgsz: string | undefined, graph: ProfileGraph): Promise<ProfileGraph> {
+  const size = Number(imgsz);
+  if (!job.metrics.includes('ACCURACY') || !Number.isInteger(size) || size === job.deviceProfile.inputSize) return graph;
+  return (await verificationSubject({ ...job, deviceProfile: { ...job.deviceProfile, inputSize: size } }, settings)).graph;
+}
+
 /**
  * Measures the job's proposals whole on this host with `actnas verify`'s protocol and defaults, at
  * the device profile's input size, threads and fused activations: one measurement per rank × metric.
  */
 export async function verifyJob(job: AgentVerificationJobFragment, settings: AgentSettings, hooks: MeasureHooks): Promise<ProposalMeasurementInput[]> {
   const { modelName, graph, reference } = await verificationSubject(job, settings);
+  const nwot = nwotSettingsOf(accuracyTable(job));
+  const nwotGraph = await nwotSubjectGraph(job, settings, nwot.imgsz, graph);
   const metrics = job.metrics.map((m) => m.toLowerCase() as VerifyMetric);
   const candidates = jobProposals(job).map((p) => candidateOf(p, job.deviceProfile.id));
   const used = candidates.flatMap((c) => Object.values(c.sites));
@@ -75,7 +90,7 @@ export async function verifyJob(job: AgentVerificationJobFragment, settings: Age
     modelName,
     reference,
     graph,
-    nwotGraph: graph,
+    nwotGraph,
     metrics,
     tables: {},
     runtime: settings.runtime,
@@ -85,8 +100,8 @@ export async function verifyJob(job: AgentVerificationJobFragment, settings: Age
     maxModelSeconds: Number(VERIFY_DEFAULTS.maxModelSeconds),
     targetAbs: Number(VERIFY_DEFAULTS.targetAbs),
     targetRel: Number(VERIFY_DEFAULTS.targetRel),
-    nwotBatch: PROFILE_DEFAULTS.nwot.batch,
-    nwotSeeds: PROFILE_DEFAULTS.nwot.seeds,
+    nwotBatch: nwot.batch ? Number(nwot.batch) : PROFILE_DEFAULTS.nwot.batch,
+    nwotSeeds: nwot.seeds ?? PROFILE_DEFAULTS.nwot.seeds,
     fusion: deviceFusion(job.deviceProfile.fusedActivations, settings.runtime),
     memoryCandidates: [...new Map([...settings.candidates, ...used].map((k) => [k.id, k])).values()],
     onProgress: (p) => {

@@ -341,14 +341,14 @@ export type AgentFailMutationVariables = Exact<{
 
 export type AgentFailMutation = { failProfilingJob: { id: string, status: ProfilingJobStatus, attempts: number, maxAttempts: number } };
 
-export type AgentVerificationJobFragment = { id: string, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, modelSpec: { id: string, name: string, kind: ModelSpecKind, builtinName: string | null, sha256: string | null, sizeBytes: number | null, downloadPath: string | null }, deviceProfile: { id: string, name: string, runtime: string, threads: number, inputSize: number, fusedActivations: Array<string> }, proposalSet: { id: string, version: number, draft: boolean, proposals: Array<{ rank: number, activations: Array<{ site: string, activation: string }>, totals: Array<{ metric: Metric, deviceProfileId: string | null, reference: number, delta: number }> }> } };
+export type AgentVerificationJobFragment = { id: string, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, modelSpec: { id: string, name: string, kind: ModelSpecKind, builtinName: string | null, sha256: string | null, sizeBytes: number | null, downloadPath: string | null }, deviceProfile: { id: string, name: string, runtime: string, threads: number, inputSize: number, fusedActivations: Array<string> }, proposalSet: { id: string, version: number, draft: boolean, searchRequest: { costTables: Array<{ metric: Metric, deviceProfile: { id: string }, provenance: { note: string | null } }> }, proposals: Array<{ rank: number, activations: Array<{ site: string, activation: string }>, totals: Array<{ metric: Metric, deviceProfileId: string | null, reference: number, delta: number }> }> } };
 
 export type AgentLeaseVerificationMutationVariables = Exact<{
   input: LeaseVerificationJobInput;
 }>;
 
 
-export type AgentLeaseVerificationMutation = { leaseVerificationJob: { leaseId: string, expiresAt: string, job: { id: string, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, modelSpec: { id: string, name: string, kind: ModelSpecKind, builtinName: string | null, sha256: string | null, sizeBytes: number | null, downloadPath: string | null }, deviceProfile: { id: string, name: string, runtime: string, threads: number, inputSize: number, fusedActivations: Array<string> }, proposalSet: { id: string, version: number, draft: boolean, proposals: Array<{ rank: number, activations: Array<{ site: string, activation: string }>, totals: Array<{ metric: Metric, deviceProfileId: string | null, reference: number, delta: number }> }> } } } | null };
+export type AgentLeaseVerificationMutation = { leaseVerificationJob: { leaseId: string, expiresAt: string, job: { id: string, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, modelSpec: { id: string, name: string, kind: ModelSpecKind, builtinName: string | null, sha256: string | null, sizeBytes: number | null, downloadPath: string | null }, deviceProfile: { id: string, name: string, runtime: string, threads: number, inputSize: number, fusedActivations: Array<string> }, proposalSet: { id: string, version: number, draft: boolean, searchRequest: { costTables: Array<{ metric: Metric, deviceProfile: { id: string }, provenance: { note: string | null } }> }, proposals: Array<{ rank: number, activations: Array<{ site: string, activation: string }>, totals: Array<{ metric: Metric, deviceProfileId: string | null, reference: number, delta: number }> }> } } } | null };
 
 export type AgentReportVerificationProgressMutationVariables = Exact<{
   input: ReportVerificationProgressInput;
@@ -601,6 +601,17 @@ export const AgentVerificationJobFragmentDoc = new TypedDocumentString(`
     id
     version
     draft
+    searchRequest {
+      costTables {
+        metric
+        deviceProfile {
+          id
+        }
+        provenance {
+          note
+        }
+      }
+    }
     proposals {
       rank
       activations {
@@ -897,6 +908,17 @@ export const AgentLeaseVerificationDocument = new TypedDocumentString(`
     id
     version
     draft
+    searchRequest {
+      costTables {
+        metric
+        deviceProfile {
+          id
+        }
+        provenance {
+          note
+        }
+      }
+    }
     proposals {
       rank
       activations {

@@ -35,8 +35,25 @@ export function readVerifyTables(files: Partial<Record<VerifyMetric, string>>, c
 }
 
 /** `key=value` facts of a table's provenance note (imgsz=320; protocol=nwot batch=16 seeds=0 …). */
-function noteValue(table: CostTable | undefined, re: RegExp): string | undefined {
+/** A table's provenance, as a file's (core) or the API's (GraphQL) table has it. */
+type Noted = { readonly provenance?: { readonly note?: string | null } | null } | undefined;
+
+function noteValue(table: Noted, re: RegExp): string | undefined {
   return table?.provenance?.note ? re.exec(table.provenance.note)?.[1] : undefined;
+}
+
+/** How an NWOT table was scored, read off its provenance note: a whole model's NWOT is comparable with the table's only when scored the same way. */
+export interface NwotSettings {
+  readonly batch?: string;
+  readonly seeds?: readonly number[];
+  readonly imgsz?: string;
+}
+
+export function nwotSettingsOf(table: Noted): NwotSettings {
+  const batch = noteValue(table, /\bnwot batch=(\d+)/);
+  const seeds = noteValue(table, /\bnwot batch=\d+ seeds=([\d/]+)/);
+  const imgsz = noteValue(table, /\bimgsz=(\d+)/);
+  return { ...(batch ? { batch } : {}), ...(seeds ? { seeds: seeds.split('/').map(Number) } : {}), ...(imgsz ? { imgsz } : {}) };
 }
 
 /** Everything a verifier measures with, checked: from `actnas verify`'s flags or from an agent's job. */
@@ -79,9 +96,10 @@ export async function createVerifier(flags: VerifyRunFlags, io: CliIo, metrics: 
   const { graph, reference } = subject;
   const tables = readVerifyTables(tableFiles, cwd, reference.id);
   const acc = tables.accuracy;
-  const nwotBatch = intFlag(flags.nwotBatch ?? noteValue(acc, /\bnwot batch=(\d+)/), '--nwot-batch', PROFILE_DEFAULTS.nwot.batch, [2, 1024]);
-  const nwotSeeds = (noteValue(acc, /\bnwot batch=\d+ seeds=([\d/]+)/) ?? '0').split('/').map(Number);
-  const nwotGraph = subject.nwotGraph(flags.nwotImgsz ?? noteValue(acc, /\bimgsz=(\d+)/));
+  const nwot = nwotSettingsOf(acc);
+  const nwotBatch = intFlag(flags.nwotBatch ?? nwot.batch, '--nwot-batch', PROFILE_DEFAULTS.nwot.batch, [2, 1024]);
+  const nwotSeeds = nwot.seeds ?? [0];
+  const nwotGraph = subject.nwotGraph(flags.nwotImgsz ?? nwot.imgsz);
   try {
     return await buildVerifier({
       modelName: subject.modelName, reference, graph, nwotGraph, metrics, tables, runtime: flags.runtime, threads, nullCopies, maxPairs, maxModelSeconds, targetAbs, targetRel, nwotBatch, nwotSeeds,
