@@ -39,7 +39,7 @@ export function SearchVerificationPanel({ org, status, verification: v, tables, 
             {v.history.map((h) => (
               <tr key={h.round} data-round={h.round}>
                 <td>{h.round}</td>
-                <td>{h.budgets.map((b) => describeBudgetShort(b, tables)).join('; ')}</td>
+                <td>{h.budgets.length === 0 ? 'none' : h.budgets.map((b) => describeBudgetShort(b, tables)).join('; ')}</td>
                 <td>
                   {h.proposals} found ({h.status}), {h.measured} new to measure
                   {h.measuredFeasible === null || h.measuredFeasible === undefined ? '' : `, ${h.measuredFeasible} meet every budget as measured`}
