@@ -11,15 +11,12 @@ if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
   console.error('usage: generate-migration <PascalCaseName>');
   process.exit(2);
 }
-const database = await createTestDatabase('migration');
-try {
-  const dataSource = await openDatabase({ url: database.url });
+/** The migration's source, or undefined when entities and migrations already agree. */
+async function generate(url: string): Promise<string | undefined> {
+  const dataSource = await openDatabase({ url });
   const sql = await dataSource.driver.createSchemaBuilder().log();
   await dataSource.destroy();
-  if (sql.upQueries.length === 0) {
-    console.log('entities and migrations agree; nothing to generate');
-    process.exit(0);
-  }
+  if (sql.upQueries.length === 0) return undefined;
   const timestamp = Date.now();
   const quote = (query: string): string => `    await queryRunner.query(${JSON.stringify(query)});`;
   const source = `import type { MigrationInterface, QueryRunner } from 'typeorm';
@@ -38,7 +35,15 @@ ${[...sql.downQueries].reverse().map((q) => quote(q.query)).join('\n')}
 `;
   const file = fileURLToPath(new URL(`../../../migrations/src/${timestamp}-${name}.ts`, import.meta.url));
   await writeFile(file, source);
-  console.log(`wrote ${file}`);
+  return file;
+}
+
+// The scratch database is dropped whatever happens (process.exit inside the try used to skip it).
+const database = await createTestDatabase('migration');
+let written: string | undefined;
+try {
+  written = await generate(database.url);
 } finally {
   await database.drop();
 }
+console.log(written ? `wrote ${written}` : 'entities and migrations agree; nothing to generate');
