@@ -26,7 +26,9 @@ let hooks: string;
 beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'actnas-lazy-'));
   hooks = join(dir, 'record-resolves.mjs');
-  const resolve = "export async function resolve(s, c, n) { const r = await n(s, c); process.stderr.write('RESOLVED ' + r.url + '\\n'); return r; }";
+  // Written straight to fd 2: the hooks run on their own thread, whose process.stderr is relayed
+  // through the main thread and can lose its last lines when the bin exits on a busy machine.
+  const resolve = "import { writeSync } from 'node:fs'; export async function resolve(s, c, n) { const r = await n(s, c); writeSync(2, 'RESOLVED ' + r.url + '\\n'); return r; }";
   writeFileSync(hooks, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolve)}));\n`);
 });
 
