@@ -27,7 +27,7 @@ import { buildSchema } from './graphql/schema.js';
 import { createServices } from './services.js';
 import type { Services } from './services.js';
 import { JobQueue } from './jobs/job-queue.js';
-import { modelUploadRoute } from './modules/model-specs/model-upload.route.js';
+import { UPLOAD_PATH, modelUploadRoute } from './modules/model-specs/model-upload.route.js';
 import { modelFileRoute } from './modules/model-specs/model-file.route.js';
 import { SearchVerificationLoop } from './modules/searches/search-verification.js';
 import { SearchRunner } from './modules/searches/search-runner.js';
@@ -147,6 +147,13 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   app.disable('etag');
   if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy === 'true' ? true : config.trustProxy);
   const httpServer = createHttpServer(app);
+  // `Expect: 100-continue` (curl sends it for large bodies, and so does `actnas model upload`):
+  // the upload route answers it itself after its auth and size checks, so a refused upload is
+  // refused before its body is sent. Every other request is told to continue at once.
+  httpServer.on('checkContinue', (req, res) => {
+    if (!(req.method === 'PUT' && req.url?.split('?')[0] === UPLOAD_PATH)) res.writeContinue();
+    app(req, res);
+  });
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
@@ -175,7 +182,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     const database = await databaseHealth(dataSource);
     res.status(database.ok ? 200 : 503).json({ ok: database.ok, database, responseCache: cache.enabled });
   });
-  app.put('/uploads/model-specs', modelUploadRoute({ dataSource, services, config, clock }));
+  app.put(UPLOAD_PATH, modelUploadRoute({ dataSource, services, config, clock }));
   app.get('/model-specs/:id/file', modelFileRoute({ dataSource, services, clock }));
   app.use(
     '/graphql',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { YOLOV5U_YAML, buildGraph, emitOnnx, parseModelYaml } from '@actnas/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +18,7 @@ import {
 import type { PublishCostTableInput } from '../client/generated.js';
 import { errorOf } from './support/client.js';
 import { exampleTable } from './support/examples.js';
-import { createDeviceProfile, createOrganization, createProject } from './support/fixtures.js';
+import { createApiToken, createDeviceProfile, createOrganization, createProject } from './support/fixtures.js';
 import type { OrgFixture } from './support/fixtures.js';
 import { startTestServer } from './support/server.js';
 import type { TestServer } from './support/server.js';
@@ -308,5 +309,33 @@ describe('model uploads over HTTP (PUT /uploads/model-specs)', () => {
     const noName = await put(owner.owner.token, { organizationId: owner.id }, onnx);
     expect(noName.status).toBe(400);
     expect((await errorBody(noName)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: ['query', 'name'] });
+  });
+
+  /** Headers only, with `Expect: 100-continue`: which the server sends first, `100 Continue` or its final answer. */
+  const expectContinue = (token: string, params: Record<string, string>, body: Uint8Array) =>
+    new Promise<{ first: 'continue' | 'response'; status: number }>((resolve, reject) => {
+      const url = new URL(`/uploads/model-specs?${new URLSearchParams(params)}`, t.server.url);
+      const req = httpRequest(url, { method: 'PUT', headers: { 'content-length': String(body.length), authorization: `Bearer ${token}`, expect: '100-continue' } });
+      let first: 'continue' | 'response' | undefined;
+      req.on('continue', () => {
+        first ??= 'continue';
+        req.end(body);
+      });
+      req.on('response', (res) => {
+        first ??= 'response';
+        res.resume();
+        res.on('end', () => resolve({ first: first!, status: res.statusCode ?? 0 }));
+        req.destroy();
+      });
+      req.on('error', (err) => (first === 'response' ? undefined : reject(err)));
+      req.flushHeaders();
+    });
+
+  it('answers Expect: 100-continue only after its checks: a refused upload is refused before its body is sent', async () => {
+    const onnx = tinyOnnx();
+    const reader = await createApiToken(owner.owner.client, owner.id, ['READ']);
+    expect(await expectContinue(reader, { organizationId: owner.id, name: 'tiny-expect' }, onnx)).toEqual({ first: 'response', status: 403 });
+    expect(await expectContinue(owner.owner.token, { organizationId: owner.id, name: 'tiny-expect' }, new Uint8Array(65_537))).toEqual({ first: 'response', status: 413 });
+    expect(await expectContinue(owner.owner.token, { organizationId: owner.id, name: 'tiny-expect' }, onnx)).toEqual({ first: 'continue', status: 201 });
   });
 });

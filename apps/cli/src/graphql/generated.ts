@@ -59,6 +59,15 @@ export type CostTableVisibility =
   /** Its organization only, even where the device profile is shared or public; others get NOT_FOUND. */
   | 'PRIVATE';
 
+export type CreateProfilingJobInput = {
+  /** A device profile the organization owns. */
+  deviceProfileId: string | number;
+  maxAttempts?: number | null | undefined;
+  metrics: Array<Metric>;
+  modelSpecId: string | number;
+  organizationId: string | number;
+};
+
 export type ExportFormat =
   | 'JSON'
   /** The rewritten ONNX: the uploaded model, or the built-in graph with seeded weights. */
@@ -530,6 +539,31 @@ export type PlatformVerifyProposalSetMutationVariables = Exact<{
 
 export type PlatformVerifyProposalSetMutation = { verifyProposalSet: { id: string, status: VerificationJobStatus, ranks: Array<number>, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, agent: { name: string | null } | null, proposalSet: { id: string }, deviceProfile: { id: string, name: string }, measurements: Array<{ rank: number, metric: Metric, predicted: number | null, measured: number, measuredTotal: number | null, ciLow: number | null, ciHigh: number | null, runs: number, host: string | null }> } };
 
+export type PlatformProfilingJobFragment = { id: string, status: ProfilingJobStatus, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, createdAt: string, finishedAt: string | null, agent: { name: string | null } | null, deviceProfile: { id: string, name: string }, modelSpec: { id: string, name: string }, costTables: Array<{ id: string, metric: Metric, version: number }> };
+
+export type PlatformCreateProfilingJobMutationVariables = Exact<{
+  input: CreateProfilingJobInput;
+}>;
+
+
+export type PlatformCreateProfilingJobMutation = { createProfilingJob: { id: string, status: ProfilingJobStatus, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, createdAt: string, finishedAt: string | null, agent: { name: string | null } | null, deviceProfile: { id: string, name: string }, modelSpec: { id: string, name: string }, costTables: Array<{ id: string, metric: Metric, version: number }> } };
+
+export type PlatformProfilingJobQueryVariables = Exact<{
+  slug: string;
+  id: string | number;
+}>;
+
+
+export type PlatformProfilingJobQuery = { organization: { id: string, profilingJob: { id: string, status: ProfilingJobStatus, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, createdAt: string, finishedAt: string | null, agent: { name: string | null } | null, deviceProfile: { id: string, name: string }, modelSpec: { id: string, name: string }, costTables: Array<{ id: string, metric: Metric, version: number }> } } };
+
+export type PlatformProfilingJobsQueryVariables = Exact<{
+  slug: string;
+  first: number;
+}>;
+
+
+export type PlatformProfilingJobsQuery = { organization: { id: string, profilingJobs: { nodes: Array<{ id: string, status: ProfilingJobStatus, metrics: Array<Metric>, attempts: number, maxAttempts: number, progress: number, errorMessage: string | null, createdAt: string, finishedAt: string | null, agent: { name: string | null } | null, deviceProfile: { id: string, name: string }, modelSpec: { id: string, name: string }, costTables: Array<{ id: string, metric: Metric, version: number }> }> } } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -795,6 +829,35 @@ export const PlatformVerificationJobFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"PlatformVerificationJob"}) as unknown as TypedDocumentString<PlatformVerificationJobFragment, unknown>;
+export const PlatformProfilingJobFragmentDoc = new TypedDocumentString(`
+    fragment PlatformProfilingJob on ProfilingJob {
+  id
+  status
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  createdAt
+  finishedAt
+  agent {
+    name
+  }
+  deviceProfile {
+    id
+    name
+  }
+  modelSpec {
+    id
+    name
+  }
+  costTables {
+    id
+    metric
+    version
+  }
+}
+    `, {"fragmentName":"PlatformProfilingJob"}) as unknown as TypedDocumentString<PlatformProfilingJobFragment, unknown>;
 export const AgentOrganizationsDocument = new TypedDocumentString(`
     query AgentOrganizations {
   organizations(first: 10) {
@@ -1575,3 +1638,110 @@ export const PlatformVerifyProposalSetDocument = new TypedDocumentString(`
     host
   }
 }`) as unknown as TypedDocumentString<PlatformVerifyProposalSetMutation, PlatformVerifyProposalSetMutationVariables>;
+export const PlatformCreateProfilingJobDocument = new TypedDocumentString(`
+    mutation PlatformCreateProfilingJob($input: CreateProfilingJobInput!) {
+  createProfilingJob(input: $input) {
+    ...PlatformProfilingJob
+  }
+}
+    fragment PlatformProfilingJob on ProfilingJob {
+  id
+  status
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  createdAt
+  finishedAt
+  agent {
+    name
+  }
+  deviceProfile {
+    id
+    name
+  }
+  modelSpec {
+    id
+    name
+  }
+  costTables {
+    id
+    metric
+    version
+  }
+}`) as unknown as TypedDocumentString<PlatformCreateProfilingJobMutation, PlatformCreateProfilingJobMutationVariables>;
+export const PlatformProfilingJobDocument = new TypedDocumentString(`
+    query PlatformProfilingJob($slug: String!, $id: ID!) {
+  organization(slug: $slug) {
+    id
+    profilingJob(id: $id) {
+      ...PlatformProfilingJob
+    }
+  }
+}
+    fragment PlatformProfilingJob on ProfilingJob {
+  id
+  status
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  createdAt
+  finishedAt
+  agent {
+    name
+  }
+  deviceProfile {
+    id
+    name
+  }
+  modelSpec {
+    id
+    name
+  }
+  costTables {
+    id
+    metric
+    version
+  }
+}`) as unknown as TypedDocumentString<PlatformProfilingJobQuery, PlatformProfilingJobQueryVariables>;
+export const PlatformProfilingJobsDocument = new TypedDocumentString(`
+    query PlatformProfilingJobs($slug: String!, $first: Int!) {
+  organization(slug: $slug) {
+    id
+    profilingJobs(first: $first) {
+      nodes {
+        ...PlatformProfilingJob
+      }
+    }
+  }
+}
+    fragment PlatformProfilingJob on ProfilingJob {
+  id
+  status
+  metrics
+  attempts
+  maxAttempts
+  progress
+  errorMessage
+  createdAt
+  finishedAt
+  agent {
+    name
+  }
+  deviceProfile {
+    id
+    name
+  }
+  modelSpec {
+    id
+    name
+  }
+  costTables {
+    id
+    metric
+    version
+  }
+}`) as unknown as TypedDocumentString<PlatformProfilingJobsQuery, PlatformProfilingJobsQueryVariables>;

@@ -23,6 +23,8 @@ export interface Platform {
   readonly organization: OrganizationRef;
   /** One typed GraphQL call; API and network errors become one-line CLI errors with their exit code. */
   request<T, V>(document: DocumentTypeDecoration<T, V> & { toString(): string }, variables: V): Promise<T>;
+  /** A file PUT to an HTTP route of the API (uploads), errors explained as for `request`. */
+  put<T>(path: string, query: Readonly<Record<string, string>>, file: { readonly path: string; readonly size: number }): Promise<T>;
 }
 
 export const TOKEN_ENV = 'ACTNAS_TOKEN';
@@ -44,7 +46,7 @@ export function apiUrl(value: string, flag = '--api'): string {
 
 const SCOPE_HINT: Readonly<Record<string, string>> = {
   UNAUTHENTICATED: `; run actnas login, or set ${TOKEN_ENV}`,
-  FORBIDDEN: ' (a CI token needs the READ scope, plus SEARCH_WRITE to submit searches or DEVICES_WRITE to publish tables)',
+  FORBIDDEN: ' (a CI token needs the READ scope, plus SEARCH_WRITE to submit searches or upload models, DEVICES_WRITE to publish tables or queue profiling jobs)',
 };
 
 /** An API or network failure as a one-line CLI error: auth and bad input exit 2, an unreachable or failing API 4. */
@@ -74,9 +76,16 @@ export async function connect(flags: PlatformFlags, env: NodeJS.ProcessEnv = pro
       throw explainApiError(err, api);
     }
   };
+  const put: Platform['put'] = async (path, query, file) => {
+    try {
+      return await client.put(path, query, file);
+    } catch (err) {
+      throw explainApiError(err, api);
+    }
+  };
   const slug = flags.org ?? (env[ORG_ENV]?.trim() || stored?.organization);
   const organization = await chooseOrganization(await request(PlatformOrganizationsDocument, {}), slug);
-  return { api, organization, request };
+  return { api, organization, request, put };
 }
 
 /** The organization named by slug, or the only one the token sees. */

@@ -9,7 +9,8 @@ import type { CommandModule } from '../shared/command-module.js';
 import { choiceFlag, intFlag } from '../shared/flags.js';
 import { deviceNames, resolveProject, withDeviceNames } from './names.js';
 import type { Platform, PlatformFlags } from './platform-session.js';
-import { API_ENV, connect } from './platform-session.js';
+import { platformOptions } from './platform-options.js';
+import { connect } from './platform-session.js';
 import type { VerifyFlags } from './proposals-verify.js';
 
 const FORMATS: Readonly<Record<string, ExportFormat>> = { onnx: 'ONNX', yaml: 'ULTRALYTICS_YAML', json: 'JSON' };
@@ -28,12 +29,8 @@ interface DiffFlags extends PlatformFlags {
   readonly to: string;
 }
 
-function platformOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('--project <name|id>', 'project of the proposal sets')
-    .option('--api <url>', `the API's GraphQL URL (default: $${API_ENV}, else the stored login)`)
-    .option('--org <slug>', 'organization, when the login sees several')
-    .option('--json', 'print the result as JSON');
+function projectOptions(cmd: Command): Command {
+  return platformOptions(cmd.requiredOption('--project <name|id>', 'project of the proposal sets'));
 }
 
 async function latestVersion(p: Platform, projectId: string, projectName: string): Promise<number> {
@@ -89,13 +86,13 @@ function diffAction(io: CliIo, setExitCode: (code: number) => void) {
 /** `actnas proposals export|diff|verify`: the stored proposal sets of a project. */
 export const proposalsCommand: CommandModule = (program, io, setExitCode) => {
   const proposals = program.command('proposals').description("a project's versioned proposal sets: export a proposal as a file, diff two versions, verify proposals on a device");
-  platformOptions(proposals.command('export').description('write one proposal as ONNX (activations rewritten), an Ultralytics model YAML, or JSON'))
+  projectOptions(proposals.command('export').description('write one proposal as ONNX (activations rewritten), an Ultralytics model YAML, or JSON'))
     .option('--version <n>', 'proposal-set version (default: the newest)')
     .option('--rank <n>', 'proposal rank, 1 = best', '1')
     .requiredOption('--format <format>', 'onnx, yaml or json')
     .requiredOption('-o, --output <file>', 'file to write')
     .action(exportAction(io, setExitCode));
-  platformOptions(proposals.command('verify').description('measure proposals whole on a device (an actnas agent does it) and gate on the measurements: exit 0 when the best verified proposal meets every budget of the search as measured'))
+  projectOptions(proposals.command('verify').description('measure proposals whole on a device (an actnas agent does it) and gate on the measurements: exit 0 when the best verified proposal meets every budget of the search as measured'))
     .option('--version <n>', 'proposal-set version (default: the newest)')
     .requiredOption('--device <name>', 'device profile to measure on (an agent of the organization leases the job)')
     .option('--ranks <list>', 'proposals to measure, e.g. 1-3 or 1,3; the lowest is the one the gate judges', '1')
@@ -103,7 +100,7 @@ export const proposalsCommand: CommandModule = (program, io, setExitCode) => {
     .option('--wait', 'wait for the measurements and exit 0/1 on them (3 when --timeout passes first)')
     .option('--timeout <s>', 'seconds to wait with --wait', '1800')
     .action(async (f: VerifyFlags) => (await import('./proposals-verify.js')).verifyProposals(f, io, setExitCode));
-  platformOptions(proposals.command('diff').description('how the best proposal changed between two versions: sites and metric totals'))
+  projectOptions(proposals.command('diff').description('how the best proposal changed between two versions: sites and metric totals'))
     .requiredOption('--from <n>', 'older version')
     .requiredOption('--to <n>', 'newer version')
     .action(diffAction(io, setExitCode));

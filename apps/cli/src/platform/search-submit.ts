@@ -6,6 +6,7 @@ import type {
 import { PlatformCostTableDocument, PlatformSearchRequestDocument, PlatformSubmitSearchDocument } from '../graphql/generated.js';
 import { CliError, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_TIMEOUT, EXIT_USAGE } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
+import { statusLine } from '../shared/status-line.js';
 import { intFlag, numberFlag } from '../shared/flags.js';
 import { findTable, resolveDevice, resolveModel, resolveProject } from './names.js';
 import type { Platform, PlatformFlags } from './platform-session.js';
@@ -277,8 +278,9 @@ export async function submitSearch(f: SubmitFlags, io: CliIo, setExitCode: (code
     setExitCode(EXIT_OK);
     return;
   }
-  const progress = progressLine(io);
-  const search = await waitFor(p, submitted.id, plan.timeoutMs, progress.update).finally(progress.stop);
+  const progress = statusLine(io);
+  const show = (s: PlatformSearchFragment): void => progress.update(`search ${s.id}: ${s.status.toLowerCase()} ${Math.round(100 * s.progress)}%`);
+  const search = await waitFor(p, submitted.id, plan.timeoutMs, show).finally(progress.stop);
   const code = exitCodeOf(search);
   io.stdout.write(f.json ? `${JSON.stringify(report(search, chosen, code))}\n` : formatSearch(search, names) + formatVerification(search, names));
   if (code === EXIT_TIMEOUT) {
@@ -316,20 +318,5 @@ function report(search: PlatformSearchFragment, chosen: Chosen, exitCode: number
     best,
     passed: exitCode === null ? null : exitCode === EXIT_OK,
     exitCode,
-  };
-}
-
-/** On a terminal: one status line, rewritten as the search progresses. Silent in logs and CI. */
-function progressLine(io: CliIo): { update: (s: PlatformSearchFragment) => void; stop: () => void } {
-  if (!io.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  let shown = false;
-  return {
-    update: (s) => {
-      shown = true;
-      io.stderr.write(`\r\u001b[2Ksearch ${s.id}: ${s.status.toLowerCase()} ${Math.round(100 * s.progress)}%`);
-    },
-    stop: () => {
-      if (shown) io.stderr.write('\r\u001b[2K');
-    },
   };
 }

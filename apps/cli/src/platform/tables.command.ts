@@ -1,6 +1,5 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import type { Command } from 'commander';
 import type { CostTable, LiveSetRows } from '@actnas/core/search';
 import type { CostTableProvenanceInput, Metric, PlatformCostTableQuery, PlatformCostTableSummaryFragment, ProvenanceSource } from '../graphql/generated.js';
 import { PlatformCostTableDocument, PlatformPublishCostTableDocument } from '../graphql/generated.js';
@@ -10,7 +9,8 @@ import type { CommandModule } from '../shared/command-module.js';
 import { choiceFlag, intFlag } from '../shared/flags.js';
 import { findTable, resolveDevice, resolveModel } from './names.js';
 import type { Platform, PlatformFlags } from './platform-session.js';
-import { API_ENV, connect } from './platform-session.js';
+import { platformOptions } from './platform-options.js';
+import { connect } from './platform-session.js';
 
 /** The API's limit on an upload's text (publishCostTable content). */
 const MAX_TABLE_CHARS = 4 * 1_048_576;
@@ -31,13 +31,6 @@ interface PublishFlags extends PlatformFlags {
 interface PullFlags extends PlatformFlags {
   readonly output: string;
   readonly version?: string;
-}
-
-function platformOptions(cmd: Command): Command {
-  return cmd
-    .option('--api <url>', `the API's GraphQL URL (default: $${API_ENV}, else the stored login)`)
-    .option('--org <slug>', 'organization, when the login sees several (default: $ACTNAS_ORG, else the stored one)')
-    .option('--json', 'print the result as JSON');
 }
 
 async function readUpload(path: string, shown: string): Promise<string> {
