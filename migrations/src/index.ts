@@ -12,6 +12,7 @@ import { SearchLeases1796284015300 } from './1796284015300-SearchLeases.js';
 import { CostTableLiveSet1796286179745 } from './1796286179745-CostTableLiveSet.js';
 import { VerificationJobs1796304255638 } from './1796304255638-VerificationJobs.js';
 import { SearchVerifyLoop1796316433629 } from './1796316433629-SearchVerifyLoop.js';
+import { VerificationJobsByProposalSet1796402946308 } from './1796402946308-VerificationJobsByProposalSet.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -30,6 +31,7 @@ export const migrations: readonly MigrationClass[] = [
   CostTableLiveSet1796286179745,
   VerificationJobs1796304255638,
   SearchVerifyLoop1796316433629,
+  VerificationJobsByProposalSet1796402946308,
 ];
 
 export { CHANGE_CHANNEL } from './1795590000000-ChangeNotifications.js';

@@ -241,6 +241,9 @@ describe('verification jobs', () => {
     expect(foreignJob).toMatchObject({ code: 'NOT_FOUND', message: 'Verification job not found' });
     const { organization } = await other.owner.client.data(VerificationJobsDocument, { slug: other.slug });
     expect(organization.verificationJobs.nodes).toEqual([]);
+    // Nor by naming this organization's proposal set.
+    const bySet = await other.owner.client.data(VerificationJobsDocument, { slug: other.slug, proposalSetId: setId });
+    expect(bySet.organization.verificationJobs.nodes).toEqual([]);
 
     // The other organization's agent leases nothing of this one, and cannot finish its job.
     expect((await lease(otherAgent, other.id)).leaseVerificationJob).toBeNull();
@@ -258,5 +261,21 @@ describe('verification jobs', () => {
     expect(job).toMatchObject({ status: 'QUEUED', ranks: [1], metrics: ['LATENCY', 'MEMORY'] });
     const { organization } = await org.owner.client.data(VerificationJobsDocument, { slug: org.slug, first: 1 });
     expect(organization.verificationJobs.nodes[0]).toMatchObject({ id: job.id, metrics: ['LATENCY', 'MEMORY'] });
+  });
+
+  it('lists the jobs of one proposal set, however many newer jobs other sets have', async () => {
+    const { submitSearch } = await org.owner.client.data(SubmitSearchDocument, { input: searchInput(org, f) });
+    const otherSetId = (await waitForSearch(org, submitSearch.id)).proposalSet!.id;
+    const mine = (await ci.data(VerifyProposalSetDocument, { input: verifyInput({ ranks: [1] }) })).verifyProposalSet;
+    for (let i = 0; i < 3; i++) await ci.data(VerifyProposalSetDocument, { input: verifyInput({ proposalSetId: otherSetId, ranks: [1] }) });
+    const list = async (proposalSetId: string | null, first = 1) =>
+      (await org.owner.client.data(VerificationJobsDocument, { slug: org.slug, first, proposalSetId })).organization.verificationJobs.nodes.map((j) => j.id);
+    // The newest job of the organization is another set's; filtered, this set's newest comes first.
+    expect(await list(null)).not.toEqual([mine.id]);
+    expect(await list(setId)).toEqual([mine.id]);
+    const ofOther = (await org.owner.client.data(VerificationJobsDocument, { slug: org.slug, first: 10, proposalSetId: otherSetId })).organization.verificationJobs.nodes;
+    expect(ofOther).toHaveLength(3);
+    expect(ofOther.every((j) => j.proposalSet.id === otherSetId)).toBe(true);
+    expect(await list('not-a-uuid', 10)).toEqual([]);
   });
 });

@@ -129,7 +129,8 @@ describe('verifying a version on a device, in Chromium', () => {
     const status = page.getByTestId('verification-status').first();
     await page.getByTestId('verification-jobs').locator('tbody tr').first().getByText(/^leased by "pi-bench" \(token .+…\) until \d\d:\d\d:\d\d UTC$/).waitFor();
     expect(await status.textContent()).toBe('running');
-    expect(await page.getByTestId('verification-jobs').locator('progress').getAttribute('value')).toBe('50');
+    // A refresh between the lease and the progress report shows 0 %: wait for the next one.
+    await page.waitForFunction(() => document.querySelector('[data-testid="verification-jobs"] progress')?.getAttribute('value') === '50');
 
     const [p1, p2, p3] = proposals;
     const latency = (p: Proposal | undefined, shift: number) => ({ metric: 'LATENCY', measured: delta(p, 'LATENCY') + shift, ciLow: delta(p, 'LATENCY') + shift - 0.2, ciHigh: delta(p, 'LATENCY') + shift + 0.2, runs: 40, host: 'pi5-lab' });

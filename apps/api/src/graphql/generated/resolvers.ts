@@ -874,7 +874,7 @@ export type Organization = {
   sharedDeviceProfiles: DeviceProfileConnection;
   slug: Scalars['String']['output'];
   verificationJob: VerificationJob;
-  /** Newest first. */
+  /** Newest first; with proposalSetId, only the jobs that verify that proposal set (a version's or a verifying search's draft). */
   verificationJobs: VerificationJobConnection;
   /** The caller's role here; null for API tokens. */
   viewerRole: Maybe<Role>;
@@ -1006,6 +1006,7 @@ export type OrganizationVerificationJobArgs = {
 export type OrganizationVerificationJobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  proposalSetId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type OrganizationConnection = {

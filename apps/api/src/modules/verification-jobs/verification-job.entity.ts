@@ -65,6 +65,8 @@ export const VerificationJobEntity = new EntitySchema<VerificationJob>({
   indices: [
     { name: 'ix_verification_jobs_organization_created', columns: ['organizationId', 'createdAt'] },
     { name: 'ix_verification_jobs_organization_status', columns: ['organizationId', 'status'] },
+    // A version's jobs (Organization.verificationJobs(proposalSetId)), and the cascade when a set goes.
+    { name: 'ix_verification_jobs_proposal_set_created', columns: ['proposalSetId', 'createdAt'] },
   ],
   foreignKeys: [
     { target: 'Organization', columnNames: ['organization_id'], referencedColumnNames: ['id'], onDelete: 'CASCADE' },

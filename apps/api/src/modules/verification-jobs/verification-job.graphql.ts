@@ -137,8 +137,8 @@ export const verificationJobTypeDefs = /* GraphQL */ `
   }
 
   extend type Organization {
-    "Newest first."
-    verificationJobs(first: Int = 20, after: String): VerificationJobConnection!
+    "Newest first; with proposalSetId, only the jobs that verify that proposal set (a version's or a verifying search's draft)."
+    verificationJobs(first: Int = 20, after: String, proposalSetId: ID): VerificationJobConnection!
     verificationJob(id: ID!): VerificationJob!
   }
 

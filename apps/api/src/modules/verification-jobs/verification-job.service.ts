@@ -133,10 +133,16 @@ export class VerificationJobService {
     return owned(manager, VerificationJobEntity, organization).save({ ...job, maxAttempts: 3 });
   }
 
-  list(scope: OrgScope, page: PageArgs): Promise<Connection<VerificationJob>> {
+  list(scope: OrgScope, page: PageArgs & { readonly proposalSetId?: string | null }): Promise<Connection<VerificationJob>> {
     demand(scope, 'read');
     const jobs = owned(this.dataSource, VerificationJobEntity, scope);
-    return jobs.paginate(jobs.select('job'), page, 'DESC');
+    const query = jobs.select('job');
+    if (page.proposalSetId != null) {
+      // Not an id: no job has it (a malformed id answers as a missing one does).
+      if (!isUuid(page.proposalSetId)) query.andWhere('false');
+      else query.andWhere('job.proposalSetId = :setId', { setId: page.proposalSetId });
+    }
+    return jobs.paginate(query, page, 'DESC');
   }
 
   async get(scope: OrgScope, id: string): Promise<VerificationJob> {

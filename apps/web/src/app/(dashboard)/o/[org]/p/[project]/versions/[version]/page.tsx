@@ -40,7 +40,7 @@ export default async function ProposalSetPage({ params, searchParams }: { readon
   const set = project.proposalSet;
   const search = set.searchRequest;
   const tables = search.costTables;
-  const verifyOptions = (await load(VerifyOptionsDocument, { slug: org, modelSpecId: search.modelSpec.id })).organization;
+  const verifyOptions = (await load(VerifyOptionsDocument, { slug: org, modelSpecId: search.modelSpec.id, proposalSetId: set.id, jobs: JOBS_SHOWN })).organization;
   // Devices measured on may be other than the search's: name them from the tables the organization can read.
   const names = new Map([...verifyOptions.costTables.nodes.map((t) => [t.deviceProfile.id, t.deviceProfile.name] as const), ...deviceNames(tables)]);
   const deviceName = (id: string | null): string => (id ? (names.get(id) ?? 'device') : 'device');
@@ -76,7 +76,7 @@ export default async function ProposalSetPage({ params, searchParams }: { readon
       .map(metricWord)
       .join(', '),
   }));
-  const jobs = verifyOptions.verificationJobs.nodes.filter((j) => j.proposalSet.id === set.id).slice(0, JOBS_SHOWN);
+  const jobs = verifyOptions.verificationJobs.nodes;
   const points: ParetoPoint[] = [
     ...set.proposals.flatMap((p) => pointsFor(`#${p.rank}`, 'proposal', p.totals, deviceName, proposalHref(p.rank))),
     ...views.flatMap((v) => measuredPoints(`#${v.rank} measured`, v.latest, v.proposal.totals, deviceName, proposalHref(v.rank))),
