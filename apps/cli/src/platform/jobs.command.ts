@@ -43,7 +43,8 @@ export function metricsFlag(value: string): Metric[] {
 function describe(job: Job): string {
   const metrics = job.metrics.map((m) => m.toLowerCase()).join(',');
   const state = job.status === 'LEASED' ? `leased by ${job.agent?.name ?? 'an agent'}, ${Math.round(100 * job.progress)}%` : job.status.toLowerCase();
-  return `job ${job.id}: ${metrics} of ${job.modelSpec.name} on ${job.deviceProfile.name}, ${state} (attempt ${job.attempts} of ${job.maxAttempts})`;
+  const attempts = job.attempts === 0 ? `up to ${job.maxAttempts} attempts` : `attempt ${job.attempts} of ${job.maxAttempts}`;
+  return `job ${job.id}: ${metrics} of ${job.modelSpec.name} on ${job.deviceProfile.name}, ${state} (${attempts})`;
 }
 
 function outcome(job: Job): string {
