@@ -216,7 +216,7 @@ describe('README CI recipes', () => {
     // Bad input is one line and exit 2, before anything is queued.
     for (const [flags, message] of [
       ['--ranks 1-9', 'actnas: --ranks 1-9: rank 6 is out of range (version 1 of detector has ranks 1-5)\n'],
-      ['--ranks 1 --metrics nwot', 'actnas: --metrics must list latency, memory or accuracy, got "nwot"\n'],
+      ['--ranks 1 --metrics nwot', 'actnas: --metrics must list latency, memory or accuracy (or all), got "nwot"\n'],
       ['--ranks 1 --device pi6', 'actnas: unknown device profile "pi6" in organization measured-over-'],
     ] as const) {
       const bad = await step(`npx actnas proposals verify --project detector --device pi5 ${flags} --wait`, dir, env);

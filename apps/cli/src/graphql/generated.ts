@@ -519,6 +519,7 @@ export type PlatformVerificationJobFragment = { id: string, status: Verification
 
 export type PlatformVerificationJobsQueryVariables = Exact<{
   slug: string;
+  proposalSetId: string | number;
 }>;
 
 
@@ -1522,9 +1523,9 @@ export const PlatformProposalSetToVerifyDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<PlatformProposalSetToVerifyQuery, PlatformProposalSetToVerifyQueryVariables>;
 export const PlatformVerificationJobsDocument = new TypedDocumentString(`
-    query PlatformVerificationJobs($slug: String!) {
+    query PlatformVerificationJobs($slug: String!, $proposalSetId: ID!) {
   organization(slug: $slug) {
-    verificationJobs(first: 50) {
+    verificationJobs(first: 50, proposalSetId: $proposalSetId) {
       nodes {
         ...PlatformVerificationJob
       }

@@ -1,17 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Metric, PlatformProfilingJobFragment } from '../graphql/generated.js';
+import type { PlatformProfilingJobFragment } from '../graphql/generated.js';
 import { PlatformCreateProfilingJobDocument, PlatformProfilingJobDocument, PlatformProfilingJobsDocument } from '../graphql/generated.js';
-import { CliError, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_TIMEOUT } from '../shared/cli-error.js';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_TIMEOUT } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
 import type { CommandModule } from '../shared/command-module.js';
-import { choiceFlag, intFlag } from '../shared/flags.js';
+import { intFlag } from '../shared/flags.js';
+import { pollUntil } from '../shared/poll.js';
 import { statusLine } from '../shared/status-line.js';
+import { metricsFlag } from './metrics-flag.js';
 import { resolveDevice, resolveModel } from './names.js';
 import { platformOptions } from './platform-options.js';
 import type { Platform, PlatformFlags } from './platform-session.js';
 import { connect } from './platform-session.js';
-
-const METRICS = ['latency', 'memory', 'accuracy'] as const;
 
 interface WaitFlags extends PlatformFlags {
   readonly wait?: boolean;
@@ -31,15 +30,6 @@ interface ListFlags extends PlatformFlags {
 
 type Job = PlatformProfilingJobFragment;
 
-/** `latency,memory` → each once, in the order given; `all` → every metric. */
-export function metricsFlag(value: string): Metric[] {
-  const names = value.trim().toLowerCase() === 'all' ? [...METRICS] : value.split(',').map((m) => m.trim().toLowerCase());
-  const metrics = names.map((m) => choiceFlag(m, '--metrics', METRICS));
-  const repeated = metrics.find((m, i) => metrics.indexOf(m) !== i);
-  if (repeated) throw new CliUsageError(`--metrics names ${repeated} twice`);
-  return metrics.map((m) => m.toUpperCase() as Metric);
-}
-
 function describe(job: Job): string {
   const metrics = job.metrics.map((m) => m.toLowerCase()).join(',');
   const state = job.status === 'LEASED' ? `leased by ${job.agent?.name ?? 'an agent'}, ${Math.round(100 * job.progress)}%` : job.status.toLowerCase();
@@ -55,28 +45,14 @@ function outcome(job: Job): string {
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
 
-/** Polls until the job ends or the timeout passes: fast at first, then every 2 s. */
-async function waitFor(p: Platform, id: string, timeoutMs: number, onProgress: (job: Job) => void): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 100;
-  for (;;) {
-    const job = (await p.request(PlatformProfilingJobDocument, { slug: p.organization.slug, id })).organization.profilingJob;
-    if (TERMINAL.has(job.status)) return job;
-    onProgress(job);
-    const left = deadline - Date.now();
-    if (left <= 0) return job;
-    await sleep(Math.min(delay, left));
-    delay = Math.min(2_000, delay * 1.5);
-  }
-}
-
 /** Prints the job; with --wait, waits for it: exit 0 when it succeeded, 1 when it failed, 3 on --timeout. */
 async function report(io: CliIo, p: Platform, job: Job, f: WaitFlags, setExitCode: (code: number) => void): Promise<void> {
   let final = job;
   if (f.wait) {
     const timeoutMs = 1000 * intFlag(f.timeout, '--timeout', 3_600, [1, 7 * 86_400]);
     const line = statusLine(io);
-    final = await waitFor(p, job.id, timeoutMs, (j) => line.update(describe(j))).finally(line.stop);
+    const read = async (): Promise<Job> => (await p.request(PlatformProfilingJobDocument, { slug: p.organization.slug, id: job.id })).organization.profilingJob;
+    final = await pollUntil(read, (j) => TERMINAL.has(j.status), { timeoutMs, maxDelayMs: 2_000, onProgress: (j) => line.update(describe(j)) }).finally(line.stop);
     if (!TERMINAL.has(final.status)) {
       throw new CliError(`${describe(final)} after ${timeoutMs / 1000} s; it stays queued for an agent: run actnas jobs wait ${final.id} to keep waiting`, EXIT_TIMEOUT, 'TIMEOUT');
     }

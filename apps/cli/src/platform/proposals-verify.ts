@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metric, PlatformProposalSetToVerifyQuery, PlatformVerificationJobFragment } from '../graphql/generated.js';
 import {
   PlatformLatestProposalSetDocument, PlatformProposalSetToVerifyDocument, PlatformVerificationJobDocument, PlatformVerificationJobsDocument, PlatformVerifyProposalSetDocument,
@@ -6,7 +5,9 @@ import {
 import { CliError, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_TIMEOUT } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
 import { intFlag } from '../shared/flags.js';
+import { pollUntil } from '../shared/poll.js';
 import { parseRanks } from '../verify/proposal-file.js';
+import { metricsFlag } from './metrics-flag.js';
 import { deviceNames, resolveDevice, resolveProject, withDeviceNames } from './names.js';
 import type { Platform, PlatformFlags } from './platform-session.js';
 import { connect } from './platform-session.js';
@@ -57,39 +58,16 @@ async function setToVerify(p: Platform, projectId: string, projectName: string, 
   return set;
 }
 
-const METRIC_NAMES: Readonly<Record<string, Metric>> = { latency: 'LATENCY', memory: 'MEMORY', accuracy: 'ACCURACY' };
-
-/** `--metrics latency,memory`: what the job measures (default: every metric the device has tables for). */
-function metricsFlag(text: string | undefined): Metric[] | undefined {
-  if (text === undefined) return undefined;
-  const names = text.split(',').map((m) => m.trim().toLowerCase());
-  const bad = names.find((m) => METRIC_NAMES[m] === undefined);
-  if (bad !== undefined) throw new CliUsageError(`--metrics must list latency, memory or accuracy, got "${text}"`);
-  return [...new Set(names.map((m) => METRIC_NAMES[m]!))];
-}
-
 /** A queued or running job of the same set, device, ranks and metrics (a retried CI step keeps waiting on it); else a new one. */
 async function jobFor(p: Platform, set: ProposalSet, deviceProfileId: string, ranks: readonly number[], metrics: readonly Metric[] | undefined): Promise<PlatformVerificationJobFragment> {
   const slug = p.organization.slug;
   const key = (list: readonly (string | number)[]): string => [...list].sort().join(',');
   const same = (j: PlatformVerificationJobFragment): boolean =>
     !TERMINAL.has(j.status) && j.proposalSet.id === set.id && j.deviceProfile.id === deviceProfileId && key(j.ranks) === key(ranks) && (metrics === undefined || key(j.metrics) === key(metrics));
-  const open = (await p.request(PlatformVerificationJobsDocument, { slug })).organization.verificationJobs.nodes.find(same);
+  const open = (await p.request(PlatformVerificationJobsDocument, { slug, proposalSetId: set.id })).organization.verificationJobs.nodes.find(same);
   if (open) return open;
   const input = { organizationId: p.organization.id, proposalSetId: set.id, deviceProfileId, ranks: [...ranks], ...(metrics ? { metrics: [...metrics] } : {}) };
   return (await p.request(PlatformVerifyProposalSetDocument, { input })).verifyProposalSet;
-}
-
-async function waitFor(p: Platform, id: string, timeoutMs: number): Promise<PlatformVerificationJobFragment> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 100;
-  for (;;) {
-    const job = (await p.request(PlatformVerificationJobDocument, { slug: p.organization.slug, id })).organization.verificationJob;
-    const left = deadline - Date.now();
-    if (TERMINAL.has(job.status) || left <= 0) return job;
-    await sleep(Math.min(delay, left));
-    delay = Math.min(2000, delay * 1.5);
-  }
 }
 
 /** `latency@pi5 ≤ 45`, `accuracy Δ ≥ -0.005`. */
@@ -161,7 +139,7 @@ function formatReport(projectName: string, set: ProposalSet, job: PlatformVerifi
 export async function verifyProposals(f: VerifyFlags, io: CliIo, setExitCode: (code: number) => void): Promise<void> {
   const wanted = f.version === undefined ? undefined : intFlag(f.version, '--version', 1, [1, 1_000_000]);
   const timeoutMs = 1000 * intFlag(f.timeout, '--timeout', 1800, [1, 86_400]);
-  const metrics = metricsFlag(f.metrics);
+  const metrics = f.metrics === undefined ? undefined : metricsFlag(f.metrics);
   const p = await connect(f, io.env ?? process.env);
   const project = await resolveProject(p, f.project);
   const set = await setToVerify(p, project.id, project.name, wanted);
@@ -173,7 +151,8 @@ export async function verifyProposals(f: VerifyFlags, io: CliIo, setExitCode: (c
     setExitCode(EXIT_OK);
     return;
   }
-  const job = await waitFor(p, queued.id, timeoutMs);
+  const read = async (): Promise<PlatformVerificationJobFragment> => (await p.request(PlatformVerificationJobDocument, { slug: p.organization.slug, id: queued.id })).organization.verificationJob;
+  const job = await pollUntil(read, (j) => TERMINAL.has(j.status), { timeoutMs, maxDelayMs: 2_000 });
   const verified = job.status === 'SUCCEEDED' ? judge(set, job, await deviceNames(p)) : [];
   const code = gateCode(job, verified);
   const report = { project: project.name, version: set.version, device: device.name, job: { id: job.id, status: job.status, attempts: job.attempts, maxAttempts: job.maxAttempts, errorMessage: job.errorMessage ?? null }, proposals: verified, passed: code === EXIT_OK, exitCode: code };

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   BudgetInput, Metric, MetricRefInput, ObjectiveInput, PlatformCostTableSummaryFragment, PlatformDeviceFragment, PlatformSearchFragment, SearchStrategy, SubmitSearchInput,
 } from '../graphql/generated.js';
 import { PlatformCostTableDocument, PlatformSearchRequestDocument, PlatformSubmitSearchDocument } from '../graphql/generated.js';
 import { CliError, CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_TIMEOUT, EXIT_USAGE } from '../shared/cli-error.js';
 import type { CliIo } from '../shared/cli-io.js';
+import { pollUntil } from '../shared/poll.js';
 import { statusLine } from '../shared/status-line.js';
 import { intFlag, numberFlag } from '../shared/flags.js';
 import { findTable, resolveDevice, resolveModel, resolveProject } from './names.js';
@@ -219,21 +219,6 @@ function passes(search: PlatformSearchFragment): boolean {
   return search.verification ? proposals.some((q) => q.measuredFeasible === true) : proposals.some((q) => q.feasible);
 }
 
-/** Polls until the search finishes or the timeout passes; fast at first, every second later. */
-async function waitFor(p: Platform, id: string, timeoutMs: number, onProgress: (s: PlatformSearchFragment) => void): Promise<PlatformSearchFragment> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 50;
-  for (;;) {
-    const search = (await p.request(PlatformSearchRequestDocument, { slug: p.organization.slug, id })).organization.searchRequest;
-    if (TERMINAL.has(search.status)) return search;
-    onProgress(search);
-    const left = deadline - Date.now();
-    if (left <= 0) return search;
-    await sleep(Math.min(delay, left));
-    delay = Math.min(1000, delay * 1.5);
-  }
-}
-
 /**
  * 0: a proposal meets the budgets (with verification: as measured); 1: infeasible, none does, or
  * the verification failed; 2: the search was refused as bad input; 3: still running (or verifying).
@@ -280,7 +265,8 @@ export async function submitSearch(f: SubmitFlags, io: CliIo, setExitCode: (code
   }
   const progress = statusLine(io);
   const show = (s: PlatformSearchFragment): void => progress.update(`search ${s.id}: ${s.status.toLowerCase()} ${Math.round(100 * s.progress)}%`);
-  const search = await waitFor(p, submitted.id, plan.timeoutMs, show).finally(progress.stop);
+  const read = async (): Promise<PlatformSearchFragment> => (await p.request(PlatformSearchRequestDocument, { slug: p.organization.slug, id: submitted.id })).organization.searchRequest;
+  const search = await pollUntil(read, (s) => TERMINAL.has(s.status), { timeoutMs: plan.timeoutMs, maxDelayMs: 1_000, firstDelayMs: 50, onProgress: show }).finally(progress.stop);
   const code = exitCodeOf(search);
   io.stdout.write(f.json ? `${JSON.stringify(report(search, chosen, code))}\n` : formatSearch(search, names) + formatVerification(search, names));
   if (code === EXIT_TIMEOUT) {
