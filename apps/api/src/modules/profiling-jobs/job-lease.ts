@@ -1,5 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager, EntitySchema } from 'typeorm';
 import { z } from 'zod';
-import { conflict } from '../../errors.js';
+import { actorIds, demand, isUuid } from '../../auth/policy.js';
+import type { OrgScope } from '../../auth/policy.js';
+import { owned } from '../../database/tenant.js';
+import type { OrgRef, OwnedWhere } from '../../database/tenant.js';
+import { conflict, notFound, parseInput } from '../../errors.js';
+import type { AuditService } from '../audit/audit.service.js';
 
 // The lease rules agents work under, shared by profiling and verification jobs: an agent leases the
 // oldest queued job (or one whose lease ran out), every lease counts an attempt, a heartbeat
@@ -76,3 +83,101 @@ export async function leaseNextJob(
 
 /** Whether a failure with this many attempts used is final (else the job goes back to the queue). */
 export const isFinalAttempt = (job: { readonly attempts: number; readonly maxAttempts: number }): boolean => job.attempts >= job.maxAttempts;
+
+/** The columns every leased job has (profiling and verification jobs). */
+export interface LeasedJob {
+  readonly id: string;
+  readonly organizationId: string;
+  status: string;
+  attempts: number;
+  maxAttempts: number;
+  leaseId: string | null;
+  leaseExpiresAt: Date | null;
+  progress: number;
+  errorMessage: string | null;
+  finishedAt: Date | null;
+}
+
+/** One kind of leased job: its table, the status its leased rows have, its name in errors and the audit log. */
+export interface LeasedJobKind<J extends LeasedJob> extends LeasedJobTable {
+  readonly entity: EntitySchema<J>;
+  /** `Profiling job` in NOT_FOUND errors. */
+  readonly noun: string;
+  /** `profiling_job` in audit actions and targets. */
+  readonly auditTarget: 'profiling_job' | 'verification_job';
+}
+
+export interface JobLease<J> {
+  readonly job: J;
+  readonly leaseId: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * The lease rules above for one kind of job: lease, the held check, heartbeat, give back. Each
+ * service adds what completing its kind means; a final failure can be hooked (a verifying search
+ * waits on its jobs).
+ */
+export class LeasedJobs<J extends LeasedJob> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly kind: LeasedJobKind<J>,
+  ) {}
+
+  /** The organization's job `id`, optionally locked for update; NOT_FOUND for a malformed or foreign id. */
+  async find(manager: EntityManager, scope: OrgRef, id: string, lock = false): Promise<J> {
+    const query = owned(manager, this.kind.entity, scope).select('job').andWhere('job.id = :id', { id });
+    const job = isUuid(id) ? await (lock ? query.setLock('pessimistic_write') : query).getOne() : null;
+    if (!job) throw notFound(this.kind.noun);
+    return job;
+  }
+
+  /** Leases the oldest queued (or abandoned) job of the organization; null when there is none. */
+  async lease(scope: OrgScope, rawInput: unknown, now: Date): Promise<JobLease<J> | null> {
+    demand(scope, 'agent');
+    const input = parseInput(leaseSchema, rawInput);
+    const leaseId = randomUUID();
+    const expiresAt = leaseUntil(now, input.leaseSeconds);
+    const holder = { leaseId, expiresAt, tokenId: actorIds(scope).actorTokenId ?? null, agentName: input.agentName || null };
+    const id = await leaseNextJob(owned(this.dataSource, this.kind.entity, scope), this.kind, holder, now);
+    if (!id) return null;
+    return { job: await this.find(this.dataSource.manager, scope, id), leaseId, expiresAt };
+  }
+
+  /** The job under a lease the caller still holds, locked; CONFLICT when the lease was lost. */
+  async held(manager: EntityManager, scope: OrgScope, jobId: string, leaseId: string, now: Date): Promise<J> {
+    const job = await this.find(manager, scope, jobId, true);
+    assertLeaseHeld(job, this.kind.leasedStatus, leaseId, now);
+    return job;
+  }
+
+  /** The heartbeat: progress, and the lease extended from now. */
+  async reportProgress(scope: OrgScope, rawInput: unknown, now: Date): Promise<J> {
+    demand(scope, 'agent');
+    const input = parseInput(progressSchema, rawInput);
+    return this.dataSource.transaction(async (manager) => {
+      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
+      const leaseExpiresAt = leaseUntil(now, input.leaseSeconds);
+      await owned(manager, this.kind.entity, scope).update({ id: job.id } as OwnedWhere<J>, { progress: input.progress, leaseExpiresAt } as Partial<J>);
+      return { ...job, progress: input.progress, leaseExpiresAt };
+    });
+  }
+
+  /** Gives the job back (or fails it for good after maxAttempts, then calls `onFinal` in the same transaction). */
+  async fail(scope: OrgScope, rawInput: unknown, now: Date, onFinal?: (manager: EntityManager, job: J) => Promise<void>): Promise<J> {
+    demand(scope, 'agent');
+    const input = parseInput(failSchema, rawInput);
+    return this.dataSource.transaction(async (manager) => {
+      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
+      const final = isFinalAttempt(job);
+      const change = { status: final ? 'failed' : 'queued', errorMessage: input.message, leaseId: null, leaseExpiresAt: null, finishedAt: final ? now : null };
+      await owned(manager, this.kind.entity, scope).update({ id: job.id } as OwnedWhere<J>, change as Partial<J>);
+      const target = this.kind.auditTarget;
+      await this.audit.record(manager, scope, { action: `${target}.fail`, targetType: target, targetId: job.id, data: { final } });
+      const failed = { ...job, ...change };
+      if (final) await onFinal?.(manager, failed);
+      return failed;
+    });
+  }
+}

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { actorIds, demand, isUuid } from '../../auth/policy.js';
+import { actorIds, demand } from '../../auth/policy.js';
 import type { OrgScope } from '../../auth/policy.js';
 import type { Connection, PageArgs } from '../../database/pagination.js';
 import { owned } from '../../database/tenant.js';
@@ -14,7 +13,8 @@ import type { DeviceProfileService } from '../device-profiles/device-profile.ser
 import { DeviceProfileEntity } from '../device-profiles/device-profile.entity.js';
 import { ModelSpecEntity } from '../model-specs/model-spec.entity.js';
 import type { ModelSpecService } from '../model-specs/model-spec.service.js';
-import { assertLeaseHeld, failSchema, heldSchema, isFinalAttempt, leaseNextJob, leaseSchema, leaseUntil, progressSchema } from './job-lease.js';
+import { LeasedJobs, heldSchema } from './job-lease.js';
+import type { JobLease, LeasedJobKind } from './job-lease.js';
 import { ProfilingJobEntity } from './profiling-job.entity.js';
 import type { ProfilingJob } from './profiling-job.entity.js';
 
@@ -62,20 +62,22 @@ function assertJobMetrics(job: ProfilingJob, tables: readonly { readonly metric:
   if (missing.length > 0) throw badInput(['input', 'tables'], `The job asked for ${missing.map((m) => m.toUpperCase()).join(', ')} too`);
 }
 
-export interface Lease {
-  readonly job: ProfilingJob;
-  readonly leaseId: string;
-  readonly expiresAt: Date;
-}
+export type Lease = JobLease<ProfilingJob>;
+
+const PROFILING_JOBS: LeasedJobKind<ProfilingJob> = { entity: ProfilingJobEntity, table: 'profiling_jobs', leasedStatus: 'leased', noun: 'Profiling job', auditTarget: 'profiling_job' };
 
 export class ProfilingJobService {
+  readonly #leases: LeasedJobs<ProfilingJob>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly deviceProfiles: DeviceProfileService,
     private readonly modelSpecs: ModelSpecService,
     private readonly costTables: CostTableService,
-  ) {}
+  ) {
+    this.#leases = new LeasedJobs(dataSource, audit, PROFILING_JOBS);
+  }
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<ProfilingJob>> {
     demand(scope, 'read');
@@ -85,15 +87,9 @@ export class ProfilingJobService {
 
   async get(scope: OrgScope, id: string): Promise<ProfilingJob> {
     demand(scope, 'read');
-    return this.find(this.dataSource.manager, scope, id);
+    return this.#leases.find(this.dataSource.manager, scope, id);
   }
 
-  private async find(manager: EntityManager, scope: OrgScope, id: string, lock = false): Promise<ProfilingJob> {
-    const query = owned(manager, ProfilingJobEntity, scope).select('job').andWhere('job.id = :id', { id });
-    const job = isUuid(id) ? await (lock ? query.setLock('pessimistic_write') : query).getOne() : null;
-    if (!job) throw notFound('Profiling job');
-    return job;
-  }
 
   async create(scope: OrgScope, rawInput: unknown): Promise<ProfilingJob> {
     demand(scope, 'devices:write');
@@ -118,38 +114,21 @@ export class ProfilingJobService {
     });
   }
 
+
+
+
   /** Leases the oldest queued (or abandoned) job of the organization; null when there is none. */
-  async lease(scope: OrgScope, rawInput: unknown, now: Date): Promise<Lease | null> {
-    demand(scope, 'agent');
-    const input = parseInput(leaseSchema, rawInput);
-    const leaseId = randomUUID();
-    const expiresAt = leaseUntil(now, input.leaseSeconds);
-    const id = await leaseNextJob(
-      owned(this.dataSource, ProfilingJobEntity, scope),
-      { table: 'profiling_jobs', leasedStatus: 'leased' },
-      { leaseId, expiresAt, tokenId: actorIds(scope).actorTokenId ?? null, agentName: input.agentName || null },
-      now,
-    );
-    if (!id) return null;
-    return { job: await this.find(this.dataSource.manager, scope, id), leaseId, expiresAt };
+  lease(scope: OrgScope, rawInput: unknown, now: Date): Promise<Lease | null> {
+    return this.#leases.lease(scope, rawInput, now);
   }
 
-  /** The job under a lease the caller still holds, locked; CONFLICT when the lease was lost. */
-  private async held(manager: EntityManager, scope: OrgScope, jobId: string, leaseId: string, now: Date): Promise<ProfilingJob> {
-    const job = await this.find(manager, scope, jobId, true);
-    assertLeaseHeld(job, 'leased', leaseId, now);
-    return job;
+  reportProgress(scope: OrgScope, rawInput: unknown, now: Date): Promise<ProfilingJob> {
+    return this.#leases.reportProgress(scope, rawInput, now);
   }
 
-  async reportProgress(scope: OrgScope, rawInput: unknown, now: Date): Promise<ProfilingJob> {
-    demand(scope, 'agent');
-    const input = parseInput(progressSchema, rawInput);
-    return this.dataSource.transaction(async (manager) => {
-      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
-      const leaseExpiresAt = leaseUntil(now, input.leaseSeconds);
-      await owned(manager, ProfilingJobEntity, scope).update({ id: job.id }, { progress: input.progress, leaseExpiresAt });
-      return { ...job, progress: input.progress, leaseExpiresAt };
-    });
+  /** Gives the job back (or fails it for good after maxAttempts). */
+  fail(scope: OrgScope, rawInput: unknown, now: Date): Promise<ProfilingJob> {
+    return this.#leases.fail(scope, rawInput, now);
   }
 
   /** Publishes the measured tables and finishes the job, atomically: a lost lease stores nothing. */
@@ -157,7 +136,7 @@ export class ProfilingJobService {
     demand(scope, 'agent');
     const input = parseInput(completeSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
-      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
+      const job = await this.#leases.held(manager, scope, input.jobId, input.leaseId, now);
       assertJobMetrics(job, input.tables);
       const profile = await owned(manager, DeviceProfileEntity, scope).findOne({ id: job.deviceProfileId });
       const spec = await owned(manager, ModelSpecEntity, scope).findOne({ id: job.modelSpecId });
@@ -176,23 +155,4 @@ export class ProfilingJobService {
     });
   }
 
-  /** Gives the job back (or fails it for good after maxAttempts). */
-  async fail(scope: OrgScope, rawInput: unknown, now: Date): Promise<ProfilingJob> {
-    demand(scope, 'agent');
-    const input = parseInput(failSchema, rawInput);
-    return this.dataSource.transaction(async (manager) => {
-      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
-      const final = isFinalAttempt(job);
-      const change = {
-        status: final ? ('failed' as const) : ('queued' as const),
-        errorMessage: input.message,
-        leaseId: null,
-        leaseExpiresAt: null,
-        finishedAt: final ? now : null,
-      };
-      await owned(manager, ProfilingJobEntity, scope).update({ id: job.id }, change);
-      await this.audit.record(manager, scope, { action: 'profiling_job.fail', targetType: 'profiling_job', targetId: job.id, data: { final } });
-      return { ...job, ...change };
-    });
-  }
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { z } from 'zod';
@@ -12,7 +11,8 @@ import type { AuditService } from '../audit/audit.service.js';
 import { METRICS } from '../cost-tables/cost-table.entity.js';
 import type { CostTableService } from '../cost-tables/cost-table.service.js';
 import type { DeviceProfileService } from '../device-profiles/device-profile.service.js';
-import { assertLeaseHeld, failSchema, heldSchema, isFinalAttempt, leaseNextJob, leaseSchema, leaseUntil, progressSchema } from '../profiling-jobs/job-lease.js';
+import { LeasedJobs, heldSchema } from '../profiling-jobs/job-lease.js';
+import type { JobLease, LeasedJobKind } from '../profiling-jobs/job-lease.js';
 import { ProposalSetEntity } from '../proposal-sets/proposal-set.entity.js';
 import type { ProposalSetRow } from '../proposal-sets/proposal-set.entity.js';
 import { SearchRequestEntity } from '../searches/search-request.entity.js';
@@ -53,11 +53,9 @@ const completeSchema = heldSchema.extend({
 });
 type MeasurementInput = z.infer<typeof completeSchema>['measurements'][number];
 
-export interface VerificationLease {
-  readonly job: VerificationJob;
-  readonly leaseId: string;
-  readonly expiresAt: Date;
-}
+export type VerificationLease = JobLease<VerificationJob>;
+
+const VERIFICATION_JOBS: LeasedJobKind<VerificationJob> = { entity: VerificationJobEntity, table: 'verification_jobs', leasedStatus: 'running', noun: 'Verification job', auditTarget: 'verification_job' };
 
 const ranksOf = (set: ProposalSetRow): number[] => set.result.proposals.map((p) => p.rank).sort((a, b) => a - b);
 
@@ -113,12 +111,16 @@ export interface VerificationJobListener {
 export class VerificationJobService {
   private listener: VerificationJobListener | undefined;
 
+  readonly #leases: LeasedJobs<VerificationJob>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly deviceProfiles: DeviceProfileService,
     private readonly costTables: CostTableService,
-  ) {}
+  ) {
+    this.#leases = new LeasedJobs(dataSource, audit, VERIFICATION_JOBS);
+  }
 
   listen(listener: VerificationJobListener): void {
     this.listener = listener;
@@ -147,15 +149,9 @@ export class VerificationJobService {
 
   async get(scope: OrgScope, id: string): Promise<VerificationJob> {
     demand(scope, 'read');
-    return this.find(this.dataSource.manager, scope, id);
+    return this.#leases.find(this.dataSource.manager, scope, id);
   }
 
-  private async find(manager: EntityManager, scope: OrgRef, id: string, lock = false): Promise<VerificationJob> {
-    const query = owned(manager, VerificationJobEntity, scope).select('job').andWhere('job.id = :id', { id });
-    const job = isUuid(id) ? await (lock ? query.setLock('pessimistic_write') : query).getOne() : null;
-    if (!job) throw notFound('Verification job');
-    return job;
-  }
 
   /** The measurements of the organization's proposal sets `setIds` (for the per-request loader), newest first. */
   measurementsOfSets(organization: OrgRef, setIds: readonly string[]): Promise<ProposalMeasurement[]> {
@@ -204,38 +200,21 @@ export class VerificationJobService {
     });
   }
 
+
+
+
   /** Leases the oldest queued (or abandoned) verification job of the organization; null when there is none. */
-  async lease(scope: OrgScope, rawInput: unknown, now: Date): Promise<VerificationLease | null> {
-    demand(scope, 'agent');
-    const input = parseInput(leaseSchema, rawInput);
-    const leaseId = randomUUID();
-    const expiresAt = leaseUntil(now, input.leaseSeconds);
-    const id = await leaseNextJob(
-      owned(this.dataSource, VerificationJobEntity, scope),
-      { table: 'verification_jobs', leasedStatus: 'running' },
-      { leaseId, expiresAt, tokenId: actorIds(scope).actorTokenId ?? null, agentName: input.agentName || null },
-      now,
-    );
-    if (!id) return null;
-    return { job: await this.find(this.dataSource.manager, scope, id), leaseId, expiresAt };
+  lease(scope: OrgScope, rawInput: unknown, now: Date): Promise<VerificationLease | null> {
+    return this.#leases.lease(scope, rawInput, now);
   }
 
-  /** The job under a lease the caller still holds, locked; CONFLICT when the lease was lost. */
-  private async held(manager: EntityManager, scope: OrgScope, jobId: string, leaseId: string, now: Date): Promise<VerificationJob> {
-    const job = await this.find(manager, scope, jobId, true);
-    assertLeaseHeld(job, 'running', leaseId, now);
-    return job;
+  reportProgress(scope: OrgScope, rawInput: unknown, now: Date): Promise<VerificationJob> {
+    return this.#leases.reportProgress(scope, rawInput, now);
   }
 
-  async reportProgress(scope: OrgScope, rawInput: unknown, now: Date): Promise<VerificationJob> {
-    demand(scope, 'agent');
-    const input = parseInput(progressSchema, rawInput);
-    return this.dataSource.transaction(async (manager) => {
-      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
-      const leaseExpiresAt = leaseUntil(now, input.leaseSeconds);
-      await owned(manager, VerificationJobEntity, scope).update({ id: job.id }, { progress: input.progress, leaseExpiresAt });
-      return { ...job, progress: input.progress, leaseExpiresAt };
-    });
+  /** Gives the job back (or fails it for good after maxAttempts: a verifying search hears of it). */
+  fail(scope: OrgScope, rawInput: unknown, now: Date): Promise<VerificationJob> {
+    return this.#leases.fail(scope, rawInput, now, async (manager, job) => this.listener?.jobFinished(manager, job));
   }
 
   /**
@@ -246,7 +225,7 @@ export class VerificationJobService {
     demand(scope, 'agent');
     const input = parseInput(completeSchema, rawInput);
     return this.dataSource.transaction(async (manager) => {
-      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
+      const job = await this.#leases.held(manager, scope, input.jobId, input.leaseId, now);
       assertJobMeasurements(job, input.measurements);
       const set = await owned(manager, ProposalSetEntity, scope).findOne({ id: job.proposalSetId });
       if (!set) throw notFound('Verification job');
@@ -287,24 +266,4 @@ export class VerificationJobService {
     });
   }
 
-  /** Gives the job back (or fails it for good after maxAttempts). */
-  async fail(scope: OrgScope, rawInput: unknown, now: Date): Promise<VerificationJob> {
-    demand(scope, 'agent');
-    const input = parseInput(failSchema, rawInput);
-    return this.dataSource.transaction(async (manager) => {
-      const job = await this.held(manager, scope, input.jobId, input.leaseId, now);
-      const final = isFinalAttempt(job);
-      const change = {
-        status: final ? ('failed' as const) : ('queued' as const),
-        errorMessage: input.message,
-        leaseId: null,
-        leaseExpiresAt: null,
-        finishedAt: final ? now : null,
-      };
-      await owned(manager, VerificationJobEntity, scope).update({ id: job.id }, change);
-      await this.audit.record(manager, scope, { action: 'verification_job.fail', targetType: 'verification_job', targetId: job.id, data: { final } });
-      if (final) await this.listener?.jobFinished(manager, { ...job, ...change });
-      return { ...job, ...change };
-    });
-  }
 }
