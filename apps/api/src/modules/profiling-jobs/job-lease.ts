@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager, EntitySchema } from 'typeorm';
+import type { DataSource, EntityManager, EntitySchema, EntitySchemaColumnOptions } from 'typeorm';
 import { z } from 'zod';
 import { actorIds, demand, isUuid } from '../../auth/policy.js';
 import type { OrgScope } from '../../auth/policy.js';
@@ -181,3 +181,15 @@ export class LeasedJobs<J extends LeasedJob> {
     });
   }
 }
+
+/** The columns of the lease rules, the same in both job tables (the status enum is each table's own). */
+export const LEASE_COLUMNS = {
+  attempts: { type: 'integer', default: 0 },
+  maxAttempts: { name: 'max_attempts', type: 'integer', default: 3 },
+  leaseId: { name: 'lease_id', type: 'uuid', nullable: true },
+  leaseExpiresAt: { name: 'lease_expires_at', type: 'timestamptz', precision: 3, nullable: true },
+  leasedByTokenId: { name: 'leased_by_token_id', type: 'uuid', nullable: true },
+  agentName: { name: 'agent_name', type: 'varchar', length: 100, nullable: true },
+  progress: { type: 'double precision', default: 0 },
+  errorMessage: { name: 'error_message', type: 'text', nullable: true },
+} as const satisfies Readonly<Record<string, EntitySchemaColumnOptions>>;

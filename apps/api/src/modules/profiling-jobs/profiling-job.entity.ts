@@ -1,5 +1,6 @@
 import type { MetricKind } from '@actnas/core';
 import { EntitySchema } from 'typeorm';
+import { LEASE_COLUMNS } from './job-lease.js';
 
 export const PROFILING_STATUSES = ['queued', 'leased', 'succeeded', 'failed'] as const;
 export type ProfilingJobStatus = (typeof PROFILING_STATUSES)[number];
@@ -41,14 +42,7 @@ export const ProfilingJobEntity = new EntitySchema<ProfilingJob>({
     modelSpecId: { name: 'model_spec_id', type: 'uuid' },
     metrics: { type: 'text', array: true },
     status: { type: 'enum', enum: [...PROFILING_STATUSES], enumName: 'profiling_job_status', default: 'queued' },
-    attempts: { type: 'integer', default: 0 },
-    maxAttempts: { name: 'max_attempts', type: 'integer', default: 3 },
-    leaseId: { name: 'lease_id', type: 'uuid', nullable: true },
-    leaseExpiresAt: { name: 'lease_expires_at', type: 'timestamptz', precision: 3, nullable: true },
-    leasedByTokenId: { name: 'leased_by_token_id', type: 'uuid', nullable: true },
-    agentName: { name: 'agent_name', type: 'varchar', length: 100, nullable: true },
-    progress: { type: 'double precision', default: 0 },
-    errorMessage: { name: 'error_message', type: 'text', nullable: true },
+    ...LEASE_COLUMNS,
     costTableIds: { name: 'cost_table_ids', type: 'uuid', array: true, default: () => "'{}'" },
     createdById: { name: 'created_by_id', type: 'uuid', nullable: true },
     createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },

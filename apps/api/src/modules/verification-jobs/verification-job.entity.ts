@@ -1,5 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import type { METRICS } from '../cost-tables/cost-table.entity.js';
+import { LEASE_COLUMNS } from '../profiling-jobs/job-lease.js';
 
 /** A table metric: what a verification measures whole. */
 export type VerifiedMetric = (typeof METRICS)[number];
@@ -50,14 +51,7 @@ export const VerificationJobEntity = new EntitySchema<VerificationJob>({
     ranks: { type: 'integer', array: true },
     metrics: { type: 'text', array: true },
     status: { type: 'enum', enum: [...VERIFICATION_STATUSES], enumName: 'verification_job_status', default: 'queued' },
-    attempts: { type: 'integer', default: 0 },
-    maxAttempts: { name: 'max_attempts', type: 'integer', default: 3 },
-    leaseId: { name: 'lease_id', type: 'uuid', nullable: true },
-    leaseExpiresAt: { name: 'lease_expires_at', type: 'timestamptz', precision: 3, nullable: true },
-    leasedByTokenId: { name: 'leased_by_token_id', type: 'uuid', nullable: true },
-    agentName: { name: 'agent_name', type: 'varchar', length: 100, nullable: true },
-    progress: { type: 'double precision', default: 0 },
-    errorMessage: { name: 'error_message', type: 'text', nullable: true },
+    ...LEASE_COLUMNS,
     createdById: { name: 'created_by_id', type: 'uuid', nullable: true },
     createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },
     finishedAt: { name: 'finished_at', type: 'timestamptz', precision: 3, nullable: true },

@@ -1,6 +1,7 @@
 import { scopeIn } from '../../graphql/guards.js';
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../graphql/generated/resolvers.js';
+import { jobAgent, jobModelSpec } from '../profiling-jobs/leased-job.fields.js';
 
 export const verificationJobResolvers: Resolvers = {
   Organization: {
@@ -23,17 +24,8 @@ export const verificationJobResolvers: Resolvers = {
       return set;
     },
     deviceProfile: async (job, _args, ctx) => ctx.services.deviceProfiles.findVisible(job, job.deviceProfileId),
-    modelSpec: async (job, _args, ctx) => {
-      const spec = await ctx.loaders.modelSpecOf.load({ organizationId: job.organizationId, id: job.modelSpecId });
-      if (!spec) throw notFound('Model spec');
-      return spec;
-    },
-    agent: async (job, _args, ctx) => {
-      // Every lease counts an attempt, so a job with none was never leased.
-      if (job.attempts === 0) return null;
-      const token = job.leasedByTokenId ? await ctx.loaders.apiTokenOf.load({ organizationId: job.organizationId, id: job.leasedByTokenId }) : null;
-      return { name: job.agentName, tokenPrefix: token?.prefix ?? null };
-    },
+    modelSpec: (job, _args, ctx) => jobModelSpec(job, ctx.loaders),
+    agent: (job, _args, ctx) => jobAgent(job, ctx.loaders),
     measurements: (job, _args, ctx) => ctx.services.verificationJobs.measurementsOfJob(job),
   },
   Mutation: {
