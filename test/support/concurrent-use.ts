@@ -269,28 +269,36 @@ async function followSearch(api: Recorder, org: Organization, index: number, dea
   }
 }
 
-/** One reader: loads dashboard pages one after another until `until`, each page's queries at once. */
+/**
+ * One reader: loads dashboard pages one after another until `until`. A page is steps of queries
+ * run at once; a step may use what an earlier one answered, as the page's server component does.
+ */
 async function read(api: Recorder, operation: (name: string) => DashboardOperation, org: Organization, token: string, offset: number, until: number): Promise<void> {
-  // strips: the version page draws ten (STRIPS_SHOWN in apps/web).
-  const known: Record<string, unknown> = { slug: org.slug, projectId: org.projectId, modelSpecId: org.modelSpecId, version: 1, strips: 10 };
-  const request = (name: string): Promise<unknown> => {
+  // strips: the version page draws ten (STRIPS_SHOWN in apps/web); jobs: it lists five (JOBS_SHOWN).
+  const known: Record<string, unknown> = { slug: org.slug, projectId: org.projectId, modelSpecId: org.modelSpecId, version: 1, strips: 10, jobs: 5 };
+  const request = async (name: string): Promise<void> => {
     const { text, variables } = operation(name);
     const missing = variables.filter((v) => !(v in known));
     if (missing.length > 0) throw new Error(`the dashboard's ${name} now needs $${missing.join(', $')}: teach test/support/concurrent-use.ts its value`);
-    return api.graphql(`read:${name}`, token, text, Object.fromEntries(variables.map((v) => [v, known[v]])));
+    const answer = await api.graphql<{ organization?: { project?: { proposalSet?: { id?: string } | null } } }>(`read:${name}`, token, text, Object.fromEntries(variables.map((v) => [v, known[v]])));
+    const setId = answer.data?.organization?.project?.proposalSet?.id;
+    if (name === 'ProposalSetVersion' && setId) known['proposalSetId'] = setId;
   };
   const layout = ['Viewer', 'OrganizationShell'];
-  const pages: readonly (readonly string[])[] = [
-    [...layout, 'ProjectDashboard'],
-    // The version page also asks which devices can verify the set and the set's verification jobs.
-    [...layout, 'ProposalSetVersion', 'VerifyOptions'],
-    [...layout, 'CostTables'],
-    [...layout, 'DeviceProfiles'],
-    [...layout, 'ProfilingJobs'],
+  const pages: readonly (readonly (readonly string[])[])[] = [
+    [[...layout, 'ProjectDashboard']],
+    // The version page then asks which devices can verify the set, and the set's verification jobs
+    // (until version 1 exists, the page is a 404 and asks nothing more).
+    [[...layout, 'ProposalSetVersion'], ['VerifyOptions']],
+    [[...layout, 'CostTables']],
+    [[...layout, 'DeviceProfiles']],
+    [[...layout, 'ProfilingJobs']],
   ];
   for (let n = offset; Date.now() < until; n++) {
-    const page = pages[n % pages.length]!;
-    await Promise.all(page.map(request));
+    for (const step of pages[n % pages.length]!) {
+      const ready = step.filter((name) => name !== 'VerifyOptions' || 'proposalSetId' in known);
+      await Promise.all(ready.map(request));
+    }
   }
 }
 
