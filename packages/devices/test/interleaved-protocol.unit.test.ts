@@ -50,6 +50,13 @@ describe('interleaved paired protocol', () => {
     for (const x of m) expect(Number.isFinite(x.delta.low) && Number.isFinite(x.delta.high)).toBe(true);
   });
 
+  it('stops a candidate with a lower cap of its own there, leaving the others the budget', async () => {
+    const d = device(9);
+    const m = await measureInterleaved(d.reference, [d.run(0, 1), d.run(-1, 1)], { warmup: 0, order: 'abba', stopping, seeds: [1, 2], budgetMs: Infinity, pairCaps: [20], clock: d.clock });
+    expect(m[0]).toMatchObject({ stoppedBy: 'cap', pairs: 20 });
+    expect(m[1]!.stoppedBy).toBe('target');
+  });
+
   it('stops a model at its pair cap', async () => {
     const d = device(7);
     const [m] = await measureInterleaved(d.reference, [d.run(-1, 1)], { warmup: 0, order: 'abba', stopping: { ...stopping, maxPairs: 24 }, seeds: [1], budgetMs: Infinity, clock: d.clock });

@@ -18,6 +18,8 @@ export interface InterleavedOptions extends Omit<PairedOptions, 'seed' | 'statis
   readonly seeds: readonly number[];
   /** Pair time of all candidates together, in ms; `stopping.maxMs` is not used. */
   readonly budgetMs: number;
+  /** A lower pair cap for some candidates (by index), e.g. null copies that only show the noise floor. */
+  readonly pairCaps?: readonly (number | undefined)[];
   /** Pairs per turn (even, so an ABBA block never spans two turns). Default 4. */
   readonly turnPairs?: number;
   /** Called once per candidate when it leaves the rotation (or the budget ends), in that order. */
@@ -93,7 +95,7 @@ class PairedSeries {
 export async function measureInterleaved(reference: TimedRun, candidates: readonly TimedRun[], o: InterleavedOptions): Promise<PairedMeasurement[]> {
   const clock = o.clock ?? (() => performance.now());
   const turn = Math.max(2, 2 * Math.round((o.turnPairs ?? 4) / 2));
-  const series = candidates.map((c, i) => new PairedSeries(c, o.seeds[i]!, o));
+  const series = candidates.map((c, i) => new PairedSeries(c, o.seeds[i]!, { ...o, stopping: { ...o.stopping, maxPairs: Math.min(o.stopping.maxPairs, o.pairCaps?.[i] ?? Infinity) } }));
   for (const s of series) {
     for (let i = 0; i < o.warmup; i++) {
       await reference();
@@ -108,11 +110,12 @@ export async function measureInterleaved(reference: TimedRun, candidates: readon
   for (let active = series; active.length > 0; active = series.filter((s) => s.done === undefined)) {
     for (const s of active) {
       const started = clock();
-      const want = Math.min(o.stopping.maxPairs, Math.max(s.pairs + turn, Math.min(o.stopping.minPairs, o.stopping.maxPairs)));
+      const { minPairs, maxPairs } = s.o.stopping;
+      const want = Math.min(maxPairs, Math.max(s.pairs + turn, Math.min(minPairs, maxPairs)));
       while (s.pairs < want) await s.pair(reference);
       spent += clock() - started;
       if (s.onTarget()) finish(s, 'target');
-      else if (s.pairs >= o.stopping.maxPairs) finish(s, 'cap');
+      else if (s.pairs >= maxPairs) finish(s, 'cap');
     }
     if (spent >= o.budgetMs) for (const s of series) if (s.done === undefined && s.pairs >= MIN_PAIRS_FOR_CI) finish(s, 'time');
   }

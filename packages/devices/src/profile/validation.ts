@@ -100,7 +100,7 @@ export interface WholeModelOptions {
    * measureInterleaved) instead of one after another with `protocol.stopping.maxMs` each. Every
    * model's session stays loaded until all are measured.
    */
-  readonly interleaved?: { readonly budgetMs: number; readonly turnPairs?: number };
+  readonly interleaved?: { readonly budgetMs: number; readonly turnPairs?: number; readonly nullCopyPairs?: number };
   readonly onMeasured?: (m: WholeModelMeasurement) => void;
 }
 
@@ -151,7 +151,14 @@ async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeM
     const measured = await measureInterleaved(
       timedAs(timing, ref!.timer(o.feeds)),
       cands.map((c) => timedAs(timing, c.timer(o.feeds))),
-      { ...o.protocol, seeds: models.map((_, i) => o.protocol.seed + i), budgetMs: turns.budgetMs, ...(turns.turnPairs ? { turnPairs: turns.turnPairs } : {}), onDone: (i, m) => o.onMeasured?.(row(i, m)) },
+      {
+        ...o.protocol,
+        seeds: models.map((_, i) => o.protocol.seed + i),
+        budgetMs: turns.budgetMs,
+        pairCaps: models.map((_, i) => (i < nulls.length ? turns.nullCopyPairs : undefined)),
+        ...(turns.turnPairs ? { turnPairs: turns.turnPairs } : {}),
+        onDone: (i, m) => o.onMeasured?.(row(i, m)),
+      },
     );
     return measured.map((m, i) => row(i, m));
   } finally {
