@@ -347,8 +347,9 @@ export type SearchStrategy =
  * run out. The proposal set is stored as a version only when the loop ends: all proposals found,
  * ranked measured-feasible first, each by measured objective. A proposal seen in an earlier round
  * is not measured again. A later round that finds nothing under the tightened budgets ends the loop
- * with what was measured (stoppedBy INFEASIBLE); a verification job that fails for good fails the
- * search (VERIFICATION_FAILED), with no version.
+ * with what was measured (stoppedBy INFEASIBLE). Either way the search is met (SearchVerification.met)
+ * when a proposal of any round meets every budget as measured. A verification job that fails for
+ * good fails the search (VERIFICATION_FAILED), with no version.
  */
 export type SearchVerifyInput = {
   /** A device profile the organization may read with cost tables for the model spec; default: the only device of the chosen tables. */

@@ -67,7 +67,20 @@ describe('actnas search --verify (built bin)', () => {
     const r = actnas(['search', '--latency', 'lat.csv', '--memory', 'mem.csv', '--max-memory', '120', '--k', '1', '--verify', '--rounds', '2', ...QUICK, '--table'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/round 2: optimal, 1 proposal\(s\), 1 measured, 0 meet every budget as measured/);
-    expect(r.stdout).toMatch(/not met: 2 round\(s\) ran out; of the last round's 1 proposal\(s\) memory ≤ 120 KB is broken by 1 of them, by up to 8\.0000/);
+    expect(r.stdout).toMatch(/not met: none of the 2 verified proposal\(s\) meets every budget as measured \(2 round\(s\) ran out with a budget broken in the last\); memory ≤ 120 KB is broken by 2 of them; the closest misses it by 8\.0000/);
+  });
+
+  it('keeps the measured-feasible proposals of round 1 when the tightened round 2 is infeasible: met, ranked first', () => {
+    // Round 1 (k = 3, latency ≤ 4.6 allows one ReLU): ReLU at model.1, model.2.cv1 (both measured
+    // 128 KB: broken by 8) and model.0 (112 KB: meets it). Tightened by the residual to 112, the
+    // search needs two ReLUs, which the latency budget forbids: round 2 is infeasible.
+    const r = actnas(['search', '--latency', 'lat.csv', '--memory', 'mem.csv', '--max-memory', '120', '--max-latency', '4.6', '--k', '3', '--diversity', '1', '--verify', '--rounds', '3', ...QUICK, '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const loop = JSON.parse(r.stdout) as Loop;
+    expect(loop.rounds.map((x) => [x.budgets, x.measuredFeasible])).toEqual([[['latency ≤ 4.6', 'memory ≤ 120'], 1], [['latency ≤ 4.6', 'memory ≤ 112'], 0]]);
+    expect(loop).toMatchObject({ stoppedBy: 'infeasible', met: true, missed: [] });
+    expect(loop.proposals.map((p) => p.measuredFeasible)).toEqual([true, false, false]);
+    expect(loop.proposals[0]!.activations[0]).toBe('relu');
   });
 
   it('bad input: one line on stderr, exit 2', () => {

@@ -349,17 +349,18 @@ if (ONLY.has('verify')) {
   const accuracyDrop = 1;
   const search = cli(['search', ...tableFlags, '--max-accuracy-drop', String(accuracyDrop), '--k', '10', '--diversity', '3', '--json']);
   writeFileSync(join(dir, 'proposals.json'), search.stdout);
-  log(`[verify] actnas verify: 10 proposals + 3 baselines at ${IMGSZ}, 1 thread …`);
+  log(`[verify] actnas verify: 10 proposals + 3 baselines at ${IMGSZ}, 1 thread … (load ${loadavg()[0]!.toFixed(2)})`);
+  const loadBeforeVerify = loadavg()[0]!;
   const v = cli(['verify', '--proposals', 'proposals.json', '--baselines', ...tableFlags, '--max-accuracy-drop', String(accuracyDrop), '--imgsz', String(IMGSZ), '--threads', '1', '--json']);
   interface Check { metric: string; predicted?: { delta: number; uncertainty: number }; measured: { delta: number; low: number; high: number; total?: number; runs: number }; residual?: number; inside?: boolean }
-  interface Verified { name: string; kind: string; metrics: Check[] }
+  interface Verified { name: string; kind: string; changedSites: number; metrics: Check[] }
   const report = JSON.parse(v.stdout) as { candidates: Verified[]; noise: { floor: number; nullCopies: { delta: number }[] }; elapsedMs: number };
   const metricOf = (c: Verified, m: string): Check => c.metrics.find((x) => x.metric === m)!;
   const perProposal = report.candidates.map((c) => {
     const lat = metricOf(c, 'latency');
     const hw = (lat.measured.high - lat.measured.low) / 2;
     return {
-      name: c.name, predictedMs: lat.predicted?.delta, uncertaintyMs: lat.predicted?.uncertainty, measuredMs: lat.measured.delta, halfWidthMs: hw, pairs: lat.measured.runs,
+      name: c.name, changedSites: c.changedSites, predictedMs: lat.predicted?.delta, uncertaintyMs: lat.predicted?.uncertainty, measuredMs: lat.measured.delta, halfWidthMs: hw, pairs: lat.measured.runs,
       halfWidthTarget: hw <= 0.2 || hw <= 0.05 * Math.abs(lat.measured.delta),
       inside: Object.fromEntries(c.metrics.map((m) => [m.metric, m.inside ?? null])),
       residual: Object.fromEntries(c.metrics.map((m) => [m.metric, m.residual ?? null])),
@@ -384,7 +385,7 @@ if (ONLY.has('verify')) {
   const loopResult = JSON.parse(loop.stdout) as { met: boolean; stoppedBy: string; rounds: unknown[]; missed: unknown[]; proposals: { measuredFeasible: boolean }[] };
   const figures = {
     tables: source,
-    verifySeconds: v.seconds, verifyModels: report.candidates.length, loadAverage1mAfterVerify: v.load,
+    verifySeconds: v.seconds, verifyModels: report.candidates.length, loadAverage1mBeforeVerify: loadBeforeVerify, loadAverage1mAfterVerify: v.load,
     noiseFloorMs: report.noise.floor, nullCopiesMs: report.noise.nullCopies.map((n) => n.delta),
     medianHalfWidthMs: median(perProposal.map((p) => p.halfWidthMs)), halfWidthWithinTarget: perProposal.filter((p) => p.halfWidthTarget).length / perProposal.length,
     insideFraction: { latency: insideFraction('latency'), memory: insideFraction('memory'), accuracy: insideFraction('accuracy') },
@@ -400,7 +401,8 @@ if (ONLY.has('verify')) {
   log(`  models whose half-width meets that target          ${pct(figures.halfWidthWithinTarget).padStart(8)}         100 %`);
   log(`  session noise floor (median |Δ| of null copies)    ${figures.noiseFloorMs.toFixed(3).padStart(8)} ms      reported`);
   for (const m of ['latency', 'memory', 'accuracy'] as const) log(`  inside predicted ± combined uncertainty: ${m.padEnd(9)} ${pct(figures.insideFraction[m]).padStart(8)}         reported`);
-  log(`  search --verify: rounds taken, final proposals met ${String(figures.loop.rounds).padStart(5)}, ${figures.loop.met ? 'met' : `not met (${figures.loop.stoppedBy})`}   ≤ 3 rounds, met`);
+  log(`  search --verify: rounds taken, outcome               ${String(figures.loop.rounds).padStart(5)}, ${figures.loop.met ? `met (${figures.loop.measuredFeasible} of ${figures.loop.verified} measured-feasible; stopped: ${figures.loop.stoppedBy})` : `not met (${figures.loop.stoppedBy}): ${JSON.stringify(figures.loop.missed)}`}   ≤ 3 rounds, met`);
+  log(`  load (1 min) before / after verify, after the loop  ${loadBeforeVerify.toFixed(2)} / ${v.load.toFixed(2)}, ${loop.load.toFixed(2)}`);
   for (const p of perProposal) log(`    ${p.name.padEnd(14)} predicted ${(p.predictedMs ?? Number.NaN).toFixed(3).padStart(8)} ± ${(p.uncertaintyMs ?? Number.NaN).toFixed(3)}  measured ${p.measuredMs.toFixed(3).padStart(8)} ± ${p.halfWidthMs.toFixed(3)} ms (${p.pairs} pairs)`);
 }
 

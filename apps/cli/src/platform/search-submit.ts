@@ -285,12 +285,12 @@ function formatVerification(s: PlatformSearchFragment, devices: ReadonlyMap<stri
     const moved = r.tightened.map((t) => `; ${t.breakers} break ${named(t.budget)}: tightened to ${named(t.to)} (residual ${t.residual.toFixed(4)})`).join('');
     return `verify round ${r.round}/${v.rounds}: ${r.proposals} proposal(s), ${r.measured} measured, ${judged}${moved}`;
   });
-  if (v.met === true) lines.push('verified: the last round meets every budget as measured');
+  const feasible = s.proposalSet?.proposals.filter((q) => q.measuredFeasible === true).length ?? 0;
+  if (v.met === true) lines.push(v.stoppedBy === 'MET' ? 'verified: the last round meets every budget as measured' : `verified: ${feasible} proposal(s) meet every budget as measured (ranked first); ${v.stoppedBy === 'INFEASIBLE' ? 'a tightened round found nothing' : 'the rounds ran out'}`);
   if (v.met === false) {
     const why = v.stoppedBy === 'INFEASIBLE' ? 'a tightened round found nothing' : 'the rounds ran out';
-    const missed = v.missed.map((m) => `${named(m.budget)} broken by ${m.breakers} by up to ${m.excess.toFixed(4)}`).join('; ');
-    const feasible = s.proposalSet?.proposals.filter((q) => q.measuredFeasible === true).length ?? 0;
-    lines.push(`not verified: ${why}${missed ? `; ${missed}` : ''}; ${feasible} proposal(s) meet every budget as measured`);
+    const missed = v.missed.map((m) => `${named(m.budget)} broken by ${m.breakers}, the closest by ${m.excess.toFixed(4)}`).join('; ');
+    lines.push(`not verified: ${why}${missed ? `; ${missed}` : ''}; no proposal meets every budget as measured`);
   }
   return `${lines.join('\n')}\n`;
 }

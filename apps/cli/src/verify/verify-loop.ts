@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
-import type { Budget, Objective, Proposal } from '@actnas/core/search';
-import { describeBudget, describeObjective, missedBudgets as coreMissedBudgets, objectiveFromTotals, rankByMeasured, tightenBudgets } from '@actnas/core/search';
+import type { Budget, JudgedBudget, Objective, Proposal } from '@actnas/core/search';
+import { describeBudget, describeObjective, loopVerdict, objectiveFromTotals, rankByMeasured, tightenBudgets } from '@actnas/core/search';
 import type { MetricCheck, VerifiedCandidate, VerifyBudgets, VerifyCandidate, VerifyMetric } from '@actnas/devices';
 import type { CliIo } from '../shared/cli-io.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../shared/cli-error.js';
@@ -52,10 +52,11 @@ export interface LoopResult {
   readonly budgets: readonly string[];
   readonly sites: readonly string[];
   readonly rounds: readonly LoopRound[];
-  /** Every proposal of the last round meets every budget as measured. */
+  /** Some proposal verified in any round meets every budget as measured (they rank first). */
   readonly met: boolean;
-  /** Why the loop stopped unmet: each budget the last round's proposals still break as measured, how many and by how much at most. */
+  /** Only when none does: each budget the verified proposals break as measured, how many break it and by how much the closest misses it. */
   readonly missed: readonly { readonly budget: string; readonly breakers: number; readonly excess: number }[];
+  /** `met`: every proposal of the last round met every budget; `rounds`: they ran out; `infeasible`: a tightened round found nothing. */
   readonly stoppedBy: 'met' | 'rounds' | 'infeasible';
   /** Ranked: measured-feasible first, each group by measured objective. */
   readonly proposals: readonly VerifiedProposal[];
@@ -166,20 +167,24 @@ export async function searchAndVerify(flags: SearchFlags & VerifyLoopFlags, io: 
     }
   }
   const proposals = rankByMeasured(objective, [...seen.values()]);
-  const met = stoppedBy === 'met';
-  const missed = met ? [] : missedBudgets(last);
+  const { met, missed } = loopVerdict(proposals.map((p) => ({ measuredFeasible: p.measuredFeasible, checks: budgetChecks(p) })));
   const out: LoopResult = { objective: describeObjective(objective), budgets: original.map(describeBudget), sites, rounds, met, missed, stoppedBy, proposals };
-  io.stdout.write(flags.json ? JSON.stringify(out, null, 1) + '\n' : formatLoop(out, last));
+  io.stdout.write(flags.json ? JSON.stringify(out, null, 1) + '\n' : formatLoop(out));
   setExitCode(proposals.some((p) => p.measuredFeasible) ? EXIT_OK : EXIT_FAILURE);
 }
 
-function missedBudgets(last: readonly VerifiedProposal[]): LoopResult['missed'] {
-  return coreMissedBudgets(last.map((p) => p.verified.metrics.flatMap((m) => (m.budget ? [{ description: m.budget.description, excess: m.budget.excess, broken: m.budget.brokenAsMeasured }] : []))));
-}
+const budgetChecks = (p: VerifiedProposal): JudgedBudget[] =>
+  p.verified.metrics.flatMap((m) => (m.budget ? [{ description: m.budget.description, excess: m.budget.excess, broken: m.budget.brokenAsMeasured }] : []));
 
 const num = (n: number, d = 3): string => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
-function formatLoop(r: LoopResult, last: readonly VerifiedProposal[]): string {
+function stopNote(r: LoopResult): string {
+  if (r.stoppedBy === 'infeasible') return ` (the search became infeasible in round ${r.rounds.length} after tightening)`;
+  if (r.stoppedBy === 'rounds') return ` (${r.rounds.length} round(s) ran out with a budget broken in the last)`;
+  return '';
+}
+
+function formatLoop(r: LoopResult): string {
   const lines = [`search --verify · objective: ${r.objective}${r.budgets.length ? ` · budgets: ${r.budgets.join(', ')}` : ''}`];
   for (const x of r.rounds) {
     const floor = x.noiseFloor === undefined ? '' : `, latency noise floor ${num(x.noiseFloor)} ms`;
@@ -199,12 +204,11 @@ function formatLoop(r: LoopResult, last: readonly VerifiedProposal[]): string {
     ]),
   );
   if (r.proposals.length) lines.push(table.toString());
-  if (r.met) lines.push(`met: all ${last.length} proposal(s) of round ${r.rounds.length} meet every budget as measured`);
+  const feasible = r.proposals.filter((p) => p.measuredFeasible).length;
+  if (r.met) lines.push(`met: ${feasible} of ${r.proposals.length} verified proposal(s) meet every budget as measured (ranked first, by measured objective)${stopNote(r)}`);
   else {
-    const why = r.stoppedBy === 'infeasible' ? `the search became infeasible in round ${r.rounds.length} after tightening` : `${r.rounds.length} round(s) ran out`;
-    const feasible = r.proposals.filter((p) => p.measuredFeasible).length;
-    const still = r.missed.map((m) => `${m.budget} is broken by ${m.breakers} of them, by up to ${num(m.excess, 4)}`).join('; ');
-    lines.push(`not met: ${why}; of the last round's ${last.length} proposal(s) ${still || 'none breaks a budget'}; ${feasible} verified proposal(s) in all meet every budget as measured`);
+    const still = r.missed.map((m) => `${m.budget} is broken by ${m.breakers} of them; the closest misses it by ${num(m.excess, 4)}`).join('; ');
+    lines.push(`not met: none of the ${r.proposals.length} verified proposal(s) meets every budget as measured${stopNote(r)}; ${still || 'no budget was measured'}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -42,8 +42,15 @@ export function formatVerifyReport(report: VerifyReport, header: string): string
   const outside = report.candidates.filter((c) => c.outside.length > 0);
   const broken = report.candidates.filter((c) => c.broken.length > 0);
   lines.push(`${report.candidates.length} model(s) verified in ${(report.elapsedMs / 1000).toFixed(1)} s; ${outside.length} outside predicted ± combined uncertainty${broken.length ? `; ${broken.length} break a budget as measured (${broken.map((c) => c.name).join(', ')})` : ''}`);
+  if (outside.some((c) => c.outside.includes('accuracy'))) lines.push(NWOT_NOT_ADDITIVE);
   return lines.join('\n') + '\n';
 }
+
+/** Why an accuracy residual is no table error (measured in PROFILING.md, "NWOT of a whole model"). */
+export const NWOT_NOT_ADDITIVE =
+  'accuracy OUTSIDE: NWOT is not additive. A single swap scored whole equals its cell, but a model with many swaps scores below the sum: ' +
+  'every model keeps the reference\'s data-dependent BatchNorm statistics, and each swapped activation shifts the pre-activation means of the layers after it, ' +
+  'so swaps compound (all-ReLU on yolov5nu at 320: sum +1.29, whole −3.11). The residual is that interaction, not table noise: rank by the measured NWOT.';
 
 export function candidateLabel(c: VerifiedCandidate): string {
   return c.kind === 'proposal' ? `#${c.rank ?? '?'} (${c.changedSites} changed)` : c.name;

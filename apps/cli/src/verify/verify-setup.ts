@@ -12,6 +12,7 @@ import { buildFromFlags, loadSpec } from '../model/model-spec-loader.js';
 import { imgszFlag, importOnnxFile, isOnnxPath, maxBytesFlag } from '../model/onnx-file.js';
 import { readTableFile } from '../search/search-tables.js';
 import type { VerifyRunFlags } from './verify-flags.js';
+import { VERIFY_DEFAULTS } from './verify-flags.js';
 
 export type VerifyTables = Partial<Record<VerifyMetric, CostTable>>;
 
@@ -88,7 +89,7 @@ export async function createVerifier(flags: VerifyRunFlags, io: CliIo, metrics: 
   const cwd = io.cwd ?? process.cwd();
   const threads = intFlag(flags.threads, '--threads', 1, [1, 256]);
   const nullCopies = intFlag(flags.nullCopies, '--null-copies', 2, [0, 100]);
-  const maxPairs = intFlag(flags.maxPairs, '--max-pairs', 120, [2, 1_000_000]);
+  const maxPairs = intFlag(flags.maxPairs, '--max-pairs', Number(VERIFY_DEFAULTS.maxPairs), [2, 1_000_000]);
   const maxModelSeconds = numberFlag(flags.maxModelSeconds, '--max-model-seconds', 0);
   const targetAbs = numberFlag(flags.targetAbs, '--target-abs', 0);
   const targetRel = numberFlag(flags.targetRel, '--target-rel', 0);

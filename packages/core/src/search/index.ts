@@ -44,5 +44,5 @@ export type { RunSearchOptions } from './run-search.js';
 export { STRATEGIES, runSearch } from './run-search.js';
 export type { LiveSetRows, LiveSetTerm, PeakMemoryBudget } from './live-set.constraint.js';
 export { LIVE_SET_LIMITS, compileLiveSetBudget, describePeakMemoryBudget, liveSetPeakBytes, parseLiveSetRows, peakMemoryLabel } from './live-set.constraint.js';
-export type { BudgetBreach, MeasuredBudgetCheck, MeasuredMetric, MeasuredRankable, MissedBudget, Tightening } from './verification-loop.js';
-export { checkMeasuredBudget, missedBudgets, objectiveFromTotals, rankByMeasured, tightenBudget, tightenBudgets } from './verification-loop.js';
+export type { BudgetBreach, JudgedBudget, LoopVerdict, LoopVerified, MeasuredBudgetCheck, MeasuredMetric, MeasuredRankable, MissedBudget, Tightening } from './verification-loop.js';
+export { checkMeasuredBudget, loopVerdict, missedBudgets, objectiveFromTotals, rankByMeasured, tightenBudget, tightenBudgets } from './verification-loop.js';

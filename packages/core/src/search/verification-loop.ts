@@ -51,7 +51,7 @@ export interface Tightening {
 export interface MissedBudget {
   readonly budget: string;
   readonly breakers: number;
-  /** The largest excess among them. */
+  /** By how much the closest of them misses it (the smallest excess): what the budget could not be met by. */
   readonly excess: number;
 }
 
@@ -104,11 +104,41 @@ export function tightenBudgets(budgets: readonly Budget[], breachesOf: (budget: 
   return { budgets: next, tightened };
 }
 
-/** Each budget the proposals still break as measured: how many break it and by how much at most. */
-export function missedBudgets(checks: readonly (readonly { readonly description: string; readonly excess: number; readonly broken: boolean }[])[]): MissedBudget[] {
+/** One budget judged against one proposal as measured (core's MeasuredBudgetCheck, or a verifier's). */
+export interface JudgedBudget {
+  readonly description: string;
+  readonly excess: number;
+  readonly broken: boolean;
+}
+
+/** Each budget the proposals break as measured: how many break it and by how much the closest of them misses it. */
+export function missedBudgets(checks: readonly (readonly JudgedBudget[])[]): MissedBudget[] {
   const by = new Map<string, number[]>();
   for (const proposal of checks) for (const c of proposal) if (c.broken) by.set(c.description, [...(by.get(c.description) ?? []), c.excess]);
-  return [...by].map(([budget, excess]) => ({ budget, breakers: excess.length, excess: Math.max(...excess) }));
+  return [...by].map(([budget, excess]) => ({ budget, breakers: excess.length, excess: Math.min(...excess) }));
+}
+
+/** A proposal the loop verified, judged against the submitted budgets. */
+export interface LoopVerified {
+  readonly measuredFeasible: boolean;
+  readonly checks: readonly JudgedBudget[];
+}
+
+export interface LoopVerdict {
+  /** Some proposal verified in any round meets every submitted budget as measured. */
+  readonly met: boolean;
+  /** Only when none does: each budget the verified proposals break, and by how much the closest misses it. */
+  readonly missed: MissedBudget[];
+}
+
+/**
+ * The outcome of a verify loop over every proposal it verified in any round, whatever stopped it:
+ * a later round that is infeasible under tightened budgets, or rounds running out, does not undo
+ * the measured-feasible proposals earlier rounds found (they rank first, by rankByMeasured).
+ */
+export function loopVerdict(verified: readonly LoopVerified[]): LoopVerdict {
+  const met = verified.some((p) => p.measuredFeasible);
+  return { met, missed: met ? [] : missedBudgets(verified.map((p) => p.checks)) };
 }
 
 /** The objective from per-metric totals (measured where measured, else whatever `totalOf` gives); NaN when one is missing. */

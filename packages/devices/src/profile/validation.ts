@@ -4,9 +4,10 @@ import { sampleCorrelation } from 'simple-statistics';
 import type { PairedMeasurement, PairedOptions } from '../latency/paired-protocol.js';
 import { timedAs } from '../latency/cell-protocol.js';
 import { measurePaired } from '../latency/paired-protocol.js';
+import { measureInterleaved } from '../latency/interleaved-protocol.js';
 import { median } from '../latency/statistics.js';
 import { createRng } from '../random/seeded-rng.js';
-import type { Feeds, Runtime } from '../runtimes/runtime.js';
+import type { Feeds, LoadedModel, Runtime } from '../runtimes/runtime.js';
 
 export interface NamedAssignment {
   readonly name: string;
@@ -94,20 +95,28 @@ export interface WholeModelOptions {
   readonly timing?: 'wall' | 'process-cpu';
   /** Fresh sessions of the unchanged reference to measure first, as null copies (default 0). */
   readonly nullCopies?: number;
+  /**
+   * Measure the null copies and the assignments in turns under one budget of pair time (see
+   * measureInterleaved) instead of one after another with `protocol.stopping.maxMs` each. Every
+   * model's session stays loaded until all are measured.
+   */
+  readonly interleaved?: { readonly budgetMs: number; readonly turnPairs?: number; readonly nullCopyPairs?: number };
   readonly onMeasured?: (m: WholeModelMeasurement) => void;
 }
 
 /**
  * Measures the null copies first, then every assignment, each as a whole model rewritten from the
- * reference and measured against one reference session (paired, seeds offset per model). Shared by
- * `validateTable` and proposal verification, so both measure mixed models the same way.
+ * reference and measured against one reference session (paired, seeds offset per model); or, with
+ * `interleaved`, all of them in turns under one time budget. Shared by `validateTable` and proposal
+ * verification, so both measure mixed models with one protocol.
  */
 export async function measureAgainstReference(assignments: readonly NamedAssignment[], o: WholeModelOptions): Promise<WholeModelMeasurement[]> {
+  if (o.interleaved) return measureInTurns(assignments, o, o.interleaved);
   const ref = await o.runtime.load(o.model.bytes);
   const timing = o.timing ?? 'wall';
   const refTimer = timedAs(timing, ref.timer(o.feeds));
   const out: WholeModelMeasurement[] = [];
-  const nulls: NamedAssignment[] = Array.from({ length: o.nullCopies ?? 0 }, (_, i) => ({ name: `null-${i + 1}`, sites: {} }));
+  const nulls = nullAssignments(o.nullCopies ?? 0);
   try {
     for (const [i, a] of [...nulls, ...assignments].entries()) {
       const cand = await o.runtime.load(rewriteOnnx(o.model, a.sites, { metadata: false }));
@@ -124,6 +133,37 @@ export async function measureAgainstReference(assignments: readonly NamedAssignm
     await ref.dispose();
   }
   return out;
+}
+
+const nullAssignments = (n: number): NamedAssignment[] => Array.from({ length: n }, (_, i) => ({ name: `null-${i + 1}`, sites: {} }));
+
+/** The null copies and assignments loaded together and measured in turns under one budget of pair time. */
+async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeModelOptions, turns: NonNullable<WholeModelOptions['interleaved']>): Promise<WholeModelMeasurement[]> {
+  const timing = o.timing ?? 'wall';
+  const nulls = nullAssignments(o.nullCopies ?? 0);
+  const models = [...nulls, ...assignments];
+  const sessions: LoadedModel[] = [];
+  try {
+    sessions.push(await o.runtime.load(o.model.bytes));
+    for (const a of models) sessions.push(await o.runtime.load(rewriteOnnx(o.model, a.sites, { metadata: false })));
+    const [ref, ...cands] = sessions;
+    const row = (i: number, measurement: PairedMeasurement): WholeModelMeasurement => ({ name: models[i]!.name, nullCopy: i < nulls.length, measurement });
+    const measured = await measureInterleaved(
+      timedAs(timing, ref!.timer(o.feeds)),
+      cands.map((c) => timedAs(timing, c.timer(o.feeds))),
+      {
+        ...o.protocol,
+        seeds: models.map((_, i) => o.protocol.seed + i),
+        budgetMs: turns.budgetMs,
+        pairCaps: models.map((_, i) => (i < nulls.length ? turns.nullCopyPairs : undefined)),
+        ...(turns.turnPairs ? { turnPairs: turns.turnPairs } : {}),
+        onDone: (i, m) => o.onMeasured?.(row(i, m)),
+      },
+    );
+    return measured.map((m, i) => row(i, m));
+  } finally {
+    for (const s of sessions) await s.dispose();
+  }
 }
 
 /** Median |delta| of the null copies: below it, a measured mixed-model delta is session noise. */

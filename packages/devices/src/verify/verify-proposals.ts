@@ -69,8 +69,15 @@ export interface VerifyOptions {
    * onnxruntime session, as micro tables are measured, else the wall clock (see resolveTiming).
    */
   readonly timing?: 'wall' | 'process-cpu' | 'auto';
-  /** Fresh sessions of the unchanged reference measured first: the session noise floor. */
+  /** Fresh sessions of the unchanged reference measured beside the candidates: the session noise floor. */
   readonly nullCopies: number;
+  /**
+   * Pair time of the whole latency phase (ms). The null copies and candidates are measured in
+   * turns under it (measureInterleaved), each leaving when its CI meets the protocol's target, so
+   * the time the narrow ones leave goes to the wide ones. Default: `protocol.stopping.maxMs` per
+   * model (null copies included); without either, every model runs to its target or pair cap.
+   */
+  readonly latencyBudgetMs?: number;
   readonly fusion: FusionRules;
   /** Activations the memory table's step axis was built over (default: the reference and those the candidates use). */
   readonly memoryCandidates?: readonly ActivationKind[];
@@ -152,6 +159,8 @@ export class VerifyInputError extends Error {
 }
 
 const KB = 1024;
+/** Pair cap of a null copy in a verification (60 pairs: about ±0.3 ms on a quiet 2-vCPU host at 640 px). */
+export const NULL_COPY_PAIRS = 60;
 const UNITS: Readonly<Record<VerifyMetric, string>> = { latency: 'ms', memory: 'KB', accuracy: 'nwot' };
 
 /** Measures each candidate's whole model and sets it beside its prediction and the budgets. */
@@ -291,7 +300,7 @@ function inputFeeds(g: ProfileGraph, seed: number): Record<string, ReturnType<ty
   return isOnnxProfileModel(g) ? { [g.inputName]: syntheticInput([1, 3, g.height, g.width], seed) } : { images: syntheticInput([1, 3, g.imgsz, g.imgsz], seed) };
 }
 
-/** The paired protocol against the reference, null copies first (as `actnas profile validate`). */
+/** The paired protocol against the reference (as `actnas profile validate`), the null copies and candidates in turns. */
 async function measureLatency(candidates: readonly VerifyCandidate[], o: VerifyOptions): Promise<{ values: MeasuredValue[]; reference: number; noise: NonNullable<VerifyReport['noise']> }> {
   const total = o.nullCopies + candidates.length;
   let done = 0;
@@ -305,6 +314,8 @@ async function measureLatency(candidates: readonly VerifyCandidate[], o: VerifyO
       protocol: { ...o.protocol, seed: o.seed },
       timing,
       nullCopies: o.nullCopies,
+      // The null copies only show the session floor: ±0.3 ms is enough there, so they leave the proposals the time.
+      interleaved: { budgetMs: o.latencyBudgetMs ?? (o.protocol.stopping.maxMs ?? Infinity) * total, nullCopyPairs: NULL_COPY_PAIRS },
       onMeasured: ({ name, nullCopy, measurement: m }) =>
         o.onProgress?.({ phase: nullCopy ? 'null' : 'latency', name, delta: m.delta.estimate, low: m.delta.low, high: m.delta.high, pairs: m.pairs, done: ++done, total }),
     },

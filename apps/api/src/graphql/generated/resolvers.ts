@@ -536,13 +536,13 @@ export type MetricTotal = {
   unit: Scalars['String']['output'];
 };
 
-/** A submitted budget the last measured round still breaks. */
+/** A submitted budget that no verified proposal meets as measured (only when none meets them all). */
 export type MissedBudget = {
   __typename?: 'MissedBudget';
-  /** Proposals of that round breaking it as measured. */
+  /** Verified proposals breaking it as measured. */
   breakers: Scalars['Int']['output'];
   budget: Scalars['String']['output'];
-  /** By how much at most, in the budget's unit. */
+  /** By how much the closest of them misses it, in the budget's unit. */
   excess: Scalars['Float']['output'];
 };
 
@@ -1503,9 +1503,9 @@ export type SearchVerification = {
   history: Array<SearchVerificationRound>;
   /** The verification jobs of the rounds, oldest first. */
   jobs: Array<VerificationJob>;
-  /** True when the loop ended with every proposal of its last round measured-feasible; null until it ends. */
+  /** True when the loop ended with a proposal of any round meeting every budget as measured (ranked first); null until it ends. */
   met: Maybe<Scalars['Boolean']['output']>;
-  /** Each submitted budget still broken as measured when the loop ended unmet. */
+  /** When no verified proposal meets every budget as measured: each budget they break, and by how much the closest misses it. */
   missed: Array<MissedBudget>;
   /** The ranks of each round measured; null for all. */
   ranks: Maybe<Array<Scalars['Int']['output']>>;
@@ -1542,8 +1542,9 @@ export type SearchVerificationRound = {
  * run out. The proposal set is stored as a version only when the loop ends: all proposals found,
  * ranked measured-feasible first, each by measured objective. A proposal seen in an earlier round
  * is not measured again. A later round that finds nothing under the tightened budgets ends the loop
- * with what was measured (stoppedBy INFEASIBLE); a verification job that fails for good fails the
- * search (VERIFICATION_FAILED), with no version.
+ * with what was measured (stoppedBy INFEASIBLE). Either way the search is met (SearchVerification.met)
+ * when a proposal of any round meets every budget as measured. A verification job that fails for
+ * good fails the search (VERIFICATION_FAILED), with no version.
  */
 export type SearchVerifyInput = {
   /** A device profile the organization may read with cost tables for the model spec; default: the only device of the chosen tables. */

@@ -68,6 +68,12 @@ export interface VerificationState {
   readonly jobId: string | null;
   readonly rounds: readonly VerificationRound[];
   readonly stoppedBy: VerificationStop | null;
+  /**
+   * Set when the loop ends: some proposal of any round meets every budget as measured. Rows
+   * finished before this field existed lack it (their verdict was stoppedBy = met).
+   */
+  readonly met?: boolean | null;
+  /** Set when the loop ends unmet: each budget the verified proposals break, and by how much the closest misses it. */
   readonly missed: readonly MissedBudget[];
 }
 

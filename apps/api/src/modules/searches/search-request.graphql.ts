@@ -46,8 +46,9 @@ export const searchRequestTypeDefs = /* GraphQL */ `
   run out. The proposal set is stored as a version only when the loop ends: all proposals found,
   ranked measured-feasible first, each by measured objective. A proposal seen in an earlier round
   is not measured again. A later round that finds nothing under the tightened budgets ends the loop
-  with what was measured (stoppedBy INFEASIBLE); a verification job that fails for good fails the
-  search (VERIFICATION_FAILED), with no version.
+  with what was measured (stoppedBy INFEASIBLE). Either way the search is met (SearchVerification.met)
+  when a proposal of any round meets every budget as measured. A verification job that fails for
+  good fails the search (VERIFICATION_FAILED), with no version.
   """
   input SearchVerifyInput {
     "1 to 5."
@@ -97,12 +98,12 @@ export const searchRequestTypeDefs = /* GraphQL */ `
     tightened: [BudgetTightening!]!
   }
 
-  "A submitted budget the last measured round still breaks."
+  "A submitted budget that no verified proposal meets as measured (only when none meets them all)."
   type MissedBudget {
     budget: String!
-    "Proposals of that round breaking it as measured."
+    "Verified proposals breaking it as measured."
     breakers: Int!
-    "By how much at most, in the budget's unit."
+    "By how much the closest of them misses it, in the budget's unit."
     excess: Float!
   }
 
@@ -121,9 +122,9 @@ export const searchRequestTypeDefs = /* GraphQL */ `
     jobs: [VerificationJob!]!
     "Null until the loop ends."
     stoppedBy: VerificationStop
-    "True when the loop ended with every proposal of its last round measured-feasible; null until it ends."
+    "True when the loop ended with a proposal of any round meeting every budget as measured (ranked first); null until it ends."
     met: Boolean
-    "Each submitted budget still broken as measured when the loop ended unmet."
+    "When no verified proposal meets every budget as measured: each budget they break, and by how much the closest misses it."
     missed: [MissedBudget!]!
   }
 

@@ -32,7 +32,7 @@ export const searchRequestResolvers: Resolvers = {
       return Promise.all(state.rounds.flatMap((r) => (r.jobId ? [ctx.services.verificationJobs.get(scope, r.jobId)] : [])));
     },
     stoppedBy: ({ state }) => state.stoppedBy,
-    met: ({ state }) => (state.stoppedBy === null ? null : state.stoppedBy === 'met'),
+    met: ({ state }) => (state.stoppedBy === null ? null : (state.met ?? state.stoppedBy === 'met')),
     missed: ({ state }) => [...state.missed],
   },
   SearchVerificationRound: {

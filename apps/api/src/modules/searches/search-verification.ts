@@ -1,4 +1,4 @@
-import { checkMeasuredBudget, missedBudgets, objectiveFromTotals, rankByMeasured, tightenBudgets } from '@actnas/core';
+import { checkMeasuredBudget, loopVerdict, objectiveFromTotals, rankByMeasured, tightenBudgets } from '@actnas/core';
 import type { Budget, MeasuredBudgetCheck, MeasuredMetric, MetricRef, Proposal, SearchResult } from '@actnas/core';
 import type { DataSource, EntityManager } from 'typeorm';
 import { crossTenantSql, owned } from '../../database/tenant.js';
@@ -38,7 +38,7 @@ interface Verdict {
 }
 
 /** The state of a search before its first round. */
-export const initialVerification = (budgets: readonly Budget[]): VerificationState => ({ round: 0, budgets, draftSetId: null, jobId: null, rounds: [], stoppedBy: null, missed: [] });
+export const initialVerification = (budgets: readonly Budget[]): VerificationState => ({ round: 0, budgets, draftSetId: null, jobId: null, rounds: [], stoppedBy: null, met: null, missed: [] });
 
 const keyOf = (p: Proposal): string => p.activations.join(',');
 
@@ -47,8 +47,9 @@ const keyOf = (p: Proposal): string => p.activations.join(',');
  * round's budgets and hands the result here; new proposals join the search's draft set (a set
  * without a version) and a verification job measures them. When the job completes, broken budgets
  * tighten by the measured residual and the next round is queued, until every proposal of a round
- * meets every budget as measured or the rounds run out; then the draft becomes the next version,
- * ranked measured-feasible first. All state is in the search request row and the job rows, changed
+ * meets every budget as measured, the rounds run out or a tightened round is infeasible; then the
+ * draft becomes the next version, ranked measured-feasible first, and the search is met when any
+ * proposal of any round meets every budget as measured (core's loopVerdict, as `search --verify`). All state is in the search request row and the job rows, changed
  * in the transactions that end a round or a job, so a restarted worker picks the loop up.
  */
 export class SearchVerificationLoop implements VerificationJobListener {
@@ -227,15 +228,14 @@ export class SearchVerificationLoop implements VerificationJobListener {
        WHERE proposal_measurements.organization_id = $1 AND proposal_measurements.proposal_set_id = $2 AND proposal_measurements.rank = m.old`,
       [draft.id, ranked.map((v) => v.proposal.rank), ranked.map((_v, i) => i + 1)],
     );
-    const judged = [...state.rounds].reverse().find((r) => r.ranks.length > 0);
-    const missed = stoppedBy === 'met' || !judged ? [] : missedBudgets(judged.ranks.map((rank) => verdicts.get(rank)?.checks ?? []));
+    const { met, missed } = loopVerdict([...verdicts.values()]);
     const set = await this.proposalSets.promote(manager, draft, { ...draft.result, proposals });
     await this.save(manager, request, {
       status: 'succeeded',
       proposalSetId: set.id,
       progress: 1,
       finishedAt: this.clock(),
-      verification: { ...state, jobId: null, stoppedBy, missed },
+      verification: { ...state, jobId: null, stoppedBy, met, missed },
     });
   }
 

@@ -73,14 +73,18 @@ export function SearchVerificationPanel({ org, status, verification: v, tables, 
           </tbody>
         </table>
       </TableWrap>
-      {v.met === true ? <p data-testid="verification-outcome">Every proposal of the last round meets every budget as measured.</p> : null}
+      {v.met === true ? (
+        <p data-testid="verification-outcome">
+          {v.stoppedBy === 'MET' ? 'Every proposal of the last round meets every budget as measured.' : 'Every budget is met as measured by the proposals marked measured-feasible, ranked first; the others break one.'}
+        </p>
+      ) : null}
       {v.missed.length > 0 ? (
         <div data-testid="verification-outcome">
-          <p className="label">Still missed as measured:</p>
+          <p className="label">No verified proposal meets every budget as measured:</p>
           <ul>
             {v.missed.map((m) => (
               <li key={m.budget}>
-                {readable(m.budget)}: exceeded by up to {Number(m.excess.toFixed(4))} ({m.breakers} proposal{m.breakers === 1 ? '' : 's'})
+                {readable(m.budget)}: broken by {m.breakers} proposal{m.breakers === 1 ? '' : 's'}; the closest exceeds it by {Number(m.excess.toFixed(4))}
               </li>
             ))}
           </ul>

@@ -14,6 +14,8 @@ export interface VerificationLike {
   readonly deviceProfile?: { readonly name: string } | null;
   readonly history: readonly { readonly round: number; readonly verificationJob?: RoundJob | null }[];
   readonly stoppedBy?: 'MET' | 'ROUNDS' | 'INFEASIBLE' | null;
+  /** Some proposal of any round meets every budget as measured (set when the loop ends). */
+  readonly met?: boolean | null;
 }
 
 /** The device's name, or what to say when the organization can no longer see it. */
@@ -35,8 +37,9 @@ export function verificationLine(status: string, v: VerificationLike): string {
   const device = verifyDevice(v);
   const of = `round ${Math.max(v.round, 1)} of ${v.rounds}`;
   if (v.stoppedBy === 'MET') return `verified on ${device}: every budget met as measured in ${of}`;
-  if (v.stoppedBy === 'ROUNDS') return `verified on ${device}: a budget is still missed as measured after ${v.rounds} round${v.rounds === 1 ? '' : 's'}`;
-  if (v.stoppedBy === 'INFEASIBLE') return `verified on ${device}: ${of} found nothing under the tightened budgets`;
+  const rounds = `${v.rounds} round${v.rounds === 1 ? '' : 's'}`;
+  if (v.stoppedBy === 'ROUNDS') return v.met ? `verified on ${device}: every budget met as measured by some proposals (ranked first); others still break one after ${rounds}` : `verified on ${device}: a budget is still missed as measured after ${rounds}`;
+  if (v.stoppedBy === 'INFEASIBLE') return v.met ? `verified on ${device}: every budget met as measured by earlier rounds' proposals (ranked first); ${of} found nothing under the tightened budgets` : `verified on ${device}: ${of} found nothing under the tightened budgets`;
   if (status === 'VERIFYING') return `verifying on ${device}: ${of}, ${roundJobText(v.history.find((h) => h.round === v.round)?.verificationJob)}`;
   if (status === 'QUEUED') return `verifying on ${device}: ${of}, queued to search`;
   if (status === 'RUNNING') return `verifying on ${device}: ${of}, searching`;

@@ -29,6 +29,9 @@ describe('a verifying search in words', () => {
     expect(verificationLine('SUCCEEDED', loop(2, null, { stoppedBy: 'MET' }))).toBe('verified on Pi 5: every budget met as measured in round 2 of 3');
     expect(verificationLine('SUCCEEDED', loop(3, null, { stoppedBy: 'ROUNDS' }))).toBe('verified on Pi 5: a budget is still missed as measured after 3 rounds');
     expect(verificationLine('SUCCEEDED', loop(2, null, { stoppedBy: 'INFEASIBLE' }))).toBe('verified on Pi 5: round 2 of 3 found nothing under the tightened budgets');
+    // A later round that breaks a budget or finds nothing does not undo earlier rounds' measured-feasible proposals.
+    expect(verificationLine('SUCCEEDED', loop(2, null, { stoppedBy: 'INFEASIBLE', met: true }))).toBe("verified on Pi 5: every budget met as measured by earlier rounds' proposals (ranked first); round 2 of 3 found nothing under the tightened budgets");
+    expect(verificationLine('SUCCEEDED', loop(3, null, { stoppedBy: 'ROUNDS', met: true }))).toBe('verified on Pi 5: every budget met as measured by some proposals (ranked first); others still break one after 3 rounds');
     expect(verificationLine('FAILED', loop(1, { status: 'FAILED', progress: 0.2, attempts: 3 }))).toBe('verification on Pi 5 stopped in round 1 of 3');
   });
 

@@ -1,0 +1,123 @@
+import { createRng } from '../random/seeded-rng.js';
+import type { PairedMeasurement, PairedOptions, TimedRun } from './paired-protocol.js';
+import { summarise, targetReached } from './paired-protocol.js';
+import type { ConfidenceInterval } from './statistics.js';
+import { blockMinDeltas, bootstrapCi, median } from './statistics.js';
+
+/**
+ * Several candidates paired against one reference under one time budget. Each candidate is
+ * measured with the paired protocol of `measurePaired` (ABBA pairs, block-minimum statistic,
+ * bootstrap CI, the same stopping target), but the candidates take turns: a few pairs each, round
+ * after round, and a candidate leaves the rotation once its CI meets the target or it reaches the
+ * pair cap. The time the early finishers leave goes to the wide ones, where a cap per candidate
+ * would cut every one off at the same time, and a noisy spell on the host is spread over all of
+ * them instead of landing on one.
+ */
+export interface InterleavedOptions extends Omit<PairedOptions, 'seed' | 'statistic'> {
+  /** One seed per candidate (its bootstrap and pair order), as measurePaired's `seed`. */
+  readonly seeds: readonly number[];
+  /** Pair time of all candidates together, in ms; `stopping.maxMs` is not used. */
+  readonly budgetMs: number;
+  /** A lower pair cap for some candidates (by index), e.g. null copies that only show the noise floor. */
+  readonly pairCaps?: readonly (number | undefined)[];
+  /** Pairs per turn (even, so an ABBA block never spans two turns). Default 4. */
+  readonly turnPairs?: number;
+  /** Called once per candidate when it leaves the rotation (or the budget ends), in that order. */
+  readonly onDone?: (index: number, m: PairedMeasurement) => void;
+}
+
+/** Pairs a candidate always gets, whatever the budget: two ABBA blocks, so an estimate with a CI exists. */
+const MIN_PAIRS_FOR_CI = 4;
+
+class PairedSeries {
+  readonly refs: number[] = [];
+  readonly cands: number[] = [];
+  readonly #order;
+  done?: PairedMeasurement['stoppedBy'];
+  final?: ConfidenceInterval;
+
+  constructor(
+    readonly candidate: TimedRun,
+    readonly seed: number,
+    readonly o: InterleavedOptions,
+  ) {
+    this.#order = createRng(seed ^ 0x5eed);
+  }
+
+  get pairs(): number {
+    return this.refs.length;
+  }
+
+  async pair(reference: TimedRun): Promise<void> {
+    const refFirst = this.o.order === 'abba' ? this.pairs % 2 === 0 : this.#order.float() < 0.5;
+    let r: number;
+    let c: number;
+    if (refFirst) {
+      r = await reference();
+      c = await this.candidate();
+    } else {
+      c = await this.candidate();
+      r = await reference();
+    }
+    this.refs.push(r);
+    this.cands.push(c);
+  }
+
+  ci(resamples: number): ConfidenceInterval {
+    return bootstrapCi(blockMinDeltas(this.refs, this.cands), { seed: this.seed + this.pairs, resamples, level: this.o.level ?? 0.95, statistic: 'trimmed-mean', trim: 0.2 });
+  }
+
+  /** The target check of measurePaired: a coarse bootstrap first, confirmed on the full one that is published. */
+  onTarget(): boolean {
+    if (this.pairs < this.o.stopping.minPairs) return false;
+    const resamples = this.o.resamples ?? 1000;
+    if (!targetReached(this.ci(Math.min(resamples, 400)), this.o.stopping)) return false;
+    const confirmed = this.ci(resamples);
+    if (!targetReached(confirmed, this.o.stopping)) return false;
+    this.final = confirmed;
+    return true;
+  }
+
+  measurement(): PairedMeasurement {
+    const deltas = this.cands.map((c, i) => c - this.refs[i]!);
+    return {
+      reference: summarise(this.refs),
+      candidate: summarise(this.cands),
+      delta: this.final ?? this.ci(this.o.resamples ?? 1000),
+      deltaMedian: median(deltas),
+      pairs: this.pairs,
+      stoppedBy: this.done ?? 'time',
+    };
+  }
+}
+
+/** Measures every candidate against `reference` in turns under one time budget; results in the candidates' order. */
+export async function measureInterleaved(reference: TimedRun, candidates: readonly TimedRun[], o: InterleavedOptions): Promise<PairedMeasurement[]> {
+  const clock = o.clock ?? (() => performance.now());
+  const turn = Math.max(2, 2 * Math.round((o.turnPairs ?? 4) / 2));
+  const series = candidates.map((c, i) => new PairedSeries(c, o.seeds[i]!, { ...o, stopping: { ...o.stopping, maxPairs: Math.min(o.stopping.maxPairs, o.pairCaps?.[i] ?? Infinity) } }));
+  for (const s of series) {
+    for (let i = 0; i < o.warmup; i++) {
+      await reference();
+      await s.candidate();
+    }
+  }
+  let spent = 0;
+  const finish = (s: PairedSeries, why: NonNullable<PairedSeries['done']>): void => {
+    s.done = why;
+    o.onDone?.(series.indexOf(s), s.measurement());
+  };
+  for (let active = series; active.length > 0; active = series.filter((s) => s.done === undefined)) {
+    for (const s of active) {
+      const started = clock();
+      const { minPairs, maxPairs } = s.o.stopping;
+      const want = Math.min(maxPairs, Math.max(s.pairs + turn, Math.min(minPairs, maxPairs)));
+      while (s.pairs < want) await s.pair(reference);
+      spent += clock() - started;
+      if (s.onTarget()) finish(s, 'target');
+      else if (s.pairs >= maxPairs) finish(s, 'cap');
+    }
+    if (spent >= o.budgetMs) for (const s of series) if (s.done === undefined && s.pairs >= MIN_PAIRS_FOR_CI) finish(s, 'time');
+  }
+  return series.map((s) => s.measurement());
+}

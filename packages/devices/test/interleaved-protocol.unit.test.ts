@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { measureInterleaved } from '../src/latency/interleaved-protocol.js';
+import type { TimedRun } from '../src/latency/paired-protocol.js';
+import { measurePaired } from '../src/latency/paired-protocol.js';
+import { createRng } from '../src/random/seeded-rng.js';
+
+/** Runs of a fake device: each takes 1 ms on `clock`, and returns 80 ms + delta + normal noise of the given sd (the reference's: 1). */
+function device(seed: number) {
+  const rng = createRng(seed);
+  let now = 0;
+  const run = (delta: number, sd: number): TimedRun => () => {
+    now += 1;
+    return Promise.resolve(80 + delta + sd * rng.normal());
+  };
+  return { clock: () => now, reference: run(0, 1), run };
+}
+
+// ±0.3 ms, or ±5 % of |Δ|: a 20 ms delta meets it in the first turn, a 1 ms one needs ~80 pairs at sd 1.
+const stopping = { absolute: 0.3, relative: 0.05, minPairs: 10, maxPairs: 1000, checkEvery: 5 };
+
+describe('interleaved paired protocol', () => {
+  it('stops the narrow models early and gives the budget to the wide one, which a per-model time cap of an equal share leaves off target', async () => {
+    const d = device(3);
+    const models = [d.run(20, 1), d.run(-1, 1), d.run(-20, 1)];
+    const done: number[] = [];
+    // 3 models × 120 ms of pair time (60 pairs each at 2 ms a pair).
+    const m = await measureInterleaved(d.reference, models, { warmup: 1, order: 'abba', stopping, seeds: [1, 2, 3], budgetMs: 360, clock: d.clock, onDone: (i) => done.push(i) });
+    expect(m.map((x) => x.stoppedBy)).toEqual(['target', 'target', 'target']);
+    expect(m[0]!.pairs).toBeLessThanOrEqual(20);
+    expect(m[2]!.pairs).toBeLessThanOrEqual(20);
+    expect(m[1]!.pairs).toBeGreaterThan(60);
+    expect(done).toEqual([0, 2, 1]);
+    [20, -1, -20].forEach((truth, i) => {
+      expect(m[i]!.delta.low).toBeLessThanOrEqual(truth);
+      expect(m[i]!.delta.high).toBeGreaterThanOrEqual(truth);
+    });
+    // The same wide model with its equal share as its own time cap stops off target.
+    const e = device(3);
+    const alone = await measurePaired(e.reference, e.run(-1, 1), { warmup: 1, order: 'abba', seed: 2, stopping: { ...stopping, maxMs: 120 }, clock: e.clock });
+    expect(alone.stoppedBy).toBe('time');
+    expect((alone.delta.high - alone.delta.low) / 2).toBeGreaterThan(0.3);
+  });
+
+  it('ends every model still off target when the budget is spent, each with a CI, and says time', async () => {
+    const d = device(5);
+    const m = await measureInterleaved(d.reference, [d.run(-1, 1), d.run(1, 1)], { warmup: 0, order: 'abba', stopping, seeds: [1, 2], budgetMs: 100, clock: d.clock });
+    expect(m.map((x) => x.stoppedBy)).toEqual(['time', 'time']);
+    // Turns of 4 pairs (8 ms): the budget overshoots by less than one round of turns.
+    expect(2 * (m[0]!.pairs + m[1]!.pairs)).toBeLessThanOrEqual(100 + 16);
+    for (const x of m) expect(Number.isFinite(x.delta.low) && Number.isFinite(x.delta.high)).toBe(true);
+  });
+
+  it('stops a candidate with a lower cap of its own there, leaving the others the budget', async () => {
+    const d = device(9);
+    const m = await measureInterleaved(d.reference, [d.run(0, 1), d.run(-1, 1)], { warmup: 0, order: 'abba', stopping, seeds: [1, 2], budgetMs: Infinity, pairCaps: [20], clock: d.clock });
+    expect(m[0]).toMatchObject({ stoppedBy: 'cap', pairs: 20 });
+    expect(m[1]!.stoppedBy).toBe('target');
+  });
+
+  it('stops a model at its pair cap', async () => {
+    const d = device(7);
+    const [m] = await measureInterleaved(d.reference, [d.run(-1, 1)], { warmup: 0, order: 'abba', stopping: { ...stopping, maxPairs: 24 }, seeds: [1], budgetMs: Infinity, clock: d.clock });
+    expect(m).toMatchObject({ stoppedBy: 'cap', pairs: 24 });
+  });
+});
