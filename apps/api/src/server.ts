@@ -136,7 +136,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   const jobs = new JobQueue({ url, workers: config.searchWorkers, pollingIntervalSeconds: 0.5 });
   await jobs.start();
   const services = createServices(dataSource, config, jobs);
-  const loop = new SearchVerificationLoop(services.proposalSets, services.verificationJobs, services.costTables, jobs, clock);
+  const loop = new SearchVerificationLoop(services.proposalSets, services.verificationJobs, services.costTables, jobs, services.audit, clock);
   services.verificationJobs.listen(loop);
   const runner = new SearchRunner(dataSource, services.proposalSets, services.costTables, clock, { leaseSeconds: config.searchLeaseSeconds }, loop);
   await jobs.work((job) => runner.run(job));

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AuditEventsDocument,
   CompleteVerificationJobDocument,
   CreateDeviceProfileDocument,
   DraftOfJobDocument,
@@ -131,6 +132,17 @@ async function measureRound(request: Verifying, residualOf: number | ((rank: num
   return measured;
 }
 
+/**
+ * The verify loop's audit events of one search: its rounds in order, then how it ended (events of
+ * one transaction share a time, so they are put in that order here). The worker acts: no actor.
+ */
+async function loopEvents(searchId: string) {
+  const { organization } = await owner.data(AuditEventsDocument, { slug: org.slug, first: 100 });
+  const events = organization.auditEvents.nodes.filter((e) => e.targetId === searchId && e.action.startsWith('search_request.verify'));
+  const order = (e: (typeof events)[number]): number => (e.action === 'search_request.verify_round' ? Number((e.data as { round: number }).round) : 100);
+  return events.sort((a, b) => order(a) - order(b));
+}
+
 async function versionsOf(projectId: string) {
   const { organization } = await owner.data(ProjectVersionsDocument, { slug: org.slug, projectId });
   expect(organization.project.latestProposalSet?.version ?? null).toBe(organization.project.proposalSets.nodes[0]?.version ?? null);
@@ -198,6 +210,18 @@ describe('search requests that verify on the device', () => {
       expect(p.verifiedRound).toBe(p.measuredFeasible ? p.verifiedRound : 1);
     }
     expect(proposals.filter((p) => p.verifiedRound === 2)).toHaveLength(r2!.measured);
+
+    const events = await loopEvents(submitSearch.id);
+    expect(events.map((e) => [e.action, e.actor])).toEqual([
+      ['search_request.verify_round', { user: null, apiTokenPrefix: null }],
+      ['search_request.verify_round', { user: null, apiTokenPrefix: null }],
+      ['search_request.verify_end', { user: null, apiTokenPrefix: null }],
+    ]);
+    expect(events.map((e) => e.data)).toEqual([
+      expect.objectContaining({ round: 1, proposals: 3, measuredFeasible: 3 - broken.length, budgets: [expect.objectContaining({ value: limit })] }),
+      expect.objectContaining({ round: 2, proposals: done.verification!.history[1]!.proposals, measuredFeasible: 3, budgets: [expect.objectContaining({ value: tightenedTo })] }),
+      expect.objectContaining({ rounds: 2, stoppedBy: 'met', met: true, version: 1, measuredFeasible: feasible.length, missed: [] }),
+    ]);
   });
 
   it('stores the version when the rounds run out with no proposal meeting the budget, and names the budget and by how much the closest misses it', async () => {
@@ -239,6 +263,9 @@ describe('search requests that verify on the device', () => {
     const failed = await verification(submitSearch.id);
     expect(failed).toMatchObject({ status: 'FAILED', proposalSet: null, error: { code: 'VERIFICATION_FAILED' }, verification: { stoppedBy: null } });
     expect(failed.error!.message).toMatch(/failed after 3 attempt\(s\): onnxruntime crashed \(3\)/);
+    expect((await loopEvents(submitSearch.id)).map((e) => [e.action, e.data])).toEqual([
+      ['search_request.verify_failed', { round: 1, verificationJobId: jobId, attempts: 3, reason: 'onnxruntime crashed (3)' }],
+    ]);
     expect(await versionsOf(projectId)).toEqual([]);
     expect((await finalSet(projectId, 1).catch((error: Error) => error)) instanceof Error).toBe(true);
   });

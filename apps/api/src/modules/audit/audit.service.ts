@@ -13,15 +13,18 @@ export interface AuditRecord {
   readonly data?: Record<string, unknown>;
 }
 
-/** Who acted where: an org scope, or a user (or nobody yet) acting outside any organization (sign-up, sign-in). */
-export type AuditSubject = OrgScope | { readonly organizationId: null; readonly userId: string | null };
+/**
+ * Who acted where: an org scope, a user (or nobody yet) acting outside any organization (sign-up,
+ * sign-in), or the platform itself in an organization (the search worker's verify loop), with no actor.
+ */
+export type AuditSubject = OrgScope | { readonly organizationId: null; readonly userId: string | null } | { readonly organizationId: string; readonly platform: true };
 
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Writes within the caller's transaction, so a change and its audit event commit together. */
   async record(manager: EntityManager | DataSource, subject: AuditSubject, record: AuditRecord): Promise<void> {
-    const actor = 'actor' in subject ? actorIds(subject) : { actorUserId: subject.userId, actorTokenId: null };
+    const actor = 'actor' in subject ? actorIds(subject) : { actorUserId: 'userId' in subject ? subject.userId : null, actorTokenId: null };
     const event = {
       ...actor,
       action: record.action,
@@ -30,7 +33,7 @@ export class AuditService {
       data: (record.data ?? {}) as AuditEvent['data'] & object,
     };
     if (subject.organizationId === null) await crossTenant(manager, AuditEventEntity, 'user-events').insert({ ...event, organizationId: null });
-    else await owned(manager, AuditEventEntity, subject).insert(event);
+    else await owned(manager, AuditEventEntity, { organizationId: subject.organizationId }).insert(event);
   }
 
   list(scope: OrgScope, page: PageArgs): Promise<Connection<AuditEvent>> {

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { crossTenantSql, owned } from '../../database/tenant.js';
 import type { OrgRef } from '../../database/tenant.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { CostTableService } from '../cost-tables/cost-table.service.js';
 import { ProposalSetEntity } from '../proposal-sets/proposal-set.entity.js';
 import type { ProposalSetRow } from '../proposal-sets/proposal-set.entity.js';
@@ -58,6 +59,7 @@ export class SearchVerificationLoop implements VerificationJobListener {
     private readonly verificationJobs: VerificationJobService,
     private readonly costTables: CostTableService,
     private readonly jobs: JobQueue,
+    private readonly audit: AuditService,
     private readonly clock: () => Date,
   ) {}
 
@@ -99,6 +101,7 @@ export class SearchVerificationLoop implements VerificationJobListener {
     const record: VerificationRound = { round, budgets: state.budgets, status: result.status, ranks: [], measuredRanks: [], jobId: null, measuredFeasible: 0, tightened: [] };
     const next: VerificationState = { ...state, round, jobId: null, rounds: [...state.rounds, record] };
     const draft = await this.draftOf(manager, request, state.draftSetId!);
+    await this.recordRound(manager, request, { round, budgets: state.budgets, status: result.status, proposals: 0, measuredFeasible: 0 });
     await this.finalize(manager, { ...request, verification: next }, draft, await this.verdicts(manager, request, draft), 'infeasible');
   }
 
@@ -120,6 +123,8 @@ export class SearchVerificationLoop implements VerificationJobListener {
         finishedAt: this.clock(),
         verification: { ...request.verification!, jobId: null },
       });
+      const data = { round: request.verification!.round, verificationJobId: job.id, attempts: job.attempts, reason: job.errorMessage };
+      await this.audit.record(manager, { organizationId: request.organizationId, platform: true }, { action: 'search_request.verify_failed', targetType: 'search_request', targetId: request.id, data });
       return;
     }
     const draft = await this.draftOf(manager, request, request.verification!.draftSetId!);
@@ -170,6 +175,7 @@ export class SearchVerificationLoop implements VerificationJobListener {
     const round = current.ranks.map((rank) => verdicts.get(rank)!);
     const feasible = round.filter((v) => v.measuredFeasible).length;
     const judged: VerificationState = { ...state, jobId: null, rounds: [...state.rounds.slice(0, -1), { ...current, measuredFeasible: feasible }] };
+    await this.recordRound(manager, request, { round: state.round, budgets: state.budgets, proposals: round.length, measuredFeasible: feasible });
     if (feasible === round.length) return this.finalize(manager, { ...request, verification: judged }, draft, verdicts, 'met');
     if (state.round >= request.spec.verify!.rounds) return this.finalize(manager, { ...request, verification: judged }, draft, verdicts, 'rounds');
     const original = request.spec.budgets;
@@ -230,6 +236,12 @@ export class SearchVerificationLoop implements VerificationJobListener {
     );
     const { met, missed } = loopVerdict([...verdicts.values()]);
     const set = await this.proposalSets.promote(manager, draft, { ...draft.result, proposals });
+    await this.audit.record(manager, { organizationId: request.organizationId, platform: true }, {
+      action: 'search_request.verify_end',
+      targetType: 'search_request',
+      targetId: request.id,
+      data: { rounds: state.round, stoppedBy, met, version: set.version, measuredFeasible: proposals.filter((p) => p.measuredFeasible).length, missed },
+    });
     await this.save(manager, request, {
       status: 'succeeded',
       proposalSetId: set.id,
@@ -237,6 +249,11 @@ export class SearchVerificationLoop implements VerificationJobListener {
       finishedAt: this.clock(),
       verification: { ...state, jobId: null, stoppedBy, met, missed },
     });
+  }
+
+  /** An audit event per judged round: what the platform's worker decided on the organization's behalf. */
+  private async recordRound(manager: EntityManager, request: SearchRequestRow, data: Record<string, unknown>): Promise<void> {
+    await this.audit.record(manager, { organizationId: request.organizationId, platform: true }, { action: 'search_request.verify_round', targetType: 'search_request', targetId: request.id, data });
   }
 
   private async draftOf(manager: EntityManager, organization: OrgRef, id: string): Promise<ProposalSetRow> {
