@@ -1,6 +1,6 @@
-import type { PairedOptions, PaperOptions, RunSummary, TimedRun } from './paired-protocol.js';
+import type { PairedMeasurement, PairedOptions, PaperOptions, RunSummary, TimedRun } from './paired-protocol.js';
 import type { RuntimeProvenance } from '../runtimes/runtime.js';
-import { measureMean, measurePaired, unpairedDelta } from './paired-protocol.js';
+import { PairedRun, measureMean, unpairedDelta } from './paired-protocol.js';
 
 /**
  * What a paired run's time is: `wall` (elapsed), or `process-cpu`, the CPU time this process spent
@@ -14,7 +14,17 @@ export type LatencyTiming = 'wall' | 'process-cpu' | 'auto';
 
 /** How one latency cell is measured: the paired adaptive protocol or the paper's mean of N runs. */
 export type CellProtocol =
-  | { readonly kind: 'paired'; readonly options: Omit<PairedOptions, 'seed'>; readonly timing?: LatencyTiming }
+  | {
+      readonly kind: 'paired';
+      readonly options: Omit<PairedOptions, 'seed'>;
+      readonly timing?: LatencyTiming;
+      /**
+       * Micro mode: the wall time a whole table may take. Cells still off their CI target at the
+       * per-cell time cap wait, sessions open, and share what the table has left of it, nearest to
+       * their target first (`spendLeftover`); without it, the per-cell cap is the last word.
+       */
+      readonly tableBudgetMs?: number;
+    }
   | { readonly kind: 'paper'; readonly options: PaperOptions };
 
 /** The timing a protocol uses on a runtime (`auto` resolved; the paper's protocol is wall time). */
@@ -67,6 +77,18 @@ export async function measureLatencyCell(reference: ReferenceTimer, candidate: T
     const ci = unpairedDelta(ref, cand);
     return { delta: ci.estimate, ciLow: ci.low, ciHigh: ci.high, runs: cand.runs, referenceMs: ref.mean };
   }
-  const m = await measurePaired(reference.run, candidate, { ...protocol.options, seed });
+  const run = await startPairedCell(reference, candidate, protocol, seed);
+  return pairedCellStats(run.result());
+}
+
+/** A paired cell run up to its per-cell caps; `advance` it again to continue it. */
+export async function startPairedCell(reference: ReferenceTimer, candidate: TimedRun, protocol: Extract<CellProtocol, { kind: 'paired' }>, seed: number): Promise<PairedRun> {
+  const run = new PairedRun(reference.run, candidate, { ...protocol.options, seed });
+  await run.warmUp();
+  await run.advance(protocol.options.stopping.maxMs);
+  return run;
+}
+
+export function pairedCellStats(m: PairedMeasurement): LatencyCellStats {
   return { delta: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, runs: m.pairs, stoppedBy: m.stoppedBy, referenceMs: m.reference.median };
 }

@@ -78,7 +78,7 @@ function protocolLabel(req: ProfileRequest): string {
   if (p.kind === 'paper') return `paper (mean of ${p.options.runs} runs, unpaired)`;
   const s = p.options.stopping;
   const timing = resolveTiming(p, req.runtime.provenance);
-  return `paired ${p.options.order}${timing === 'process-cpu' ? ' process-cpu-time' : ''} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}`;
+  return `paired ${p.options.order}${timing === 'process-cpu' ? ' process-cpu-time' : ''} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}${p.tableBudgetMs !== undefined && req.mode === 'micro' ? ` budget=${p.tableBudgetMs / 1000}s/table (time left after every cell had its cap goes to the cells still off target, nearest to target first)` : ''}`;
 }
 
 function unitOf(metric: ProfileMetric): string {
