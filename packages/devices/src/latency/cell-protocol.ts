@@ -1,4 +1,4 @@
-import type { PairedMeasurement, PairedOptions, PaperOptions, RunSummary, TimedRun } from './paired-protocol.js';
+import type { PairedMeasurement, PairedOptions, PairedStatistic, PaperOptions, RunSummary, TimedRun } from './paired-protocol.js';
 import type { RuntimeProvenance } from '../runtimes/runtime.js';
 import { PairedRun, measureMean, unpairedDelta } from './paired-protocol.js';
 
@@ -33,6 +33,24 @@ export function resolveTiming(protocol: CellProtocol, runtime: RuntimeProvenance
   const t = protocol.timing ?? 'wall';
   if (t !== 'auto') return t;
   return runtime.runtime === 'ort' && runtime.threads === 1 ? 'process-cpu' : 'wall';
+}
+
+/**
+ * The paired statistic unless the options name one. On wall time, block minima: preemption only
+ * adds time, so a minimum of two runs is disturbed with probability p² instead of p. On process
+ * CPU time a run's time has no waiting in it, and block minima then measure something else than
+ * what a whole model adds up: min(candidate) − min(reference) is the difference of the two
+ * variants' best runs, and a memory-bound SiLU block spreads more than the same conv with a fused
+ * ReLU, so its minimum sits further below its mean. Micro sums by block minima under-stated the
+ * whole yolo11n's savings by 20–35 %; by block means they moved most of the way (PROFILING.md).
+ */
+export function defaultStatistic(timing: 'wall' | 'process-cpu'): PairedStatistic {
+  return timing === 'process-cpu' ? 'block-mean' : 'block-min';
+}
+
+/** Paired options with the statistic their timing calls for, unless they name one. */
+export function withStatistic<T extends Omit<PairedOptions, 'seed'>>(options: T, timing: 'wall' | 'process-cpu'): T {
+  return { ...options, statistic: options.statistic ?? defaultStatistic(timing) };
 }
 
 /** The run timed by this process's CPU time (user + system, all its threads) instead of the wall clock. */
@@ -70,20 +88,20 @@ export class ReferenceTimer {
   }
 }
 
-export async function measureLatencyCell(reference: ReferenceTimer, candidate: TimedRun, protocol: CellProtocol, seed: number): Promise<LatencyCellStats> {
+export async function measureLatencyCell(reference: ReferenceTimer, candidate: TimedRun, protocol: CellProtocol, seed: number, timing: 'wall' | 'process-cpu'): Promise<LatencyCellStats> {
   if (protocol.kind === 'paper') {
     const ref = await reference.paperSummary(protocol.options);
     const cand = await measureMean(candidate, protocol.options);
     const ci = unpairedDelta(ref, cand);
     return { delta: ci.estimate, ciLow: ci.low, ciHigh: ci.high, runs: cand.runs, referenceMs: ref.mean };
   }
-  const run = await startPairedCell(reference, candidate, protocol, seed);
+  const run = await startPairedCell(reference, candidate, protocol, seed, timing);
   return pairedCellStats(run.result());
 }
 
 /** A paired cell run up to its per-cell caps; `advance` it again to continue it. */
-export async function startPairedCell(reference: ReferenceTimer, candidate: TimedRun, protocol: Extract<CellProtocol, { kind: 'paired' }>, seed: number): Promise<PairedRun> {
-  const run = new PairedRun(reference.run, candidate, { ...protocol.options, seed });
+export async function startPairedCell(reference: ReferenceTimer, candidate: TimedRun, protocol: Extract<CellProtocol, { kind: 'paired' }>, seed: number, timing: 'wall' | 'process-cpu'): Promise<PairedRun> {
+  const run = new PairedRun(reference.run, candidate, { ...withStatistic(protocol.options, timing), seed });
   await run.warmUp();
   await run.advance(protocol.options.stopping.maxMs);
   return run;

@@ -1,6 +1,6 @@
 import { createRng } from '../random/seeded-rng.js';
 import type { CentralStatistic, ConfidenceInterval } from './statistics.js';
-import { blockMinDeltas, bootstrapCi, halfWidth, mean, median, standardDeviation, trimmedMean } from './statistics.js';
+import { blockMeanDeltas, blockMinDeltas, bootstrapCi, halfWidth, mean, median, standardDeviation, trimmedMean } from './statistics.js';
 
 /** One timed run of a model; resolves to its wall time in milliseconds. */
 export type TimedRun = () => Promise<number>;
@@ -22,6 +22,12 @@ export function summarise(samples: readonly number[]): RunSummary {
     sd: standardDeviation(samples),
   };
 }
+
+/**
+ * `block-min`: 20% trimmed mean of ABBA block-minimum differences; `block-mean`: the same over
+ * ABBA block-mean differences; or a central statistic of the per-pair differences.
+ */
+export type PairedStatistic = CentralStatistic | 'block-min' | 'block-mean';
 
 export interface StoppingRule {
   /** Stop when the CI half-width is at most this fraction of |delta|. */
@@ -52,7 +58,7 @@ export interface PairedOptions {
    * preemption on a shared host, see `blockMinDeltas`); or a central statistic of the per-pair
    * differences.
    */
-  readonly statistic?: CentralStatistic | 'block-min';
+  readonly statistic?: PairedStatistic;
   readonly resamples?: number;
   readonly level?: number;
   /** Milliseconds clock for the time cap; tests inject one. */
@@ -227,9 +233,11 @@ export class PairedRun {
 
   #ci(resamples: number, seed: number): ConfidenceInterval {
     const { statistic = 'block-min', level = 0.95 } = this.options;
-    return statistic === 'block-min'
-      ? bootstrapCi(blockMinDeltas(this.#refs, this.#cands), { seed, resamples, level, statistic: 'trimmed-mean', trim: 0.2 })
-      : bootstrapCi(this.#deltas, { seed, resamples, level, statistic });
+    if (statistic === 'block-min' || statistic === 'block-mean') {
+      const blocks = statistic === 'block-min' ? blockMinDeltas(this.#refs, this.#cands) : blockMeanDeltas(this.#refs, this.#cands);
+      return bootstrapCi(blocks, { seed, resamples, level, statistic: 'trimmed-mean', trim: 0.2 });
+    }
+    return bootstrapCi(this.#deltas, { seed, resamples, level, statistic });
   }
 }
 

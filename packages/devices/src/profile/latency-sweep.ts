@@ -41,7 +41,8 @@ function referenceCell(site: string, activation: string): ProfileCell {
 }
 
 async function measureAgainst(ref: ReferenceTimer, candidate: LoadedModel, feeds: Feeds, o: LatencySweepOptions, site: string, activation: string): Promise<ProfileCell> {
-  const stats = await measureLatencyCell(ref, timedAs(resolveTiming(o.protocol, o.runtime.provenance), candidate.timer(feeds)), o.protocol, cellSeed(o.seed, site, activation));
+  const timing = resolveTiming(o.protocol, o.runtime.provenance);
+  const stats = await measureLatencyCell(ref, timedAs(timing, candidate.timer(feeds)), o.protocol, cellSeed(o.seed, site, activation), timing);
   return { site, activation, ...stats, reference: stats.referenceMs };
 }
 
@@ -146,14 +147,14 @@ async function measureGroup(group: MicroBlockGroup, kinds: readonly ActivationKi
       const seed = cellSeed(o.seed, block.site, kind.id);
       if (o.protocol.kind !== 'paired' || o.protocol.tableBudgetMs === undefined) {
         try {
-          cells.push(toCell(kind, await measureLatencyCell(ref, timed, o.protocol, seed)));
+          cells.push(toCell(kind, await measureLatencyCell(ref, timed, o.protocol, seed, timing)));
         } finally {
           await cand.dispose();
         }
         continue;
       }
       sessions.push(cand);
-      const run = await startPairedCell(ref, timed, o.protocol, seed);
+      const run = await startPairedCell(ref, timed, o.protocol, seed, timing);
       if (run.finished) {
         cells.push(toCell(kind, pairedCellStats(run.result())));
         await sessions.pop()!.dispose();

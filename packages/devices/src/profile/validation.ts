@@ -2,7 +2,7 @@ import type { ActivationKind, ActivationRegistry, CostTable, ImportedModel } fro
 import { cellLookup, rewriteOnnx, tableActivations } from '@actnas/core';
 import { sampleCorrelation } from 'simple-statistics';
 import type { PairedMeasurement, PairedOptions } from '../latency/paired-protocol.js';
-import { timedAs } from '../latency/cell-protocol.js';
+import { timedAs, withStatistic } from '../latency/cell-protocol.js';
 import { measurePaired } from '../latency/paired-protocol.js';
 import { median } from '../latency/statistics.js';
 import { createRng } from '../random/seeded-rng.js';
@@ -112,7 +112,7 @@ export async function measureAgainstReference(assignments: readonly NamedAssignm
     for (const [i, a] of [...nulls, ...assignments].entries()) {
       const cand = await o.runtime.load(rewriteOnnx(o.model, a.sites, { metadata: false }));
       try {
-        const measurement = await measurePaired(refTimer, timedAs(timing, cand.timer(o.feeds)), { ...o.protocol, seed: o.protocol.seed + i });
+        const measurement = await measurePaired(refTimer, timedAs(timing, cand.timer(o.feeds)), { ...withStatistic(o.protocol, timing), seed: o.protocol.seed + i });
         const m = { name: a.name, nullCopy: i < nulls.length, measurement };
         out.push(m);
         o.onMeasured?.(m);
