@@ -7,7 +7,7 @@ import type { CellProtocol } from '../src/latency/cell-protocol.js';
 import type { SiteBlockSpec } from '../src/latency/micro-block.js';
 import { groupMicroBlocks, microBlockKey } from '../src/latency/micro-block.js';
 import { ProfileCheckpoint } from '../src/profile/checkpoint.js';
-import { profileJob } from '../src/profile/profile-job.js';
+import { pairedProtocol, profileJob } from '../src/profile/profile-job.js';
 import { runProfile } from '../src/profile/profile-runner.js';
 import type { LatencySweepOptions } from '../src/profile/latency-sweep.js';
 import { microLatencyCells } from '../src/profile/latency-sweep.js';
@@ -151,4 +151,15 @@ describe('micro blocks: identical blocks measured once', () => {
     // …and the table ended within its budget (a slice may end one pair, two runs, late).
     expect(clock).toBeLessThanOrEqual(budget + 2);
   });
+
+  it('a table says in its protocol note that it was measured on CPU time by block means, under its table budget', async () => {
+    const { runtime } = await countingRuntime();
+    const graph = buildGraph(builtinModelSpec('yolov8n'), { imgsz: 64 });
+    const protocol = pairedProtocol({ minPairs: 4, maxPairs: 4, warmup: 1, maxTableSeconds: 60 });
+    const { request } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol, reference: SiLU, candidates: [SiLU, ReLU], sites: ['model.0.act'] });
+    const { table } = await runProfile(request);
+    expect(table!.provenance.note).toContain('paired abba process-cpu-time block-mean trimmed-mean bootstrap-95%');
+    expect(table!.provenance.note).toContain('budget=60s/table');
+  });
 });
+
