@@ -25,7 +25,7 @@ describe('profileJob: one builder of profile requests and their checkpoint key',
     expect(request.seed).toBe(0);
     expect(request.protocol).toEqual({
       kind: 'paired',
-      options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 6000, maxMs: 4000, checkEvery: 5 } },
+      options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 6000, maxMs: 8000, checkEvery: 5 } },
       timing: 'auto',
       tableBudgetMs: 150_000,
     });

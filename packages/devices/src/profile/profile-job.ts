@@ -27,7 +27,7 @@ export const PROFILE_DEFAULTS = {
    * Heavy blocks need more pairs than light ones to reach the target: a time cap per cell, after
    * which a cell still off target waits for the table's leftover time (`maxTableSeconds`).
    */
-  maxCellSeconds: 4,
+  maxCellSeconds: 8,
   /**
    * Micro mode: the wall time a table may take. What the cells finish under it is given to the
    * cells still off target after their per-cell cap, nearest to their target first.
