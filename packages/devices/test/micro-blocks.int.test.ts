@@ -136,7 +136,7 @@ describe('micro blocks: identical blocks measured once', () => {
       },
     };
     // ±0.0001 ms is out of reach in the 10-pair cap, within reach of a few thousand pairs.
-    const stopping = { absolute: 1e-4, minPairs: 6, maxPairs: 1_000_000, maxMs: 20, checkEvery: 3 };
+    const stopping = { absolute: 1e-4, minPairs: 6, maxPairs: 1_000_000_000, maxMs: 20, checkEvery: 3 };
     const capped: CellProtocol = { kind: 'paired', options: { warmup: 1, order: 'abba', stopping, clock: () => clock } };
     const blocks = [base, { ...base, site: 'model.5.act', stride: 2 }];
     const pairsOf = (cells: readonly ProfileCell[]): number[] => cells.filter((c) => c.activation === 'relu').map((c) => c.runs!);
