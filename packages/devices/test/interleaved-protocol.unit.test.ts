@@ -62,4 +62,15 @@ describe('interleaved paired protocol', () => {
     const [m] = await measureInterleaved(d.reference, [d.run(-1, 1)], { warmup: 0, order: 'abba', stopping: { ...stopping, maxPairs: 24 }, seeds: [1], budgetMs: Infinity, clock: d.clock });
     expect(m).toMatchObject({ stoppedBy: 'cap', pairs: 24 });
   });
+
+  it('estimates with the statistic it is given, as measurePaired does: block means follow a candidate whose runs spread more, block minima do not', async () => {
+    // Same mean as the reference, 4× its spread: block minima read it as faster, block means as equal.
+    const estimate = async (statistic: 'block-min' | 'block-mean') => {
+      const d = device(11);
+      const [m] = await measureInterleaved(d.reference, [d.run(0, 4)], { warmup: 0, order: 'abba', stopping: { ...stopping, maxPairs: 400 }, seeds: [1], budgetMs: Infinity, clock: d.clock, statistic });
+      return (m!.delta.low + m!.delta.high) / 2;
+    };
+    expect(await estimate('block-min')).toBeLessThan(-1);
+    expect(Math.abs(await estimate('block-mean'))).toBeLessThan(0.5);
+  });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { processCpuTimed, resolveTiming } from '../src/latency/cell-protocol.js';
+import { defaultStatistic, processCpuTimed, resolveTiming, withStatistic } from '../src/latency/cell-protocol.js';
 import type { CellProtocol } from '../src/latency/cell-protocol.js';
 import { measureMean, measurePaired, unpairedDelta } from '../src/latency/paired-protocol.js';
 import type { TimedRun } from '../src/latency/paired-protocol.js';
-import { bootstrapCi, excludesZero, halfWidth, median, trimmedMean } from '../src/latency/statistics.js';
+import { blockMeanDeltas, blockMinDeltas, bootstrapCi, excludesZero, halfWidth, median, trimmedMean } from '../src/latency/statistics.js';
 import { createRng } from '../src/random/seeded-rng.js';
 
 /** A model whose run time drifts slowly and has heavy-tailed noise, like a shared CPU. */
@@ -168,6 +168,45 @@ describe('timing of paired runs', () => {
       return Promise.resolve(x);
     });
     expect(await computing()).toBeGreaterThanOrEqual(25);
+  });
+});
+
+describe('block statistics on process CPU time', () => {
+  /** Runs with the same mean time: the reference spreads more (a memory-bound SiLU), the candidate less, plus linear drift. */
+  function spreadPair(seed: number): { ref: TimedRun; cand: TimedRun } {
+    const rng = createRng(seed);
+    let t = 0;
+    const drift = (): number => 0.002 * t++;
+    return {
+      ref: () => Promise.resolve(3 + drift() + 0.3 * rng.normal()),
+      cand: () => Promise.resolve(3 + drift() + 0.03 * rng.normal()),
+    };
+  }
+
+  it('block means estimate the difference of mean run times where block minima do not (variants that spread differently)', () => {
+    const rng = createRng(31);
+    const refs = Array.from({ length: 4000 }, () => 3 + 0.3 * rng.normal());
+    const cands = Array.from({ length: 4000 }, () => 3 + 0.03 * rng.normal());
+    expect(Math.abs(trimmedMean(blockMeanDeltas(refs, cands), 0.2))).toBeLessThan(0.02);
+    // min of two N(0, 0.3²) runs lies ~0.17 below the mean: block minima call the candidate slower.
+    expect(trimmedMean(blockMinDeltas(refs, cands), 0.2)).toBeGreaterThan(0.1);
+  });
+
+  it('block means cancel linear drift within an ABBA block exactly', () => {
+    const refs = [1, 4, 5, 8];
+    const cands = [2, 3, 6, 7];
+    expect([...blockMeanDeltas(refs, cands)]).toEqual([0, 0]);
+  });
+
+  it('paired runs on process CPU time use block means unless the options name a statistic; wall time keeps block minima', async () => {
+    expect(defaultStatistic('process-cpu')).toBe('block-mean');
+    expect(defaultStatistic('wall')).toBe('block-min');
+    const stopping = { minPairs: 400, maxPairs: 400, checkEvery: 10 };
+    expect(withStatistic({ warmup: 0, order: 'abba' as const, stopping, statistic: 'median' as const }, 'process-cpu').statistic).toBe('median');
+    const { ref, cand } = spreadPair(5);
+    const m = await measurePaired(ref, cand, { ...withStatistic({ warmup: 0, order: 'abba' as const, stopping }, 'process-cpu'), seed: 1 });
+    expect(m.delta.low).toBeLessThanOrEqual(0);
+    expect(m.delta.high).toBeGreaterThanOrEqual(0);
   });
 });
 

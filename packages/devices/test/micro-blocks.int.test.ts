@@ -7,7 +7,7 @@ import type { CellProtocol } from '../src/latency/cell-protocol.js';
 import type { SiteBlockSpec } from '../src/latency/micro-block.js';
 import { groupMicroBlocks, microBlockKey } from '../src/latency/micro-block.js';
 import { ProfileCheckpoint } from '../src/profile/checkpoint.js';
-import { profileJob } from '../src/profile/profile-job.js';
+import { pairedProtocol, profileJob } from '../src/profile/profile-job.js';
 import { runProfile } from '../src/profile/profile-runner.js';
 import type { LatencySweepOptions } from '../src/profile/latency-sweep.js';
 import { microLatencyCells } from '../src/profile/latency-sweep.js';
@@ -113,6 +113,53 @@ describe('micro blocks: identical blocks measured once', () => {
     expect(relu.map((c) => c.site)).toEqual(sites);
     expect(relu[1]!.delta).toBe(relu[0]!.delta);
     expect(resumed.table!.provenance.note).toContain(`micro-blocks=1 distinct of 2 sites (sites with the same input shape and conv kernel/stride/pad/groups share one measurement: ${sites.join('=')})`);
+  });
+
+  it('under a table budget, cells off target at their per-cell cap are continued on the leftover time, and the table keeps to its budget', async () => {
+    const { runtime } = await countingRuntime();
+    // The protocol's clock counts timed runs: a run is 1 "ms", so the caps do not depend on this host's speed.
+    let clock = 0;
+    const counting: Runtime = {
+      ...runtime,
+      load: async (bytes) => {
+        const m = await runtime.load(bytes);
+        return {
+          inputNames: m.inputNames, outputNames: m.outputNames, run: (feeds, outputs) => m.run(feeds, outputs), dispose: () => m.dispose(),
+          timer: (feeds) => {
+            const timed = m.timer(feeds);
+            return () => {
+              clock++;
+              return timed();
+            };
+          },
+        };
+      },
+    };
+    // ±0.0001 ms is out of reach in the 10-pair cap, within reach of a few thousand pairs.
+    const stopping = { absolute: 1e-4, minPairs: 6, maxPairs: 1_000_000_000, maxMs: 20, checkEvery: 3 };
+    const capped: CellProtocol = { kind: 'paired', options: { warmup: 1, order: 'abba', stopping, clock: () => clock } };
+    const blocks = [base, { ...base, site: 'model.5.act', stride: 2 }];
+    const pairsOf = (cells: readonly ProfileCell[]): number[] => cells.filter((c) => c.activation === 'relu').map((c) => c.runs!);
+    const alone = await collect(microLatencyCells(blocks, options(counting, { protocol: capped })));
+    expect(pairsOf(alone).every((p) => p <= 11)).toBe(true);
+    clock = 0;
+    const budget = 2000;
+    const cells = await collect(microLatencyCells(blocks, options(counting, { protocol: { ...capped, tableBudgetMs: budget } })));
+    expect(cells.map((c) => cellId(c.site, c.activation)).sort()).toEqual(blocks.flatMap((b) => [cellId(b.site, 'silu'), cellId(b.site, 'relu')]).sort());
+    // The leftover (the budget minus what the capped pass took) went to the held cells: far more pairs than the cap allows.
+    expect(pairsOf(cells).reduce((a, b) => a + b, 0)).toBeGreaterThan(500);
+    // …and the table ended within its budget (a slice may end one pair, two runs, late).
+    expect(clock).toBeLessThanOrEqual(budget + 2);
+  });
+
+  it('a table says in its protocol note that it was measured on CPU time by block means, under its table budget', async () => {
+    const { runtime } = await countingRuntime();
+    const graph = buildGraph(builtinModelSpec('yolov8n'), { imgsz: 64 });
+    const protocol = pairedProtocol({ minPairs: 4, maxPairs: 4, warmup: 1, maxTableSeconds: 60 });
+    const { request } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol, reference: SiLU, candidates: [SiLU, ReLU], sites: ['model.0.act'] });
+    const { table } = await runProfile(request);
+    expect(table!.provenance.note).toContain('paired abba process-cpu-time block-mean trimmed-mean bootstrap-95%');
+    expect(table!.provenance.note).toContain('budget=60s/table');
   });
 });
 

@@ -25,8 +25,9 @@ describe('profileJob: one builder of profile requests and their checkpoint key',
     expect(request.seed).toBe(0);
     expect(request.protocol).toEqual({
       kind: 'paired',
-      options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 2000, maxMs: 8000, checkEvery: 5 } },
+      options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 6000, maxMs: 8000, checkEvery: 5 } },
       timing: 'auto',
+      tableBudgetMs: 150_000,
     });
     expect(request.fusion).toBe(ORT_CPU_FUSION);
     expect(request.nwot).toEqual({ batch: 16, seeds: [0], calibration: 'synthetic', initBatch: 4 });
@@ -37,6 +38,12 @@ describe('profileJob: one builder of profile requests and their checkpoint key',
   it('caps min pairs at max pairs, and converts the time cap to ms', () => {
     const p = pairedProtocol({ maxPairs: 4, maxCellSeconds: 2 });
     expect(p.kind === 'paired' && p.options.stopping).toMatchObject({ minPairs: 4, maxPairs: 4, maxMs: 2000 });
+  });
+
+  it('converts the table budget to ms, and 0 means no budget', () => {
+    const p = pairedProtocol({ maxTableSeconds: 90 });
+    expect(p.kind === 'paired' && p.tableBudgetMs).toBe(90_000);
+    expect(pairedProtocol({ maxTableSeconds: 0 })).not.toHaveProperty('tableBudgetMs');
   });
 
   it('keys a checkpoint by what changes a cell: the same inputs give the same key, a changed protocol or thread count another', async () => {

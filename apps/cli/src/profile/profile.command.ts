@@ -40,6 +40,7 @@ interface ProfileFlags extends RuntimeFlags {
   readonly minPairs: string;
   readonly maxPairs: string;
   readonly maxCellSeconds: string;
+  readonly maxTableSeconds: string;
   readonly candidates: string;
   readonly fusion?: string;
   readonly batch: string;
@@ -112,6 +113,7 @@ function protocolFrom(f: ProfileFlags): CellProtocol {
     minPairs,
     maxPairs: intFlag(f.maxPairs, '--max-pairs', PROFILE_DEFAULTS.maxPairs, [minPairs, 1_000_000]),
     maxCellSeconds: numberFlag(f.maxCellSeconds, '--max-cell-seconds', 0),
+    maxTableSeconds: numberFlag(f.maxTableSeconds, '--max-table-seconds', 0),
     targetRelative: numberFlag(f.targetRel, '--target-rel', 0),
     targetAbsoluteMs: numberFlag(f.targetAbs, '--target-abs', 0),
   });
@@ -324,6 +326,7 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
     .option('--min-pairs <n>', 'paired runs before the first CI check', String(PROFILE_DEFAULTS.minPairs))
     .option('--max-pairs <n>', 'paired-run cap per cell', String(PROFILE_DEFAULTS.maxPairs))
     .option('--max-cell-seconds <s>', 'time cap per cell: heavy blocks take more pairs than light ones to reach the target', String(PROFILE_DEFAULTS.maxCellSeconds))
+    .option('--max-table-seconds <s>', 'micro: time budget of the table; what is left after every cell had its cap goes to the cells still off target (0: none)', String(PROFILE_DEFAULTS.maxTableSeconds))
     .option('--candidates <list>', 'candidate activations', PROFILE_DEFAULTS.candidates)
     .option('--fusion <rules>', `memory: fusion rules (${Object.keys(FUSION_RULES).join(', ')}); default from the runtime`)
     .option('--batch <n>', 'accuracy: NWOT batch size', String(PROFILE_DEFAULTS.nwot.batch))

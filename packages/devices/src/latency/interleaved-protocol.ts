@@ -2,18 +2,18 @@ import { createRng } from '../random/seeded-rng.js';
 import type { PairedMeasurement, PairedOptions, TimedRun } from './paired-protocol.js';
 import { summarise, targetReached } from './paired-protocol.js';
 import type { ConfidenceInterval } from './statistics.js';
-import { blockMinDeltas, bootstrapCi, median } from './statistics.js';
+import { blockMeanDeltas, blockMinDeltas, bootstrapCi, median } from './statistics.js';
 
 /**
  * Several candidates paired against one reference under one time budget. Each candidate is
- * measured with the paired protocol of `measurePaired` (ABBA pairs, block-minimum statistic,
+ * measured with the paired protocol of `measurePaired` (ABBA pairs, its block statistic,
  * bootstrap CI, the same stopping target), but the candidates take turns: a few pairs each, round
  * after round, and a candidate leaves the rotation once its CI meets the target or it reaches the
  * pair cap. The time the early finishers leave goes to the wide ones, where a cap per candidate
  * would cut every one off at the same time, and a noisy spell on the host is spread over all of
  * them instead of landing on one.
  */
-export interface InterleavedOptions extends Omit<PairedOptions, 'seed' | 'statistic'> {
+export interface InterleavedOptions extends Omit<PairedOptions, 'seed'> {
   /** One seed per candidate (its bootstrap and pair order), as measurePaired's `seed`. */
   readonly seeds: readonly number[];
   /** Pair time of all candidates together, in ms; `stopping.maxMs` is not used. */
@@ -64,7 +64,14 @@ class PairedSeries {
   }
 
   ci(resamples: number): ConfidenceInterval {
-    return bootstrapCi(blockMinDeltas(this.refs, this.cands), { seed: this.seed + this.pairs, resamples, level: this.o.level ?? 0.95, statistic: 'trimmed-mean', trim: 0.2 });
+    // The statistic of measurePaired (withStatistic: block minima on the wall clock, block means on CPU time).
+    const { statistic = 'block-min', level = 0.95 } = this.o;
+    const seed = this.seed + this.pairs;
+    if (statistic === 'block-min' || statistic === 'block-mean') {
+      const blocks = statistic === 'block-min' ? blockMinDeltas(this.refs, this.cands) : blockMeanDeltas(this.refs, this.cands);
+      return bootstrapCi(blocks, { seed, resamples, level, statistic: 'trimmed-mean', trim: 0.2 });
+    }
+    return bootstrapCi(this.cands.map((c, i) => c - this.refs[i]!), { seed, resamples, level, statistic });
   }
 
   /** The target check of measurePaired: a coarse bootstrap first, confirmed on the full one that is published. */

@@ -1,6 +1,6 @@
 import { createRng } from '../random/seeded-rng.js';
 import type { CentralStatistic, ConfidenceInterval } from './statistics.js';
-import { blockMinDeltas, bootstrapCi, halfWidth, mean, median, standardDeviation, trimmedMean } from './statistics.js';
+import { blockMeanDeltas, blockMinDeltas, bootstrapCi, halfWidth, mean, median, standardDeviation, trimmedMean } from './statistics.js';
 
 /** One timed run of a model; resolves to its wall time in milliseconds. */
 export type TimedRun = () => Promise<number>;
@@ -22,6 +22,12 @@ export function summarise(samples: readonly number[]): RunSummary {
     sd: standardDeviation(samples),
   };
 }
+
+/**
+ * `block-min`: 20% trimmed mean of ABBA block-minimum differences; `block-mean`: the same over
+ * ABBA block-mean differences; or a central statistic of the per-pair differences.
+ */
+export type PairedStatistic = CentralStatistic | 'block-min' | 'block-mean';
 
 export interface StoppingRule {
   /** Stop when the CI half-width is at most this fraction of |delta|. */
@@ -52,7 +58,7 @@ export interface PairedOptions {
    * preemption on a shared host, see `blockMinDeltas`); or a central statistic of the per-pair
    * differences.
    */
-  readonly statistic?: CentralStatistic | 'block-min';
+  readonly statistic?: PairedStatistic;
   readonly resamples?: number;
   readonly level?: number;
   /** Milliseconds clock for the time cap; tests inject one. */
@@ -90,64 +96,149 @@ async function warmUp(runs: readonly TimedRun[], count: number): Promise<void> {
  * processes) hits both, and the statistic is taken over per-pair differences.
  */
 export async function measurePaired(reference: TimedRun, candidate: TimedRun, options: PairedOptions): Promise<PairedMeasurement> {
-  const { stopping, statistic = 'block-min', resamples = 1000, level = 0.95, clock = () => performance.now() } = options;
-  await warmUp([reference, candidate], options.warmup);
-  const started = clock();
-  const order = createRng(options.seed ^ 0x5eed);
-  const refs: number[] = [];
-  const cands: number[] = [];
-  const deltas: number[] = [];
-  const ciOf = (n: number, seed: number): ConfidenceInterval =>
-    statistic === 'block-min'
-      ? bootstrapCi(blockMinDeltas(refs, cands), { seed, resamples: n, level, statistic: 'trimmed-mean', trim: 0.2 })
-      : bootstrapCi(deltas, { seed, resamples: n, level, statistic });
-  let nextCheck = stopping.minPairs;
-  let stoppedBy: PairedMeasurement['stoppedBy'] = 'cap';
-  let final: ConfidenceInterval | undefined;
-  while (deltas.length < stopping.maxPairs) {
-    // The time cap never stops a cell before it has an estimate with a CI: two blocks of the
-    // block-minimum statistic (a pair slower than the cap, on a loaded host, would leave none).
-    if (stopping.maxMs !== undefined && deltas.length >= MIN_PAIRS_FOR_CI && clock() - started >= stopping.maxMs) {
-      stoppedBy = 'time';
-      break;
+  const run = new PairedRun(reference, candidate, options);
+  await run.warmUp();
+  return run.advance(options.stopping.maxMs);
+}
+
+/**
+ * A paired measurement that can be continued: `advance` runs pairs until the CI target, the pair
+ * cap or a time allowance, and a later `advance` goes on with the same sessions and samples. A
+ * table's time budget uses it to give what light cells left over to the cells still off target.
+ */
+export class PairedRun {
+  readonly #refs: number[] = [];
+  readonly #cands: number[] = [];
+  readonly #deltas: number[] = [];
+  readonly #order;
+  readonly #clock: () => number;
+  #nextCheck: number;
+  #final: ConfidenceInterval | undefined;
+  #stoppedBy: PairedMeasurement['stoppedBy'] = 'cap';
+  #pairedMs = 0;
+
+  constructor(private readonly reference: TimedRun, private readonly candidate: TimedRun, private readonly options: PairedOptions) {
+    this.#order = createRng(options.seed ^ 0x5eed);
+    this.#clock = options.clock ?? (() => performance.now());
+    this.#nextCheck = options.stopping.minPairs;
+  }
+
+  warmUp(): Promise<void> {
+    return warmUp([this.reference, this.candidate], this.options.warmup);
+  }
+
+  get pairs(): number {
+    return this.#deltas.length;
+  }
+
+  /** Milliseconds (on the options' clock) spent in paired runs so far, warm-up excluded. */
+  get pairedMs(): number {
+    return this.#pairedMs;
+  }
+
+  /** True once the published CI met the stopping rule's target. */
+  get onTarget(): boolean {
+    return this.#stoppedBy === 'target';
+  }
+
+  /** True when no more pairs may be run (target met or pair cap reached). */
+  get finished(): boolean {
+    return this.onTarget || this.#deltas.length >= this.options.stopping.maxPairs;
+  }
+
+  /** Runs pairs until the target, the pair cap, or `allowanceMs` more of paired runs (never fewer than 4 pairs in all). */
+  async advance(allowanceMs: number | undefined): Promise<PairedMeasurement> {
+    const started = this.#clock();
+    const startedMs = this.#pairedMs;
+    if (!this.finished) this.#final = undefined;
+    while (!this.finished) {
+      // The time cap never stops a cell before it has an estimate with a CI: two blocks of the
+      // block-minimum statistic (a pair slower than the cap, on a loaded host, would leave none).
+      this.#pairedMs = startedMs + this.#clock() - started;
+      if (allowanceMs !== undefined && this.#deltas.length >= MIN_PAIRS_FOR_CI && this.#pairedMs - startedMs >= allowanceMs) {
+        this.#stoppedBy = 'time';
+        break;
+      }
+      this.#stoppedBy = 'cap';
+      await this.#onePair();
+      this.#checkTarget();
     }
-    const refFirst = options.order === 'abba' ? deltas.length % 2 === 0 : order.float() < 0.5;
+    this.#pairedMs = startedMs + this.#clock() - started;
+    return this.result();
+  }
+
+  /** The measurement so far. */
+  result(): PairedMeasurement {
+    this.#final ??= this.#ci(this.options.resamples ?? 1000, this.options.seed + this.#deltas.length);
+    return {
+      reference: summarise(this.#refs),
+      candidate: summarise(this.#cands),
+      delta: this.#final,
+      deltaMedian: median(this.#deltas),
+      pairs: this.#deltas.length,
+      stoppedBy: this.#stoppedBy,
+    };
+  }
+
+  /**
+   * Milliseconds of further paired runs this cell would need to reach its target, from its CI
+   * half-width so far (which shrinks as 1/√pairs) and its time per pair; 0 when it is on target,
+   * Infinity when it has no CI yet or its pair cap stops it first.
+   */
+  estimatedMsToTarget(): number {
+    if (this.onTarget) return 0;
+    const n = this.#deltas.length;
+    if (n < MIN_PAIRS_FOR_CI) return Number.POSITIVE_INFINITY;
+    const ci = this.result().delta;
+    const { relative, absolute } = this.options.stopping;
+    const target = Math.max(absolute ?? 0, (relative ?? 0) * Math.abs(ci.estimate));
+    if (target <= 0) return Number.POSITIVE_INFINITY;
+    const needed = n * (halfWidth(ci) / target) ** 2;
+    if (needed > this.options.stopping.maxPairs) return Number.POSITIVE_INFINITY;
+    // The target is only confirmed at the next check, so a cell whose CI is already narrow enough still needs the pairs up to it.
+    return (Math.max(needed, this.#nextCheck) - n) * (this.#pairedMs / n);
+  }
+
+  async #onePair(): Promise<void> {
+    const refFirst = this.options.order === 'abba' ? this.#deltas.length % 2 === 0 : this.#order.float() < 0.5;
     let r: number;
     let c: number;
     if (refFirst) {
-      r = await reference();
-      c = await candidate();
+      r = await this.reference();
+      c = await this.candidate();
     } else {
-      c = await candidate();
-      r = await reference();
+      c = await this.candidate();
+      r = await this.reference();
     }
-    refs.push(r);
-    cands.push(c);
-    deltas.push(c - r);
-    const n = deltas.length;
-    if (n >= nextCheck) {
-      // Interim checks: fewer resamples, spaced geometrically (the bootstrap is not free).
-      const interim = ciOf(Math.min(resamples, 400), options.seed + n);
-      nextCheck = Math.max(n + stopping.checkEvery, Math.ceil(n * 1.2));
-      // The reported CI must meet the target too: an interim pass is confirmed with the full
-      // resample count, else a cell could stop on a lucky coarse bootstrap and publish a wider CI.
-      const confirmed = targetReached(interim, stopping) ? ciOf(resamples, options.seed + n) : undefined;
-      if (confirmed && targetReached(confirmed, stopping)) {
-        stoppedBy = 'target';
-        final = confirmed;
-        break;
-      }
+    this.#refs.push(r);
+    this.#cands.push(c);
+    this.#deltas.push(c - r);
+  }
+
+  #checkTarget(): void {
+    const n = this.#deltas.length;
+    if (n < this.#nextCheck) return;
+    const { stopping, resamples = 1000, seed } = this.options;
+    // Interim checks: fewer resamples, spaced geometrically (the bootstrap is not free).
+    const interim = this.#ci(Math.min(resamples, 400), seed + n);
+    this.#nextCheck = Math.max(n + stopping.checkEvery, Math.ceil(n * 1.2));
+    // The reported CI must meet the target too: an interim pass is confirmed with the full
+    // resample count, else a cell could stop on a lucky coarse bootstrap and publish a wider CI.
+    const confirmed = targetReached(interim, stopping) ? this.#ci(resamples, seed + n) : undefined;
+    if (confirmed && targetReached(confirmed, stopping)) {
+      this.#stoppedBy = 'target';
+      this.#final = confirmed;
     }
   }
-  final ??= ciOf(resamples, options.seed + deltas.length);
-  return {
-    reference: summarise(refs),
-    candidate: summarise(cands),
-    delta: final,
-    deltaMedian: median(deltas),
-    pairs: deltas.length,
-    stoppedBy,
-  };
+
+  #ci(resamples: number, seed: number): ConfidenceInterval {
+    const { statistic = 'block-min', level = 0.95 } = this.options;
+    if (statistic === 'block-min' || statistic === 'block-mean') {
+      const blocks = statistic === 'block-min' ? blockMinDeltas(this.#refs, this.#cands) : blockMeanDeltas(this.#refs, this.#cands);
+      return bootstrapCi(blocks, { seed, resamples, level, statistic: 'trimmed-mean', trim: 0.2 });
+    }
+    return bootstrapCi(this.#deltas, { seed, resamples, level, statistic });
+  }
 }
 
 export interface PaperOptions {

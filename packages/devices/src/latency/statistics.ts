@@ -116,3 +116,19 @@ export function blockMinDeltas(reference: ArrayLike<number>, candidate: ArrayLik
   }
   return out;
 }
+
+/**
+ * Differences of ABBA block means: pairs (2k, 2k+1) form a block, and each block contributes
+ * mean(candidate runs) − mean(reference runs). Linear drift within the block cancels exactly.
+ * Unlike a block minimum it estimates the difference of mean run times, which is what a whole
+ * model adds up: on a micro block whose two variants spread differently (a memory-bound SiLU
+ * against a fused ReLU) the difference of minima is another quantity.
+ */
+export function blockMeanDeltas(reference: ArrayLike<number>, candidate: ArrayLike<number>): Float64Array {
+  const blocks = Math.floor(Math.min(reference.length, candidate.length) / 2);
+  const out = new Float64Array(blocks);
+  for (let k = 0; k < blocks; k++) {
+    out[k] = (candidate[2 * k]! + candidate[2 * k + 1]! - reference[2 * k]! - reference[2 * k + 1]!) / 2;
+  }
+  return out;
+}

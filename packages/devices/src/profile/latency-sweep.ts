@@ -1,7 +1,10 @@
 import type { ActivationKind, ImportedModel } from '@actnas/core';
 import { rewriteOnnx } from '@actnas/core';
 import type { CellProtocol } from '../latency/cell-protocol.js';
-import { ReferenceTimer, measureLatencyCell, resolveTiming, timedAs } from '../latency/cell-protocol.js';
+import type { LatencyCellStats } from '../latency/cell-protocol.js';
+import { ReferenceTimer, measureLatencyCell, pairedCellStats, resolveTiming, startPairedCell, timedAs } from '../latency/cell-protocol.js';
+import type { PairedRun } from '../latency/paired-protocol.js';
+import { spendLeftover } from '../latency/time-budget.js';
 import type { MicroBlockGroup, SiteBlockSpec } from '../latency/micro-block.js';
 import { groupMicroBlocks, microBlockOnnx } from '../latency/micro-block.js';
 import { createRng } from '../random/seeded-rng.js';
@@ -38,7 +41,8 @@ function referenceCell(site: string, activation: string): ProfileCell {
 }
 
 async function measureAgainst(ref: ReferenceTimer, candidate: LoadedModel, feeds: Feeds, o: LatencySweepOptions, site: string, activation: string): Promise<ProfileCell> {
-  const stats = await measureLatencyCell(ref, timedAs(resolveTiming(o.protocol, o.runtime.provenance), candidate.timer(feeds)), o.protocol, cellSeed(o.seed, site, activation));
+  const timing = resolveTiming(o.protocol, o.runtime.provenance);
+  const stats = await measureLatencyCell(ref, timedAs(timing, candidate.timer(feeds)), o.protocol, cellSeed(o.seed, site, activation), timing);
   return { site, activation, ...stats, reference: stats.referenceMs };
 }
 
@@ -50,56 +54,119 @@ async function measureAgainst(ref: ReferenceTimer, candidate: LoadedModel, feeds
  *
  * Sites with the same block (`microBlockKey`: same input shape and conv) are one model: the block
  * is measured once and every such site gets that cell, marked with `block` (the measured site).
+ *
+ * With a table budget (`tableBudgetMs` of the paired protocol) a cell still off target at its
+ * per-cell time cap is held back, its sessions open, until every block had its turn; then the
+ * table's leftover time goes to those cells (`spendLeftover`) and they are yielded last.
  */
 export async function* microLatencyCells(blocks: readonly SiteBlockSpec[], o: LatencySweepOptions): AsyncGenerator<ProfileCell> {
-  for (const group of groupMicroBlocks(blocks)) {
-    const missing = (kind: ActivationKind): string[] => group.sites.filter((s) => !o.skip?.(s, kind.id));
-    const todo = o.candidates.filter((k) => missing(k).length > 0);
-    if (todo.length === 0) continue;
-    const shared = (cell: Omit<ProfileCell, 'site'>): ProfileCell[] =>
-      missing(o.candidates.find((k) => k.id === cell.activation)!).map((site) => ({ ...cell, site, ...(group.sites.length > 1 ? { block: group.block.site } : {}) }));
-    const measured = new Map<string, ProfileCell>();
-    const toMeasure: ActivationKind[] = [];
-    for (const kind of todo) {
-      const sibling = group.sites.map((s) => o.finished?.(s, kind.id)).find((c) => c !== undefined);
-      if (kind.id === o.reference.id) measured.set(kind.id, referenceCell(group.block.site, kind.id));
-      else if (sibling) measured.set(kind.id, sibling);
-      else toMeasure.push(kind);
+  const clock = o.protocol.kind === 'paired' ? (o.protocol.options.clock ?? (() => performance.now())) : () => performance.now();
+  const started = clock();
+  const held: HeldGroup[] = [];
+  try {
+    for (const group of groupMicroBlocks(blocks)) {
+      const missing = (kind: ActivationKind): string[] => group.sites.filter((s) => !o.skip?.(s, kind.id));
+      const todo = o.candidates.filter((k) => missing(k).length > 0);
+      if (todo.length === 0) continue;
+      const shared = (cell: ProfileCell): ProfileCell[] => {
+        const { site: _site, block: _block, ...rest } = cell;
+        return missing(o.candidates.find((k) => k.id === cell.activation)!).map((site) => ({ ...rest, site, ...(group.sites.length > 1 ? { block: group.block.site } : {}) }));
+      };
+      const measured = new Map<string, ProfileCell>();
+      const toMeasure: ActivationKind[] = [];
+      for (const kind of todo) {
+        const sibling = group.sites.map((s) => o.finished?.(s, kind.id)).find((c) => c !== undefined);
+        if (kind.id === o.reference.id) measured.set(kind.id, referenceCell(group.block.site, kind.id));
+        else if (sibling) measured.set(kind.id, sibling);
+        else toMeasure.push(kind);
+      }
+      if (toMeasure.length > 0) {
+        const result = await measureGroup(group, toMeasure, o);
+        for (const cell of result.cells) measured.set(cell.activation, cell);
+        if (result.held.length > 0) held.push({ ...result, shared });
+        else await result.dispose();
+      }
+      for (const kind of todo) if (measured.has(kind.id)) yield* shared(measured.get(kind.id)!);
     }
-    if (toMeasure.length > 0) for (const cell of await measureGroup(group, toMeasure, o)) measured.set(cell.activation, cell);
-    for (const kind of todo) {
-      const { site: _site, block: _block, ...cell } = measured.get(kind.id)!;
-      yield* shared(cell);
-    }
+    if (held.length === 0) return;
+    const budget = o.protocol.kind === 'paired' ? o.protocol.tableBudgetMs : undefined;
+    const runs = held.flatMap((g) => g.held.map((h) => h.run));
+    if (budget !== undefined) await spendLeftover(runs, started + budget, clock);
+    for (const g of held) for (const h of g.held) yield* g.shared(h.cell());
+  } finally {
+    for (const g of held) await g.dispose();
   }
+}
+
+/** A cell off target at its per-cell cap, waiting for the table's leftover time. */
+interface HeldCell {
+  readonly run: PairedRun;
+  /** The cell as measured so far. */
+  readonly cell: () => ProfileCell;
+}
+
+interface MeasuredGroup {
+  readonly cells: readonly ProfileCell[];
+  readonly held: readonly HeldCell[];
+  /** Releases the block's sessions (held cells keep them open until then). */
+  readonly dispose: () => Promise<void>;
+}
+
+interface HeldGroup extends MeasuredGroup {
+  readonly shared: (cell: ProfileCell) => ProfileCell[];
 }
 
 /**
  * A block's candidates, each paired against one session of its reference block (one candidate at
  * a time: measuring them in shared rounds against one reference run was tried, and on a 0.9 ms
  * block it widened the CIs 1.6× and shifted the deltas by +0.015 ms against separate pairs).
+ * Under a table budget, candidates off target at the per-cell cap are returned as `held`, their
+ * sessions open.
  */
-async function measureGroup(group: MicroBlockGroup, kinds: readonly ActivationKind[], o: LatencySweepOptions): Promise<ProfileCell[]> {
+async function measureGroup(group: MicroBlockGroup, kinds: readonly ActivationKind[], o: LatencySweepOptions): Promise<MeasuredGroup> {
   const block = group.block;
   const feeds = { images: syntheticInput([1, block.inChannels, block.inHeight, block.inWidth], o.seed) };
   const timing = resolveTiming(o.protocol, o.runtime.provenance);
-  const refModel = await o.runtime.load(microBlockOnnx(block, o.reference, o.seed));
-  const out: ProfileCell[] = [];
+  const sessions: LoadedModel[] = [];
+  const dispose = async (): Promise<void> => {
+    for (const s of sessions.splice(0).reverse()) await s.dispose();
+  };
+  const cells: ProfileCell[] = [];
+  const held: HeldCell[] = [];
+  const toCell = (kind: ActivationKind, stats: LatencyCellStats): ProfileCell => {
+    const { referenceMs, ...rest } = stats;
+    return { site: block.site, activation: kind.id, ...rest, reference: referenceMs };
+  };
   try {
+    const refModel = await o.runtime.load(microBlockOnnx(block, o.reference, o.seed));
+    sessions.push(refModel);
     const ref = new ReferenceTimer(timedAs(timing, refModel.timer(feeds)));
     for (const kind of kinds) {
       const cand = await o.runtime.load(microBlockOnnx(block, kind, o.seed));
-      try {
-        const { referenceMs, ...stats } = await measureLatencyCell(ref, timedAs(timing, cand.timer(feeds)), o.protocol, cellSeed(o.seed, block.site, kind.id));
-        out.push({ site: block.site, activation: kind.id, ...stats, reference: referenceMs });
-      } finally {
-        await cand.dispose();
+      const timed = timedAs(timing, cand.timer(feeds));
+      const seed = cellSeed(o.seed, block.site, kind.id);
+      if (o.protocol.kind !== 'paired' || o.protocol.tableBudgetMs === undefined) {
+        try {
+          cells.push(toCell(kind, await measureLatencyCell(ref, timed, o.protocol, seed, timing)));
+        } finally {
+          await cand.dispose();
+        }
+        continue;
+      }
+      sessions.push(cand);
+      const run = await startPairedCell(ref, timed, o.protocol, seed, timing);
+      if (run.finished) {
+        cells.push(toCell(kind, pairedCellStats(run.result())));
+        await sessions.pop()!.dispose();
+      } else {
+        held.push({ run, cell: () => toCell(kind, pairedCellStats(run.result())) });
       }
     }
-  } finally {
-    await refModel.dispose();
+  } catch (error) {
+    await dispose();
+    throw error;
   }
-  return out;
+  return { cells, held, dispose };
 }
 
 /**

@@ -22,9 +22,17 @@ export const PROFILE_DEFAULTS = {
   /** … or at most this many milliseconds. */
   targetAbsoluteMs: 0.01,
   minPairs: 10,
-  maxPairs: 2000,
-  /** Heavy blocks need more pairs than light ones to reach the target: a time cap per cell. */
+  maxPairs: 6000,
+  /**
+   * Heavy blocks need more pairs than light ones to reach the target: a time cap per cell, after
+   * which a cell still off target waits for the table's leftover time (`maxTableSeconds`).
+   */
   maxCellSeconds: 8,
+  /**
+   * Micro mode: the wall time a table may take. What the cells finish under it is given to the
+   * cells still off target after their per-cell cap, nearest to their target first.
+   */
+  maxTableSeconds: 150,
   /** Paired runs timed by process CPU time on a 1-thread onnxruntime session (see `LatencyTiming`). */
   timing: 'auto',
   paperRuns: 50,
@@ -43,13 +51,16 @@ export interface PairedLimits {
   readonly minPairs?: number;
   readonly maxPairs?: number;
   readonly maxCellSeconds?: number;
+  /** Micro mode: the table's time budget (see `PROFILE_DEFAULTS.maxTableSeconds`); 0 for none. */
+  readonly maxTableSeconds?: number;
   readonly timing?: LatencyTiming;
 }
 
-/** The paired adaptive protocol (ABBA order, CI target, pair and time caps). */
+/** The paired adaptive protocol (ABBA order, CI target, pair and time caps, a micro table's time budget). */
 export function pairedProtocol(limits: PairedLimits = {}): CellProtocol {
   const d = PROFILE_DEFAULTS;
   const maxPairs = limits.maxPairs ?? d.maxPairs;
+  const tableSeconds = limits.maxTableSeconds ?? d.maxTableSeconds;
   return {
     kind: 'paired',
     options: {
@@ -65,6 +76,7 @@ export function pairedProtocol(limits: PairedLimits = {}): CellProtocol {
       },
     },
     timing: limits.timing ?? d.timing,
+    ...(tableSeconds > 0 ? { tableBudgetMs: 1000 * tableSeconds } : {}),
   };
 }
 

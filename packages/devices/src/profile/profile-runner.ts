@@ -6,7 +6,7 @@ import { dataDependentInit } from '../accuracy/data-dependent-init.js';
 import { nwotCells, nwotModel } from '../accuracy/nwot-estimator.js';
 import type { NwotResult } from '../accuracy/nwot-kernel.js';
 import type { CellProtocol } from '../latency/cell-protocol.js';
-import { resolveTiming } from '../latency/cell-protocol.js';
+import { defaultStatistic, resolveTiming } from '../latency/cell-protocol.js';
 import type { SiteBlockSpec } from '../latency/micro-block.js';
 import { groupMicroBlocks } from '../latency/micro-block.js';
 import { measureMean } from '../latency/paired-protocol.js';
@@ -78,7 +78,7 @@ function protocolLabel(req: ProfileRequest): string {
   if (p.kind === 'paper') return `paper (mean of ${p.options.runs} runs, unpaired)`;
   const s = p.options.stopping;
   const timing = resolveTiming(p, req.runtime.provenance);
-  return `paired ${p.options.order}${timing === 'process-cpu' ? ' process-cpu-time' : ''} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}`;
+  return `paired ${p.options.order}${timing === 'process-cpu' ? ' process-cpu-time' : ''} ${p.options.statistic ?? defaultStatistic(timing)} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}${p.tableBudgetMs !== undefined && req.mode === 'micro' ? ` budget=${p.tableBudgetMs / 1000}s/table (time left after every cell had its cap goes to the cells still off target, nearest to target first)` : ''}`;
 }
 
 function unitOf(metric: ProfileMetric): string {

@@ -2,7 +2,7 @@ import type { ActivationKind, ActivationRegistry, CostTable, ImportedModel } fro
 import { cellLookup, rewriteOnnx, tableActivations } from '@actnas/core';
 import { sampleCorrelation } from 'simple-statistics';
 import type { PairedMeasurement, PairedOptions } from '../latency/paired-protocol.js';
-import { timedAs } from '../latency/cell-protocol.js';
+import { timedAs, withStatistic } from '../latency/cell-protocol.js';
 import { measurePaired } from '../latency/paired-protocol.js';
 import { measureInterleaved } from '../latency/interleaved-protocol.js';
 import { median } from '../latency/statistics.js';
@@ -121,7 +121,7 @@ export async function measureAgainstReference(assignments: readonly NamedAssignm
     for (const [i, a] of [...nulls, ...assignments].entries()) {
       const cand = await o.runtime.load(rewriteOnnx(o.model, a.sites, { metadata: false }));
       try {
-        const measurement = await measurePaired(refTimer, timedAs(timing, cand.timer(o.feeds)), { ...o.protocol, seed: o.protocol.seed + i });
+        const measurement = await measurePaired(refTimer, timedAs(timing, cand.timer(o.feeds)), { ...withStatistic(o.protocol, timing), seed: o.protocol.seed + i });
         const m = { name: a.name, nullCopy: i < nulls.length, measurement };
         out.push(m);
         o.onMeasured?.(m);
@@ -152,7 +152,7 @@ async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeM
       timedAs(timing, ref!.timer(o.feeds)),
       cands.map((c) => timedAs(timing, c.timer(o.feeds))),
       {
-        ...o.protocol,
+        ...withStatistic(o.protocol, timing),
         seeds: models.map((_, i) => o.protocol.seed + i),
         budgetMs: turns.budgetMs,
         pairCaps: models.map((_, i) => (i < nulls.length ? turns.nullCopyPairs : undefined)),
