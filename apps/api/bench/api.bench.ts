@@ -101,8 +101,10 @@ const dashboardBody = JSON.stringify({ query: DASHBOARD, variables: { slug: DEMO
 const target = (row: Awaited<ReturnType<typeof load>>, label: string) => ({ run: label, ...row, target: row.connections === 200 ? 'p99 < 100 ms, 0 errors' : '—' });
 // BENCH_DASHBOARD_ONLY=1 skips the search figures (for quick iterations on the read path).
 const dashboardOnly = process.env['BENCH_DASHBOARD_ONLY'] === '1';
+// BENCH_FAULTS_ONLY=1 runs only the connection-kill fault (for quick iterations on fault recovery); writes no result file.
+const faultsOnly = process.env['BENCH_FAULTS_ONLY'] === '1';
 
-const main = await withServer({}, async (child, ready) => {
+const main = faultsOnly ? { dashboard: [] } : await withServer({}, async (child, ready) => {
   const { url, token, organizationId } = ready;
   const ids = (await gql(url, token, `query($slug: String!) { organization(slug: $slug) { projects { nodes { id } } costTables { nodes { id } } modelSpecs { nodes { id } } } }`, {
     slug: DEMO.slug,
@@ -261,7 +263,7 @@ const faults = await withServer({}, faultRun);
 const costAnalysis = costAnalysisCost();
 
 // The peer, in the same run: every dashboard request answered by the database.
-const uncached = await withServer({ GRAPHQL_RESPONSE_CACHE: 'false' }, async (child, { url, token }) => [
+const uncached = faultsOnly ? [] : await withServer({ GRAPHQL_RESPONSE_CACHE: 'false' }, async (child, { url, token }) => [
   await load(child, url, token, 50, () => dashboardBody),
   await load(child, url, token, 200, () => dashboardBody),
 ]);
@@ -275,7 +277,7 @@ console.log('dashboard at 200 connections while every database connection is kil
 console.table([{ run: 'connection-kill fault (cache on)', ...faults, errorsByType: JSON.stringify(faults.errorsByType) }]);
 console.log('cost analysis per request (the dashboard query):', costAnalysis);
 if (main.submissionToProposalSetMs) console.log('submission → proposal set (median of 5):', Math.round(main.submissionToProposalSetMs.median), 'ms; target < 1000 ms');
-if (!dashboardOnly) {
+if (!dashboardOnly && !faultsOnly) {
   await mkdir('bench-results', { recursive: true });
   await writeFile('bench-results/api.json', JSON.stringify({ apiProcesses: Number(process.env['API_PROCESSES'] ?? 1), ...main, dashboardCacheOff: uncached, dashboardUnderConnectionKills: faults, costAnalysis }, null, 2));
 }

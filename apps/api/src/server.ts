@@ -32,7 +32,7 @@ import { modelFileRoute } from './modules/model-specs/model-file.route.js';
 import { SearchVerificationLoop } from './modules/searches/search-verification.js';
 import { SearchRunner } from './modules/searches/search-runner.js';
 import { ChangeFeed } from './response-cache/change-feed.js';
-import { ResponseCache } from './response-cache/response-cache.js';
+import { DEFAULT_RESPONSE_CACHE, ResponseCache } from './response-cache/response-cache.js';
 import { requestCacheState, responseCacheMiddleware, responseCachePlugin } from './response-cache/response-cache.middleware.js';
 
 export interface CreateServerOptions extends Partial<ApiConfig> {
@@ -132,7 +132,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   const feed = new ChangeFeed(url, (message) => console.warn(message));
   // On the embedded database too: its session multiplexer hands every NOTIFY to each listener.
   if (config.responseCache) await feed.start();
-  const cache = new ResponseCache(feed);
+  const cache = new ResponseCache(feed, DEFAULT_RESPONSE_CACHE, config.responseCache);
   const jobs = new JobQueue({ url, workers: config.searchWorkers, pollingIntervalSeconds: 0.5 });
   await jobs.start();
   const services = createServices(dataSource, config, jobs);

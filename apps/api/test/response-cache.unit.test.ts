@@ -13,6 +13,13 @@ class FakeFeed implements ChangeEpoch {
 const entry = (epoch: number, storedAt = 0, body = '{"data":{}}'): CachedResponse => ({ epoch, storedAt, contentType: 'application/json', bytes: Buffer.from(body) });
 const options = { maxBytes: 1_000_000, maxEntryBytes: 100, ttlMs: 2_000 };
 
+/** Takes the lead of the next computation of `key` (nothing else runs it) and returns its settle. */
+function lead(cache: ResponseCache, key: string, epoch: number): (answer: CachedResponse | undefined) => void {
+  const turn = cache.nextFlight(key, epoch);
+  if (!turn.lead) throw new Error(`${key} is already being computed`);
+  return turn.settle;
+}
+
 describe('ResponseCache', () => {
   it('serves an entry only in the epoch it was computed in, within its age limit, while the feed is live', () => {
     const feed = new FakeFeed();
@@ -41,14 +48,14 @@ describe('ResponseCache', () => {
     const feed = new FakeFeed();
     const cache = new ResponseCache(feed, options);
     expect(await cache.inFlight('k', 1)).toBeUndefined();
-    const settle = cache.lead('k', 1);
+    const settle = lead(cache, 'k', 1);
     const waiter = cache.inFlight('k', 1);
     const laterEpoch = cache.inFlight('k', 2);
     settle(entry(1));
     expect((await waiter)?.bytes.toString()).toBe('{"data":{}}');
     expect(await laterEpoch).toBeUndefined();
 
-    const again = cache.lead('k', 1);
+    const again = lead(cache, 'k', 1);
     const waiting = cache.inFlight('k', 1);
     feed.bump(); // a change committed while the leader was computing: its answer may predate it
     again(entry(1));
@@ -58,10 +65,28 @@ describe('ResponseCache', () => {
 
   it('a failed leader leaves its waiters to compute for themselves', async () => {
     const cache = new ResponseCache(new FakeFeed(), options);
-    const settle = cache.lead('k', 1);
+    const settle = lead(cache, 'k', 1);
     const waiter = cache.inFlight('k', 1);
     settle(undefined);
     settle(entry(1)); // only the first answer counts
     expect(await waiter).toBeUndefined();
+  });
+
+  it('while the feed is down nothing cached or in flight is served, but callers that queued share the next computation', async () => {
+    const feed = new FakeFeed();
+    const cache = new ResponseCache(feed, options);
+    const settleRunning = lead(cache, 'k', 1);
+    feed.live = false;
+    feed.bump();
+    cache.storeResponse('k', entry(2));
+    expect(cache.response('k', 0)).toBeUndefined();
+    expect(await cache.inFlight('k', 1)).toBeUndefined(); // started before the caller asked: it may predate a missed change
+    const next = cache.nextFlight('k', 2);
+    const follower = cache.nextFlight('k', 2);
+    if (!next.lead || follower.lead) throw new Error('the first caller should lead the next computation and the second follow it');
+    settleRunning(entry(1));
+    await next.ready;
+    next.settle(entry(2, 0, '{"data":{"fresh":true}}'));
+    expect((await follower.answer)?.bytes.toString()).toBe('{"data":{"fresh":true}}');
   });
 });

@@ -1,7 +1,7 @@
 import { migrations } from '@actnas/migrations';
-import type { EventEmitter } from 'node:events';
 import { DataSource } from 'typeorm';
-import { keepPoolErrorsHandled } from './pool-errors.js';
+import { keepPoolErrorsHandled, refillLostConnections } from './pool-errors.js';
+import type { RefillablePool } from './pool-errors.js';
 import { entities } from './entities.js';
 
 export interface DataSourceOptions {
@@ -34,8 +34,11 @@ export function createDataSource({ url, poolSize = 10 }: DataSourceOptions): Dat
 export async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
   const dataSource = createDataSource(options);
   await dataSource.initialize();
-  const pool = (dataSource.driver as unknown as { master?: EventEmitter }).master;
-  if (pool) keepPoolErrorsHandled(pool);
+  const pool = (dataSource.driver as unknown as { master?: RefillablePool }).master;
+  if (pool) {
+    keepPoolErrorsHandled(pool);
+    refillLostConnections(pool);
+  }
   try {
     await dataSource.runMigrations({ transaction: 'each' });
   } catch (error) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntitySchema } from 'typeorm';
 import { isTransientDatabaseError } from '../errors.js';
+import { connectionLost } from './pool-errors.js';
 
 // The hot read paths (every dashboard request) skip TypeORM's query builder and entity hydration:
 // building the SQL and mapping the rows cost more CPU than PostgreSQL spends on the query. They
@@ -46,17 +47,25 @@ function poolOf(dataSource: DataSource): PgPool {
 /**
  * Runs a parameterized statement (a constant text, values apart) and returns its rows. A read that
  * fails because its connection died (PostgreSQL restarted, the connection was terminated) is
- * retried once on a fresh connection: it changed nothing, so that is safe.
+ * retried at once on another connection, up to READ_ATTEMPTS times: it changed nothing, so that is safe.
  */
 export async function leanQuery<T>(dataSource: DataSource, text: string, values: readonly unknown[]): Promise<T[]> {
   const config = { name: statementName(text), text, values };
-  try {
-    return (await poolOf(dataSource).query(config)).rows as T[];
-  } catch (error) {
-    if (!READ.test(text) || !isTransientDatabaseError(error)) throw error;
-    return (await poolOf(dataSource).query(config)).rows as T[];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await poolOf(dataSource).query(config)).rows as T[];
+    } catch (error) {
+      if (!isTransientDatabaseError(error)) throw error;
+      connectionLost(poolOf(dataSource));
+      if (attempt >= READ_ATTEMPTS || !READ.test(text)) throw error;
+    }
   }
 }
+
+// The retry runs on a connection opened after the failure was seen (connectionLost drops the older
+// idle ones), so one more try is nearly always enough; no back-off, as the failure was the
+// connection's, not the server's load.
+const READ_ATTEMPTS = 3;
 
 const READ = /^\s*(SELECT|WITH)\b(?![\s\S]*\b(INSERT|UPDATE|DELETE)\b)/i;
 

@@ -16,3 +16,75 @@ export function keepPoolErrorsHandled(pool: EventEmitter, log: (message: string)
   // Connections opened before this call (start-up, migrations): pg-pool keeps them in _clients.
   for (const client of (pool as unknown as { _clients?: EventEmitter[] })._clients ?? []) attach(client);
 }
+
+const REFILL_ROUNDS = 5;
+const FIRST_RETRY_MS = 10;
+
+/** What `refillLostConnections` needs of a pg-pool Pool. */
+export interface RefillablePool extends EventEmitter {
+  readonly totalCount: number;
+  readonly ending: boolean;
+  readonly options: { readonly max: number };
+  connect(): Promise<{ release(): void }>;
+}
+
+// pg-pool keeps its idle connections here and drops one with _remove; neither is public API.
+interface PoolInternals {
+  readonly _idle?: readonly { readonly client: EventEmitter }[];
+  _remove?(client: EventEmitter): void;
+}
+
+const lossReporters = new WeakMap<object, () => void>();
+
+/**
+ * Tells the pool a statement failed because its connection died (the failed one is gone already):
+ * the idle connections opened before are dropped too, as the same kill or restart ended them,
+ * and the pool is refilled. Without this a retry would be handed one of them and fail again.
+ */
+export function connectionLost(pool: object): void {
+  lossReporters.get(pool)?.();
+}
+
+/**
+ * Brings the pool back, at once and in parallel, to as many connections as it had when one died
+ * of a connection error (a terminated backend, a failover). When PostgreSQL drops every
+ * connection, pg-pool evicts the dead idle ones as it reads each one's notice, and then each
+ * statement after the outage opens its own connection on the request's critical path, and a
+ * request's parallel statements pay for that in turn; opening the replacements while the first
+ * requests still authenticate takes that off their path. A replacement can die as it connects,
+ * or be handed an idle connection whose death was not read yet: the level is checked again a few
+ * times, backing off, and then left to the next request (the database may be down).
+ */
+export function refillLostConnections(pool: RefillablePool): void {
+  const internals = pool as unknown as PoolInternals;
+  const connectedAt = new WeakMap<EventEmitter, number>();
+  let level = 0;
+  let lossAt: number | undefined;
+  const refill = (round: number): void => {
+    const missing = Math.min(level, pool.options.max) - pool.totalCount;
+    if (pool.ending || missing <= 0 || round > REFILL_ROUNDS) {
+      lossAt = undefined;
+      level = 0;
+      return;
+    }
+    const opened = Array.from({ length: missing }, () => pool.connect().then((client) => client.release()));
+    void Promise.allSettled(opened).then(() => setTimeout(() => refill(round + 1), FIRST_RETRY_MS * 2 ** round).unref());
+  };
+  const lost = (countingTheFailed: number): void => {
+    level = Math.max(level, pool.totalCount + countingTheFailed);
+    if (lossAt !== undefined) return;
+    lossAt = performance.now();
+    // Connections opened before the loss was seen; the refill's own come after.
+    for (const { client } of [...(internals._idle ?? [])]) if ((connectedAt.get(client) ?? 0) < lossAt) internals._remove?.(client);
+    // One refill for all the connections one kill ends: their errors arrive within a few reads.
+    setImmediate(() => refill(1));
+  };
+  const watch = (client: EventEmitter): void => {
+    connectedAt.set(client, performance.now());
+    // Before pg-pool's own listener drops it: the count still includes this connection.
+    client.on('error', () => lost(0));
+  };
+  pool.on('connect', watch);
+  for (const client of (pool as unknown as { _clients?: EventEmitter[] })._clients ?? []) watch(client);
+  lossReporters.set(pool, () => lost(1));
+}

@@ -7,7 +7,7 @@ import { authenticateWithValidity, bearerHash } from '../auth/authenticate.js';
 import type { Context } from '../graphql/context.js';
 import type { ResponseCache } from './response-cache.js';
 import { actorCacheKey } from './response-cache.js';
-import type { RequestCacheState } from './response-cache.js';
+import type { CachedResponse, RequestCacheState } from './response-cache.js';
 
 export type { RequestCacheState } from './response-cache.js';
 
@@ -39,7 +39,8 @@ async function authenticateThroughCache(cache: ResponseCache, dataSource: DataSo
   const hash = bearerHash(authorization);
   const cached = hash === undefined ? undefined : cache.authentication(hash, now);
   if (cached) return cached;
-  const fresh = await authenticateWithValidity(dataSource, authorization, now);
+  const authenticate = () => authenticateWithValidity(dataSource, authorization, now);
+  const fresh = hash !== undefined && cache.switchedOn ? await cache.shareAuthentication(hash, authenticate) : await authenticate();
   cache.storeAuthentication(epoch, fresh);
   return fresh;
 }
@@ -50,11 +51,18 @@ export interface ResponseCacheDeps {
   readonly clock: () => Date;
 }
 
+/** Straight to Node's response: Express's send would hash the body for an ETag on every hit. */
+function sendCached(res: Response, answer: CachedResponse, how: 'hit' | 'shared'): void {
+  res.writeHead(200, { 'content-type': answer.contentType, 'content-length': answer.bytes.length, [CACHE_HEADER]: how }).end(answer.bytes);
+}
+
 /**
  * In front of Apollo: authenticates (through the cache), answers a repeated query from the cache
  * without parsing or executing it, and otherwise lets Apollo answer and keeps the response when
  * the plugin found it cacheable. The epoch is read before anything touches the database, so a
- * response is never filed under an epoch newer than the data it was built from.
+ * response is never filed under an epoch newer than the data it was built from. A request that
+ * finds nothing usable shares the next computation of its key that starts after it arrived
+ * (answered `shared`), also while the change feed is down and nothing may be cached.
  */
 export function responseCacheMiddleware({ cache, dataSource, clock }: ResponseCacheDeps): RequestHandler {
   return async (req, res, next) => {
@@ -64,7 +72,7 @@ export function responseCacheMiddleware({ cache, dataSource, clock }: ResponseCa
       const { actor } = await authenticateThroughCache(cache, dataSource, req.headers.authorization, now, epoch);
       const state: RequestCacheState = { actor, cacheable: false };
       res.locals['responseCache'] = state;
-      const key = cache.enabled ? cacheKey(req, actor) : undefined;
+      const key = cache.switchedOn ? cacheKey(req, actor) : undefined;
       if (key === undefined) {
         next();
         return;
@@ -72,25 +80,39 @@ export function responseCacheMiddleware({ cache, dataSource, clock }: ResponseCa
       const hit = cache.response(key, now.getTime()) ?? (await cache.inFlight(key, epoch));
       if (hit) {
         cache.hits++;
-        // Straight to Node's response: Express's send would hash the body for an ETag on every hit.
-        res.writeHead(200, { 'content-type': hit.contentType, 'content-length': hit.bytes.length, [CACHE_HEADER]: 'hit' }).end(hit.bytes);
+        sendCached(res, hit, 'hit');
         return;
       }
-      cache.misses++;
-      res.setHeader(CACHE_HEADER, 'miss');
-      const settle = cache.lead(key, epoch);
-      res.once('close', () => settle(undefined));
-      keepOnSend(res, (body) => {
-        const contentType = res.getHeader('content-type');
-        const entry = state.cacheable && res.statusCode === 200 && typeof contentType === 'string' ? { epoch, storedAt: now.getTime(), contentType, bytes: Buffer.from(body) } : undefined;
-        if (entry) cache.storeResponse(key, entry);
-        settle(entry);
-      });
-      next();
+      await computeOrShare(cache, key, epoch, now, state, res, next);
     } catch (error) {
       next(error);
     }
   };
+}
+
+async function computeOrShare(cache: ResponseCache, key: string, epoch: number, now: Date, state: RequestCacheState, res: Response, next: () => void): Promise<void> {
+  const turn = cache.nextFlight(key, epoch);
+  if (!turn.lead) {
+    const shared = await turn.answer;
+    if (shared) {
+      cache.hits++;
+      sendCached(res, shared, 'shared');
+      return;
+    }
+  } else {
+    await turn.ready;
+    res.once('close', () => turn.settle(undefined));
+    keepOnSend(res, (body) => {
+      const contentType = res.getHeader('content-type');
+      const entry = state.cacheable && res.statusCode === 200 && typeof contentType === 'string' ? { epoch, storedAt: now.getTime(), contentType, bytes: Buffer.from(body) } : undefined;
+      if (entry) cache.storeResponse(key, entry);
+      turn.settle(entry);
+    });
+  }
+  // A follower whose leader's answer may not be shared (an error, a mutation) computes its own.
+  cache.misses++;
+  res.setHeader(CACHE_HEADER, 'miss');
+  next();
 }
 
 function keepOnSend(res: Response, keep: (body: string) => void): void {

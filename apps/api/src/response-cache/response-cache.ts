@@ -1,6 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Actor } from '../auth/actor.js';
 import type { Authentication } from '../auth/authenticate.js';
+import { FreshFlights } from './fresh-flights.js';
+import type { Turn } from './fresh-flights.js';
 
 /** Per request, shared by the middleware (which stores) and the Apollo plugin (which judges). */
 export interface RequestCacheState {
@@ -62,7 +64,8 @@ export function actorCacheKey(actor: Actor): string | undefined {
 export class ResponseCache {
   readonly #responses: LRUCache<string, CachedResponse>;
   readonly #authentications = new LRUCache<string, CachedAuthentication>({ max: 10_000 });
-  readonly #inFlight = new Map<string, { readonly epoch: number; readonly answer: Promise<CachedResponse | undefined> }>();
+  readonly #flights = new FreshFlights<CachedResponse>();
+  readonly #authenticating = new FreshFlights<Authentication>();
   /** Cacheable requests answered from the cache (stored or in flight), and those that were not. */
   hits = 0;
   misses = 0;
@@ -70,6 +73,8 @@ export class ResponseCache {
   constructor(
     readonly feed: ChangeEpoch,
     private readonly options: ResponseCacheOptions = DEFAULT_RESPONSE_CACHE,
+    /** False when the cache is switched off (GRAPHQL_RESPONSE_CACHE=false): every request is then computed for itself. */
+    readonly switchedOn = true,
   ) {
     this.#responses = new LRUCache({ maxSize: options.maxBytes, sizeCalculation: (entry, key) => entry.bytes.length + key.length });
   }
@@ -92,28 +97,29 @@ export class ResponseCache {
   /**
    * The answer a request already computing `key` in the same epoch will give: when an entry
    * expires or the epoch moves, a dashboard's hundreds of concurrent requests would otherwise all
-   * miss at once and queue on the database. Undefined when nobody is computing it (or it failed).
+   * miss at once and queue on the database. Undefined when nobody is computing it (or it failed),
+   * or when the epoch moved meanwhile (it may predate a change).
    */
   async inFlight(key: string, epoch: number): Promise<CachedResponse | undefined> {
-    const flight = this.#inFlight.get(key);
-    if (!flight || flight.epoch !== epoch) return undefined;
+    const flight = this.#flights.running(key);
+    if (!flight || flight.epoch !== epoch || !this.feed.live) return undefined;
     const answer = await flight.answer;
     return answer && answer.epoch === this.feed.epoch && this.feed.live ? answer : undefined;
   }
 
-  /** Registers this request as computing `key`; call the result once with its answer (or undefined). */
-  lead(key: string, epoch: number): (answer: CachedResponse | undefined) => void {
-    let settle!: (answer: CachedResponse | undefined) => void;
-    const answer = new Promise<CachedResponse | undefined>((resolve) => (settle = resolve));
-    const flight = { epoch, answer };
-    this.#inFlight.set(key, flight);
-    let settled = false;
-    return (value) => {
-      if (settled) return;
-      settled = true;
-      if (this.#inFlight.get(key) === flight) this.#inFlight.delete(key);
-      settle(value);
-    };
+  /**
+   * The caller's turn in the next computation of `key` that starts after it asked (see
+   * FreshFlights): its answer needs no epoch to be current, so followers may use it while the
+   * feed is down. A leader waits for `ready`, computes and settles once (undefined when the
+   * answer may not be shared).
+   */
+  nextFlight(key: string, epoch: number): Turn<CachedResponse> {
+    return this.#flights.join(key, epoch);
+  }
+
+  /** Authenticates once for concurrent requests with one secret (each joining a lookup that starts after it asked). */
+  shareAuthentication(secretHash: string, authenticate: () => Promise<Authentication>): Promise<Authentication> {
+    return this.#authenticating.share(secretHash, authenticate);
   }
 
   authentication(secretHash: string, now: Date): Authentication | undefined {
