@@ -152,7 +152,12 @@ async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeM
       timedAs(timing, ref!.timer(o.feeds)),
       cands.map((c) => timedAs(timing, c.timer(o.feeds))),
       {
-        ...withStatistic(o.protocol, timing),
+        // Whole models in turns keep block minima on CPU time too: their runs carry 300–700 minor
+        // page faults (1–2 ms, varying with heap state) that minima reject and means absorb. On a
+        // quiet host block means gave a median half-width of 0.92 ms (floor 1.03) against 0.37 ms
+        // (floor 0.19) for minima at load 2–4 (PROFILING.md, "Verification").
+        ...o.protocol,
+        statistic: o.protocol.statistic ?? 'block-min',
         seeds: models.map((_, i) => o.protocol.seed + i),
         budgetMs: turns.budgetMs,
         pairCaps: models.map((_, i) => (i < nulls.length ? turns.nullCopyPairs : undefined)),
