@@ -293,8 +293,10 @@ async function byomBench(): Promise<void> {
     const input = imported.inputs[0]!.name;
     const t0 = performance.now();
     const report = await validateTable(micro.table, assignments, {
-      runtime, model: imported, feeds: { [input]: syntheticInput([1, 3, IMGSZ, IMGSZ], 0) }, nullCopies: 1, timing,
-      protocol: { warmup: 3, order: 'abba', seed: 7, stopping: { relative: 0.05, absolute: 0.02, minPairs: 10, maxPairs: 80, checkEvery: 5 } },
+      runtime, model: imported, feeds: { [input]: syntheticInput([1, 3, IMGSZ, IMGSZ], 0) }, nullCopies: 2, timing,
+      // As `actnas profile validate` measures: all models loaded together, in turns, block minima.
+      interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: 60 },
+      protocol: { warmup: 3, order: 'abba', seed: 7, stopping: { relative: 0.05, absolute: 0.02, minPairs: 10, maxPairs: 120, checkEvery: 5 } },
       onRow: (r) => log(`  ${r.name.padEnd(15)} predicted ${r.predicted.toFixed(3).padStart(8)} measured ${r.measured.toFixed(3).padStart(8)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] ${r.pairs} pairs`),
     });
     f['validate'] = { timing, seconds: seconds(t0), correlation: report.correlation, medianRelativeError: report.medianRelativeError, medianAbsoluteError: report.medianAbsoluteError, noiseFloor: report.noiseFloor, rows: report.rows, nullRows: report.nullRows };

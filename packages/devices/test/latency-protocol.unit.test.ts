@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultStatistic, processCpuTimed, resolveTiming, withStatistic } from '../src/latency/cell-protocol.js';
 import type { CellProtocol } from '../src/latency/cell-protocol.js';
-import { measureMean, measurePaired, unpairedDelta } from '../src/latency/paired-protocol.js';
+import { abbaReferenceFirst, measureMean, measurePaired, unpairedDelta } from '../src/latency/paired-protocol.js';
 import type { TimedRun } from '../src/latency/paired-protocol.js';
 import { blockMeanDeltas, blockMinDeltas, bootstrapCi, excludesZero, halfWidth, median, trimmedMean } from '../src/latency/statistics.js';
 import { createRng } from '../src/random/seeded-rng.js';
@@ -126,6 +126,21 @@ describe('paired protocol', () => {
     expect(m.pairs).toBe(4);
     expect(Number.isFinite(m.delta.estimate)).toBe(true);
     expect(m.delta.high).toBeGreaterThan(m.delta.low);
+  });
+
+  it('gives each model every position of a block equally often (ABBA then BAAB), so a slow position biases neither', async () => {
+    // Identical models on a host where every 4th run (the last of a block, after a pair boundary) is 1 ms slower.
+    const host = { runs: 0 };
+    const run: TimedRun = () => Promise.resolve(80 + (++host.runs % 4 === 0 ? 1 : 0));
+    for (const statistic of ['block-mean', 'block-min'] as const) {
+      host.runs = 0;
+      const m = await measurePaired(run, run, { warmup: 0, order: 'abba', seed: 1, statistic, stopping: { minPairs: 40, maxPairs: 40, checkEvery: 40 } });
+      // ABBA alone put the slow run on the reference in every block: −0.5 ms with block means.
+      expect(Math.abs(m.delta.estimate)).toBeLessThan(0.05);
+      expect(m.reference.mean).toBeCloseTo(m.candidate.mean, 6);
+    }
+    expect(abbaReferenceFirst(0)).toBe(true);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map(abbaReferenceFirst)).toEqual([true, false, false, true, true, false, false, true]);
   });
 
   it('paper mode (unpaired means) is much wider than paired on drifting runs', async () => {

@@ -230,6 +230,8 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
 
 /** Validation judges additivity, so each measured mixed model must be tighter than the spread of predictions. */
 const VALIDATION_MAX_PAIRS = 120;
+/** Null copies only show the session floor. */
+const VALIDATION_NULL_COPY_PAIRS = 60;
 const VALIDATION_STOPPING = (maxPairs: number) => ({ relative: 0.05, absolute: 0.02, minPairs: Math.min(10, maxPairs), maxPairs, checkEvery: 5 });
 const VALIDATION_PROTOCOL = (seed: number, maxPairs: number) => ({ warmup: 3, order: 'abba' as const, seed, stopping: VALIDATION_STOPPING(maxPairs) });
 
@@ -285,6 +287,8 @@ function validateAction(io: CliIo, setExitCode: (code: number) => void, cmd?: Co
       timing,
       protocol: VALIDATION_PROTOCOL(seed, maxPairs),
       nullCopies,
+      // All models loaded together and measured in turns, with block minima, as `actnas verify` measures them.
+      interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: Math.min(VALIDATION_NULL_COPY_PAIRS, maxPairs) },
       onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
     });
     io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}%, median absolute error ${report.medianAbsoluteError.toFixed(3)} over ${report.rows.length} models\n`);

@@ -1,6 +1,6 @@
 import { createRng } from '../random/seeded-rng.js';
 import type { PairedMeasurement, PairedOptions, TimedRun } from './paired-protocol.js';
-import { summarise, targetReached } from './paired-protocol.js';
+import { abbaReferenceFirst, summarise, targetReached } from './paired-protocol.js';
 import type { ConfidenceInterval } from './statistics.js';
 import { blockMeanDeltas, blockMinDeltas, bootstrapCi, median } from './statistics.js';
 
@@ -49,7 +49,7 @@ class PairedSeries {
   }
 
   async pair(reference: TimedRun): Promise<void> {
-    const refFirst = this.o.order === 'abba' ? this.pairs % 2 === 0 : this.#order.float() < 0.5;
+    const refFirst = this.o.order === 'abba' ? abbaReferenceFirst(this.pairs) : this.#order.float() < 0.5;
     let r: number;
     let c: number;
     if (refFirst) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { RuntimeProvenance } from '../runtimes/runtime.js';
 
@@ -14,8 +15,26 @@ export interface TableProvenance {
   readonly hugePages?: boolean;
 }
 
-export function hostCpu(): string {
-  return cpus()[0]?.model.trim() ?? 'unknown';
+/**
+ * The CPU's model name, with its x86 family and model where /proc/cpuinfo gives them: a virtual
+ * machine often says only "AMD EPYC", and per-site costs differ between microarchitectures (on
+ * Zen 5, family 26, Hardswish costs more than SiLU at most sites; the Zen 4 hosts measured before
+ * had it cheaper), so a table must say which one it was measured on.
+ */
+export function hostCpu(cpuinfo: string | undefined = readCpuinfo()): string {
+  const name = cpus()[0]?.model.trim() ?? 'unknown';
+  const field = (key: string): string | undefined => cpuinfo?.match(new RegExp(`^${key}\\s*:\\s*(\\d+)`, 'm'))?.[1];
+  const family = field('cpu family');
+  const model = field('model');
+  return family && model ? `${name} (family ${family}, model ${model})` : name;
+}
+
+function readCpuinfo(): string | undefined {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /**

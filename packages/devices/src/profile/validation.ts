@@ -75,6 +75,8 @@ export interface ValidationOptions {
   readonly timing?: 'wall' | 'process-cpu';
   /** Fresh sessions of the unchanged reference to measure as null rows (default 0). */
   readonly nullCopies?: number;
+  /** Measure all models loaded together, in turns (see `WholeModelOptions.interleaved`), as verification does. */
+  readonly interleaved?: WholeModelOptions['interleaved'];
   readonly onRow?: (row: ValidationRow) => void;
 }
 
@@ -188,6 +190,7 @@ export async function validateTable(table: CostTable, assignments: readonly Name
     protocol: o.protocol,
     ...(o.timing === undefined ? {} : { timing: o.timing }),
     ...(o.nullCopies === undefined ? {} : { nullCopies: o.nullCopies }),
+    ...(o.interleaved === undefined ? {} : { interleaved: o.interleaved }),
     onMeasured: ({ name, nullCopy, measurement: m }) => {
       const row = { name, predicted: nullCopy ? 0 : predictedDelta(table, byName.get(name)!), measured: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, pairs: m.pairs };
       (nullCopy ? nullRows : rows).push(row);
