@@ -10,7 +10,7 @@ import { leanQuery } from '../src/database/lean.js';
 import { ChangeFeed } from '../src/response-cache/change-feed.js';
 import { ResponseCache } from '../src/response-cache/response-cache.js';
 import { CACHE_HEADER, requestCacheState, responseCacheMiddleware } from '../src/response-cache/response-cache.middleware.js';
-import { createTestDatabase } from './support/database.js';
+import { createTestDatabase, killConnections } from './support/database.js';
 import type { TestDatabase } from './support/database.js';
 
 // What the API does when PostgreSQL drops every connection (an operator's pg_terminate_backend,
@@ -33,17 +33,6 @@ interface PoolCounts {
   readonly idleCount: number;
 }
 const poolOf = (source: DataSource): PoolCounts => (source.driver as unknown as { master: PoolCounts }).master;
-
-async function killConnections(): Promise<number> {
-  const admin = new pg.Client({ connectionString: database.url });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database.name]);
-    return (rows[0] as { n: number }).n;
-  } finally {
-    await admin.end();
-  }
-}
 
 /** The server processes of the test database's connections, asked on a connection of its own. */
 async function backends(): Promise<number[]> {
@@ -70,7 +59,7 @@ describe('connection loss', () => {
     expect(poolOf(dataSource).totalCount).toBe(4);
     const before = await backends();
     expect(before).toHaveLength(4);
-    expect(await killConnections()).toBe(4);
+    expect(await killConnections(database)).toBe(4);
     // No statement goes through the pool meanwhile: new backends appear because the old ones died.
     const deadline = Date.now() + 5_000;
     let after = await backends();
@@ -89,7 +78,7 @@ describe('connection loss', () => {
       (error: Error) => ({ error: error.message }),
     );
     await sleep(100);
-    await killConnections();
+    await killConnections(database);
     expect(await read).toEqual({ rows: [{ ok: 1 }] });
   });
 });

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SubmitSearchDocument } from '../client/generated.js';
 import { Client } from './support/client.js';
-import { createTestDatabase } from './support/database.js';
+import { createTestDatabase, killConnections } from './support/database.js';
 import type { TestDatabase } from './support/database.js';
 import { createOrganization } from './support/fixtures.js';
 import type { OrgFixture } from './support/fixtures.js';
@@ -43,18 +43,6 @@ async function post(url: string, token: string, query: string, variables: Record
     retryAfter: response.headers.get('retry-after'),
     ...(body.data?.submitSearch ? { id: body.data.submitSearch.id } : {}),
   };
-}
-
-/** Terminates every connection to `database` but the caller's, as an operator (or a failover) would. */
-async function killConnections(database: TestDatabase): Promise<number> {
-  const admin = new pg.Client({ connectionString: database.url });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database.name]);
-    return (rows[0] as { n: number }).n;
-  } finally {
-    await admin.end();
-  }
 }
 
 async function searchStates(database: TestDatabase): Promise<{ id: string; status: string; error_code: string | null; proposal_set_id: string | null; attempts: number }[]> {

@@ -32,3 +32,18 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     drop: () => withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+/**
+ * Terminates every connection to the test database but the one asking (a database restart, as
+ * far as a client can tell); returns how many were killed.
+ */
+export async function killConnections(database: TestDatabase): Promise<number> {
+  const admin = new pg.Client({ connectionString: database.url });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database.name]);
+    return (rows[0] as { n: number }).n;
+  } finally {
+    await admin.end();
+  }
+}
