@@ -61,6 +61,20 @@ describe('validation and accuracy agreement', () => {
     expect(predictedDelta(table, as.at(-1)!)).toBe(0.75);
   });
 
+  it('draws random models with proportions of their own: some dominated by one activation, some even mixes', () => {
+    const kinds = ['relu', 'silu', 'hardswish', 'leakyrelu', 'relu6'] as const;
+    const sites = Array.from({ length: 60 }, (_, i) => `s${i}`);
+    const wide: CostTable = { metric: 'latency', unit: 'ms', reference: 80, sites, cells: sites.flatMap((site) => kinds.map((activation) => ({ site, activation, delta: 0 }))), provenance: { source: 'synthetic' } };
+    const dominant = validationAssignments(wide, defaultActivationRegistry(), 40, 1, []).map((a) => {
+      const counts = new Map<string, number>();
+      for (const k of Object.values(a.sites)) counts.set(k.id, (counts.get(k.id) ?? 0) + 1);
+      return Math.max(...counts.values()) / sites.length;
+    });
+    // An even draw per site gives each model a most common activation on 25–40 % of its sites.
+    expect(dominant.filter((f) => f >= 0.7).length).toBeGreaterThanOrEqual(5);
+    expect(dominant.filter((f) => f <= 0.45).length).toBeGreaterThanOrEqual(5);
+  });
+
   it('summarises correlation and median relative error', () => {
     const rows = [
       { name: 'x', predicted: -1, measured: -1.1, ciLow: 0, ciHigh: 0, pairs: 1 },

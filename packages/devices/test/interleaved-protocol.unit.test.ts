@@ -20,11 +20,11 @@ const stopping = { absolute: 0.3, relative: 0.05, minPairs: 10, maxPairs: 1000, 
 
 describe('interleaved paired protocol', () => {
   it('stops the narrow models early and gives the budget to the wide one, which a per-model time cap of an equal share leaves off target', async () => {
-    const d = device(4);
+    const d = device(5);
     const models = [d.run(20, 1), d.run(-1, 1), d.run(-20, 1)];
     const done: number[] = [];
-    // 3 models × 120 ms of pair time (60 pairs each at 2 ms a pair).
-    const m = await measureInterleaved(d.reference, models, { warmup: 1, order: 'abba', stopping, seeds: [1, 2, 3], budgetMs: 360, clock: d.clock, onDone: (i) => done.push(i) });
+    // 3 models × 160 ms of pair time (80 pairs each at 2 ms a pair).
+    const m = await measureInterleaved(d.reference, models, { warmup: 1, order: 'abba', stopping, seeds: [1, 2, 3], budgetMs: 480, clock: d.clock, onDone: (i) => done.push(i) });
     expect(m.map((x) => x.stoppedBy)).toEqual(['target', 'target', 'target']);
     expect(m[0]!.pairs).toBeLessThanOrEqual(30);
     expect(m[2]!.pairs).toBeLessThanOrEqual(30);
@@ -37,8 +37,8 @@ describe('interleaved paired protocol', () => {
       expect(m[i]!.delta.high).toBeGreaterThanOrEqual(truth);
     });
     // The same wide model with its equal share as its own time cap stops off target.
-    const e = device(4);
-    const alone = await measurePaired(e.reference, e.run(-1, 1), { warmup: 1, order: 'abba', seed: 2, stopping: { ...stopping, maxMs: 120 }, clock: e.clock });
+    const e = device(5);
+    const alone = await measurePaired(e.reference, e.run(-1, 1), { warmup: 1, order: 'abba', seed: 2, stopping: { ...stopping, maxMs: 160 }, clock: e.clock });
     expect(alone.stoppedBy).toBe('time');
     expect((alone.delta.high - alone.delta.low) / 2).toBeGreaterThan(0.3);
   });

@@ -146,11 +146,12 @@ describe('micro blocks: identical blocks measured once', () => {
     const budget = 2000;
     const cells = await collect(microLatencyCells(blocks, options(counting, { protocol: { ...capped, tableBudgetMs: budget } })));
     expect(cells.map((c) => cellId(c.site, c.activation)).sort()).toEqual(blocks.flatMap((b) => [cellId(b.site, 'silu'), cellId(b.site, 'relu')]).sort());
-    // The leftover (the budget minus what the capped pass took) went to the held cells: far more
-    // pairs than their caps (2 × 10) allow. Which cell gets how much follows each one's estimated
-    // time to target, from real CPU-time noise (the nearest first): 433 to ~950 in all were seen.
-    expect(Math.max(...pairsOf(cells))).toBeGreaterThan(100);
-    expect(pairsOf(cells).reduce((a, b) => a + b, 0)).toBeGreaterThan(200);
+    // The leftover (the budget minus what the capped pass took) went to the held cells: each got
+    // more pairs than its cap (10) allows. How many follows each one's estimated time to target,
+    // from real CPU-time noise (the nearest first), and a cell leaves once its CI (quantised by the
+    // clock's 1 µs) meets the target: 124 to ~950 in all were seen.
+    expect(Math.min(...pairsOf(cells))).toBeGreaterThan(20);
+    expect(pairsOf(cells).reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
     // …and the table ended within its budget (a slice may end one pair, two runs, late).
     expect(clock).toBeLessThanOrEqual(budget + 2);
   });

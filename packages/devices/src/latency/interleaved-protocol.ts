@@ -1,8 +1,8 @@
 import { createRng } from '../random/seeded-rng.js';
 import type { PairedMeasurement, PairedOptions, TimedRun } from './paired-protocol.js';
-import { abbaReferenceFirst, summarise, targetReached } from './paired-protocol.js';
+import { MIN_PAIRS_TO_STOP, abbaReferenceFirst, summarise, targetReached } from './paired-protocol.js';
 import type { ConfidenceInterval } from './statistics.js';
-import { blockMeanDeltas, blockMinDeltas, bootstrapCi, median } from './statistics.js';
+import { blockMeanDeltas, blockMinDeltas, balancedUnits, bootstrapCi, median } from './statistics.js';
 
 /**
  * Several candidates paired against one reference under one time budget. Each candidate is
@@ -68,7 +68,9 @@ class PairedSeries {
     const { statistic = 'block-min', level = 0.95 } = this.o;
     const seed = this.seed + this.pairs;
     if (statistic === 'block-min' || statistic === 'block-mean') {
-      const blocks = statistic === 'block-min' ? blockMinDeltas(this.refs, this.cands) : blockMeanDeltas(this.refs, this.cands);
+      const perBlock = statistic === 'block-min' ? blockMinDeltas(this.refs, this.cands) : blockMeanDeltas(this.refs, this.cands);
+      // Random order has no positions to balance.
+      const blocks = this.o.order === 'abba' ? balancedUnits(perBlock) : perBlock;
       return bootstrapCi(blocks, { seed, resamples, level, statistic: 'trimmed-mean', trim: 0.2 });
     }
     return bootstrapCi(this.cands.map((c, i) => c - this.refs[i]!), { seed, resamples, level, statistic });
@@ -76,7 +78,7 @@ class PairedSeries {
 
   /** The target check of measurePaired: a coarse bootstrap first, confirmed on the full one that is published. */
   onTarget(): boolean {
-    if (this.pairs < this.o.stopping.minPairs) return false;
+    if (this.pairs < Math.max(this.o.stopping.minPairs, MIN_PAIRS_TO_STOP)) return false;
     const resamples = this.o.resamples ?? 1000;
     if (!targetReached(this.ci(Math.min(resamples, 400)), this.o.stopping)) return false;
     const confirmed = this.ci(resamples);

@@ -1,6 +1,6 @@
 import { createRng } from '../random/seeded-rng.js';
 import type { CentralStatistic, ConfidenceInterval } from './statistics.js';
-import { blockMeanDeltas, blockMinDeltas, bootstrapCi, halfWidth, mean, median, standardDeviation, trimmedMean } from './statistics.js';
+import { blockMeanDeltas, blockMinDeltas, balancedUnits, bootstrapCi, halfWidth, mean, median, standardDeviation, trimmedMean } from './statistics.js';
 
 /** One timed run of a model; resolves to its wall time in milliseconds. */
 export type TimedRun = () => Promise<number>;
@@ -67,6 +67,13 @@ export interface PairedOptions {
   /** Milliseconds clock for the time cap; tests inject one. */
   readonly clock?: () => number;
 }
+
+/**
+ * No CI stops a measurement before this many pairs, whatever `minPairs` says: four ABBA + BAAB
+ * units (see `balancedUnits`). A bootstrap over two or three values has a handful of distinct
+ * resamples, and its interval can be narrow by luck.
+ */
+export const MIN_PAIRS_TO_STOP = 16;
 
 /** Pairs a cell always gets, whatever its time cap: two blocks of two, so the estimate and its CI exist. */
 const MIN_PAIRS_FOR_CI = 4;
@@ -137,7 +144,7 @@ export class PairedRun {
   constructor(private readonly reference: TimedRun, private readonly candidate: TimedRun, private readonly options: PairedOptions) {
     this.#order = createRng(options.seed ^ 0x5eed);
     this.#clock = options.clock ?? (() => performance.now());
-    this.#nextCheck = options.stopping.minPairs;
+    this.#nextCheck = Math.max(options.stopping.minPairs, MIN_PAIRS_TO_STOP);
   }
 
   warmUp(): Promise<void> {
@@ -251,7 +258,9 @@ export class PairedRun {
   #ci(resamples: number, seed: number): ConfidenceInterval {
     const { statistic = 'block-min', level = 0.95 } = this.options;
     if (statistic === 'block-min' || statistic === 'block-mean') {
-      const blocks = statistic === 'block-min' ? blockMinDeltas(this.#refs, this.#cands) : blockMeanDeltas(this.#refs, this.#cands);
+      const perBlock = statistic === 'block-min' ? blockMinDeltas(this.#refs, this.#cands) : blockMeanDeltas(this.#refs, this.#cands);
+      // Random order has no positions to balance.
+      const blocks = this.options.order === 'abba' ? balancedUnits(perBlock) : perBlock;
       return bootstrapCi(blocks, { seed, resamples, level, statistic: 'trimmed-mean', trim: 0.2 });
     }
     return bootstrapCi(this.#deltas, { seed, resamples, level, statistic });

@@ -1,4 +1,5 @@
 import { createRng } from '../random/seeded-rng.js';
+import { probit } from 'simple-statistics';
 
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;
@@ -90,7 +91,32 @@ export function bootstrapCi(samples: ArrayLike<number>, options: BootstrapOption
   }
   stats.sort();
   const alpha = (1 - level) / 2;
-  return { estimate, low: quantileSorted(stats, alpha), high: quantileSorted(stats, 1 - alpha), level };
+  const widen = smallSampleWidening(n, level);
+  return { estimate, low: estimate - (estimate - quantileSorted(stats, alpha)) * widen, high: estimate + (quantileSorted(stats, 1 - alpha) - estimate) * widen, level };
+}
+
+/**
+ * How much wider a percentile bootstrap interval must be to hold its level over n samples: the
+ * bootstrap spreads as the plug-in estimate (variance × (n − 1) / n) with normal quantiles, where
+ * a mean of n samples needs Student's t with n − 1 degrees of freedom. Over 4 samples the bare
+ * percentile interval was half as wide as it should be (a seeded cell stopped at 16 pairs on a
+ * ±0.005 ms CI that missed its true delta by 0.015 ms); over 50 the factor is 1.03.
+ */
+export function smallSampleWidening(n: number, level: number): number {
+  if (n < 2) return 1;
+  const p = 1 - (1 - level) / 2;
+  return (studentT(p, n - 1) / probit(p)) * Math.sqrt(n / (n - 1));
+}
+
+/** Student's t quantile: exact for 1 and 2 degrees of freedom, Cornish–Fisher beyond (within 1 % at 3). */
+export function studentT(p: number, df: number): number {
+  if (df === 1) return Math.tan(Math.PI * (p - 0.5));
+  if (df === 2) return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
+  const z = probit(p);
+  const z3 = z ** 3;
+  const z5 = z ** 5;
+  const z7 = z ** 7;
+  return z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df ** 2) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * df ** 3);
 }
 
 /** Linear-interpolated quantile of sorted values. */
@@ -100,6 +126,21 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.min(s.length - 1, lo + 1);
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+/**
+ * Block deltas of the ABBA / BAAB order averaged in twos (an ABBA block with the BAAB block after
+ * it), so the effect of a run's position in its block cancels inside each unit instead of
+ * flipping sign from block to block: alternating blocks alone removed the position bias but put
+ * it into the variance, and micro cells needed ~3× the pairs for the same CI. Below four blocks
+ * the blocks themselves are returned, so two blocks still give an estimate with a CI; an odd last
+ * block is left out.
+ */
+export function balancedUnits(blocks: Float64Array): Float64Array {
+  if (blocks.length < 4) return blocks;
+  const out = new Float64Array(Math.floor(blocks.length / 2));
+  for (let k = 0; k < out.length; k++) out[k] = (blocks[2 * k]! + blocks[2 * k + 1]!) / 2;
+  return out;
 }
 
 /**

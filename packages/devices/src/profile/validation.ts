@@ -6,7 +6,7 @@ import { timedAs, withStatistic } from '../latency/cell-protocol.js';
 import { measurePaired } from '../latency/paired-protocol.js';
 import { measureInterleaved } from '../latency/interleaved-protocol.js';
 import { median } from '../latency/statistics.js';
-import { createRng } from '../random/seeded-rng.js';
+import { categoricalSample, createRng, dirichletSample } from '../random/seeded-rng.js';
 import type { Feeds, LoadedModel, Runtime } from '../runtimes/runtime.js';
 
 export interface NamedAssignment {
@@ -14,13 +14,28 @@ export interface NamedAssignment {
   readonly sites: Readonly<Record<string, ActivationKind>>;
 }
 
-/** N seeded random mixed assignments over the table's activations, plus all-X for each of `uniform`. */
+/**
+ * How unevenly a random model mixes the activations: each model draws its proportions from a
+ * symmetric Dirichlet with this concentration, then each site's activation from them.
+ */
+const MIX_CONCENTRATION = 0.5;
+
+/**
+ * N seeded random mixed assignments over the table's activations, plus all-X for each of `uniform`.
+ * Each random model has proportions of its own (see MIX_CONCENTRATION), so the set ranges from
+ * models dominated by one or two activations, as a search's proposals are, to even mixes. With one
+ * activation per site drawn uniformly, every model is an even mix, and on a CPU where the
+ * alternatives' costs have opposite signs (Zen 5: ReLU cheaper than SiLU, Hardswish dearer) every
+ * sum cancels to within a few tenths of a millisecond of zero, where a relative error measures
+ * the session noise and not the table.
+ */
 export function validationAssignments(table: CostTable, registry: ActivationRegistry, count: number, seed: number, uniform: readonly ActivationKind[]): NamedAssignment[] {
   const rng = createRng(seed);
   const kinds = tableActivations(table).map((a) => registry.resolve(a));
   const out: NamedAssignment[] = [];
   for (let i = 0; i < count; i++) {
-    out.push({ name: `random-${i + 1}`, sites: Object.fromEntries(table.sites.map((s) => [s, kinds[rng.int(0, kinds.length - 1)]!])) });
+    const proportions = dirichletSample(rng, kinds.length, MIX_CONCENTRATION);
+    out.push({ name: `random-${i + 1}`, sites: Object.fromEntries(table.sites.map((s) => [s, kinds[categoricalSample(rng, proportions)]!])) });
   }
   for (const k of uniform) out.push({ name: `all-${k.id}`, sites: Object.fromEntries(table.sites.map((s) => [s, k])) });
   return out;
