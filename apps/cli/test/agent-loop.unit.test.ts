@@ -1,11 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildGraph, builtinModelSpec, fullActivationRegistry } from '@actnas/core';
 import { PROFILE_DEFAULTS, createRuntime, profileJob } from '@actnas/devices';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ApiError, GraphQLClient } from '../src/graphql/graphql.client.js';
 import type { GraphQLFetch } from '../src/graphql/graphql.client.js';
 import { startHeartbeat } from '../src/agent/agent.heartbeat.js';
@@ -62,6 +62,7 @@ const settings: AgentSettings = {
   candidates: [],
   workDir: mkdtempSync(join(tmpdir(), 'actnas-agent-unit-')),
 };
+afterAll(() => rmSync(settings.workDir, { recursive: true, force: true }));
 
 function options(api: ReturnType<typeof fakeApi>, measure: AgentLoopOptions['measure'], extra: Partial<AgentLoopOptions> = {}) {
   const lines: string[] = [];

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Start-up pays only for what a command uses: every module the built bin resolves is recorded by
 // a resolve hook, and heavy dependencies must not appear where they are not needed.
@@ -22,9 +22,11 @@ const HEAVY = {
   fullCore: /\/packages\/core\/dist\/(index|onnx|graph)/,
 } as const;
 
+let dir: string;
 let hooks: string;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'actnas-lazy-'));
+  dir = mkdtempSync(join(tmpdir(), 'actnas-lazy-'));
   hooks = join(dir, 'record-resolves.mjs');
   // Written straight to fd 2: the hooks run on their own thread, whose process.stderr is relayed
   // through the main thread and can lose its last lines when the bin exits on a busy machine.

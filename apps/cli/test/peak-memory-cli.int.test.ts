@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGraph, builtinModelSpec, fullActivationRegistry } from '@actnas/core';
 import { ORT_CPU_FUSION, estimateMemory, memoryGraphOf } from '@actnas/devices';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'apps/cli/bin/actnas.js');
@@ -40,6 +40,7 @@ function plannedPeakKB(sites: readonly string[], activations: readonly string[])
 describe('actnas search --live-set --max-peak-memory (built bin)', () => {
   let dir: string;
   let referencePeak: number;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'actnas-peak-'));
     // The example latency table with its signs flipped: every swap is slower, so the fastest model

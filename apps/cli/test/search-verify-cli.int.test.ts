@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'apps/cli/bin/actnas.js');
@@ -24,6 +24,7 @@ const QUICK = ['--imgsz', '64', '--max-pairs', '10', '--null-copies', '1'];
  * 120 KB as measured. Memory is planned, not timed, so the loop is deterministic.
  */
 let dir: string;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'actnas-search-verify-'));
   const sites = (JSON.parse(readFileSync(join(root, 'packages/core/examples/yolov5nu-ort-cpu/memory.json'), 'utf8')) as { sites: string[] }).sites;

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'apps/cli/bin/actnas.js');
@@ -17,6 +17,7 @@ const actnas = (args: string[], cwd: string) => {
 const QUICK = ['--imgsz', '64', '--nwot-imgsz', '64', '--nwot-batch', '4', '--max-pairs', '10', '--null-copies', '1'];
 
 let dir: string;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'actnas-verify-'));
   const search = actnas(['search', '--latency', join(measured, 'latency.json'), '--memory', join(measured, 'memory.json'), '--accuracy', join(measured, 'accuracy.json'), '--max-accuracy-drop', '2', '--k', '3', '--json'], dir);

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CostTable } from '@actnas/core';
 import { Hardswish, ReLU, defaultActivationRegistry } from '@actnas/core';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CalibrationImageError, calibrationBatch, syntheticImage } from '../src/accuracy/calibration-images.js';
 import { nwotAgreement } from '../src/accuracy/measured-accuracy.js';
 import { predictedDelta, summariseValidation, validationAssignments } from '../src/profile/validation.js';
@@ -27,6 +27,7 @@ describe('calibration inputs', () => {
 
   it('reads a folder of PNG and JPEG files in name order, resized to the input size, cycled to the batch', () => {
     const dir = mkdtempSync(join(tmpdir(), 'actnas-calib-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const png = new PNG({ width: 8, height: 8 });
     png.data = rgba(8, 8, () => [255, 0, 0]);
     writeFileSync(join(dir, 'a.png'), PNG.sync.write(png));
@@ -39,7 +40,9 @@ describe('calibration inputs', () => {
     expect(batch.data[2 * plane]).toBeCloseTo(0, 5);
     expect(batch.data[3 * plane + 2 * plane]).toBeGreaterThan(0.9); // b.jpg blue
     expect([...batch.data.slice(6 * plane, 9 * plane)]).toEqual([...batch.data.slice(0, 3 * plane)]); // cycled
-    expect(() => calibrationBatch({ kind: 'folder', dir: mkdtempSync(join(tmpdir(), 'empty-')) }, 1, 4)).toThrow(CalibrationImageError);
+    const empty = mkdtempSync(join(tmpdir(), 'actnas-empty-'));
+    onTestFinished(() => rmSync(empty, { recursive: true, force: true }));
+    expect(() => calibrationBatch({ kind: 'folder', dir: empty }, 1, 4)).toThrow(CalibrationImageError);
   });
 });
 

@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PAPER_ACTIVATIONS, ReLU, SiLU, importOnnx } from '@actnas/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CellProtocol } from '../src/latency/cell-protocol.js';
 import { microBlockOnnx } from '../src/latency/micro-block.js';
 import type { SiteBlockSpec } from '../src/latency/micro-block.js';
@@ -59,7 +59,9 @@ describe('latency on onnxruntime-node', () => {
     const rt = await createOrtRuntime({ runtime: 'ort', threads: 1 });
     const model = importOnnx(tinyConvNet({ channels: 8, size: 32, depth: 3 }));
     const feeds = { images: syntheticInput([1, 3, 32, 32], 2) };
-    const path = join(mkdtempSync(join(tmpdir(), 'actnas-cp-')), 't.csv.checkpoint.jsonl');
+    const dir = mkdtempSync(join(tmpdir(), 'actnas-cp-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 't.csv.checkpoint.jsonl');
     const key = { model: 'tiny', metric: 'latency' };
     const cp = ProfileCheckpoint.open(path, key);
     const opts = { runtime: rt, reference: SiLU, candidates: [SiLU, ReLU], protocol: quick, seed: 5 };

@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PAPER_ACTIVATIONS, ReLU, SiLU, buildGraph, builtinModelSpec, decodeOnnxModel } from '@actnas/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CellProtocol } from '../src/latency/cell-protocol.js';
 import type { SiteBlockSpec } from '../src/latency/micro-block.js';
 import { groupMicroBlocks, microBlockKey } from '../src/latency/micro-block.js';
@@ -101,7 +101,9 @@ describe('micro blocks: identical blocks measured once', () => {
     const sites = ['model.2.m.0.cv1.act', 'model.2.m.0.cv2.act'];
     const { request, checkpointKey } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol: quick, reference: SiLU, candidates: [SiLU, ReLU], sites });
     expect(checkpointKey['microSweep']).toBe('shared-blocks');
-    const path = join(mkdtempSync(join(tmpdir(), 'actnas-micro-cp-')), 'lat.csv.checkpoint.jsonl');
+    const dir = mkdtempSync(join(tmpdir(), 'actnas-micro-cp-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'lat.csv.checkpoint.jsonl');
     const first = await runProfile(request, { checkpoint: ProfileCheckpoint.open(path, checkpointKey), stopAfter: 3 });
     expect(first.table).toBeUndefined();
     expect(loads.filter((l) => l.startsWith('micro '))).toEqual(['micro model.2.m.0.cv1.act silu', 'micro model.2.m.0.cv1.act relu']);

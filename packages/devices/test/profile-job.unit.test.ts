@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGraph, builtinModelSpec, fullActivationRegistry } from '@actnas/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CheckpointMismatchError, ProfileCheckpoint } from '../src/profile/checkpoint.js';
 import type { ProfileJobInput } from '../src/profile/profile-job.js';
 import { PROFILE_DEFAULTS, pairedProtocol, paperProtocol, profileJob } from '../src/profile/profile-job.js';
@@ -66,7 +66,9 @@ describe('profileJob: one builder of profile requests and their checkpoint key',
   });
 
   it('a checkpoint of another key is refused, or started over when asked', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'actnas-profile-job-')), 'lat.csv.checkpoint.jsonl');
+    const dir = mkdtempSync(join(tmpdir(), 'actnas-profile-job-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'lat.csv.checkpoint.jsonl');
     const first = ProfileCheckpoint.open(path, profileJob(await input()).checkpointKey);
     first.add({ site: 'model.0.act', activation: 'relu', delta: -0.1 });
     const other = profileJob(await input({ mode: 'full' })).checkpointKey;
