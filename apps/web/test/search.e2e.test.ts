@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousViolations } from './support/browser';
 import { graphql, startPlatform } from './support/platform';
@@ -200,6 +200,7 @@ describe('from sign-up to a downloaded model', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download proposal 1 as ONNX (rewritten)' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^yolov5nu-v\d+-rank1\.onnx$/);
     const path = join(tmpdir(), `actnas-web-${Date.now()}.onnx`);
+    onTestFinished(() => rm(path, { force: true }));
     await download.saveAs(path);
     const session = await ort.InferenceSession.create(path);
     expect(session.inputNames.length).toBe(1);
