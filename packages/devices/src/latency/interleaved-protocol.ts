@@ -1,8 +1,8 @@
 import { createRng } from '../random/seeded-rng.js';
 import type { PairedMeasurement, PairedOptions, TimedRun } from './paired-protocol.js';
-import { MIN_PAIRS_TO_STOP, abbaReferenceFirst, summarise, targetReached } from './paired-protocol.js';
+import { MIN_PAIRS_TO_STOP, abbaReferenceFirst, pairedCi, summarise, targetReached } from './paired-protocol.js';
 import type { ConfidenceInterval } from './statistics.js';
-import { blockMeanDeltas, blockMinDeltas, balancedUnits, bootstrapCi, median } from './statistics.js';
+import { median } from './statistics.js';
 
 /**
  * Several candidates paired against one reference under one time budget. Each candidate is
@@ -65,15 +65,7 @@ class PairedSeries {
 
   ci(resamples: number): ConfidenceInterval {
     // The statistic of measurePaired (withStatistic: block minima on the wall clock, block means on CPU time).
-    const { statistic = 'block-min', level = 0.95 } = this.o;
-    const seed = this.seed + this.pairs;
-    if (statistic === 'block-min' || statistic === 'block-mean') {
-      const perBlock = statistic === 'block-min' ? blockMinDeltas(this.refs, this.cands) : blockMeanDeltas(this.refs, this.cands);
-      // Random order has no positions to balance.
-      const blocks = this.o.order === 'abba' ? balancedUnits(perBlock) : perBlock;
-      return bootstrapCi(blocks, { seed, resamples, level, statistic: 'trimmed-mean', trim: 0.2 });
-    }
-    return bootstrapCi(this.cands.map((c, i) => c - this.refs[i]!), { seed, resamples, level, statistic });
+    return pairedCi(this.refs, this.cands, this.o, resamples, this.seed + this.pairs);
   }
 
   /** The target check of measurePaired: a coarse bootstrap first, confirmed on the full one that is published. */

@@ -102,10 +102,6 @@ async function warmUp(runs: readonly TimedRun[], count: number): Promise<void> {
 }
 
 /**
- * Interleaved paired runs: reference and candidate alternate so slow drift (thermal, other
- * processes) hits both, and the statistic is taken over per-pair differences.
- */
-/**
  * Whether the reference runs first in pair `pair` of the `abba` order: blocks of two pairs, ABBA
  * then BAAB. Runs are not exchangeable by position: the last run of a block (after a pair
  * boundary and the other model) and the block's second pair are slower on this host's CPU-time
@@ -119,6 +115,27 @@ export function abbaReferenceFirst(pair: number): boolean {
   return firstOfBlock !== baabBlock;
 }
 
+/**
+ * The CI of paired samples under the options' statistic: block minima or block means over
+ * balanced ABBA + BAAB units (a seeded 20 % trimmed-mean bootstrap), or a central statistic of the
+ * per-pair differences. Shared by `PairedRun` and the interleaved protocol, so both publish one
+ * statistic.
+ */
+export function pairedCi(refs: readonly number[], cands: readonly number[], options: Pick<PairedOptions, 'statistic' | 'level' | 'order'>, resamples: number, seed: number): ConfidenceInterval {
+  const { statistic = 'block-min', level = 0.95 } = options;
+  if (statistic === 'block-min' || statistic === 'block-mean') {
+    const perBlock = statistic === 'block-min' ? blockMinDeltas(refs, cands) : blockMeanDeltas(refs, cands);
+    // Random order has no positions to balance.
+    const blocks = options.order === 'abba' ? balancedUnits(perBlock) : perBlock;
+    return bootstrapCi(blocks, { seed, resamples, level, statistic: 'trimmed-mean', trim: 0.2 });
+  }
+  return bootstrapCi(cands.map((c, i) => c - refs[i]!), { seed, resamples, level, statistic });
+}
+
+/**
+ * Interleaved paired runs: reference and candidate alternate so slow drift (thermal, other
+ * processes) hits both, and the statistic is taken over per-pair differences.
+ */
 export async function measurePaired(reference: TimedRun, candidate: TimedRun, options: PairedOptions): Promise<PairedMeasurement> {
   const run = new PairedRun(reference, candidate, options);
   await run.warmUp();
@@ -256,14 +273,7 @@ export class PairedRun {
   }
 
   #ci(resamples: number, seed: number): ConfidenceInterval {
-    const { statistic = 'block-min', level = 0.95 } = this.options;
-    if (statistic === 'block-min' || statistic === 'block-mean') {
-      const perBlock = statistic === 'block-min' ? blockMinDeltas(this.#refs, this.#cands) : blockMeanDeltas(this.#refs, this.#cands);
-      // Random order has no positions to balance.
-      const blocks = this.options.order === 'abba' ? balancedUnits(perBlock) : perBlock;
-      return bootstrapCi(blocks, { seed, resamples, level, statistic: 'trimmed-mean', trim: 0.2 });
-    }
-    return bootstrapCi(this.#deltas, { seed, resamples, level, statistic });
+    return pairedCi(this.#refs, this.#cands, this.options, resamples, seed);
   }
 }
 
