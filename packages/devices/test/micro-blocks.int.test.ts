@@ -149,11 +149,13 @@ describe('micro blocks: identical blocks measured once', () => {
     const cells = await collect(microLatencyCells(blocks, options(counting, { protocol: { ...capped, tableBudgetMs: budget } })));
     expect(cells.map((c) => cellId(c.site, c.activation)).sort()).toEqual(blocks.flatMap((b) => [cellId(b.site, 'silu'), cellId(b.site, 'relu')]).sort());
     // The leftover (the budget minus what the capped pass took) went to the held cells: each got
-    // more pairs than its cap (10) allows. How many follows each one's estimated time to target,
-    // from real CPU-time noise (the nearest first), and a cell leaves once its CI (quantised by the
-    // clock's 1 µs) meets the target: 124 to ~950 in all were seen.
-    expect(Math.min(...pairsOf(cells))).toBeGreaterThan(20);
-    expect(pairsOf(cells).reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
+    // more pairs than its cap allowed it alone. How many follows each one's estimated time to
+    // target, from real CPU-time noise (the nearest first), and a cell leaves once its CI (on a
+    // clock of 1 µs steps, which a block this small can reach) meets the target: from 16 pairs (no
+    // CI stops a cell before) to ~950 in all were seen.
+    const cappedAlone = Math.max(...pairsOf(alone));
+    expect(Math.min(...pairsOf(cells))).toBeGreaterThan(cappedAlone);
+    expect(pairsOf(cells).reduce((a, b) => a + b, 0)).toBeGreaterThan(pairsOf(alone).reduce((a, b) => a + b, 0));
     // …and the table ended within its budget (a slice may end one pair, two runs, late).
     expect(clock).toBeLessThanOrEqual(budget + 2);
   });
