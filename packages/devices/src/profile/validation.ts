@@ -81,17 +81,8 @@ export function summariseValidation(rows: readonly ValidationRow[], nullRows: re
   return { rows, correlation, medianRelativeError, medianAbsoluteError, nullRows, noiseFloor };
 }
 
-export interface ValidationOptions {
-  readonly runtime: Runtime;
-  readonly model: ImportedModel;
-  readonly feeds: Feeds;
-  readonly protocol: PairedOptions;
-  /** What a run's time is (default `wall`). */
-  readonly timing?: 'wall' | 'process-cpu';
-  /** Fresh sessions of the unchanged reference to measure as null rows (default 0). */
-  readonly nullCopies?: number;
-  /** Measure all models loaded together, in turns (see `WholeModelOptions.interleaved`), as verification does. */
-  readonly interleaved?: WholeModelOptions['interleaved'];
+/** The whole-model measurement options of `measureAgainstReference`, and a callback per measured row. */
+export interface ValidationOptions extends Omit<WholeModelOptions, 'onMeasured'> {
   readonly onRow?: (row: ValidationRow) => void;
 }
 
@@ -199,13 +190,7 @@ export async function validateTable(table: CostTable, assignments: readonly Name
   const nullRows: ValidationRow[] = [];
   const byName = new Map(assignments.map((a) => [a.name, a]));
   await measureAgainstReference(assignments, {
-    runtime: o.runtime,
-    model: o.model,
-    feeds: o.feeds,
-    protocol: o.protocol,
-    ...(o.timing === undefined ? {} : { timing: o.timing }),
-    ...(o.nullCopies === undefined ? {} : { nullCopies: o.nullCopies }),
-    ...(o.interleaved === undefined ? {} : { interleaved: o.interleaved }),
+    ...o,
     onMeasured: ({ name, nullCopy, measurement: m }) => {
       const row = { name, predicted: nullCopy ? 0 : predictedDelta(table, byName.get(name)!), measured: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, pairs: m.pairs };
       (nullCopy ? nullRows : rows).push(row);
