@@ -44,6 +44,7 @@ import { runProfile } from '../src/profile/profile-runner.js';
 import { hostCpu, mallocHugePages } from '../src/profile/provenance.js';
 import type { NamedAssignment, ValidationReport } from '../src/profile/validation.js';
 import { validateTable, validationAssignments } from '../src/profile/validation.js';
+import { NULL_COPY_PAIRS } from '../src/verify/verify-proposals.js';
 import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
 import { createTfjsRuntime } from '../src/runtimes/tfjs.runtime.js';
 
@@ -295,7 +296,7 @@ async function byomBench(): Promise<void> {
     const report = await validateTable(micro.table, assignments, {
       runtime, model: imported, feeds: { [input]: syntheticInput([1, 3, IMGSZ, IMGSZ], 0) }, nullCopies: 2, timing,
       // As `actnas profile validate` measures: all models loaded together, in turns, block minima.
-      interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: 60 },
+      interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: NULL_COPY_PAIRS },
       protocol: { warmup: 3, order: 'abba', seed: 7, stopping: { relative: 0.05, absolute: 0.02, minPairs: 10, maxPairs: 120, checkEvery: 5 } },
       onRow: (r) => log(`  ${r.name.padEnd(15)} predicted ${r.predicted.toFixed(3).padStart(8)} measured ${r.measured.toFixed(3).padStart(8)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] ${r.pairs} pairs`),
     });

@@ -53,4 +53,4 @@ export { Z95, cellSigma, predictFromTable } from './verify/verify-prediction.js'
 export type {
   BudgetCheck, MeasuredValue, MetricCheck, NullCopy, VerifiedCandidate, VerifyBudgets, VerifyCandidate, VerifyMetric, VerifyNwotSettings, VerifyOptions, VerifyProgress, VerifyReport,
 } from './verify/verify-proposals.js';
-export { VERIFY_METRICS, VerifyInputError, verifyProposals } from './verify/verify-proposals.js';
+export { NULL_COPY_PAIRS, VERIFY_METRICS, VerifyInputError, verifyProposals } from './verify/verify-proposals.js';

@@ -6,7 +6,7 @@ import { CostTableValidationError, costTableToCsv, costTableToJson, emitOnnx, fu
 import type { CellProtocol, Feeds, FusionRules, LatencyMode, ProfileGraph, ProfileMetric, RuntimeProfile } from '@actnas/devices';
 import {
   CheckpointMismatchError, FUSION_RULES, OnnxProfileError, PROFILE_DEFAULTS, ProfileCheckpoint, UnknownRuntimeError, checkpointPathFor, createRuntime, liveSetRows, memoryGraphOf, nwotAgreement,
-  isOnnxProfileModel, pairedProtocol, paperProtocol, resolveTiming, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
+  NULL_COPY_PAIRS, isOnnxProfileModel, pairedProtocol, paperProtocol, resolveTiming, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
 } from '@actnas/devices';
 import { SingleBar } from 'cli-progress';
 import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
@@ -230,8 +230,6 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
 
 /** Validation judges additivity, so each measured mixed model must be tighter than the spread of predictions. */
 const VALIDATION_MAX_PAIRS = 120;
-/** Null copies only show the session floor. */
-const VALIDATION_NULL_COPY_PAIRS = 60;
 const VALIDATION_STOPPING = (maxPairs: number) => ({ relative: 0.05, absolute: 0.02, minPairs: Math.min(10, maxPairs), maxPairs, checkEvery: 5 });
 const VALIDATION_PROTOCOL = (seed: number, maxPairs: number) => ({ warmup: 3, order: 'abba' as const, seed, stopping: VALIDATION_STOPPING(maxPairs) });
 
@@ -288,7 +286,7 @@ function validateAction(io: CliIo, setExitCode: (code: number) => void, cmd?: Co
       protocol: VALIDATION_PROTOCOL(seed, maxPairs),
       nullCopies,
       // All models loaded together and measured in turns, with block minima, as `actnas verify` measures them.
-      interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: Math.min(VALIDATION_NULL_COPY_PAIRS, maxPairs) },
+      interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: Math.min(NULL_COPY_PAIRS, maxPairs) },
       onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
     });
     io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}%, median absolute error ${report.medianAbsoluteError.toFixed(3)} over ${report.rows.length} models\n`);

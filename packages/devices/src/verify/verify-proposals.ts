@@ -159,7 +159,7 @@ export class VerifyInputError extends Error {
 }
 
 const KB = 1024;
-/** Pair cap of a null copy in a verification (60 pairs: about ±0.3 ms on a quiet 2-vCPU host at 640 px). */
+/** Pair cap of a null copy in a verification or validation (60 pairs: about ±0.3 ms on a quiet 2-vCPU host at 640 px); null copies only show the session floor. */
 export const NULL_COPY_PAIRS = 60;
 const UNITS: Readonly<Record<VerifyMetric, string>> = { latency: 'ms', memory: 'KB', accuracy: 'nwot' };
 
