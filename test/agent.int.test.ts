@@ -127,7 +127,7 @@ describe('actnas agent against the real API', () => {
     // room to spare on a faster machine; micro blocks at 64 px finish the whole table in a second,
     // and at 192 px in three.
     const s = await setUp('agent-killed', 'LATENCY', 448);
-    const common = ['--once', '--lease-seconds', '10', '--max-pairs', '20', '--threads', '1'];
+    const common = ['--once', '--lease-seconds', '10', '--max-pairs', '20', '--anchor-pairs', '8', '--threads', '1'];
     const first = startAgent(s.token, ...common, '--name', 'e2e-agent-a');
     // At least one progress report has reached the API (it also renewed the lease).
     await until('a progress report', async () => ((await jobOf(s)).progress > 0 ? true : undefined), 30_000);

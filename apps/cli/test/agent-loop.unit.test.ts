@@ -59,6 +59,7 @@ const settings: AgentSettings = {
   mode: 'micro',
   maxPairs: 10,
   maxCellSeconds: 8,
+  anchorPairs: 0,
   candidates: [],
   workDir: mkdtempSync(join(tmpdir(), 'actnas-agent-unit-')),
 };
@@ -312,7 +313,7 @@ describe('agent tables', () => {
   it('measures a job exactly as `actnas profile` does at its defaults: the same request and checkpoint key', async () => {
     const registry = fullActivationRegistry();
     const candidates = PROFILE_DEFAULTS.candidates.split(',').map((id) => registry.resolve(id));
-    const agentDefaults: AgentSettings = { ...settings, maxPairs: PROFILE_DEFAULTS.maxPairs, maxCellSeconds: PROFILE_DEFAULTS.maxCellSeconds, candidates };
+    const agentDefaults: AgentSettings = { ...settings, maxPairs: PROFILE_DEFAULTS.maxPairs, maxCellSeconds: PROFILE_DEFAULTS.maxCellSeconds, anchorPairs: PROFILE_DEFAULTS.calibrationPairs, candidates };
     const spec = builtinModelSpec('yolov5nu');
     const graph = buildGraph(spec, { imgsz: 64, nc: spec.nc });
     const runtime = await createRuntime({ runtime: 'ort', threads: 1 });

@@ -56,7 +56,7 @@ function jobOn(bytes: Uint8Array, inputSize: number): { job: AgentJobFragment; s
   };
   const fetcher = (async () => new Response(bytes, { headers: { 'content-length': String(bytes.length) } })) as typeof fetch;
   const settings: AgentSettings = {
-    name: 'unit-agent', runtime: 'ort', mode: 'micro', maxPairs: 10, maxCellSeconds: 8, candidates: [],
+    name: 'unit-agent', runtime: 'ort', mode: 'micro', maxPairs: 10, maxCellSeconds: 8, anchorPairs: 0, candidates: [],
     workDir: scratch(),
     modelFiles: { apiUrl: 'http://api.test/graphql', token: 't', maxBytes: 64 * 1024 * 1024, fetch: fetcher },
   };

@@ -49,6 +49,24 @@ describe('actnas profile (built bin)', () => {
     expect(runs.every((n) => n >= 4 && n <= 8)).toBe(true);
   });
 
+  it('a micro table of every site is calibrated against the whole model: each all-X model measured, the offset printed and in the note', () => {
+    const r = actnas(['profile', '--metric', 'latency', '--mode', 'micro', '--imgsz', '64', '--candidates', 'relu,silu', '--min-pairs', '2', '--max-pairs', '4', '--warmup', '1', '--anchor-pairs', '6', '-o', 'whole.json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/calibrating against the whole model: all-relu against the reference \(up to 6 pairs each\)/);
+    const anchor = /all-relu\s+measured\s+(-?\d+\.\d+) \[.*\] ms, micro sum\s+(-?\d+\.\d+) ms \((\d+) pairs\)/.exec(r.stderr);
+    expect(anchor, r.stderr).not.toBeNull();
+    expect(r.stdout).toMatch(/^calibrated: -?\d+\.\d{4} ms per swapped site \(whole models -?\d+\.\d{3} \[.*\] ms off their micro sums\)$/m);
+    const table = JSON.parse(readFileSync(join(dir, 'whole.json'), 'utf8')) as { sites: string[]; cells: { activation: string; delta: number }[]; provenance: { note: string } };
+    expect(table.provenance.note).toMatch(/calibration=whole-model: -?\d+\.\d{4} ms on each non-reference cell/);
+    // The ReLU column now sums to the measured all-ReLU model (3 decimals as printed).
+    const sum = table.cells.filter((c) => c.activation === 'relu').reduce((s, c) => s + c.delta, 0);
+    expect(Math.abs(sum - Number(anchor![1]))).toBeLessThan(0.0006);
+    const off = actnas(['profile', '--metric', 'latency', '--mode', 'micro', '--imgsz', '64', '--candidates', 'relu,silu', '--min-pairs', '2', '--max-pairs', '4', '--warmup', '1', '--anchor-pairs', '0', '-o', 'raw.json'], dir);
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).not.toMatch(/calibrated/);
+    expect(readFileSync(join(dir, 'raw.json'), 'utf8')).not.toMatch(/calibration=/);
+  });
+
   it('full mode with --paper: mean of N runs per single-swap model, unpaired CI columns', () => {
     const r = actnas(['profile', '--metric', 'latency', '--mode', 'full', '--paper', '--runs', '3', '--warmup', '1', '--imgsz', '64', '--sites', 'model.4.cv1.act', '-o', 'paper.json'], dir);
     expect(r.code).toBe(0);
@@ -97,6 +115,9 @@ describe('actnas profile (built bin)', () => {
     const cap = actnas(['profile', '--metric', 'latency', '--max-cell-seconds', '-1', '-o', 'x.csv'], dir);
     expect(cap.code).toBe(2);
     expect(cap.stderr).toMatch(/--max-cell-seconds must be a number ≥ 0, got "-1"/);
+    const anchors = actnas(['profile', '--metric', 'latency', '--anchor-pairs', 'many', '-o', 'x.csv'], dir);
+    expect(anchors.code).toBe(2);
+    expect(anchors.stderr).toMatch(/--anchor-pairs must be an integer from 0 to 1000000, got "many"/);
     for (const bad of ['-1', '101', 'three']) {
       const nulls = actnas(['profile', 'validate', '--table', 'no-such-table.csv', '--null-copies', bad], dir);
       expect(nulls.code).toBe(2);

@@ -47,6 +47,8 @@ export type { ValidationReport, ValidationRow } from './profile/validation.js';
 export { validateTable, validationAssignments } from './profile/validation.js';
 export type { NamedAssignment, WholeModelMeasurement, WholeModelOptions } from './profile/validation.js';
 export { measureAgainstReference } from './profile/validation.js';
+export type { CalibrationAnchor, WholeModelCalibration } from './profile/whole-model-calibration.js';
+export { fitCalibration } from './profile/whole-model-calibration.js';
 
 export type { Prediction } from './verify/verify-prediction.js';
 export { Z95, cellSigma, predictFromTable } from './verify/verify-prediction.js';

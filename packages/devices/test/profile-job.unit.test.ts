@@ -28,6 +28,7 @@ describe('profileJob: one builder of profile requests and their checkpoint key',
       options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 6000, maxMs: 8000, checkEvery: 5 } },
       timing: 'auto',
       tableBudgetMs: 150_000,
+      calibration: { maxPairs: 120 },
     });
     expect(request.fusion).toBe(ORT_CPU_FUSION);
     expect(request.nwot).toEqual({ batch: 16, seeds: [0], calibration: 'synthetic', initBatch: 4 });

@@ -24,6 +24,7 @@ interface AgentFlags {
   readonly mode: string;
   readonly maxPairs: string;
   readonly maxCellSeconds: string;
+  readonly anchorPairs: string;
   readonly candidates: string;
   readonly leaseSeconds: string;
   readonly pollInterval: string;
@@ -60,6 +61,7 @@ function settingsOf(f: AgentFlags, cwd: string, api: { readonly url: string; rea
     mode: f.mode as LatencyMode,
     maxPairs: intFlag(f.maxPairs, '--max-pairs', PROFILE_DEFAULTS.maxPairs, [2, 1_000_000]),
     maxCellSeconds: intFlag(f.maxCellSeconds, '--max-cell-seconds', PROFILE_DEFAULTS.maxCellSeconds, [1, 86_400]),
+    anchorPairs: intFlag(f.anchorPairs, '--anchor-pairs', PROFILE_DEFAULTS.calibrationPairs, [0, 1_000_000]),
     candidates: candidatesFlag(f.candidates),
     workDir: resolve(cwd, f.workDir),
     modelFiles: { apiUrl: api.url, token: api.token, maxBytes: intFlag(f.maxModelMb, '--max-model-mb', DEFAULT_MAX_MODEL_MB, [1, 1_048_576]) * MIB },
@@ -145,6 +147,7 @@ export const agentCommand: CommandModule = (program, io, setExitCode) => {
     .option('--mode <mode>', 'latency tables: micro (conv+activation block per site) or full (every single-swap model)', PROFILE_DEFAULTS.mode)
     .option('--max-pairs <n>', 'latency: paired-run cap per cell', String(PROFILE_DEFAULTS.maxPairs))
     .option('--max-cell-seconds <s>', 'latency: time cap per cell', String(PROFILE_DEFAULTS.maxCellSeconds))
+    .option('--anchor-pairs <n>', 'latency, micro: paired runs per whole all-X model that calibrates a table against the whole model (0: none)', String(PROFILE_DEFAULTS.calibrationPairs))
     .option('--candidates <list>', 'candidate activations', PROFILE_DEFAULTS.candidates)
     .option('--lease-seconds <n>', 'lease length asked for; progress reports renew it every quarter of it (10 to 3600)', '300')
     .option('--poll-interval <s>', 'seconds between polls when the queue is empty', '5')

@@ -22,6 +22,8 @@ export interface AgentSettings {
   readonly maxPairs: number;
   /** Time cap per latency cell, in seconds. */
   readonly maxCellSeconds: number;
+  /** Pairs per whole-model calibration anchor of a micro latency table (0: none). */
+  readonly anchorPairs: number;
   readonly candidates: readonly ActivationKind[];
   /** Checkpoints live here, one folder per job, so a restarted agent resumes where it stopped; uploaded model files in models/, by hash. */
   readonly workDir: string;
@@ -179,7 +181,7 @@ export function agentProfileJob(job: AgentJobFragment, settings: AgentSettings, 
     runtime: parts.runtime,
     metric: parts.metric,
     mode: settings.mode,
-    protocol: pairedProtocol({ maxPairs: settings.maxPairs, maxCellSeconds: settings.maxCellSeconds }),
+    protocol: pairedProtocol({ maxPairs: settings.maxPairs, maxCellSeconds: settings.maxCellSeconds, calibrationPairs: settings.anchorPairs }),
     reference: parts.reference,
     candidates: settings.candidates,
     fusion: deviceFusion(job.deviceProfile.fusedActivations, settings.runtime),

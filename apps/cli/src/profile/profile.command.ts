@@ -41,6 +41,7 @@ interface ProfileFlags extends RuntimeFlags {
   readonly maxPairs: string;
   readonly maxCellSeconds: string;
   readonly maxTableSeconds: string;
+  readonly anchorPairs: string;
   readonly candidates: string;
   readonly fusion?: string;
   readonly batch: string;
@@ -114,6 +115,7 @@ function protocolFrom(f: ProfileFlags): CellProtocol {
     maxPairs: intFlag(f.maxPairs, '--max-pairs', PROFILE_DEFAULTS.maxPairs, [minPairs, 1_000_000]),
     maxCellSeconds: numberFlag(f.maxCellSeconds, '--max-cell-seconds', 0),
     maxTableSeconds: numberFlag(f.maxTableSeconds, '--max-table-seconds', 0),
+    calibrationPairs: intFlag(f.anchorPairs, '--anchor-pairs', PROFILE_DEFAULTS.calibrationPairs, [0, 1_000_000]),
     targetRelative: numberFlag(f.targetRel, '--target-rel', 0),
     targetAbsoluteMs: numberFlag(f.targetAbs, '--target-abs', 0),
   });
@@ -209,6 +211,11 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
         bar.start(total, done);
       },
       onCell: () => bar.tick(),
+      onCalibrationStart: (anchors) => {
+        bar.stop();
+        io.stderr.write(`calibrating against the whole model: ${anchors.join(', ')} against the reference (up to ${protocol.kind === 'paired' ? protocol.calibration?.maxPairs : '?'} pairs each) …\n`);
+      },
+      onCalibrationAnchor: (a) => io.stderr.write(`  all-${a.activation.padEnd(10)} measured ${a.measured.toFixed(3).padStart(8)} [${a.ciLow.toFixed(3)}, ${a.ciHigh.toFixed(3)}] ms, micro sum ${a.microSum.toFixed(3).padStart(8)} ms (${a.pairs} pairs)\n`),
       ...(stopAfter ? { stopAfter } : {}),
     }).finally(() => bar.stop());
     if (!outcome.table) {
@@ -224,6 +231,8 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
     }
     checkpoint.remove();
     io.stdout.write(`${metric} table: ${outcome.table.cells.length} cells (${outcome.measured} measured, ${resumed} resumed) → ${f.output}\n`);
+    const c = outcome.calibration;
+    if (c) io.stdout.write(`calibrated: ${c.perSite.toFixed(4)} ms per swapped site (whole models ${c.gap.toFixed(3)} [${c.gapLow.toFixed(3)}, ${c.gapHigh.toFixed(3)}] ms off their micro sums)\n`);
     setExitCode(EXIT_OK);
   };
 }
@@ -329,6 +338,7 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
     .option('--max-pairs <n>', 'paired-run cap per cell', String(PROFILE_DEFAULTS.maxPairs))
     .option('--max-cell-seconds <s>', 'time cap per cell: heavy blocks take more pairs than light ones to reach the target', String(PROFILE_DEFAULTS.maxCellSeconds))
     .option('--max-table-seconds <s>', 'micro: time budget of the table; what is left after every cell had its cap goes to the cells still off target (0: none)', String(PROFILE_DEFAULTS.maxTableSeconds))
+    .option('--anchor-pairs <n>', 'micro: paired runs per whole all-X model that calibrates the table against the whole model (0: none)', String(PROFILE_DEFAULTS.calibrationPairs))
     .option('--candidates <list>', 'candidate activations', PROFILE_DEFAULTS.candidates)
     .option('--fusion <rules>', `memory: fusion rules (${Object.keys(FUSION_RULES).join(', ')}); default from the runtime`)
     .option('--batch <n>', 'accuracy: NWOT batch size', String(PROFILE_DEFAULTS.nwot.batch))

@@ -24,6 +24,11 @@ export type CellProtocol =
        * their target first (`spendLeftover`); without it, the per-cell cap is the last word.
        */
       readonly tableBudgetMs?: number;
+      /**
+       * Micro mode: measure every all-X model whole against the reference (at most `maxPairs`
+       * pairs each) and move the table's cells by the pooled gap (see `WholeModelCalibration`).
+       */
+      readonly calibration?: { readonly maxPairs: number };
     }
   | { readonly kind: 'paper'; readonly options: PaperOptions };
 

@@ -22,6 +22,8 @@ import type { Feeds } from '../runtimes/runtime.js';
 import { fullLatencyCells, microLatencyCells, syntheticInput } from './latency-sweep.js';
 import type { ProfileCell } from './profile-cell.js';
 import { hostCpu, mallocHugePages, provenanceNote } from './provenance.js';
+import type { CalibrationAnchor, WholeModelCalibration } from './whole-model-calibration.js';
+import { applyCalibration, calibrateTable } from './whole-model-calibration.js';
 
 export type ProfileMetric = 'latency' | 'memory' | 'accuracy';
 export type LatencyMode = 'full' | 'micro';
@@ -60,6 +62,9 @@ export interface ProfileHooks {
   readonly stopAfter?: number;
   /** NWOT: the reference score and per-site contributions, once per seed. */
   readonly onNwotReference?: (seed: number, result: NwotResult) => void;
+  /** Micro latency: the whole models about to be measured for the calibration (none when all were resumed). */
+  readonly onCalibrationStart?: (anchors: readonly string[]) => void;
+  readonly onCalibrationAnchor?: (anchor: CalibrationAnchor) => void;
 }
 
 export interface ProfileOutcome {
@@ -67,9 +72,13 @@ export interface ProfileOutcome {
   readonly table?: CostTable;
   readonly cells: readonly ProfileCell[];
   readonly measured: number;
+  /** Micro latency with a calibration: what moved the table's cells. */
+  readonly calibration?: WholeModelCalibration;
 }
 
 const REFERENCE_SITE = '__reference__';
+/** Checkpoint rows of the calibration's whole models, by activation. */
+const CALIBRATION_SITE = '__calibration__';
 
 function protocolLabel(req: ProfileRequest): string {
   if (req.metric === 'memory') return `arena planner (best fit, 64-byte aligned), fusion=${req.fusion.id}`;
@@ -209,7 +218,37 @@ export async function runProfile(req: ProfileRequest, hooks: ProfileHooks = {}):
     cp?.add({ site: REFERENCE_SITE, activation: 'value', delta: ref });
   }
   const cells = combineSeeds(req, all);
-  return { table: toCostTable(req, cells, ref), cells, measured };
+  const table = toCostTable(req, cells, ref);
+  const maxPairs = req.metric === 'latency' && req.mode === 'micro' && req.protocol.kind === 'paired' ? req.protocol.calibration?.maxPairs : undefined;
+  if (maxPairs === undefined) return { table, cells, measured };
+  if (table.sites.length < req.graph.sites.length) {
+    // An all-X model over a few sites moves the model by less than its own pair noise, and that
+    // noise spread over the few sites would swamp their cells (−0.29 ms per site from 2 sites).
+    const note = `calibration=none (the table covers ${table.sites.length} of the model's ${req.graph.sites.length} sites; the whole-model calibration swaps every site)`;
+    return { table: { ...table, provenance: { ...table.provenance, note: `${table.provenance.note}; ${note}` } }, cells, measured };
+  }
+  const calibration = await calibrate(req, table, maxPairs, hooks);
+  return { table: applyCalibration(table, req.reference, calibration), cells, measured, calibration };
+}
+
+/** The calibration's whole models, those a checkpoint holds resumed, the rest measured (and checkpointed) now. */
+async function calibrate(req: ProfileRequest, table: CostTable, maxPairs: number, hooks: ProfileHooks): Promise<WholeModelCalibration> {
+  const cp = hooks.checkpoint;
+  const resumed = new Map<string, Omit<CalibrationAnchor, 'microSum'>>();
+  for (const k of req.candidates) {
+    const c = cp?.get(CALIBRATION_SITE, k.id);
+    if (c && c.ciLow !== undefined && c.ciHigh !== undefined) resumed.set(k.id, { activation: k.id, measured: c.delta, ciLow: c.ciLow, ciHigh: c.ciHigh, pairs: c.runs ?? 0 });
+  }
+  const todo = req.candidates.filter((k) => k.id !== req.reference.id && !resumed.has(k.id));
+  if (todo.length > 0) hooks.onCalibrationStart?.(todo.map((k) => `all-${k.id}`));
+  return calibrateTable(table, {
+    runtime: req.runtime, model: latencyModel(req), feeds: inputFeeds(req, 1, req.seed), timing: resolveTiming(req.protocol, req.runtime.provenance),
+    candidates: req.candidates, reference: req.reference, maxPairs, seed: req.seed, measured: resumed,
+    onAnchor: (a) => {
+      cp?.add({ site: CALIBRATION_SITE, activation: a.activation, delta: a.measured, ciLow: a.ciLow, ciHigh: a.ciHigh, runs: a.pairs });
+      hooks.onCalibrationAnchor?.(a);
+    },
+  });
 }
 
 function toCostTable(req: ProfileRequest, cells: readonly ProfileCell[], reference: number): CostTable {

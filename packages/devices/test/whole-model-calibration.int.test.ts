@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ReLU, SiLU, buildGraph, builtinModelSpec, decodeOnnxModel } from '@actnas/core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { CellProtocol } from '../src/latency/cell-protocol.js';
+import { ProfileCheckpoint } from '../src/profile/checkpoint.js';
+import { profileJob } from '../src/profile/profile-job.js';
+import { runProfile } from '../src/profile/profile-runner.js';
+import type { Runtime } from '../src/runtimes/runtime.js';
+import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
+
+const quick: CellProtocol = {
+  kind: 'paired',
+  options: { warmup: 1, order: 'abba', stopping: { relative: 0.2, absolute: 0.005, minPairs: 4, maxPairs: 6, checkEvery: 2 } },
+  calibration: { maxPairs: 8 },
+};
+const graph = buildGraph(builtinModelSpec('yolov8n'), { imgsz: 64 });
+
+/** The real ORT runtime, recording each loaded model's graph name (micro blocks are named `micro <site> <activation>`). */
+async function countingRuntime(): Promise<{ runtime: Runtime; wholeLoads: () => number }> {
+  const rt = await createOrtRuntime({ runtime: 'ort', threads: 1 });
+  const loads: string[] = [];
+  const load = (bytes: Uint8Array): ReturnType<Runtime['load']> => {
+    loads.push(decodeOnnxModel(bytes).graph?.name ?? '?');
+    return rt.load(bytes);
+  };
+  return { runtime: { ...rt, load }, wholeLoads: () => loads.filter((l) => !l.startsWith('micro ')).length };
+}
+
+function checkpointFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'actnas-calibration-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'lat.csv.checkpoint.jsonl');
+}
+
+describe('micro tables calibrated against the whole model', () => {
+  it('measures the all-ReLU model whole and moves the ReLU column so that its sum is that measurement; a resumed profile does not measure it again', async () => {
+    const { runtime, wholeLoads } = await countingRuntime();
+    const { request, checkpointKey } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol: quick, reference: SiLU, candidates: [SiLU, ReLU] });
+    const path = checkpointFile();
+    const first = await runProfile(request, { checkpoint: ProfileCheckpoint.open(path, checkpointKey) });
+    const c = first.calibration!;
+    expect(c.anchors).toHaveLength(1);
+    const [relu] = c.anchors;
+    expect(relu).toMatchObject({ activation: 'relu' });
+    expect(relu!.pairs).toBeGreaterThanOrEqual(4);
+    expect(relu!.ciLow).toBeLessThanOrEqual(relu!.measured);
+    const column = first.table!.cells.filter((x) => x.activation === 'relu');
+    expect(column).toHaveLength(graph.sites.length);
+    expect(column.reduce((s, x) => s + x.delta, 0)).toBeCloseTo(relu!.measured, 9);
+    expect(c.perSite).toBeCloseTo((relu!.measured - relu!.microSum) / graph.sites.length, 12);
+    expect(first.table!.cells.filter((x) => x.activation === 'silu').every((x) => x.delta === 0)).toBe(true);
+    expect(first.table!.provenance.note).toContain('calibration=whole-model:');
+    // The reference value, the reference session and the anchor: whole models, loaded once each.
+    expect(wholeLoads()).toBe(3);
+
+    const again = await runProfile(request, { checkpoint: ProfileCheckpoint.open(path, checkpointKey) });
+    expect(wholeLoads()).toBe(3);
+    expect(again.calibration).toEqual(c);
+    expect(again.table!.cells).toEqual(first.table!.cells);
+  });
+
+  it('does not calibrate a table of some of the sites: their all-X model would move by less than its noise', async () => {
+    const { runtime, wholeLoads } = await countingRuntime();
+    const { request } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol: quick, reference: SiLU, candidates: [SiLU, ReLU], sites: ['model.0.act', 'model.1.act'] });
+    const out = await runProfile(request);
+    expect(out.calibration).toBeUndefined();
+    expect(out.table!.provenance.note).toContain(`calibration=none (the table covers 2 of the model's ${graph.sites.length} sites`);
+    expect(wholeLoads()).toBe(1);
+  });
+});
