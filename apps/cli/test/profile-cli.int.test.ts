@@ -85,6 +85,7 @@ describe('actnas profile (built bin)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/all-relu .*predicted\s+-0\.100/);
     expect(r.stdout).toMatch(/correlation .*median relative error .*median absolute error/);
+    expect(r.stdout).toMatch(/^random mixed models alone: median relative error \d+\.\d% over 2 \(the all-X models are also a calibrated table's anchors\)$/m);
     expect(r.stdout).toMatch(/null-1 .*predicted\s+0\.000/);
     expect(r.stdout).toMatch(/noise floor \d+\.\d{3}: .*\(3 null rows\)/);
     expect(r.stdout).toContain("runs timed by the process's CPU time (1-thread onnxruntime, as micro tables are)");

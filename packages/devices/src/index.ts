@@ -46,7 +46,7 @@ export { OnnxProfileError, isOnnxProfileModel, onnxMemoryGraph, onnxProfileModel
 export type { ValidationReport, ValidationRow } from './profile/validation.js';
 export { validateTable, validationAssignments } from './profile/validation.js';
 export type { NamedAssignment, WholeModelMeasurement, WholeModelOptions } from './profile/validation.js';
-export { measureAgainstReference } from './profile/validation.js';
+export { WHOLE_MODEL_SESSIONS, measureAgainstReference } from './profile/validation.js';
 export type { CalibrationAnchor, WholeModelCalibration } from './profile/whole-model-calibration.js';
 export { fitCalibration } from './profile/whole-model-calibration.js';
 

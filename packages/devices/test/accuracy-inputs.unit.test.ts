@@ -80,15 +80,17 @@ describe('validation and accuracy agreement', () => {
 
   it('summarises correlation and median relative error', () => {
     const rows = [
-      { name: 'x', predicted: -1, measured: -1.1, ciLow: 0, ciHigh: 0, pairs: 1 },
-      { name: 'y', predicted: -2, measured: -2, ciLow: 0, ciHigh: 0, pairs: 1 },
-      { name: 'z', predicted: -3, measured: -2.5, ciLow: 0, ciHigh: 0, pairs: 1 },
+      { name: 'random-1', predicted: -1, measured: -1.1, ciLow: 0, ciHigh: 0, pairs: 1 },
+      { name: 'random-2', predicted: -2, measured: -2, ciLow: 0, ciHigh: 0, pairs: 1 },
+      { name: 'all-relu', predicted: -3, measured: -2.5, ciLow: 0, ciHigh: 0, pairs: 1 },
     ];
     const nulls = [0.05, -0.2, 0.1].map((measured, i) => ({ name: `null-${i}`, predicted: 0, measured, ciLow: 0, ciHigh: 0, pairs: 1 }));
     const r = summariseValidation(rows, nulls);
     expect(r.correlation).toBeGreaterThan(0.9);
     expect(r.medianRelativeError).toBeCloseTo(0.1 / 1.1, 10);
     expect(r.medianAbsoluteError).toBeCloseTo(0.1, 10);
+    // The random models alone: errors 0.1/1.1 and 0.
+    expect(r.randomMedianRelativeError).toBeCloseTo(0.05 / 1.1, 10);
     expect(r.noiseFloor).toBeCloseTo(0.1, 10);
     expect(r.nullRows).toHaveLength(3);
   });

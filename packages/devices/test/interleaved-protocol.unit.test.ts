@@ -75,4 +75,29 @@ describe('interleaved paired protocol', () => {
     expect(await estimate('block-min')).toBeLessThan(-1);
     expect(Math.abs(await estimate('block-mean'))).toBeLessThan(0.5);
   });
+  it('with several reference sessions, each candidate cycles through them a turn at a time, so its delta is against their mean', async () => {
+    const d = device(9);
+    // Three sessions of one reference whose memory placement put them at +0.9, 0 and −0.9 ms.
+    const references = [d.run(0.9, 0.2), d.run(0, 0.2), d.run(-0.9, 0.2)];
+    const calls = [0, 0, 0];
+    const counted = references.map((r, i): TimedRun => () => {
+      calls[i]! += 1;
+      return r();
+    });
+    // A target no CI reaches: every candidate runs to its 120 pairs, a first turn of 10, then turns of 4.
+    const fixed = { ...stopping, relative: 1e-9, absolute: 1e-9, maxPairs: 120 };
+    const m = await measureInterleaved(counted, [d.run(-2, 0.2), d.run(-1, 0.2)], { warmup: 1, order: 'abba', stopping: fixed, seeds: [1, 2], budgetMs: Infinity, clock: d.clock });
+    // 29 turns each (10 + 27 × 4 + 2 pairs), cycling over the sessions: every session had about a third.
+    // Warm-up: one run of each extra session, and one of the first per candidate.
+    const paired = calls.map((c, i) => c - (i === 0 ? 2 : 1));
+    expect(paired.reduce((a, b) => a + b, 0)).toBe(2 * 120);
+    for (const n of paired) expect(n).toBeGreaterThan(60);
+    // Within the imbalance of the turns (46 / 38 / 36 pairs on the three sessions: 0.08 ms) of the truth.
+    expect(Math.abs(m[0]!.delta.estimate + 2)).toBeLessThan(0.2);
+    expect(Math.abs(m[1]!.delta.estimate + 1)).toBeLessThan(0.2);
+    // Against the first session alone, every delta is off by its +0.9 ms.
+    const e = device(9);
+    const one = await measureInterleaved(e.run(0.9, 0.2), [e.run(-2, 0.2)], { warmup: 1, order: 'abba', stopping: fixed, seeds: [1], budgetMs: Infinity, clock: e.clock });
+    expect(one[0]!.delta.estimate).toBeCloseTo(-2.9, 1);
+  });
 });

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReLU, SiLU, buildGraph, builtinModelSpec, decodeOnnxModel } from '@actnas/core';
+import { ReLU, SiLU, buildGraph, builtinModelSpec, decodeOnnxModel, emitOnnx, importOnnx } from '@actnas/core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CellProtocol } from '../src/latency/cell-protocol.js';
 import { ProfileCheckpoint } from '../src/profile/checkpoint.js';
 import { profileJob } from '../src/profile/profile-job.js';
 import { runProfile } from '../src/profile/profile-runner.js';
+import { syntheticInput } from '../src/profile/latency-sweep.js';
+import { measureAgainstReference } from '../src/profile/validation.js';
 import type { Runtime } from '../src/runtimes/runtime.js';
 import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
 
@@ -52,11 +54,11 @@ describe('micro tables calibrated against the whole model', () => {
     expect(c.perSite).toBeCloseTo((relu!.measured - relu!.microSum) / graph.sites.length, 12);
     expect(first.table!.cells.filter((x) => x.activation === 'silu').every((x) => x.delta === 0)).toBe(true);
     expect(first.table!.provenance.note).toContain('calibration=whole-model:');
-    // The reference value, the reference session and the anchor: whole models, loaded once each.
-    expect(wholeLoads()).toBe(3);
+    // The reference value, the two reference sessions and the anchor (8 pairs: one turn, no fresh session yet).
+    expect(wholeLoads()).toBe(4);
 
     const again = await runProfile(request, { checkpoint: ProfileCheckpoint.open(path, checkpointKey) });
-    expect(wholeLoads()).toBe(3);
+    expect(wholeLoads()).toBe(4);
     expect(again.calibration).toEqual(c);
     expect(again.table!.cells).toEqual(first.table!.cells);
   });
@@ -68,5 +70,25 @@ describe('micro tables calibrated against the whole model', () => {
     expect(out.calibration).toBeUndefined();
     expect(out.table!.provenance.note).toContain(`calibration=none (the table covers 2 of the model's ${graph.sites.length} sites`);
     expect(wholeLoads()).toBe(1);
+  });
+  it('whole models in turns can be loaded afresh every few turns, the reference sessions too, and are measured to the same pair cap', async () => {
+    const { runtime, wholeLoads } = await countingRuntime();
+    const model = importOnnx(emitOnnx(graph, { seed: 0 }));
+    const relu = { name: 'all-relu', sites: Object.fromEntries(graph.sites.map((s) => [s.name, ReLU])) };
+    const measure = async (fresh?: number) =>
+      measureAgainstReference([relu], {
+        runtime, model, feeds: { images: syntheticInput([1, 3, 64, 64], 0) }, nullCopies: 1, timing: 'process-cpu',
+        interleaved: { budgetMs: Number.POSITIVE_INFINITY, referenceSessions: 2, ...(fresh ? { freshSessionTurns: fresh } : {}) },
+        protocol: { warmup: 1, order: 'abba', seed: 1, stopping: { relative: 1e-9, absolute: 1e-9, minPairs: 10, maxPairs: 24, checkEvery: 2 } },
+      });
+    const kept = await measure();
+    // Two reference sessions and one of each model, for the whole measurement.
+    expect(wholeLoads()).toBe(4);
+    const fresh = await measure(2);
+    // Turns of 10, 4, 4, 4, 2 pairs: each model is loaded again before its 3rd and 5th turn (2 × 2).
+    // A model's turns alternate over the two reference sessions (6 and 4 turns in all), and each is
+    // loaded again after every two turns it served (2 + 1). With the 4 first loads: 11.
+    expect(wholeLoads() - 4).toBe(4 + 4 + 3);
+    for (const m of [...kept, ...fresh]) expect(m.measurement.pairs).toBe(24);
   });
 });

@@ -6,7 +6,7 @@ import { CostTableValidationError, costTableToCsv, costTableToJson, emitOnnx, fu
 import type { CellProtocol, Feeds, FusionRules, LatencyMode, ProfileGraph, ProfileMetric, RuntimeProfile } from '@actnas/devices';
 import {
   CheckpointMismatchError, FUSION_RULES, OnnxProfileError, PROFILE_DEFAULTS, ProfileCheckpoint, UnknownRuntimeError, checkpointPathFor, createRuntime, liveSetRows, memoryGraphOf, nwotAgreement,
-  NULL_COPY_PAIRS, isOnnxProfileModel, pairedProtocol, paperProtocol, resolveTiming, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
+  NULL_COPY_PAIRS, WHOLE_MODEL_SESSIONS, isOnnxProfileModel, pairedProtocol, paperProtocol, resolveTiming, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
 } from '@actnas/devices';
 import { SingleBar } from 'cli-progress';
 import { CliUsageError, EXIT_OK } from '../shared/cli-error.js';
@@ -295,10 +295,12 @@ function validateAction(io: CliIo, setExitCode: (code: number) => void, cmd?: Co
       protocol: VALIDATION_PROTOCOL(seed, maxPairs),
       nullCopies,
       // All models loaded together and measured in turns, with block minima, as `actnas verify` measures them.
-      interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: Math.min(NULL_COPY_PAIRS, maxPairs) },
+      interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: Math.min(NULL_COPY_PAIRS, maxPairs), ...WHOLE_MODEL_SESSIONS },
       onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
     });
     io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}%, median absolute error ${report.medianAbsoluteError.toFixed(3)} over ${report.rows.length} models\n`);
+    const random = report.rows.filter((r) => r.name.startsWith('random-')).length;
+    if (random > 0 && random < report.rows.length) io.stdout.write(`random mixed models alone: median relative error ${(100 * report.randomMedianRelativeError).toFixed(1)}% over ${random} (the all-X models are also a calibrated table's anchors)\n`);
     if (report.nullRows.length) io.stdout.write(`noise floor ${report.noiseFloor.toFixed(3)}: the median |delta| of the unchanged model in a new session (${report.nullRows.length} null rows)\n`);
     io.stdout.write(`runs timed by ${timing === 'process-cpu' ? "the process's CPU time (1-thread onnxruntime, as micro tables are)" : 'the wall clock'}\n`);
     if (f.json) await writeFile(resolve(io.cwd ?? process.cwd(), f.json), JSON.stringify(report, null, 1));

@@ -24,6 +24,11 @@ export interface InterleavedOptions extends Omit<PairedOptions, 'seed'> {
   readonly turnPairs?: number;
   /** Called once per candidate when it leaves the rotation (or the budget ends), in that order. */
   readonly onDone?: (index: number, m: PairedMeasurement) => void;
+  /**
+   * Awaited before each turn of a candidate (its index, and the how-many-th turn of its own this
+   * is), outside the timed runs and the budget: where the caller may load fresh sessions.
+   */
+  readonly beforeTurn?: (index: number, turn: number) => Promise<void>;
 }
 
 /** Pairs a candidate always gets, whatever the budget: two ABBA blocks, so an estimate with a CI exists. */
@@ -92,17 +97,26 @@ class PairedSeries {
   }
 }
 
-/** Measures every candidate against `reference` in turns under one time budget; results in the candidates' order. */
-export async function measureInterleaved(reference: TimedRun, candidates: readonly TimedRun[], o: InterleavedOptions): Promise<PairedMeasurement[]> {
+/**
+ * Measures every candidate against `reference` in turns under one time budget; results in the
+ * candidates' order. With several reference runs (sessions of one model) each candidate's turns
+ * cycle through them, a whole turn (whole ABBA blocks) on one: a candidate's delta is then taken
+ * against their mean instead of against whatever memory placement one session happened to get.
+ */
+export async function measureInterleaved(reference: TimedRun | readonly TimedRun[], candidates: readonly TimedRun[], o: InterleavedOptions): Promise<PairedMeasurement[]> {
   const clock = o.clock ?? (() => performance.now());
+  const references = typeof reference === 'function' ? [reference] : reference;
+  if (references.length === 0) throw new Error('measureInterleaved needs a reference');
   const turn = Math.max(2, 2 * Math.round((o.turnPairs ?? 4) / 2));
   const series = candidates.map((c, i) => new PairedSeries(c, o.seeds[i]!, { ...o, stopping: { ...o.stopping, maxPairs: Math.min(o.stopping.maxPairs, o.pairCaps?.[i] ?? Infinity) } }));
+  for (const r of references.slice(1)) for (let i = 0; i < o.warmup; i++) await r();
   for (const s of series) {
     for (let i = 0; i < o.warmup; i++) {
-      await reference();
+      await references[0]!();
       await s.candidate();
     }
   }
+  const turns = series.map(() => 0);
   let spent = 0;
   const finish = (s: PairedSeries, why: NonNullable<PairedSeries['done']>): void => {
     s.done = why;
@@ -110,9 +124,12 @@ export async function measureInterleaved(reference: TimedRun, candidates: readon
   };
   for (let active = series; active.length > 0; active = series.filter((s) => s.done === undefined)) {
     for (const s of active) {
-      const started = clock();
       const { minPairs, maxPairs } = s.o.stopping;
       const want = Math.min(maxPairs, Math.max(s.pairs + turn, Math.min(minPairs, maxPairs)));
+      const i = series.indexOf(s);
+      await o.beforeTurn?.(i, turns[i]!);
+      const started = clock();
+      const reference = references[turns[i]!++ % references.length]!;
       while (s.pairs < want) await s.pair(reference);
       spent += clock() - started;
       if (s.onTarget()) finish(s, 'target');

@@ -2,7 +2,7 @@ import type { ActivationKind, CostCell, CostTable, ImportedModel } from '@actnas
 import type { PairedOptions } from '../latency/paired-protocol.js';
 import type { Feeds, Runtime } from '../runtimes/runtime.js';
 import type { NamedAssignment } from './validation.js';
-import { measureAgainstReference, predictedDelta } from './validation.js';
+import { WHOLE_MODEL_SESSIONS, measureAgainstReference, predictedDelta } from './validation.js';
 
 /**
  * Micro blocks miss part of what the reference activation costs inside the whole model. On
@@ -129,7 +129,7 @@ export async function calibrateTable(table: CostTable, o: CalibrationOptions): P
   if (todo.length > 0) {
     await measureAgainstReference(todo, {
       runtime: o.runtime, model: o.model, feeds: o.feeds, timing: o.timing, protocol: anchorProtocol(o),
-      interleaved: { budgetMs: Number.POSITIVE_INFINITY },
+      interleaved: { budgetMs: Number.POSITIVE_INFINITY, ...WHOLE_MODEL_SESSIONS },
       onMeasured: ({ name, measurement: m }) => {
         const anchor = { activation: name.slice('all-'.length), microSum: microSum.get(name)!, measured: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, pairs: m.pairs };
         got.set(name, anchor);

@@ -13,7 +13,7 @@ import type { ProfileGraph } from '../profile/graph-adapters.js';
 import { memoryGraphOf } from '../profile/graph-adapters.js';
 import { isOnnxProfileModel, onnxWithDynamicBatch } from '../profile/onnx-profile-model.js';
 import { syntheticInput } from '../profile/latency-sweep.js';
-import { measureAgainstReference, noiseFloorOf } from '../profile/validation.js';
+import { WHOLE_MODEL_SESSIONS, measureAgainstReference, noiseFloorOf } from '../profile/validation.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import type { Prediction } from './verify-prediction.js';
 import { Z95 } from './verify-prediction.js';
@@ -315,7 +315,7 @@ async function measureLatency(candidates: readonly VerifyCandidate[], o: VerifyO
       timing,
       nullCopies: o.nullCopies,
       // The null copies only show the session floor: ±0.3 ms is enough there, so they leave the proposals the time.
-      interleaved: { budgetMs: o.latencyBudgetMs ?? (o.protocol.stopping.maxMs ?? Infinity) * total, nullCopyPairs: NULL_COPY_PAIRS },
+      interleaved: { budgetMs: o.latencyBudgetMs ?? (o.protocol.stopping.maxMs ?? Infinity) * total, nullCopyPairs: NULL_COPY_PAIRS, ...WHOLE_MODEL_SESSIONS },
       onMeasured: ({ name, nullCopy, measurement: m }) =>
         o.onProgress?.({ phase: nullCopy ? 'null' : 'latency', name, delta: m.delta.estimate, low: m.delta.low, high: m.delta.high, pairs: m.pairs, done: ++done, total }),
     },
