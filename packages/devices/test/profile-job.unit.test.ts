@@ -25,11 +25,11 @@ describe('profileJob: one builder of profile requests and their checkpoint key',
     expect(request.seed).toBe(0);
     expect(request.protocol).toEqual({
       kind: 'paired',
-      options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.01, minPairs: 10, maxPairs: 6000, maxMs: 8000, checkEvery: 5 } },
+      options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.02, minPairs: 10, maxPairs: 6000, maxMs: 8000, checkEvery: 5 } },
       timing: 'auto',
-      tableBudgetMs: 150_000,
-      calibration: { maxPairs: 120 },
+      tableBudgetMs: 100_000,
     });
+    expect(pairedProtocol({ calibrationPairs: 120 })).toMatchObject({ calibration: { maxPairs: 120 } });
     expect(request.fusion).toBe(ORT_CPU_FUSION);
     expect(request.nwot).toEqual({ batch: 16, seeds: [0], calibration: 'synthetic', initBatch: 4 });
     const tfjs = profileJob(await input({ runtime: await createRuntime({ runtime: 'tfjs', threads: 1 }) }));

@@ -19,8 +19,13 @@ export const PROFILE_DEFAULTS = {
   warmup: 3,
   /** Stop a latency cell when its 95% CI half-width is at most this fraction of |delta| … */
   targetRelative: 0.1,
-  /** … or at most this many milliseconds. */
-  targetAbsoluteMs: 0.01,
+  /**
+   * … or at most this many milliseconds. What a whole-model prediction can use: the errors of a
+   * model's 57–64 cells add up to about ±0.02 × √60 ≈ ±0.15 ms, below the ±0.5 ms to which a
+   * whole model itself is measured; at 0.01 ms a micro table took 150–185 s on a Xeon host, where
+   * it now takes about a third of that (PROFILING.md, "Whole-model calibration").
+   */
+  targetAbsoluteMs: 0.02,
   minPairs: 10,
   maxPairs: 6000,
   /**
@@ -32,13 +37,15 @@ export const PROFILE_DEFAULTS = {
    * Micro mode: the wall time a table may take. What the cells finish under it is given to the
    * cells still off target after their per-cell cap, nearest to their target first.
    */
-  maxTableSeconds: 150,
+  maxTableSeconds: 100,
   /**
    * Micro mode: pairs per whole all-X model that calibrate the table against the whole model
-   * (`WholeModelCalibration`); 0 for none. 120 pairs gave ±0.4–0.57 ms per anchor on a 66 ms
-   * model, ±0.25 ms pooled over four.
+   * (`WholeModelCalibration`); 0 for none, the default: measured with fresh sessions, the whole
+   * models of the yolov8n fixture were within their noise of the micro sums on the Xeon host
+   * where, with long-lived sessions, they had seemed 1 ms off (PROFILING.md). 120 pairs give
+   * ±0.4–0.57 ms per anchor on a 66 ms model, ±0.25 ms pooled over four, for ~80 s.
    */
-  calibrationPairs: 120,
+  calibrationPairs: 0,
   /** Paired runs timed by process CPU time on a 1-thread onnxruntime session (see `LatencyTiming`). */
   timing: 'auto',
   paperRuns: 50,
