@@ -40,12 +40,13 @@ export const PROFILE_DEFAULTS = {
   maxTableSeconds: 100,
   /**
    * Micro mode: pairs per whole all-X model that calibrate the table against the whole model
-   * (`WholeModelCalibration`); 0 for none, the default: measured with fresh sessions, the whole
-   * models of the yolov8n fixture were within their noise of the micro sums on the Xeon host
-   * where, with long-lived sessions, they had seemed 1 ms off (PROFILING.md). 120 pairs give
-   * ±0.4–0.57 ms per anchor on a 66 ms model, ±0.25 ms pooled over four, for ~80 s.
+   * (`WholeModelCalibration`); 0 for none. Measured in fresh sessions on a Xeon host, yolo11n's
+   * whole models were 0.6–1.7 ms below their micro sums (29 % median relative error) while the
+   * yolov8n fixture's were within their noise of them (PROFILING.md): the anchors cost ~1.5 min
+   * of a 640 px table and remove such a gap where there is one. 100 pairs give about ±0.5 ms per
+   * anchor on a 66 ms model, ±0.25 ms pooled over four.
    */
-  calibrationPairs: 0,
+  calibrationPairs: 100,
   /** Paired runs timed by process CPU time on a 1-thread onnxruntime session (see `LatencyTiming`). */
   timing: 'auto',
   paperRuns: 50,

@@ -5,20 +5,17 @@ import type { NamedAssignment } from './validation.js';
 import { WHOLE_MODEL_SESSIONS, measureAgainstReference, predictedDelta } from './validation.js';
 
 /**
- * Micro blocks miss part of what the reference activation costs inside the whole model. On
- * onnxruntime's CPU provider SiLU stays a separate memory-bound node (QuickGelu) after the conv,
- * while ReLU, ReLU6, LeakyReLU and Hardswish fuse into it; in the whole model that node also pays
- * its dispatch and a colder cache, which a block repeated on its own does not (per-node profile of
- * the yolov8n fixture on a Xeon: ~1 ms of non-kernel time and 0.4 ms more kernel time at model.0
- * over the 57 sites). The sums of micro deltas then under-state every whole-model saving by about
- * the same amount, whatever replaced the reference: on that host all-ReLU / all-Hardswish /
- * all-ReLU6 / all-LeakyReLU measured 1.35 / 0.85 / 1.02 / 1.05 ms (± 0.4–0.57) below their sums.
+ * Micro blocks can miss part of what the reference activation costs inside the whole model. On a
+ * Xeon host, measured in fresh sessions (`WHOLE_MODEL_SESSIONS`), every mixed yolo11n model was
+ * 0.6–1.7 ms faster than its micro sum (median relative error 29 %), while the yolov8n fixture's
+ * were within their noise of theirs; and the gap hardly depended on what replaced the reference.
  *
  * The calibration measures each all-X model (X every candidate but the reference) whole, against
- * the reference, and pools their gaps into one offset per swapped site: the reference's cost in
- * context that its micro block does not show. Pooled over the anchors the offset is about half as
- * noisy as one per activation, and predicted the random mixed models better (median relative
- * error 7 % against 12 % per activation and 40 % uncalibrated, PROFILING.md).
+ * the reference, and pools their gaps into one offset per swapped site. Pooled over the anchors the
+ * offset is about half as noisy as one per activation, and predicted random mixed models better
+ * (median relative error 7 % against 12 % per activation on the fixture, PROFILING.md, "Fresh
+ * sessions, and the whole-model calibration"); spreading it by tensor size did no better than
+ * evenly.
  */
 export interface CalibrationAnchor {
   /** The candidate every site of the anchor model uses. */
