@@ -71,7 +71,7 @@ describe('micro tables calibrated against the whole model', () => {
     expect(out.table!.provenance.note).toContain(`calibration=none (the table covers 2 of the model's ${graph.sites.length} sites`);
     expect(wholeLoads()).toBe(1);
   });
-  it('whole models in turns can be loaded afresh every few turns, the reference sessions too, and are measured to the same pair cap', async () => {
+  it('whole models in turns can be loaded afresh every few rounds, the reference sessions with them, and are measured to the same pair cap', async () => {
     const { runtime, wholeLoads } = await countingRuntime();
     const model = importOnnx(emitOnnx(graph, { seed: 0 }));
     const relu = { name: 'all-relu', sites: Object.fromEntries(graph.sites.map((s) => [s.name, ReLU])) };
@@ -85,10 +85,9 @@ describe('micro tables calibrated against the whole model', () => {
     // Two reference sessions and one of each model, for the whole measurement.
     expect(wholeLoads()).toBe(4);
     const fresh = await measure(2);
-    // Turns of 10, 4, 4, 4, 2 pairs: each model is loaded again before its 3rd and 5th turn (2 × 2).
-    // A model's turns alternate over the two reference sessions (6 and 4 turns in all), and each is
-    // loaded again after every two turns it served (2 + 1). With the 4 first loads: 11.
-    expect(wholeLoads() - 4).toBe(4 + 4 + 3);
+    // Rounds of turns of 10, 4, 4, 4, 2 pairs: before the 3rd and the 5th round both reference
+    // sessions and both models are loaded again (2 × 4), after the 4 first loads.
+    expect(wholeLoads() - 4).toBe(4 + 2 * 4);
     for (const m of [...kept, ...fresh]) expect(m.measurement.pairs).toBe(24);
   });
 });

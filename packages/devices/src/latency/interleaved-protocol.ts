@@ -25,10 +25,11 @@ export interface InterleavedOptions extends Omit<PairedOptions, 'seed'> {
   /** Called once per candidate when it leaves the rotation (or the budget ends), in that order. */
   readonly onDone?: (index: number, m: PairedMeasurement) => void;
   /**
-   * Awaited before each turn of a candidate (its index, and the how-many-th turn of its own this
-   * is), outside the timed runs and the budget: where the caller may load fresh sessions.
+   * Awaited before each round of turns (its number from 0, and the candidates still in the
+   * rotation), outside the timed runs and the budget: where the caller may load fresh sessions.
+   * In round r every candidate in the rotation takes its r-th turn, on reference run r mod n.
    */
-  readonly beforeTurn?: (index: number, turn: number) => Promise<void>;
+  readonly beforeRound?: (round: number, active: readonly number[]) => Promise<void>;
 }
 
 /** Pairs a candidate always gets, whatever the budget: two ABBA blocks, so an estimate with a CI exists. */
@@ -122,12 +123,12 @@ export async function measureInterleaved(reference: TimedRun | readonly TimedRun
     s.done = why;
     o.onDone?.(series.indexOf(s), s.measurement());
   };
-  for (let active = series; active.length > 0; active = series.filter((s) => s.done === undefined)) {
+  for (let active = series, round = 0; active.length > 0; active = series.filter((s) => s.done === undefined), round++) {
+    await o.beforeRound?.(round, active.map((s) => series.indexOf(s)));
     for (const s of active) {
       const { minPairs, maxPairs } = s.o.stopping;
       const want = Math.min(maxPairs, Math.max(s.pairs + turn, Math.min(minPairs, maxPairs)));
       const i = series.indexOf(s);
-      await o.beforeTurn?.(i, turns[i]!);
       const started = clock();
       const reference = references[turns[i]!++ % references.length]!;
       while (s.pairs < want) await s.pair(reference);

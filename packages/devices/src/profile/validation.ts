@@ -125,10 +125,11 @@ export interface WholeModelOptions {
      */
     readonly referenceSessions?: number;
     /**
-     * Load every model afresh after this many of its turns (default never): a session's memory
-     * placement moves a whole model by up to ±1 ms here (a null copy of yolo11n measured
-     * −1.03 ± 0.46 ms), and over fresh sessions that averages out instead of staying in its delta.
-     * The reference is loaded afresh as often, counted over all turns.
+     * Load every model afresh, the reference sessions with them, after this many rounds of turns
+     * (default never), all at once and in a seeded random order: a session's memory placement, and
+     * how long ago and in which place in the order it was loaded, moves a whole model by up to
+     * ±1 ms here (a null copy of yolo11n measured −1.03 ± 0.46 ms). Over fresh sessions that
+     * averages out instead of staying in its delta, and every session is as old as the others.
      */
     readonly freshSessionTurns?: number;
   };
@@ -170,7 +171,7 @@ const nullAssignments = (n: number): NamedAssignment[] => Array.from({ length: n
 
 /**
  * How whole models are held while measured in turns (validation, calibration, verification): two
- * reference sessions, and every session loaded afresh after two of its turns. With one session per
+ * reference sessions, and every session loaded afresh, in a shuffled order, every two rounds. With one session per
  * model for the whole measurement, the all-ReLU model of the yolov8n fixture measured −4.92,
  * −5.22, −5.97 and −6.01 ms in four runs on a Xeon host (±0.4–0.5 each), and every mixed model
  * 0.8–2.3 ms below its micro sum; with fresh sessions −3.99, −3.67, −3.83 in three runs, against a
@@ -216,17 +217,23 @@ async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeM
   const refs = Array.from({ length: referenceSessions }, () => new SessionSlot(() => o.model.bytes, o));
   const cands = models.map((a) => new SessionSlot(() => rewriteOnnx(o.model, a.sites, { metadata: false }), o));
   const fresh = turns.freshSessionTurns;
-  const referenceTurns = refs.map(() => 0);
-  const beforeTurn = async (i: number, turn: number): Promise<void> => {
-    if (fresh === undefined) return;
-    // The reference slot this turn uses (measureInterleaved cycles a candidate's turns over them).
-    const r = turn % refs.length;
-    if (referenceTurns[r]! > 0 && referenceTurns[r]! % fresh === 0) await refs[r]!.load(FRESH_SESSION_WARMUP);
-    referenceTurns[r]! += 1;
-    if (turn > 0 && turn % fresh === 0) await cands[i]!.load(FRESH_SESSION_WARMUP);
+  // With fresh sessions every load is in a shuffled order: no model is always loaded first.
+  const loadAll = async (slots: SessionSlot[], round: number, warmup: number): Promise<void> => {
+    if (fresh !== undefined) {
+      const rng = createRng(o.protocol.seed + round);
+      for (let i = slots.length - 1; i > 0; i--) {
+        const j = rng.int(0, i);
+        [slots[i], slots[j]] = [slots[j]!, slots[i]!];
+      }
+    }
+    for (const slot of slots) await slot.load(warmup);
+  };
+  // The reference sessions and the models still measured, loaded afresh every `fresh` rounds.
+  const beforeRound = async (round: number, active: readonly number[]): Promise<void> => {
+    if (fresh !== undefined && round > 0 && round % fresh === 0) await loadAll([...refs, ...active.map((i) => cands[i]!)], round, FRESH_SESSION_WARMUP);
   };
   try {
-    for (const slot of [...refs, ...cands]) await slot.load();
+    await loadAll([...refs, ...cands], 0, 0);
     const row = (i: number, measurement: PairedMeasurement): WholeModelMeasurement => ({ name: models[i]!.name, nullCopy: i < nulls.length, measurement });
     const measured = await measureInterleaved(
       refs.map((r) => r.run),
@@ -243,7 +250,7 @@ async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeM
         pairCaps: models.map((_, i) => (i < nulls.length ? turns.nullCopyPairs : undefined)),
         ...(turns.turnPairs ? { turnPairs: turns.turnPairs } : {}),
         onDone: (i, m) => o.onMeasured?.(row(i, m)),
-        beforeTurn,
+        beforeRound,
       },
     );
     return measured.map((m, i) => row(i, m));
