@@ -78,7 +78,7 @@ describe('micro tables calibrated against the whole model', () => {
     const measure = async (fresh?: number) =>
       measureAgainstReference([relu], {
         runtime, model, feeds: { images: syntheticInput([1, 3, 64, 64], 0) }, nullCopies: 1, timing: 'process-cpu',
-        interleaved: { budgetMs: Number.POSITIVE_INFINITY, referenceSessions: 2, ...(fresh ? { freshSessionTurns: fresh } : {}) },
+        interleaved: { budgetMs: Number.POSITIVE_INFINITY, referenceSessions: 2, ...(fresh ? { freshSessionRounds: fresh } : {}) },
         protocol: { warmup: 1, order: 'abba', seed: 1, stopping: { relative: 1e-9, absolute: 1e-9, minPairs: 10, maxPairs: 24, checkEvery: 2 } },
       });
     const kept = await measure();

@@ -117,7 +117,6 @@ export async function measureInterleaved(reference: TimedRun | readonly TimedRun
       await s.candidate();
     }
   }
-  const turns = series.map(() => 0);
   let spent = 0;
   const finish = (s: PairedSeries, why: NonNullable<PairedSeries['done']>): void => {
     s.done = why;
@@ -128,9 +127,9 @@ export async function measureInterleaved(reference: TimedRun | readonly TimedRun
     for (const s of active) {
       const { minPairs, maxPairs } = s.o.stopping;
       const want = Math.min(maxPairs, Math.max(s.pairs + turn, Math.min(minPairs, maxPairs)));
-      const i = series.indexOf(s);
       const started = clock();
-      const reference = references[turns[i]!++ % references.length]!;
+      // A candidate is in the rotation from round 0 until it leaves, so its turn number is the round's.
+      const reference = references[round % references.length]!;
       while (s.pairs < want) await s.pair(reference);
       spent += clock() - started;
       if (s.onTarget()) finish(s, 'target');

@@ -131,7 +131,7 @@ export interface WholeModelOptions {
      * ±1 ms here (a null copy of yolo11n measured −1.03 ± 0.46 ms). Over fresh sessions that
      * averages out instead of staying in its delta, and every session is as old as the others.
      */
-    readonly freshSessionTurns?: number;
+    readonly freshSessionRounds?: number;
   };
   readonly onMeasured?: (m: WholeModelMeasurement) => void;
 }
@@ -178,7 +178,7 @@ const nullAssignments = (n: number): NamedAssignment[] => Array.from({ length: n
  * micro sum of −3.87 to −4.00. Which session a model happened to get, and when it was loaded,
  * had been in its delta.
  */
-export const WHOLE_MODEL_SESSIONS = { referenceSessions: 2, freshSessionTurns: 2 } as const;
+export const WHOLE_MODEL_SESSIONS = { referenceSessions: 2, freshSessionRounds: 2 } as const;
 
 /** One model's session, which can be replaced by a fresh one between turns; its timed run always uses the current one. */
 class SessionSlot {
@@ -216,7 +216,7 @@ async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeM
   const referenceSessions = Math.max(1, turns.referenceSessions ?? 1);
   const refs = Array.from({ length: referenceSessions }, () => new SessionSlot(() => o.model.bytes, o));
   const cands = models.map((a) => new SessionSlot(() => rewriteOnnx(o.model, a.sites, { metadata: false }), o));
-  const fresh = turns.freshSessionTurns;
+  const fresh = turns.freshSessionRounds;
   // With fresh sessions every load is in a shuffled order: no model is always loaded first.
   const loadAll = async (slots: SessionSlot[], round: number, warmup: number): Promise<void> => {
     if (fresh !== undefined) {
