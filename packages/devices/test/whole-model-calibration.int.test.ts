@@ -54,11 +54,11 @@ describe('micro tables calibrated against the whole model', () => {
     expect(c.perSite).toBeCloseTo((relu!.measured - relu!.microSum) / graph.sites.length, 12);
     expect(first.table!.cells.filter((x) => x.activation === 'silu').every((x) => x.delta === 0)).toBe(true);
     expect(first.table!.provenance.note).toContain('calibration=whole-model:');
-    // The reference value, the two reference sessions and the anchor (8 pairs: one turn, no fresh session yet).
-    expect(wholeLoads()).toBe(4);
+    // The reference value, then the anchor's one turn (8 pairs) in a fresh reference session and a fresh session of all-ReLU.
+    expect(wholeLoads()).toBe(3);
 
     const again = await runProfile(request, { checkpoint: ProfileCheckpoint.open(path, checkpointKey) });
-    expect(wholeLoads()).toBe(4);
+    expect(wholeLoads()).toBe(3);
     expect(again.calibration).toEqual(c);
     expect(again.table!.cells).toEqual(first.table!.cells);
   });
@@ -71,23 +71,42 @@ describe('micro tables calibrated against the whole model', () => {
     expect(out.table!.provenance.note).toContain(`calibration=none (the table covers 2 of the model's ${graph.sites.length} sites`);
     expect(wholeLoads()).toBe(1);
   });
-  it('whole models in turns can be loaded afresh every few rounds, the reference sessions with them, and are measured to the same pair cap', async () => {
-    const { runtime, wholeLoads } = await countingRuntime();
+  it('measures every turn of a whole model in a fresh reference session and a fresh session of the model, closing both after it, to the same pair cap', async () => {
+    const rt = await createOrtRuntime({ runtime: 'ort', threads: 1 });
+    const loads: string[] = [];
+    let open = 0;
+    let mostOpen = 0;
+    const runtime: Runtime = {
+      ...rt,
+      load: async (bytes) => {
+        const relu = decodeOnnxModel(bytes).graph!.node!.some((n) => n.opType === 'Relu');
+        loads.push(relu ? 'relu' : 'silu');
+        const session = await rt.load(bytes);
+        mostOpen = Math.max(mostOpen, ++open);
+        return {
+          inputNames: session.inputNames,
+          outputNames: session.outputNames,
+          run: (feeds, outputs) => session.run(feeds, outputs),
+          timer: (feeds) => session.timer(feeds),
+          dispose: async () => {
+            open -= 1;
+            await session.dispose();
+          },
+        };
+      },
+    };
     const model = importOnnx(emitOnnx(graph, { seed: 0 }));
     const relu = { name: 'all-relu', sites: Object.fromEntries(graph.sites.map((s) => [s.name, ReLU])) };
-    const measure = async (fresh?: number) =>
-      measureAgainstReference([relu], {
-        runtime, model, feeds: { images: syntheticInput([1, 3, 64, 64], 0) }, nullCopies: 1, timing: 'process-cpu',
-        interleaved: { budgetMs: Number.POSITIVE_INFINITY, referenceSessions: 2, ...(fresh ? { freshSessionRounds: fresh } : {}) },
-        protocol: { warmup: 1, order: 'abba', seed: 1, stopping: { relative: 1e-9, absolute: 1e-9, minPairs: 10, maxPairs: 24, checkEvery: 2 } },
-      });
-    const kept = await measure();
-    // Two reference sessions and one of each model, for the whole measurement.
-    expect(wholeLoads()).toBe(4);
-    const fresh = await measure(2);
-    // Rounds of turns of 10, 4, 4, 4, 2 pairs: before the 3rd and the 5th round both reference
-    // sessions and both models are loaded again (2 × 4), after the 4 first loads.
-    expect(wholeLoads() - 4).toBe(4 + 2 * 4);
-    for (const m of [...kept, ...fresh]) expect(m.measurement.pairs).toBe(24);
+    const measured = await measureAgainstReference([relu], {
+      runtime, model, feeds: { images: syntheticInput([1, 3, 64, 64], 0) }, nullCopies: 1, timing: 'process-cpu',
+      interleaved: { budgetMs: Number.POSITIVE_INFINITY, turnPairs: 8 },
+      protocol: { warmup: 1, order: 'abba', seed: 1, stopping: { relative: 1e-9, absolute: 1e-9, minPairs: 10, maxPairs: 24, checkEvery: 2 } },
+    });
+    for (const m of measured) expect(m.measurement.pairs).toBe(24);
+    // Three turns of 8 pairs each for the null copy and all-ReLU, round by round: two loads a turn,
+    // the reference and the model in an order that alternates from one of a model's turns to the next.
+    expect(loads).toEqual(['silu', 'silu', 'relu', 'silu', 'silu', 'silu', 'silu', 'relu', 'silu', 'silu', 'relu', 'silu']);
+    expect(mostOpen).toBe(2);
+    expect(open).toBe(0);
   });
 });

@@ -25,11 +25,11 @@ export interface InterleavedOptions extends Omit<PairedOptions, 'seed'> {
   /** Called once per candidate when it leaves the rotation (or the budget ends), in that order. */
   readonly onDone?: (index: number, m: PairedMeasurement) => void;
   /**
-   * Awaited before each round of turns (its number from 0, and the candidates still in the
-   * rotation), outside the timed runs and the budget: where the caller may load fresh sessions.
-   * In round r every candidate in the rotation takes its r-th turn, on reference run r mod n.
+   * Awaited before each turn (the candidate's index, and the round: a candidate is in the rotation
+   * from round 0 until it leaves, so it is also the turn's number), outside the timed runs and the
+   * budget: where the caller may load a fresh pair of sessions for just that turn.
    */
-  readonly beforeRound?: (round: number, active: readonly number[]) => Promise<void>;
+  readonly beforeTurn?: (candidate: number, round: number) => Promise<void>;
 }
 
 /** Pairs a candidate always gets, whatever the budget: two ABBA blocks, so an estimate with a CI exists. */
@@ -98,22 +98,14 @@ class PairedSeries {
   }
 }
 
-/**
- * Measures every candidate against `reference` in turns under one time budget; results in the
- * candidates' order. With several reference runs (sessions of one model) each candidate's turns
- * cycle through them, a whole turn (whole ABBA blocks) on one: a candidate's delta is then taken
- * against their mean instead of against whatever memory placement one session happened to get.
- */
-export async function measureInterleaved(reference: TimedRun | readonly TimedRun[], candidates: readonly TimedRun[], o: InterleavedOptions): Promise<PairedMeasurement[]> {
+/** Measures every candidate against `reference` in turns under one time budget; results in the candidates' order. */
+export async function measureInterleaved(reference: TimedRun, candidates: readonly TimedRun[], o: InterleavedOptions): Promise<PairedMeasurement[]> {
   const clock = o.clock ?? (() => performance.now());
-  const references = typeof reference === 'function' ? [reference] : reference;
-  if (references.length === 0) throw new Error('measureInterleaved needs a reference');
   const turn = Math.max(2, 2 * Math.round((o.turnPairs ?? 4) / 2));
   const series = candidates.map((c, i) => new PairedSeries(c, o.seeds[i]!, { ...o, stopping: { ...o.stopping, maxPairs: Math.min(o.stopping.maxPairs, o.pairCaps?.[i] ?? Infinity) } }));
-  for (const r of references.slice(1)) for (let i = 0; i < o.warmup; i++) await r();
   for (const s of series) {
     for (let i = 0; i < o.warmup; i++) {
-      await references[0]!();
+      await reference();
       await s.candidate();
     }
   }
@@ -123,13 +115,13 @@ export async function measureInterleaved(reference: TimedRun | readonly TimedRun
     o.onDone?.(series.indexOf(s), s.measurement());
   };
   for (let active = series, round = 0; active.length > 0; active = series.filter((s) => s.done === undefined), round++) {
-    await o.beforeRound?.(round, active.map((s) => series.indexOf(s)));
     for (const s of active) {
-      const { minPairs, maxPairs } = s.o.stopping;
-      const want = Math.min(maxPairs, Math.max(s.pairs + turn, Math.min(minPairs, maxPairs)));
+      // Every turn is `turn` pairs (the last one up to the cap), so with fresh sessions per turn each
+      // of its balanced units lies in one pair of sessions; `minPairs` only delays the stopping check.
+      const { maxPairs } = s.o.stopping;
+      const want = Math.min(maxPairs, s.pairs + turn);
+      await o.beforeTurn?.(series.indexOf(s), round);
       const started = clock();
-      // A candidate is in the rotation from round 0 until it leaves, so its turn number is the round's.
-      const reference = references[round % references.length]!;
       while (s.pairs < want) await s.pair(reference);
       spent += clock() - started;
       if (s.onTarget()) finish(s, 'target');

@@ -112,26 +112,13 @@ export interface WholeModelOptions {
   readonly nullCopies?: number;
   /**
    * Measure the null copies and the assignments in turns under one budget of pair time (see
-   * measureInterleaved) instead of one after another with `protocol.stopping.maxMs` each. Every
-   * model's session stays loaded until all are measured.
+   * measureInterleaved) instead of one after another with `protocol.stopping.maxMs` each, every
+   * turn in a fresh pair of sessions (see `WHOLE_MODEL_SESSIONS`).
    */
   readonly interleaved?: {
     readonly budgetMs: number;
     readonly turnPairs?: number;
     readonly nullCopyPairs?: number;
-    /**
-     * Sessions of the reference the candidates' turns cycle through (default 1): every delta is
-     * taken against their mean, so one session's memory placement does not move them all alike.
-     */
-    readonly referenceSessions?: number;
-    /**
-     * Load every model afresh, the reference sessions with them, after this many rounds of turns
-     * (default never), all at once and in a seeded random order: a session's memory placement, and
-     * how long ago and in which place in the order it was loaded, moves a whole model by up to
-     * ±1 ms here (a null copy of yolo11n measured −1.03 ± 0.46 ms). Over fresh sessions that
-     * averages out instead of staying in its delta, and every session is as old as the others.
-     */
-    readonly freshSessionRounds?: number;
   };
   readonly onMeasured?: (m: WholeModelMeasurement) => void;
 }
@@ -170,15 +157,20 @@ export async function measureAgainstReference(assignments: readonly NamedAssignm
 const nullAssignments = (n: number): NamedAssignment[] => Array.from({ length: n }, (_, i) => ({ name: `null-${i + 1}`, sites: {} }));
 
 /**
- * How whole models are held while measured in turns (validation, calibration, verification): two
- * reference sessions, and every session loaded afresh, in a shuffled order, every two rounds. With one session per
- * model for the whole measurement, the all-ReLU model of the yolov8n fixture measured −4.92,
- * −5.22, −5.97 and −6.01 ms in four runs on a Xeon host (±0.4–0.5 each), and every mixed model
- * 0.8–2.3 ms below its micro sum; with fresh sessions −3.99, −3.67, −3.83 in three runs, against a
- * micro sum of −3.87 to −4.00. Which session a model happened to get, and when it was loaded,
- * had been in its delta.
+ * How whole models are measured in turns (validation, calibration, verification): every turn of
+ * 8 pairs in a pair of sessions of its own, a fresh reference session and a fresh session of the
+ * model, loaded just before it (in an order that alternates over the model's turns) and closed
+ * after it; the turn's two ABBA blocks are one balanced unit of the CI, so a CI over turns is
+ * over independent placements. A session's memory placement, and when and in which order it was
+ * loaded, moves a whole model by up to ±1 ms: with one session per model for the whole
+ * measurement the all-ReLU yolov8n fixture measured −4.92 to −6.01 ms in four runs (Xeon host,
+ * ±0.4–0.5 each); with all sessions reloaded together every two rounds (14 sessions at a time in
+ * a validation), the churn widened the CIs to ±0.9 ms on a quiet Zen 5 host and moved every
+ * yolo11n model by +0.5 to +2.4 ms (correlation 0.82, median relative error 145 %). In fresh
+ * pairs, the same run: correlation 0.997, every model within 0.25 ms of its sum, null copies
+ * −0.11 and +0.05 ms (PROFILING.md, "Fresh sessions").
  */
-export const WHOLE_MODEL_SESSIONS = { referenceSessions: 2, freshSessionRounds: 2 } as const;
+export const WHOLE_MODEL_SESSIONS = { turnPairs: 8 } as const;
 
 /** One model's session, which can be replaced by a fresh one between turns; its timed run always uses the current one. */
 class SessionSlot {
@@ -193,7 +185,7 @@ class SessionSlot {
 
   readonly run: TimedRun = () => this.#run!();
 
-  async load(warmup = 0): Promise<void> {
+  async load(warmup: number): Promise<void> {
     await this.dispose();
     this.#session = await this.o.runtime.load(this.bytes());
     this.#run = timedAs(this.o.timing ?? 'wall', this.#session.timer(this.o.feeds));
@@ -209,34 +201,25 @@ class SessionSlot {
 /** Untimed runs of a fresh session before its first timed one (the first run of a session allocates its arena). */
 const FRESH_SESSION_WARMUP = 2;
 
-/** The null copies and assignments loaded together and measured in turns under one budget of pair time. */
+/** The null copies and assignments measured in turns under one budget of pair time, each turn in fresh sessions. */
 async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeModelOptions, turns: NonNullable<WholeModelOptions['interleaved']>): Promise<WholeModelMeasurement[]> {
   const nulls = nullAssignments(o.nullCopies ?? 0);
   const models = [...nulls, ...assignments];
-  const referenceSessions = Math.max(1, turns.referenceSessions ?? 1);
-  const refs = Array.from({ length: referenceSessions }, () => new SessionSlot(() => o.model.bytes, o));
+  // The reference goes through the same rewrite as the models (which may drop metadata), so a null copy is its exact bytes.
+  const referenceBytes = rewriteOnnx(o.model, {}, { metadata: false });
+  const reference = new SessionSlot(() => referenceBytes, o);
   const cands = models.map((a) => new SessionSlot(() => rewriteOnnx(o.model, a.sites, { metadata: false }), o));
-  const fresh = turns.freshSessionRounds;
-  // With fresh sessions every load is in a shuffled order: no model is always loaded first.
-  const loadAll = async (slots: SessionSlot[], round: number, warmup: number): Promise<void> => {
-    if (fresh !== undefined) {
-      const rng = createRng(o.protocol.seed + round);
-      for (let i = slots.length - 1; i > 0; i--) {
-        const j = rng.int(0, i);
-        [slots[i], slots[j]] = [slots[j]!, slots[i]!];
-      }
-    }
-    for (const slot of slots) await slot.load(warmup);
-  };
-  // The reference sessions and the models still measured, loaded afresh every `fresh` rounds.
-  const beforeRound = async (round: number, active: readonly number[]): Promise<void> => {
-    if (fresh !== undefined && round > 0 && round % fresh === 0) await loadAll([...refs, ...active.map((i) => cands[i]!)], round, FRESH_SESSION_WARMUP);
+  let live: SessionSlot[] = [];
+  const beforeTurn = async (candidate: number, round: number): Promise<void> => {
+    for (const slot of live) await slot.dispose();
+    // The session loaded second ran ~0.2 ms faster (yolov8n fixture, Zen 5): the order alternates over a model's turns.
+    live = (round + candidate) % 2 === 0 ? [reference, cands[candidate]!] : [cands[candidate]!, reference];
+    for (const slot of live) await slot.load(FRESH_SESSION_WARMUP);
   };
   try {
-    await loadAll([...refs, ...cands], 0, 0);
     const row = (i: number, measurement: PairedMeasurement): WholeModelMeasurement => ({ name: models[i]!.name, nullCopy: i < nulls.length, measurement });
     const measured = await measureInterleaved(
-      refs.map((r) => r.run),
+      reference.run,
       cands.map((c) => c.run),
       {
         // Whole models in turns keep block minima on CPU time too: their runs carry 300–700 minor
@@ -245,17 +228,19 @@ async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeM
         // (floor 0.19) for minima at load 2–4 (PROFILING.md, "Verification").
         ...o.protocol,
         statistic: o.protocol.statistic ?? 'block-min',
+        // Every fresh session is warmed up as it is loaded.
+        warmup: 0,
         seeds: models.map((_, i) => o.protocol.seed + i),
         budgetMs: turns.budgetMs,
         pairCaps: models.map((_, i) => (i < nulls.length ? turns.nullCopyPairs : undefined)),
         ...(turns.turnPairs ? { turnPairs: turns.turnPairs } : {}),
         onDone: (i, m) => o.onMeasured?.(row(i, m)),
-        beforeRound,
+        beforeTurn,
       },
     );
     return measured.map((m, i) => row(i, m));
   } finally {
-    for (const slot of [...refs, ...cands]) await slot.dispose();
+    for (const slot of live) await slot.dispose();
   }
 }
 
