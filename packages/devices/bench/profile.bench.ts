@@ -308,7 +308,7 @@ async function byomBench(): Promise<void> {
     const t0 = performance.now();
     const report = await validateTable(micro.table, assignments, {
       runtime, model: imported, feeds: { [input]: syntheticInput([1, 3, IMGSZ, IMGSZ], 0) }, nullCopies: 2, timing,
-      // As `actnas profile validate` measures: all models loaded together, in turns, block minima.
+      // As `actnas profile validate` measures: in turns, each in a fresh pair of sessions, block minima.
       interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: NULL_COPY_PAIRS, ...WHOLE_MODEL_SESSIONS },
       protocol: { warmup: 3, order: 'abba', seed: 7, stopping: { relative: 0.05, absolute: 0.02, minPairs: 10, maxPairs: 120, checkEvery: 5 } },
       onRow: (r) => log(`  ${r.name.padEnd(15)} predicted ${r.predicted.toFixed(3).padStart(8)} measured ${r.measured.toFixed(3).padStart(8)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] ${r.pairs} pairs`),

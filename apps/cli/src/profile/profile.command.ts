@@ -294,7 +294,7 @@ function validateAction(io: CliIo, setExitCode: (code: number) => void, cmd?: Co
       timing,
       protocol: VALIDATION_PROTOCOL(seed, maxPairs),
       nullCopies,
-      // All models loaded together and measured in turns, with block minima, as `actnas verify` measures them.
+      // Measured in turns, each in a fresh pair of sessions, with block minima, as `actnas verify` measures them.
       interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: Math.min(NULL_COPY_PAIRS, maxPairs), ...WHOLE_MODEL_SESSIONS },
       onRow: (r) => io.stdout.write(`${r.name.padEnd(16)} predicted ${r.predicted.toFixed(3).padStart(9)}  measured ${r.measured.toFixed(3).padStart(9)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] (${r.pairs} pairs)\n`),
     });
