@@ -33,7 +33,7 @@ export { nwotAgreement } from './accuracy/measured-accuracy.js';
 
 export type { ProfileCell } from './profile/profile-cell.js';
 export type { LatencyMode, NwotSettings, ProfileHooks, ProfileMetric, ProfileOutcome, ProfileRequest } from './profile/profile-runner.js';
-export { runProfile } from './profile/profile-runner.js';
+export { endsWithCalibration, runProfile } from './profile/profile-runner.js';
 export type { PairedLimits, ProfileJob, ProfileJobInput } from './profile/profile-job.js';
 export { PROFILE_DEFAULTS, pairedProtocol, paperProtocol, profileCheckpointKey, profileJob, runtimeFusion } from './profile/profile-job.js';
 export type { CheckpointKey } from './profile/checkpoint.js';

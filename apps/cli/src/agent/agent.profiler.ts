@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ActivationFamily, ActivationKind, CostTable, ImportedModel, ModelSpec } from '@actnas/core';
 import { OnnxFormatError, buildGraph, builtinModelSpec, costTableToJson, fullActivationRegistry, importOnnx, isBuiltinModel, parseModelYaml } from '@actnas/core';
 import type { FusionRules, LatencyMode, LiveSetRows, ProfileGraph, ProfileJob, ProfileMetric, Runtime } from '@actnas/devices';
-import { OnnxProfileError, ProfileCheckpoint, checkpointPathFor, createRuntime, fusionRulesFor, liveSetRows, memoryGraphOf, pairedProtocol, profileJob, runProfile, runtimeFusion } from '@actnas/devices';
+import { OnnxProfileError, ProfileCheckpoint, checkpointPathFor, createRuntime, endsWithCalibration, fusionRulesFor, liveSetRows, memoryGraphOf, pairedProtocol, profileJob, runProfile, runtimeFusion } from '@actnas/devices';
 import type { OnnxProfileSubject } from '../model/onnx-profile-subject.js';
 import { onnxProfileSubject } from '../model/onnx-profile-subject.js';
 import { AgentJobError } from './agent.job-error.js';
@@ -188,6 +188,8 @@ export function agentProfileJob(job: AgentJobFragment, settings: AgentSettings, 
   });
 }
 
+const CELL_SHARE_BEFORE_CALIBRATION = 0.5;
+
 interface TableHooks {
   readonly onProgress: (fraction: number) => void;
   readonly onCell: () => void;
@@ -199,16 +201,29 @@ async function measureTable(job: ProfileJob, path: string, hooks: TableHooks): P
   const checkpoint = ProfileCheckpoint.open(checkpointPathFor(path), job.checkpointKey, { restartOnMismatch: true });
   let total = 1;
   let done = 0;
+  // The whole models of a calibration take about as long as the cells: they get half the job, so
+  // a report of 100 % means the table is done.
+  const cellShare = endsWithCalibration(job.request) ? CELL_SHARE_BEFORE_CALIBRATION : 1;
+  let anchors = 0;
+  let anchorsDone = 0;
   const outcome = await runProfile(job.request, {
     checkpoint,
     onStart: (cells, resumed) => {
       total = Math.max(cells, 1);
       done = resumed;
       hooks.onStart(cells, resumed);
-      hooks.onProgress(done / total);
+      hooks.onProgress((cellShare * done) / total);
     },
     onCell: () => {
-      hooks.onProgress(++done / total);
+      hooks.onProgress((cellShare * ++done) / total);
+      hooks.onCell();
+    },
+    onCalibrationStart: (models) => {
+      anchors = models.length;
+    },
+    onCalibrationAnchor: () => {
+      anchorsDone += 1;
+      if (anchors > 0) hooks.onProgress(cellShare + ((1 - cellShare) * Math.min(anchorsDone, anchors)) / anchors);
       hooks.onCell();
     },
   });

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hardswish, ReLU, SiLU } from '@actnas/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { measureJob } from '../src/agent/agent.profiler.js';
+import type { AgentSettings } from '../src/agent/agent.profiler.js';
+import type { AgentJobFragment } from '../src/graphql/generated.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const job: AgentJobFragment = {
+  id: '00000000-0000-4000-8000-0000000000c1',
+  metrics: ['LATENCY'],
+  attempts: 1,
+  maxAttempts: 3,
+  modelSpec: { id: 'spec', name: 'yolov8n', kind: 'BUILTIN', builtinName: 'yolov8n', sha256: null, sizeBytes: null, downloadPath: null },
+  deviceProfile: { id: 'profile', name: 'cpu', runtime: 'onnxruntime', threads: 1, inputSize: 64, fusedActivations: [] },
+};
+
+async function progressOf(anchorPairs: number): Promise<number[]> {
+  dirs.push(mkdtempSync(join(tmpdir(), 'actnas-agent-progress-')));
+  const settings: AgentSettings = { name: 'unit-agent', runtime: 'ort', threads: 1, mode: 'micro', maxPairs: 4, maxCellSeconds: 1, anchorPairs, candidates: [SiLU, ReLU, Hardswish], workDir: dirs.at(-1)! };
+  const reported: number[] = [];
+  await measureJob(job, settings, { onProgress: (p) => reported.push(p), onCell: () => undefined });
+  return reported;
+}
+
+describe('agent progress on a micro latency table', () => {
+  it('keeps half the job for the whole-model calibration: the cells end at 50 %, each anchor adds its share, 100 % only when the table is done', async () => {
+    const reported = await progressOf(8);
+    for (let i = 1; i < reported.length; i++) expect(reported[i]!).toBeGreaterThanOrEqual(reported[i - 1]!);
+    // Two anchors (all-ReLU, all-Hardswish) after the cells.
+    expect(reported.slice(-3)).toEqual([0.5, 0.75, 1]);
+    expect(reported.filter((p) => p > 0.5)).toEqual([0.75, 1]);
+  });
+
+  it('without a calibration the cells are the whole job', async () => {
+    const reported = await progressOf(0);
+    expect(reported.at(-1)).toBe(1);
+    expect(reported.filter((p) => p > 0 && p < 1).length).toBeGreaterThan(10);
+  });
+});
