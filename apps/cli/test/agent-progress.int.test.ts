@@ -28,12 +28,17 @@ async function progressOf(anchorPairs: number): Promise<number[]> {
 }
 
 describe('agent progress on a micro latency table', () => {
-  it('keeps half the job for the whole-model calibration: the cells end at 50 %, each anchor adds its share, 100 % only when the table is done', async () => {
-    const reported = await progressOf(8);
+  it('keeps half the job for the whole-model calibration: the cells end at 50 %, each turn of the anchors adds its pairs, 100 % only when the table is done', async () => {
+    const reported = await progressOf(16);
     for (let i = 1; i < reported.length; i++) expect(reported[i]!).toBeGreaterThanOrEqual(reported[i - 1]!);
-    // Two anchors (all-ReLU, all-Hardswish) after the cells.
-    expect(reported.slice(-3)).toEqual([0.5, 0.75, 1]);
-    expect(reported.filter((p) => p > 0.5)).toEqual([0.75, 1]);
+    const cells = reported.filter((p) => p <= 0.5);
+    expect(cells.at(-1)).toBe(0.5);
+    // Two anchors (all-ReLU, all-Hardswish) after the cells, in turns of 8 pairs up to 16 each:
+    // 8 / 32, 16 / 32, 24 / 32 of the pairs at most (less once one stops at its target), then all.
+    const calibration = reported.filter((p) => p > 0.5);
+    expect(calibration.length).toBeGreaterThanOrEqual(2);
+    expect(calibration[0]).toBeCloseTo(0.5 + 0.5 * (8 / 32), 9);
+    expect(calibration.at(-1)).toBe(1);
   });
 
   it('without a calibration the cells are the whole job', async () => {

@@ -54,9 +54,13 @@ describe('interleaved paired protocol', () => {
 
   it('stops a candidate with a lower cap of its own there, leaving the others the budget', async () => {
     const d = device(9);
-    const m = await measureInterleaved(d.reference, [d.run(0, 1), d.run(-1, 1)], { warmup: 0, order: 'abba', stopping, seeds: [1, 2], budgetMs: Infinity, pairCaps: [20], clock: d.clock });
+    const progress: number[] = [];
+    const m = await measureInterleaved(d.reference, [d.run(0, 1), d.run(-1, 1)], { warmup: 0, order: 'abba', stopping, seeds: [1, 2], budgetMs: Infinity, pairCaps: [20], clock: d.clock, onProgress: (f) => progress.push(f) });
     expect(m[0]).toMatchObject({ stoppedBy: 'cap', pairs: 20 });
     expect(m[1]!.stoppedBy).toBe('target');
+    // A model leaving at its target early takes its remaining pairs out of the work: progress only grows, and ends at 1.
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!).toBeGreaterThanOrEqual(progress[i - 1]!);
+    expect(progress.at(-1)).toBe(1);
   });
 
   it('stops a model at its pair cap', async () => {
@@ -90,8 +94,11 @@ describe('interleaved paired protocol', () => {
       await Promise.resolve();
     };
     // 10 ms of budget would end everything after the first round if the hook's time counted; it takes none on the device's clock.
-    const m = await measureInterleaved(d.reference, models, { warmup: 0, order: 'abba', stopping: fixed, seeds: [1, 2], budgetMs: 1000, turnPairs: 8, clock: d.clock, beforeTurn });
+    const progress: number[] = [];
+    const m = await measureInterleaved(d.reference, models, { warmup: 0, order: 'abba', stopping: fixed, seeds: [1, 2], budgetMs: 1000, turnPairs: 8, clock: d.clock, beforeTurn, onProgress: (f) => progress.push(f) });
     expect(turns).toEqual([0, 1, 2, 3, 4].flatMap((round) => [[0, round, 8 * round], [1, round, 8 * round]]));
     expect(m.map((x) => x.pairs)).toEqual([40, 40]);
+    // After every turn, the pairs measured over the 80 the two can take.
+    expect(progress).toEqual(Array.from({ length: 10 }, (_, i) => (8 * (i + 1)) / 80));
   });
 });

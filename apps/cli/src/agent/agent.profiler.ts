@@ -204,8 +204,6 @@ async function measureTable(job: ProfileJob, path: string, hooks: TableHooks): P
   // The whole models of a calibration take about as long as the cells: they get half the job, so
   // a report of 100 % means the table is done.
   const cellShare = endsWithCalibration(job.request) ? CELL_SHARE_BEFORE_CALIBRATION : 1;
-  let anchors = 0;
-  let anchorsDone = 0;
   const outcome = await runProfile(job.request, {
     checkpoint,
     onStart: (cells, resumed) => {
@@ -218,12 +216,9 @@ async function measureTable(job: ProfileJob, path: string, hooks: TableHooks): P
       hooks.onProgress((cellShare * ++done) / total);
       hooks.onCell();
     },
-    onCalibrationStart: (models) => {
-      anchors = models.length;
-    },
-    onCalibrationAnchor: () => {
-      anchorsDone += 1;
-      if (anchors > 0) hooks.onProgress(cellShare + ((1 - cellShare) * Math.min(anchorsDone, anchors)) / anchors);
+    // The anchors are measured in turns and all finish near the end: their pairs are the measure.
+    onCalibrationProgress: (fraction) => {
+      hooks.onProgress(cellShare + (1 - cellShare) * fraction);
       hooks.onCell();
     },
   });

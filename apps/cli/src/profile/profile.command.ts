@@ -130,11 +130,18 @@ function fusionFor(f: ProfileFlags, runtime: string): FusionRules {
   return runtimeFusion(runtime);
 }
 
+interface ProgressBar {
+  start(total: number, done: number): void;
+  tick(): void;
+  update(done: number): void;
+  stop(): void;
+}
+
 /** A progress bar with ETA on a terminal; silent otherwise (logs, CI, tests). */
-function progress(io: CliIo): { start(total: number, done: number): void; tick(): void; stop(): void } {
-  if (!io.stderr.isTTY) return { start: () => undefined, tick: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ stream: io.stderr as NodeJS.WritableStream, format: 'profile [{bar}] {value}/{total} cells | ETA {eta_formatted} | {duration_formatted}', etaBuffer: 20 });
-  return { start: (total, done) => bar.start(total, done), tick: () => bar.increment(), stop: () => bar.stop() };
+function progress(io: CliIo, format = 'profile [{bar}] {value}/{total} cells | ETA {eta_formatted} | {duration_formatted}'): ProgressBar {
+  if (!io.stderr.isTTY) return { start: () => undefined, tick: () => undefined, update: () => undefined, stop: () => undefined };
+  const bar = new SingleBar({ stream: io.stderr as NodeJS.WritableStream, format, etaBuffer: 20 });
+  return { start: (total, done) => bar.start(total, done), tick: () => bar.increment(), update: (done) => bar.update(done), stop: () => bar.stop() };
 }
 
 function runtimeOptions(cmd: Command): Command {
@@ -198,6 +205,7 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
       throw err;
     }
     const bar = progress(io);
+    const calibrationBar = progress(io, 'calibrate [{bar}] {percentage}% of the whole-model pairs | ETA {eta_formatted} | {duration_formatted}');
     const stopAfter = f.stopAfter === undefined ? undefined : intFlag(f.stopAfter, '--stop-after', 0, [1, 1_000_000]);
     let resumed = 0;
     const contributions: Record<string, unknown> = {};
@@ -214,10 +222,19 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
       onCalibrationStart: (anchors) => {
         bar.stop();
         io.stderr.write(`calibrating against the whole model: ${anchors.join(', ')} against the reference (up to ${protocol.kind === 'paired' ? protocol.calibration?.maxPairs : '?'} pairs each) …\n`);
+        calibrationBar.start(100, 0);
       },
-      onCalibrationAnchor: (a) => io.stderr.write(`  all-${a.activation.padEnd(10)} measured ${a.measured.toFixed(3).padStart(8)} [${a.ciLow.toFixed(3)}, ${a.ciHigh.toFixed(3)}] ms, micro sum ${a.microSum.toFixed(3).padStart(8)} ms (${a.pairs} pairs)\n`),
+      // The anchors are measured in turns and all finish near the end: the bar follows their pairs.
+      onCalibrationProgress: (fraction) => calibrationBar.update(Math.round(100 * fraction)),
+      onCalibrationAnchor: (a) => {
+        calibrationBar.stop();
+        io.stderr.write(`  all-${a.activation.padEnd(10)} measured ${a.measured.toFixed(3).padStart(8)} [${a.ciLow.toFixed(3)}, ${a.ciHigh.toFixed(3)}] ms, micro sum ${a.microSum.toFixed(3).padStart(8)} ms (${a.pairs} pairs)\n`);
+      },
       ...(stopAfter ? { stopAfter } : {}),
-    }).finally(() => bar.stop());
+    }).finally(() => {
+      bar.stop();
+      calibrationBar.stop();
+    });
     if (!outcome.table) {
       io.stdout.write(`stopped after ${outcome.measured} new cells (${outcome.cells.length} done); rerun the same command to resume from ${checkpointPathFor(out)}\n`);
       setExitCode(EXIT_OK);

@@ -30,6 +30,12 @@ export interface InterleavedOptions extends Omit<PairedOptions, 'seed'> {
    * budget: where the caller may load a fresh pair of sessions for just that turn.
    */
   readonly beforeTurn?: (candidate: number, round: number) => Promise<void>;
+  /**
+   * After each turn: the fraction of the work done, pairs measured over the most there can be
+   * (each candidate still in the rotation at its cap, the others at what they took). It only
+   * grows, and reaches 1 when every candidate has left.
+   */
+  readonly onProgress?: (fraction: number) => void;
 }
 
 /** Pairs a candidate always gets, whatever the budget: two ABBA blocks, so an estimate with a CI exists. */
@@ -98,6 +104,16 @@ class PairedSeries {
   }
 }
 
+function progressOf(series: readonly PairedSeries[]): number {
+  let done = 0;
+  let most = 0;
+  for (const s of series) {
+    done += s.pairs;
+    most += s.done === undefined ? Math.max(s.pairs, s.o.stopping.maxPairs) : s.pairs;
+  }
+  return most > 0 ? done / most : 1;
+}
+
 /** Measures every candidate against `reference` in turns under one time budget; results in the candidates' order. */
 export async function measureInterleaved(reference: TimedRun, candidates: readonly TimedRun[], o: InterleavedOptions): Promise<PairedMeasurement[]> {
   const clock = o.clock ?? (() => performance.now());
@@ -126,6 +142,7 @@ export async function measureInterleaved(reference: TimedRun, candidates: readon
       spent += clock() - started;
       if (s.onTarget()) finish(s, 'target');
       else if (s.pairs >= maxPairs) finish(s, 'cap');
+      o.onProgress?.(progressOf(series));
     }
     if (spent >= o.budgetMs) for (const s of series) if (s.done === undefined && s.pairs >= MIN_PAIRS_FOR_CI) finish(s, 'time');
   }

@@ -65,6 +65,8 @@ export interface ProfileHooks {
   /** Micro latency: the whole models about to be measured for the calibration (none when all were resumed). */
   readonly onCalibrationStart?: (anchors: readonly string[]) => void;
   readonly onCalibrationAnchor?: (anchor: CalibrationAnchor) => void;
+  /** Micro latency: the fraction of the calibration's whole-model pairs done, after each turn. */
+  readonly onCalibrationProgress?: (fraction: number) => void;
 }
 
 export interface ProfileOutcome {
@@ -262,6 +264,7 @@ async function calibrate(req: ProfileRequest, table: CostTable, maxPairs: number
   return calibrateTable(table, {
     runtime: req.runtime, model: latencyModel(req), feeds: inputFeeds(req, 1, req.seed), timing: resolveTiming(req.protocol, req.runtime.provenance),
     candidates: req.candidates, reference: req.reference, maxPairs, seed: req.seed, measured: resumed,
+    onProgress: hooks.onCalibrationProgress,
     onAnchor: (a) => {
       cp?.add({ site: CALIBRATION_SITE, activation: a.activation, delta: a.measured, ciLow: a.ciLow, ciHigh: a.ciHigh, runs: a.pairs });
       hooks.onCalibrationAnchor?.(a);

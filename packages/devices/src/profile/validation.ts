@@ -121,6 +121,8 @@ export interface WholeModelOptions {
     readonly nullCopyPairs?: number;
   };
   readonly onMeasured?: (m: WholeModelMeasurement) => void;
+  /** Measured in turns: the fraction of the pairs done after each turn (see measureInterleaved). */
+  readonly onProgress?: (fraction: number) => void;
 }
 
 /**
@@ -235,6 +237,7 @@ async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeM
         pairCaps: models.map((_, i) => (i < nulls.length ? turns.nullCopyPairs : undefined)),
         ...(turns.turnPairs ? { turnPairs: turns.turnPairs } : {}),
         onDone: (i, m) => o.onMeasured?.(row(i, m)),
+        onProgress: o.onProgress,
         beforeTurn,
       },
     );

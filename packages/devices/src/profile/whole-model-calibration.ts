@@ -106,6 +106,8 @@ export interface CalibrationOptions {
   /** Anchors measured before (a resumed profile), by activation. */
   readonly measured?: ReadonlyMap<string, Omit<CalibrationAnchor, 'microSum'>>;
   readonly onAnchor?: (a: CalibrationAnchor) => void;
+  /** The fraction of the anchors' pairs done, after each turn: they are measured in turns and all finish near the end. */
+  readonly onProgress?: (fraction: number) => void;
 }
 
 /** Whole-model protocol of the anchors: validation's (ABBA, block minima, in turns), capped at `maxPairs`. */
@@ -127,6 +129,7 @@ export async function calibrateTable(table: CostTable, o: CalibrationOptions): P
     await measureAgainstReference(todo, {
       runtime: o.runtime, model: o.model, feeds: o.feeds, timing: o.timing, protocol: anchorProtocol(o),
       interleaved: { budgetMs: Number.POSITIVE_INFINITY, ...WHOLE_MODEL_SESSIONS },
+      onProgress: o.onProgress,
       onMeasured: ({ name, measurement: m }) => {
         const anchor = { activation: name.slice('all-'.length), microSum: microSum.get(name)!, measured: m.delta.estimate, ciLow: m.delta.low, ciHigh: m.delta.high, pairs: m.pairs };
         got.set(name, anchor);
