@@ -6,8 +6,8 @@
  *
  * Every process it starts runs in a process group of its own, and stopping signals the whole
  * group: whatever a child started (next-server's workers, API cluster workers) stops with it.
- * When one of them exits, on Ctrl-C, SIGTERM or SIGHUP, every group gets SIGTERM, then SIGKILL
- * after a grace period, and `npm start` exits only when all of them are gone.
+ * When one of them exits, on Ctrl-C, SIGTERM or SIGHUP, or when npm above it is gone, every group
+ * gets SIGTERM, then SIGKILL after a grace period, and `npm start` exits only when all of them are gone.
  */
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -69,6 +69,13 @@ async function stop(code) {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => void stop(0));
+// A SIGTERM to npm itself (a supervisor stopping `npm start`, `kill <npm pid>`) ends npm and its
+// `sh -c` without reaching this process, which then runs on as an orphan: a new parent means the
+// one that started it is gone, and everything stops as on SIGTERM.
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart) void stop(0);
+}, 250).unref();
 // Last resort when this process ends any other way (an exception here): nothing outlives it.
 process.on('exit', () => {
   for (const pgid of groups) if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL');

@@ -82,6 +82,16 @@ describe('npm start', () => {
     expect(await listening(platform.webUrl)).toBe(false);
   });
 
+  it('stops every process it started when npm itself gets SIGTERM (as from a supervisor), which npm and its shell do not pass on', async () => {
+    platform = await npmStart(env);
+    const tree = treeOf(platform);
+    process.kill(platform.npm.pid!, 'SIGTERM');
+    await platform.exited;
+    expect((await gone(tree.all, 20_000)).map((p) => `${p.pid} ${p.command}`)).toEqual([]);
+    expect(await listening(platform.apiUrl)).toBe(false);
+    expect(await listening(platform.webUrl)).toBe(false);
+  });
+
   it('stops every process it started on SIGTERM, and exits 0', async () => {
     platform = await npmStart(env);
     const tree = treeOf(platform);

@@ -60,8 +60,9 @@ export async function npmStart(env: Record<string, string> = {}, timeoutMs = 300
   npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => npm.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   const close = async (): Promise<void> => {
-    // npm exits on SIGTERM without passing it on, so the launcher (which stops the platform's
-    // process groups) is signalled itself, and its whole tree awaited.
+    // npm exits on SIGTERM without passing it on (the launcher only notices a quarter second
+    // later), so the launcher, which stops the platform's process groups, is signalled itself,
+    // and its whole tree awaited.
     const tree = npm.pid === undefined ? [] : descendants(npm.pid);
     if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGTERM');
     for (const p of tree.filter((x) => /node scripts\/start\.mjs/.test(x.command) && stillRunning(x))) signal(p.pid, 'SIGTERM');
