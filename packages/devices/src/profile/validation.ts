@@ -169,8 +169,8 @@ const nullAssignments = (n: number): NamedAssignment[] => Array.from({ length: n
  * ±0.4–0.5 each); with all sessions reloaded together every two rounds (14 sessions at a time in
  * a validation), the churn widened the CIs to ±0.9 ms on a quiet Zen 5 host and moved every
  * yolo11n model by +0.5 to +2.4 ms (correlation 0.82, median relative error 145 %). In fresh
- * pairs, the same run: correlation 0.997, every model within 0.25 ms of its sum, null copies
- * −0.11 and +0.05 ms (PROFILING.md, "Fresh sessions").
+ * pairs an hour later: correlation 0.992, every model within 0.27 ms of its sum, null copies
+ * −0.12 and +0.02 ms (PROFILING.md, "Fresh pairs of sessions per turn").
  */
 export const WHOLE_MODEL_SESSIONS = { turnPairs: 8 } as const;
 
