@@ -172,6 +172,7 @@ if (ONLY.has('validate')) {
     const t0 = performance.now();
     const report: ValidationReport = await validateTable(table, assignments, {
       runtime, model, feeds, nullCopies: 3,
+      interleaved: { budgetMs: Number.POSITIVE_INFINITY, nullCopyPairs: NULL_COPY_PAIRS, ...WHOLE_MODEL_SESSIONS },
       // Validation judges additivity, so the measured side must be tighter than the spread of predictions.
       protocol: { warmup: 3, order: 'abba', seed: 7, stopping: { relative: 0.05, absolute: 0.02, minPairs: 10, maxPairs: 120, checkEvery: 5 } },
       onRow: (r) => log(`  ${r.name.padEnd(15)} predicted ${r.predicted.toFixed(3).padStart(8)} measured ${r.measured.toFixed(3).padStart(8)} [${r.ciLow.toFixed(3)}, ${r.ciHigh.toFixed(3)}] ${r.pairs} pairs`),

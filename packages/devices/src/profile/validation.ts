@@ -2,8 +2,7 @@ import type { ActivationKind, ActivationRegistry, CostTable, ImportedModel } fro
 import { cellLookup, rewriteOnnx, tableActivations } from '@actnas/core';
 import { sampleCorrelation } from 'simple-statistics';
 import type { PairedMeasurement, PairedOptions, TimedRun } from '../latency/paired-protocol.js';
-import { timedAs, withStatistic } from '../latency/cell-protocol.js';
-import { measurePaired } from '../latency/paired-protocol.js';
+import { timedAs } from '../latency/cell-protocol.js';
 import { measureInterleaved } from '../latency/interleaved-protocol.js';
 import { median } from '../latency/statistics.js';
 import { categoricalSample, createRng, dirichletSample } from '../random/seeded-rng.js';
@@ -111,11 +110,10 @@ export interface WholeModelOptions {
   /** Fresh sessions of the unchanged reference to measure first, as null copies (default 0). */
   readonly nullCopies?: number;
   /**
-   * Measure the null copies and the assignments in turns under one budget of pair time (see
-   * measureInterleaved) instead of one after another with `protocol.stopping.maxMs` each, every
-   * turn in a fresh pair of sessions (see `WHOLE_MODEL_SESSIONS`).
+   * The null copies and the assignments are measured in turns under one budget of pair time (see
+   * measureInterleaved), every turn in a fresh pair of sessions (see `WHOLE_MODEL_SESSIONS`).
    */
-  readonly interleaved?: {
+  readonly interleaved: {
     readonly budgetMs: number;
     readonly turnPairs?: number;
     readonly nullCopyPairs?: number;
@@ -123,37 +121,6 @@ export interface WholeModelOptions {
   readonly onMeasured?: (m: WholeModelMeasurement) => void;
   /** Measured in turns: the fraction of the pairs done after each turn (see measureInterleaved). */
   readonly onProgress?: (fraction: number) => void;
-}
-
-/**
- * Measures the null copies first, then every assignment, each as a whole model rewritten from the
- * reference and measured against one reference session (paired, seeds offset per model); or, with
- * `interleaved`, all of them in turns under one time budget. Shared by `validateTable` and proposal
- * verification, so both measure mixed models with one protocol.
- */
-export async function measureAgainstReference(assignments: readonly NamedAssignment[], o: WholeModelOptions): Promise<WholeModelMeasurement[]> {
-  if (o.interleaved) return measureInTurns(assignments, o, o.interleaved);
-  const ref = await o.runtime.load(o.model.bytes);
-  const timing = o.timing ?? 'wall';
-  const refTimer = timedAs(timing, ref.timer(o.feeds));
-  const out: WholeModelMeasurement[] = [];
-  const nulls = nullAssignments(o.nullCopies ?? 0);
-  try {
-    for (const [i, a] of [...nulls, ...assignments].entries()) {
-      const cand = await o.runtime.load(rewriteOnnx(o.model, a.sites, { metadata: false }));
-      try {
-        const measurement = await measurePaired(refTimer, timedAs(timing, cand.timer(o.feeds)), { ...withStatistic(o.protocol, timing), seed: o.protocol.seed + i });
-        const m = { name: a.name, nullCopy: i < nulls.length, measurement };
-        out.push(m);
-        o.onMeasured?.(m);
-      } finally {
-        await cand.dispose();
-      }
-    }
-  } finally {
-    await ref.dispose();
-  }
-  return out;
 }
 
 const nullAssignments = (n: number): NamedAssignment[] => Array.from({ length: n }, (_, i) => ({ name: `null-${i + 1}`, sites: {} }));
@@ -203,8 +170,14 @@ class SessionSlot {
 /** Untimed runs of a fresh session before its first timed one (the first run of a session allocates its arena). */
 const FRESH_SESSION_WARMUP = 2;
 
-/** The null copies and assignments measured in turns under one budget of pair time, each turn in fresh sessions. */
-async function measureInTurns(assignments: readonly NamedAssignment[], o: WholeModelOptions, turns: NonNullable<WholeModelOptions['interleaved']>): Promise<WholeModelMeasurement[]> {
+/**
+ * Measures the null copies and every assignment, each a whole model rewritten from the reference,
+ * against the reference in turns under one budget of pair time, each turn in fresh sessions.
+ * Shared by `validateTable`, the table calibration and proposal verification, so all of them
+ * measure whole models with one protocol.
+ */
+export async function measureAgainstReference(assignments: readonly NamedAssignment[], o: WholeModelOptions): Promise<WholeModelMeasurement[]> {
+  const turns = o.interleaved;
   const nulls = nullAssignments(o.nullCopies ?? 0);
   const models = [...nulls, ...assignments];
   // The reference goes through the same rewrite as the models (which may drop metadata), so a null copy is its exact bytes.
