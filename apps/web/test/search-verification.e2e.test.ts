@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousViolations } from './support/browser';
 import { graphql, startPlatform } from './support/platform';
@@ -21,6 +21,8 @@ let page: Page;
 let dana: ApiUser;
 let agentToken = '';
 const errors: string[] = [];
+const UNTITLED = 'untitled:';
+const untitled: string[] = [];
 const ids = { org: '', project: '', device: '', model: '' };
 let searchUrl = '';
 
@@ -64,7 +66,22 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   context.setDefaultTimeout(30_000);
+  // Reports each moment a page is left without a title (the tab's name, what a screen reader
+  // announces first) while it stays on its path. With streamed metadata every refresh of a live
+  // page replaced its <title> with one that arrived later: on a loaded host the page had none for
+  // a moment, which this catches when it happens (and an axe run once did). Between two pages the
+  // title changes with the route (a server action's redirect swaps it within ~20 ms): not counted.
+  await context.addInitScript((marker) => {
+    let titledPath = location.pathname;
+    new MutationObserver(() => {
+      if (document.title !== '') titledPath = location.pathname;
+      else if (document.readyState !== 'loading' && location.pathname === titledPath) console.warn(`${marker} ${location.pathname}`);
+    }).observe(document, { subtree: true, childList: true });
+  }, UNTITLED);
   page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.text().startsWith(UNTITLED)) untitled.push(m.text());
+  });
   page.on('pageerror', (error) => errors.push(error.message));
 
   dana = await ApiUser.signUp(platform.apiUrl, 'dana@loop.test', 'Dana');
@@ -76,6 +93,11 @@ beforeAll(async () => {
   await dana.table(ids.org, ids.device, ids.model, 'ACCURACY', await exampleTable('accuracy'));
   agentToken = (await dana.run<{ createApiToken: { secret: string } }>('mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { secret } }', { i: { organizationId: ids.org, name: 'agent', scopes: ['AGENT'] } })).createApiToken.secret;
   await dana.signIn(context, platform.webUrl);
+});
+
+afterEach(() => {
+  // Some twenty refreshes of the search page: none left it without its title.
+  expect(untitled.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
