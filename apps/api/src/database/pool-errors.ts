@@ -13,8 +13,8 @@ import type { EventEmitter } from 'node:events';
 export function keepPoolErrorsHandled(pool: EventEmitter, log: (message: string) => void = () => undefined): void {
   const attach = (client: EventEmitter): void => void client.on('error', (error: Error) => log(`[db] connection lost: ${error.message}`));
   pool.on('connect', attach);
-  // Connections opened before this call (start-up, migrations): pg-pool keeps them in _clients.
-  for (const client of (pool as unknown as { _clients?: EventEmitter[] })._clients ?? []) attach(client);
+  // Connections opened before this call (start-up, migrations).
+  for (const client of internalsOf(pool)._clients) attach(client);
 }
 
 const REFILL_ROUNDS = 5;
@@ -28,10 +28,23 @@ export interface RefillablePool extends EventEmitter {
   connect(): Promise<{ release(): void }>;
 }
 
-// pg-pool keeps its idle connections here and drops one with _remove; neither is public API.
-interface PoolInternals {
-  readonly _idle?: readonly { readonly client: EventEmitter }[];
-  _remove?(client: EventEmitter): void;
+/**
+ * What pg-pool (3.x) keeps of its connections, none of it public API: every connection
+ * (`_clients`), the idle ones (`_idle`), and how one is dropped (`_remove`). Its public API has
+ * no way to list connections opened before a call or to evict a given idle one.
+ */
+export interface PoolInternals {
+  readonly _clients: readonly EventEmitter[];
+  readonly _idle: readonly { readonly client: EventEmitter }[];
+  _remove(client: EventEmitter): void;
+}
+
+/** The pool's internals, checked: a pg-pool that renamed them fails here, not silently at the first outage. */
+export function internalsOf(pool: object): PoolInternals {
+  const internals = pool as Partial<PoolInternals>;
+  const missing = [Array.isArray(internals._clients) ? '' : '_clients', Array.isArray(internals._idle) ? '' : '_idle', typeof internals._remove === 'function' ? '' : '_remove()'].filter(Boolean);
+  if (missing.length) throw new Error(`the database pool has no ${missing.join(', ')}: pool-errors.ts was written against pg-pool 3.x internals`);
+  return internals as PoolInternals;
 }
 
 const lossReporters = new WeakMap<object, () => void>();
@@ -56,7 +69,7 @@ export function connectionLost(pool: object): void {
  * times, backing off, and then left to the next request (the database may be down).
  */
 export function refillLostConnections(pool: RefillablePool): void {
-  const internals = pool as unknown as PoolInternals;
+  const internals = internalsOf(pool);
   const connectedAt = new WeakMap<EventEmitter, number>();
   let level = 0;
   let lossAt: number | undefined;
@@ -75,7 +88,7 @@ export function refillLostConnections(pool: RefillablePool): void {
     if (lossAt !== undefined) return;
     lossAt = performance.now();
     // Connections opened before the loss was seen; the refill's own come after.
-    for (const { client } of [...(internals._idle ?? [])]) if ((connectedAt.get(client) ?? 0) < lossAt) internals._remove?.(client);
+    for (const { client } of [...internals._idle]) if ((connectedAt.get(client) ?? 0) < lossAt) internals._remove(client);
     // One refill for all the connections one kill ends: their errors arrive within a few reads.
     setImmediate(() => refill(1));
   };
@@ -85,6 +98,6 @@ export function refillLostConnections(pool: RefillablePool): void {
     client.on('error', () => lost(0));
   };
   pool.on('connect', watch);
-  for (const client of (pool as unknown as { _clients?: EventEmitter[] })._clients ?? []) watch(client);
+  for (const client of internals._clients) watch(client);
   lossReporters.set(pool, () => lost(1));
 }
