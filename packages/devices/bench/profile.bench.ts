@@ -127,8 +127,12 @@ function figures(table: CostTable, secs: number, measuredInFull: number): TableF
   };
 }
 
-/** The cells outside the per-cell CI target, with what it took: where the protocol falls short. */
-function missedCells(cells: readonly ProfileCell[]) {
+/**
+ * The table's cells outside the per-cell CI target, with what it took: where the protocol falls
+ * short. Judged on the published cells, as `figures` is: a calibration shifts every delta, and a
+ * cell on target by its relative bound as measured can leave it when the shift brings it nearer 0.
+ */
+function missedCells(cells: readonly CostTable['cells'][number][]) {
   const round = (x: number) => Math.round(x * 10_000) / 10_000;
   return cells
     .filter((c) => c.activation !== 'silu' && c.ciLow !== undefined && c.ciHigh !== undefined)
@@ -139,9 +143,9 @@ function missedCells(cells: readonly ProfileCell[]) {
 async function timedTable(name: string, req: ProfileRequest): Promise<CostTable> {
   log(`[${name}] ${req.sites ? `${req.sites.length} sampled sites` : 'all sites'} …`);
   const t0 = performance.now();
-  const { table, cells, calibration } = await runProfile(req);
+  const { table, calibration } = await runProfile(req);
   const f = figures(table!, seconds(t0), MEASURED_CELLS);
-  results[name] = { ...f, ...(calibration ? { calibration } : {}), note: table!.provenance.note, missedTarget: missedCells(cells) };
+  results[name] = { ...f, ...(calibration ? { calibration } : {}), note: table!.provenance.note, missedTarget: missedCells(table!.cells) };
   save();
   log(`[${name}] ${JSON.stringify(f)}${calibration ? ` calibrated: gap ${calibration.gap.toFixed(3)} ms (${calibration.gapLow.toFixed(3)} … ${calibration.gapHigh.toFixed(3)})` : ''}`);
   return table!;
@@ -239,9 +243,9 @@ if (ONLY.has('onnx-memory')) {
 if (ONLY.has('onnx-micro')) {
   log('[onnx-micro] yolov8n fixture, 640, 1 thread, every site, the CLI\'s default protocol …');
   const loadAtStart = loadavg();
-  const { table, cells, secs } = await onnxTable('latency', 'micro', pairedProtocol());
+  const { table, secs } = await onnxTable('latency', 'micro', pairedProtocol());
   const f = figures(table, secs, table.sites.length * (PAPER_ACTIVATIONS.length - 1));
-  results['onnx-micro'] = { file: 'yolov8n-pytorch-export-opset17.onnx', ...f, targetSeconds: 180, loadAtStart, loadAtEnd: loadavg(), missedTarget: missedCells(cells) };
+  results['onnx-micro'] = { file: 'yolov8n-pytorch-export-opset17.onnx', ...f, targetSeconds: 180, loadAtStart, loadAtEnd: loadavg(), missedTarget: missedCells(table.cells) };
   save();
   log(`[onnx-micro] ${JSON.stringify(f)} (target ≤ 180 s)`);
 }
@@ -295,7 +299,7 @@ async function byomBench(): Promise<void> {
     row(subject.name, 'memory table', `${mem.secs.toFixed(2)} s`, '< 5 s', mem.secs < 5);
     const micro = await profileOf('latency', MICRO);
     const fig = figures(micro.table, micro.secs, micro.table.sites.length * (PAPER_ACTIVATIONS.length - 1));
-    f['micro'] = { ...fig, cpuSeconds: micro.cpuSecs, calibrationSeconds: micro.calibrationSecs, calibration: micro.calibration, note: micro.table.provenance.note, missedTarget: missedCells(micro.cells) };
+    f['micro'] = { ...fig, cpuSeconds: micro.cpuSecs, calibrationSeconds: micro.calibrationSecs, calibration: micro.calibration, note: micro.table.provenance.note, missedTarget: missedCells(micro.table.cells) };
     row(subject.name, `micro table (640, 1 thread)${micro.calibration ? ', calibrated' : ''}`, `${micro.secs.toFixed(0)} s`, '≤ 180 s', micro.secs <= 180);
     if (micro.calibration) {
       row(subject.name, '  of which cells / whole-model calibration', `${(micro.secs - micro.calibrationSecs).toFixed(0)} / ${micro.calibrationSecs.toFixed(0)} s`, '', true);
