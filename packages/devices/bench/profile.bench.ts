@@ -22,7 +22,7 @@
  *   BENCH_FULL_SITES=sample               (adaptive full mode on the sampled sites only: ~1 min, not ~15)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -437,6 +437,8 @@ if (ONLY.has('verify')) {
   log(`  search --verify: rounds taken, outcome               ${String(figures.loop.rounds).padStart(5)}, ${figures.loop.met ? `met (${figures.loop.measuredFeasible} of ${figures.loop.verified} measured-feasible; stopped: ${figures.loop.stoppedBy})` : `not met (${figures.loop.stoppedBy}): ${JSON.stringify(figures.loop.missed)}`}   ≤ 3 rounds, met`);
   log(`  load (1 min) before / after verify, after the loop  ${loadBeforeVerify.toFixed(2)} / ${v.load.toFixed(2)}, ${loop.load.toFixed(2)}`);
   for (const p of perProposal) log(`    ${p.name.padEnd(14)} predicted ${(p.predictedMs ?? Number.NaN).toFixed(3).padStart(8)} ± ${(p.uncertaintyMs ?? Number.NaN).toFixed(3)}  measured ${p.measuredMs.toFixed(3).padStart(8)} ± ${p.halfWidthMs.toFixed(3)} ms (${p.pairs} pairs)`);
+  // The CLI's working folder (tables, proposals): its figures are in the results file.
+  rmSync(dir, { recursive: true, force: true });
 }
 
 results['finished'] = new Date().toISOString();
