@@ -1,8 +1,9 @@
 /**
  * Device-profiling benchmark: yolov5nu at 640 on onnxruntime-node (1 thread) on this host.
  * Paper mode on a sample of sites (extrapolated to 69 × 5), adaptive full mode and micro mode on
- * every site (micro as `actnas profile --mode micro` measures it, calibration included), validation of each against end-to-end paired measurements, the micro mode on
- * TensorFlow.js (wasm) for a sample of sites, NWOT and memory table times.
+ * every site (micro as `actnas profile --mode micro` measures it, calibration included),
+ * validation of each against end-to-end paired measurements, the micro mode on TensorFlow.js
+ * (wasm) for a sample of sites, NWOT and memory table times.
  * Writes bench/results/profile-bench.json as it goes (partial results survive an interruption).
  *
  *   npm run bench                         (in packages/devices)
@@ -38,7 +39,6 @@ import { liveSetRows } from '../src/memory/live-set-rows.js';
 import { memoryGraphOf } from '../src/profile/graph-adapters.js';
 import { onnxProfileModel } from '../src/profile/onnx-profile-model.js';
 import { syntheticInput } from '../src/profile/latency-sweep.js';
-import type { ProfileCell } from '../src/profile/profile-cell.js';
 import type { ProfileRequest } from '../src/profile/profile-runner.js';
 import { runProfile } from '../src/profile/profile-runner.js';
 import { hostCpu, mallocHugePages } from '../src/profile/provenance.js';
@@ -225,11 +225,11 @@ if (ONLY.has('memory')) {
 const ONNX_FIXTURE = fileURLToPath(new URL('../../../test/fixtures/models/yolov8n-pytorch-export-opset17.onnx', import.meta.url));
 
 /** A table of the fixture as `actnas profile --model file.onnx` makes it, timed from reading the file. */
-async function onnxTable(metric: ProfileRequest['metric'], mode: ProfileRequest['mode'], protocol: CellProtocol): Promise<{ table: CostTable; cells: readonly ProfileCell[]; secs: number }> {
+async function onnxTable(metric: ProfileRequest['metric'], mode: ProfileRequest['mode'], protocol: CellProtocol): Promise<{ table: CostTable; secs: number }> {
   const t0 = performance.now();
   const model = onnxProfileModel(importOnnx(readFileSync(ONNX_FIXTURE)), { metric, mode });
-  const { table, cells } = await runProfile({ ...request(metric, mode, protocol), modelName: 'yolov8n-pytorch-export-opset17', graph: model });
-  return { table: table!, cells, secs: seconds(t0) };
+  const { table } = await runProfile({ ...request(metric, mode, protocol), modelName: 'yolov8n-pytorch-export-opset17', graph: model });
+  return { table: table!, secs: seconds(t0) };
 }
 
 if (ONLY.has('onnx-memory')) {
@@ -281,7 +281,7 @@ async function byomBench(): Promise<void> {
       const graph = onnxProfileModel(m, { metric, mode: 'micro' });
       const req: ProfileRequest = { ...request(metric, 'micro', protocol), modelName: subject.name, graph, runtime: rt, nwot: { batch: 16, seeds: [0], calibration: 'synthetic', initBatch: 4 } };
       let calibrationStarted: number | undefined;
-      const { table, cells, calibration } = await runProfile(req, {
+      const { table, calibration } = await runProfile(req, {
         onCalibrationStart: (anchors) => {
           calibrationStarted = performance.now();
           log(`[byom] ${subject.name}: calibrating against ${anchors.join(', ')} …`);
@@ -291,7 +291,7 @@ async function byomBench(): Promise<void> {
       const cpu = process.cpuUsage(cpu0);
       const calibrationSecs = calibrationStarted === undefined ? 0 : seconds(calibrationStarted);
       // CPU seconds of the whole process: what the table costs the host, whatever the others' load.
-      return { table: table!, cells, calibration, calibrationSecs, secs: seconds(t0), cpuSecs: (cpu.user + cpu.system) / 1e6, imgsz };
+      return { table: table!, calibration, calibrationSecs, secs: seconds(t0), cpuSecs: (cpu.user + cpu.system) / 1e6, imgsz };
     };
     const mem = await profileOf('memory', { kind: 'paper', options: { warmup: 0, runs: 1 } });
     f['memorySeconds'] = mem.secs;

@@ -33,7 +33,7 @@ export interface RefillablePool extends EventEmitter {
  * (`_clients`), the idle ones (`_idle`), and how one is dropped (`_remove`). Its public API has
  * no way to list connections opened before a call or to evict a given idle one.
  */
-export interface PoolInternals {
+interface PoolInternals {
   readonly _clients: readonly EventEmitter[];
   readonly _idle: readonly { readonly client: EventEmitter }[];
   _remove(client: EventEmitter): void;
