@@ -34,12 +34,13 @@ export function createDataSource({ url, poolSize = 10 }: DataSourceOptions): Dat
 export async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
   const dataSource = createDataSource(options);
   await dataSource.initialize();
-  const pool = (dataSource.driver as unknown as { master?: RefillablePool }).master;
-  if (pool) {
-    keepPoolErrorsHandled(pool);
-    refillLostConnections(pool);
-  }
   try {
+    // Inside the try: a pool without the internals these read throws, and the source is closed.
+    const pool = (dataSource.driver as unknown as { master?: RefillablePool }).master;
+    if (pool) {
+      keepPoolErrorsHandled(pool);
+      refillLostConnections(pool);
+    }
     await dataSource.runMigrations({ transaction: 'each' });
   } catch (error) {
     await dataSource.destroy();
