@@ -89,9 +89,15 @@ describe('actnas profile (built bin)', () => {
     expect(r.stdout).toMatch(/null-1 .*predicted\s+0\.000/);
     expect(r.stdout).toMatch(/noise floor \d+\.\d{3}: .*\(3 null rows\)/);
     expect(r.stdout).toContain("runs timed by the process's CPU time (1-thread onnxruntime, as micro tables are)");
-    const report = JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')) as { rows: unknown[]; nullRows: unknown[] };
+    const report = JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')) as { rows: { ciLow: number; ciHigh: number }[]; nullRows: unknown[]; medianHalfWidth: number; medianRelativeHalfWidth: number; medianRelativeError: number };
     expect(report.rows).toHaveLength(4);
     expect(report.nullRows).toHaveLength(3);
+    // How fine the measured side was, and, when its CIs are as wide as the errors, what narrows them.
+    const widths = report.rows.map((row) => (row.ciHigh - row.ciLow) / 2).sort((a, b) => a - b);
+    expect(report.medianHalfWidth).toBeCloseTo((widths[1]! + widths[2]!) / 2, 10);
+    expect(r.stdout).toMatch(new RegExp(`^measured side: median CI ±${report.medianHalfWidth.toFixed(3)} \\(${(100 * report.medianRelativeHalfWidth).toFixed(0)}% of \\|delta\\|\\)`, 'm'));
+    const hinted = report.medianRelativeHalfWidth >= report.medianRelativeError;
+    expect(r.stdout.includes('this host\'s noise; --max-pairs 40 measures each model finer')).toBe(hinted);
   });
 
   it('NWOT accuracy table on late sites; Spearman against a measured table', () => {

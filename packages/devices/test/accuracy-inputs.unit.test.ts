@@ -80,9 +80,9 @@ describe('validation and accuracy agreement', () => {
 
   it('summarises correlation and median relative error', () => {
     const rows = [
-      { name: 'random-1', predicted: -1, measured: -1.1, ciLow: 0, ciHigh: 0, pairs: 1 },
-      { name: 'random-2', predicted: -2, measured: -2, ciLow: 0, ciHigh: 0, pairs: 1 },
-      { name: 'all-relu', predicted: -3, measured: -2.5, ciLow: 0, ciHigh: 0, pairs: 1 },
+      { name: 'random-1', predicted: -1, measured: -1.1, ciLow: -1.3, ciHigh: -0.9, pairs: 1 },
+      { name: 'random-2', predicted: -2, measured: -2, ciLow: -2.1, ciHigh: -1.9, pairs: 1 },
+      { name: 'all-relu', predicted: -3, measured: -2.5, ciLow: -3, ciHigh: -2, pairs: 1 },
     ];
     const nulls = [0.05, -0.2, 0.1].map((measured, i) => ({ name: `null-${i}`, predicted: 0, measured, ciLow: 0, ciHigh: 0, pairs: 1 }));
     const r = summariseValidation(rows, nulls);
@@ -93,6 +93,9 @@ describe('validation and accuracy agreement', () => {
     expect(r.randomMedianRelativeError).toBeCloseTo(0.05 / 1.1, 10);
     expect(r.noiseFloor).toBeCloseTo(0.1, 10);
     expect(r.nullRows).toHaveLength(3);
+    // Half-widths 0.2, 0.1 and 0.5 ms; over |measured|: 0.2/1.1, 0.05 and 0.2.
+    expect(r.medianHalfWidth).toBeCloseTo(0.2, 10);
+    expect(r.medianRelativeHalfWidth).toBeCloseTo(0.2 / 1.1, 10);
   });
 
   it('Spearman between NWOT and measured accuracy over common non-reference cells', () => {

@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ActivationKind, CostTable, ImportedModel } from '@actnas/core';
 import { CostTableValidationError, costTableToCsv, costTableToJson, emitOnnx, fullActivationRegistry, importOnnx, parseCostTableCsv, parseCostTableJson } from '@actnas/core';
-import type { CellProtocol, Feeds, FusionRules, LatencyMode, ProfileGraph, ProfileMetric, RuntimeProfile } from '@actnas/devices';
+import type { CellProtocol, Feeds, FusionRules, LatencyMode, ProfileGraph, ProfileMetric, RuntimeProfile, ValidationReport } from '@actnas/devices';
 import {
   CheckpointMismatchError, FUSION_RULES, OnnxProfileError, PROFILE_DEFAULTS, ProfileCheckpoint, UnknownRuntimeError, checkpointPathFor, createRuntime, liveSetRows, memoryGraphOf, nwotAgreement,
   NULL_COPY_PAIRS, WHOLE_MODEL_SESSIONS, isOnnxProfileModel, pairedProtocol, paperProtocol, resolveTiming, profileJob, runProfile, runtimeFusion, syntheticInput, validateTable, validationAssignments,
@@ -286,6 +286,16 @@ async function validationSubject(f: ValidateFlags, cmd: Command | undefined, io:
   return { model: graph.imported, feeds: { [graph.inputName]: syntheticInput([1, 3, graph.height, graph.width], seed) }, sites: new Set(graph.sites.map((s) => s.name)) };
 }
 
+/**
+ * The measured side's noise alone gives a median relative error of about a third of its median
+ * relative CI half-width (0.67 standard errors): once that half-width reaches the error itself, a
+ * third or more of the error is the host's noise, not the table's. Say so, and what narrows it.
+ */
+function yardstickHint(report: ValidationReport, maxPairs: number): string {
+  if (!(report.medianRelativeHalfWidth >= report.medianRelativeError)) return '';
+  return `: as wide as the errors it judges, a third or more of which is then this host's noise; --max-pairs ${Math.min(4 * maxPairs, 1_000_000)} measures each model finer`;
+}
+
 function validateAction(io: CliIo, setExitCode: (code: number) => void, cmd?: Command) {
   return async (f: ValidateFlags): Promise<void> => {
     // Every flag is checked before anything slow or stateful happens.
@@ -318,6 +328,7 @@ function validateAction(io: CliIo, setExitCode: (code: number) => void, cmd?: Co
     io.stdout.write(`correlation ${report.correlation.toFixed(3)}, median relative error ${(100 * report.medianRelativeError).toFixed(1)}%, median absolute error ${report.medianAbsoluteError.toFixed(3)} over ${report.rows.length} models\n`);
     const random = report.rows.filter((r) => r.name.startsWith('random-')).length;
     if (random > 0 && random < report.rows.length) io.stdout.write(`random mixed models alone: median relative error ${(100 * report.randomMedianRelativeError).toFixed(1)}% over ${random} (the all-X models are also a calibrated table's anchors)\n`);
+    io.stdout.write(`measured side: median CI ±${report.medianHalfWidth.toFixed(3)} (${(100 * report.medianRelativeHalfWidth).toFixed(0)}% of |delta|)${yardstickHint(report, maxPairs)}\n`);
     if (report.nullRows.length) io.stdout.write(`noise floor ${report.noiseFloor.toFixed(3)}: the median |delta| of the unchanged model in a new session (${report.nullRows.length} null rows)\n`);
     io.stdout.write(`runs timed by ${timing === 'process-cpu' ? "the process's CPU time (1-thread onnxruntime, as micro tables are)" : 'the wall clock'}\n`);
     if (f.json) await writeFile(resolve(io.cwd ?? process.cwd(), f.json), JSON.stringify(report, null, 1));

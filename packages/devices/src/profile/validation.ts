@@ -75,6 +75,13 @@ export interface ValidationReport {
   readonly nullRows: readonly ValidationRow[];
   /** Median |measured| of the null rows: below it, a measured mixed-model delta is session noise. */
   readonly noiseFloor: number;
+  /**
+   * How fine the measured side was: the median CI half-width of the rows, and the median of each
+   * half-width over its |measured|. A relative error below the latter is the yardstick's noise, not
+   * the table's; more pairs per model make it finer.
+   */
+  readonly medianHalfWidth: number;
+  readonly medianRelativeHalfWidth: number;
 }
 
 export function summariseValidation(rows: readonly ValidationRow[], nullRows: readonly ValidationRow[] = []): ValidationReport {
@@ -84,7 +91,10 @@ export function summariseValidation(rows: readonly ValidationRow[], nullRows: re
   const randomMedianRelativeError = median(rows.filter((r) => r.name.startsWith('random-')).map(relativeError));
   const medianAbsoluteError = median(rows.map((r) => Math.abs(r.predicted - r.measured)));
   const noiseFloor = noiseFloorOf(nullRows.map((r) => r.measured));
-  return { rows, correlation, medianRelativeError, medianAbsoluteError, randomMedianRelativeError, nullRows, noiseFloor };
+  const halfWidth = (r: ValidationRow): number => (r.ciHigh - r.ciLow) / 2;
+  const medianHalfWidth = median(rows.map(halfWidth));
+  const medianRelativeHalfWidth = median(rows.map((r) => halfWidth(r) / Math.max(Math.abs(r.measured), 1e-9)));
+  return { rows, correlation, medianRelativeError, medianAbsoluteError, randomMedianRelativeError, nullRows, noiseFloor, medianHalfWidth, medianRelativeHalfWidth };
 }
 
 /** The whole-model measurement options of `measureAgainstReference`, and a callback per measured row. */
