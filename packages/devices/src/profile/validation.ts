@@ -77,8 +77,8 @@ export interface ValidationReport {
   readonly noiseFloor: number;
   /**
    * How fine the measured side was: the median CI half-width of the rows, and the median of each
-   * half-width over its |measured|. A relative error below the latter is the yardstick's noise, not
-   * the table's; more pairs per model make it finer.
+   * half-width over its |measured|. The measured side's noise alone makes a median relative error
+   * of about a third of the latter; more pairs per model make it finer.
    */
   readonly medianHalfWidth: number;
   readonly medianRelativeHalfWidth: number;
