@@ -148,13 +148,14 @@ describe('micro blocks: identical blocks measured once', () => {
     const budget = 2000;
     const cells = await collect(microLatencyCells(blocks, options(counting, { protocol: { ...capped, tableBudgetMs: budget } })));
     expect(cells.map((c) => cellId(c.site, c.activation)).sort()).toEqual(blocks.flatMap((b) => [cellId(b.site, 'silu'), cellId(b.site, 'relu')]).sort());
-    // The leftover (the budget minus what the capped pass took) went to the held cells: each got
-    // more pairs than its cap allowed it alone. How many follows each one's estimated time to
-    // target, from real CPU-time noise (the nearest first), and a cell leaves once its CI (on a
-    // clock of 1 µs steps, which a block this small can reach) meets the target: from 16 pairs (no
-    // CI stops a cell before) to ~950 in all were seen.
+    // The leftover (the budget minus what the capped pass took) went to the held cells, the nearest
+    // to target first (estimated from real CPU-time noise): a cell got more pairs than its cap
+    // allowed it alone. A cell leaves once its CI (on a clock of 1 µs steps, which a block this
+    // small can reach) meets the target, leaving the rest to the next; when the nearest does not
+    // reach it, it takes the whole leftover (10 and 988 pairs in one run), so only the most
+    // continued cell is sure to pass its cap.
     const cappedAlone = Math.max(...pairsOf(alone));
-    expect(Math.min(...pairsOf(cells))).toBeGreaterThan(cappedAlone);
+    expect(Math.max(...pairsOf(cells))).toBeGreaterThan(cappedAlone);
     expect(pairsOf(cells).reduce((a, b) => a + b, 0)).toBeGreaterThan(pairsOf(alone).reduce((a, b) => a + b, 0));
     // …and the table ended within its budget (a slice may end one pair, two runs, late).
     expect(clock).toBeLessThanOrEqual(budget + 2);
