@@ -21,7 +21,8 @@ import { isOnnxProfileModel, onnxProvenance, onnxWithDynamicBatch } from './onnx
 import type { Feeds } from '../runtimes/runtime.js';
 import { fullLatencyCells, microLatencyCells, syntheticInput } from './latency-sweep.js';
 import type { ProfileCell } from './profile-cell.js';
-import { hostCpu, mallocHugePages, provenanceNote } from './provenance.js';
+import { mallocTuning } from '../process/measuring-process.js';
+import { hostCpu, provenanceNote } from './provenance.js';
 import type { CalibrationAnchor, WholeModelCalibration } from './whole-model-calibration.js';
 import { applyCalibration, calibrateTable } from './whole-model-calibration.js';
 
@@ -293,7 +294,7 @@ function toCostTable(req: ProfileRequest, cells: readonly ProfileCell[], referen
       ...(runs.length ? { runs: Math.round(median(runs)) } : {}),
       ...(req.metric === 'latency' ? { confidence: 0.95 } : {}),
       note: [
-        provenanceNote({ runtime: prov, hostCpu: hostCpu(), imgsz: req.graph.imgsz, model: req.modelName, metric: req.metric, mode: req.metric === 'latency' ? req.mode : '-', protocol: protocolLabel(req), hugePages: mallocHugePages() }),
+        provenanceNote({ runtime: prov, hostCpu: hostCpu(), imgsz: req.graph.imgsz, model: req.modelName, metric: req.metric, mode: req.metric === 'latency' ? req.mode : '-', protocol: protocolLabel(req), malloc: mallocTuning() }),
         ...(isOnnxProfileModel(req.graph) ? [onnxProvenance(req.graph, req.metric)] : []),
         ...(sharedBlocksNote(req) !== undefined ? [sharedBlocksNote(req)!] : []),
       ].join('; '),

@@ -11,8 +11,8 @@ export interface TableProvenance {
   readonly metric: string;
   readonly mode: string;
   readonly protocol: string;
-  /** Whether glibc backed the runtime's allocations with transparent huge pages (see `mallocHugePages`). */
-  readonly hugePages?: boolean;
+  /** How glibc's malloc was tuned at the process's start (see `mallocTuning`): `glibc-hugetlb+fixed-thresholds` as `actnas` relaunches itself. */
+  readonly malloc?: string;
 }
 
 /**
@@ -37,16 +37,6 @@ function readCpuinfo(): string | undefined {
   }
 }
 
-/**
- * Whether this process was started with glibc's `glibc.malloc.hugetlb` tunable (1 = madvise THP,
- * 2 = hugetlbfs). With 4 KiB pages each new session lands on different physical pages, so its
- * cache-set conflicts, and its latency, differ from the last session's; 2 MiB pages make that
- * placement repeatable (PROFILING.md). The tunable is read at process start, so it cannot be set here.
- */
-export function mallocHugePages(env: NodeJS.ProcessEnv = process.env): boolean {
-  return /(^|:)glibc\.malloc\.hugetlb=[12](:|$)/.test(env['GLIBC_TUNABLES'] ?? '');
-}
-
 /** One line of `key=value` pairs for the cost table's provenance note. */
 export function provenanceNote(p: TableProvenance): string {
   const r = p.runtime;
@@ -56,6 +46,6 @@ export function provenanceNote(p: TableProvenance): string {
     ...(r.graphOptimizationLevel ? [`graph-opt=${r.graphOptimizationLevel}`] : []),
     ...(r.executionMode ? [`execution=${r.executionMode}`] : []),
     `host-cpu=${p.hostCpu}`,
-    ...(p.hugePages ? ['malloc=glibc-hugetlb'] : []),
+    ...(p.malloc ? [`malloc=${p.malloc}`] : []),
   ].join('; ');
 }
