@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,17 @@ interface Agent {
   readonly child: ChildProcess;
   readonly output: () => string;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+/** Pids of the processes running the agent named `name` (the command and its relaunched child). */
+function agentProcesses(name: string): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`--name\0${name}\0`);
+    } catch {
+      return false;
+    }
+  }).map(Number);
 }
 
 function startAgent(token: string, ...args: string[]): Agent {
@@ -134,6 +145,8 @@ describe('actnas agent against the real API', () => {
     first.child.kill('SIGKILL');
     const killed = await first.exited;
     expect(killed.signal, killed.stdout + killed.stderr).toBe('SIGKILL');
+    // The agent measures in a relaunched child (malloc tunables): it must end with the command.
+    await until('the killed agent\'s measuring child to end', async () => (agentProcesses('e2e-agent-a').length === 0 ? true : undefined), 5_000);
     const abandoned = await jobOf(s);
     expect(abandoned).toMatchObject({ status: 'LEASED', attempts: 1, agent: { name: 'e2e-agent-a' } });
     expect(abandoned.progress).toBeLessThan(1);
@@ -166,6 +179,24 @@ describe('actnas agent against the real API', () => {
     expect(Date.now() - signalled).toBeLessThan(5_000);
     expect(run.stdout).toMatch(/back in the queue/);
     expect(await jobOf(s)).toMatchObject({ status: 'QUEUED', attempts: 1, errorMessage: expect.stringContaining('"e2e-agent-c" stopped (SIGTERM)') });
+  });
+
+  it("SIGTERM to every process of the agent at once (systemd's stop of a unit): still gives the job back and exits 0", async () => {
+    const s = await setUp('agent-stopped-all', 'LATENCY');
+    const agent = startAgent(s.token, '--lease-seconds', '60', '--max-pairs', '20', '--threads', '1', '--name', 'e2e-agent-d', '--poll-interval', '1');
+    await until('measuring to start', async () => (/latency: 340 cells/.test(agent.output()) ? true : undefined), 30_000);
+    const pids = agentProcesses('e2e-agent-d');
+    // The command and its relaunched child: the child gets the signal directly and forwarded.
+    // Child first, and the command's forwarded copy after the child has handled its own (signals
+    // arriving together would merge into one and test nothing).
+    expect(pids.length).toBeGreaterThanOrEqual(2);
+    for (const pid of pids.filter((p) => p !== agent.child.pid)) process.kill(pid, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 20));
+    agent.child.kill('SIGTERM');
+    const run = await agent.exited;
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/back in the queue/);
+    expect(await jobOf(s)).toMatchObject({ status: 'QUEUED', attempts: 1, errorMessage: expect.stringContaining('"e2e-agent-d" stopped (SIGTERM)') });
   });
 
   it('a bad token or one without the AGENT scope: exit 2 with a one-line message', async () => {

@@ -76,11 +76,21 @@ function jobsFlag(text: string): JobKind[] {
   return [...new Set(kinds)] as JobKind[];
 }
 
-/** SIGINT/SIGTERM abort the loop, which gives the current job back; a second signal exits at once. */
+/**
+ * A signal within this long of the first is the same stop delivered twice: a kill of the process
+ * group, or systemd's of the unit's cgroup, reaches both the command and its relaunched measuring
+ * child, which the command forwards it to as well.
+ */
+const REPEATED_SIGNAL_MS = 1_000;
+
+/** SIGINT/SIGTERM abort the loop, which gives the current job back; a second signal, a second or more later, exits at once. */
 function stopOnSignals(controller: AbortController): () => void {
+  let firstAt = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort(signal);
+    if (!controller.signal.aborted) {
+      firstAt = performance.now();
+      controller.abort(signal);
+    } else if (performance.now() - firstAt >= REPEATED_SIGNAL_MS) process.exit(130);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
