@@ -105,7 +105,7 @@ export async function relaunchForMeasurement(host: HostProcess = thisProcess()):
 function followParent(env: NodeJS.ProcessEnv): void {
   const parent = Number(env[RELAUNCHED_ENV]);
   // Not inherited further: a process this one starts has its own parent (and has the tunables).
-  delete env[RELAUNCHED_ENV];
+  Reflect.deleteProperty(env, RELAUNCHED_ENV);
   if (!Number.isInteger(parent) || parent <= 0) return;
   // Also at once: the parent may have been killed while this process was still starting.
   const check = (): void => {
