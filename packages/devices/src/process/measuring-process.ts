@@ -92,11 +92,12 @@ export async function relaunchForMeasurement(host: HostProcess = thisProcess()):
   const { foregroundChild } = await import('foreground-child');
   const env = { ...host.env, GLIBC_TUNABLES: withMeasuringTunables(host.env['GLIBC_TUNABLES']), [RELAUNCHED_ENV]: String(process.pid) };
   // A stop signal that arrives after the child ended (systemd signals every process of a unit)
-  // must not kill this process before it exits with the child's status.
+  // must not kill this process before it exits with the child's status: held to the end, unless
+  // the child died of a signal, which this process then raises on itself.
   const held = (): void => undefined;
   for (const signal of HELD_SIGNALS) process.on(signal, held);
-  foregroundChild(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, detached: true }, () => {
-    for (const signal of HELD_SIGNALS) process.off(signal, held);
+  foregroundChild(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, detached: true }, (_code, signal) => {
+    if (signal) for (const s of HELD_SIGNALS) process.off(s, held);
     return undefined;
   });
   return true;
