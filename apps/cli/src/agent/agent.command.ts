@@ -95,6 +95,9 @@ function stopOnSignals(controller: AbortController): () => void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return () => {
+    // Once stopped by a signal the process is ending: a repeat of that signal arriving meanwhile
+    // must not kill it with the signal's default action instead of its exit code.
+    if (controller.signal.aborted) return;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };
