@@ -101,4 +101,31 @@ describe('interleaved paired protocol', () => {
     // After every turn, the pairs measured over the 80 the two can take.
     expect(progress).toEqual(Array.from({ length: 10 }, (_, i) => (8 * (i + 1)) / 80));
   });
+
+  it('under a deadline, starts a round only if it ends in time, counting the turns\' own set-up, and keeps every model to its minimum pairs', async () => {
+    const d = device(13);
+    // A target no CI reaches and a cap far away: only the deadline ends the models.
+    const fixed = { ...stopping, relative: 1e-9, absolute: 1e-9, maxPairs: 1000 };
+    // Each turn's set-up (loading fresh sessions) takes 4 ms on the device's clock, outside the pair budget.
+    const beforeTurn = (): Promise<void> => {
+      for (let i = 0; i < 4; i++) void d.reference();
+      return Promise.resolve();
+    };
+    const progress: number[] = [];
+    const run = (at: number, minPairs: number) =>
+      measureInterleaved(d.reference, [d.run(-1, 1), d.run(-2, 1)], { warmup: 0, order: 'abba', stopping: fixed, seeds: [1, 2], budgetMs: Infinity, turnPairs: 8, clock: d.clock, beforeTurn, deadline: { at, minPairs }, onProgress: (f) => progress.push(f) });
+    // A round: two turns of 8 pairs (16 ms) plus 4 ms of set-up each, 40 ms. By 200 ms five rounds fit, a sixth would not.
+    const start = d.clock();
+    const m = await run(start + 200, 8);
+    expect(m.map((x) => x.stoppedBy)).toEqual(['time', 'time']);
+    expect(m.map((x) => x.pairs)).toEqual([40, 40]);
+    expect(d.clock() - start).toBeLessThanOrEqual(200);
+    // Progress follows the time towards the deadline (the pairs are far from their caps), only grows, and ends at 1.
+    expect(progress[1]).toBeCloseTo(40 / 200, 9);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!).toBeGreaterThanOrEqual(progress[i - 1]!);
+    expect(progress.at(-1)).toBe(1);
+    // A deadline that came before the models had their minimum: they go on to it, and no further.
+    const late = await run(d.clock() + 10, 24);
+    expect(late.map((x) => [x.stoppedBy, x.pairs])).toEqual([['time', 24], ['time', 24]]);
+  });
 });

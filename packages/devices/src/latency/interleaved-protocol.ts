@@ -20,6 +20,12 @@ export interface InterleavedOptions extends Omit<PairedOptions, 'seed'> {
   readonly budgetMs: number;
   /** A lower pair cap for some candidates (by index), e.g. null copies that only show the noise floor. */
   readonly pairCaps?: readonly (number | undefined)[];
+  /**
+   * A wall-clock end on `clock`, turns and their `beforeTurn` included (where `budgetMs` counts
+   * pair time only): a round of turns starts only if one as long as the last would end by `at`,
+   * else every candidate that has `minPairs` leaves as `time`; the others go on until they have them.
+   */
+  readonly deadline?: { readonly at: number; readonly minPairs: number };
   /** Pairs per turn (even, so an ABBA block never spans two turns). Default 4. */
   readonly turnPairs?: number;
   /** Called once per candidate when it leaves the rotation (or the budget ends), in that order. */
@@ -32,8 +38,9 @@ export interface InterleavedOptions extends Omit<PairedOptions, 'seed'> {
   readonly beforeTurn?: (candidate: number, round: number) => Promise<void>;
   /**
    * After each turn: the fraction of the work done, pairs measured over the most there can be
-   * (each candidate still in the rotation at its cap, the others at what they took). It only
-   * grows, and reaches 1 when every candidate has left.
+   * (each candidate still in the rotation at its cap, the others at what they took), or under a
+   * deadline the time gone towards it if that is more. It only grows, and reaches 1 when every
+   * candidate has left.
    */
   readonly onProgress?: (fraction: number) => void;
 }
@@ -114,6 +121,12 @@ function progressOf(series: readonly PairedSeries[]): number {
   return most > 0 ? done / most : 1;
 }
 
+/** Whether a round of the candidates still in the rotation, at the last round's time per turn, would end by `at`. */
+function nextRoundFits(series: readonly PairedSeries[], lastTurns: number, lastRoundMs: number, now: number, at: number): boolean {
+  const left = series.filter((s) => s.done === undefined).length;
+  return now + (left * lastRoundMs) / Math.max(1, lastTurns) <= at;
+}
+
 /** Measures every candidate against `reference` in turns under one time budget; results in the candidates' order. */
 export async function measureInterleaved(reference: TimedRun, candidates: readonly TimedRun[], o: InterleavedOptions): Promise<PairedMeasurement[]> {
   const clock = o.clock ?? (() => performance.now());
@@ -126,11 +139,18 @@ export async function measureInterleaved(reference: TimedRun, candidates: readon
     }
   }
   let spent = 0;
+  const began = clock();
+  const progress = (): number => {
+    const pairs = progressOf(series);
+    if (!o.deadline || pairs === 1) return pairs;
+    return Math.max(pairs, Math.min(0.99, (clock() - began) / Math.max(1, o.deadline.at - began)));
+  };
   const finish = (s: PairedSeries, why: NonNullable<PairedSeries['done']>): void => {
     s.done = why;
     o.onDone?.(series.indexOf(s), s.measurement());
   };
   for (let active = series, round = 0; active.length > 0; active = series.filter((s) => s.done === undefined), round++) {
+    const roundStarted = clock();
     for (const s of active) {
       // Every turn is `turn` pairs (the last one up to the cap), so with fresh sessions per turn each
       // of its balanced units lies in one pair of sessions; `minPairs` only delays the stopping check.
@@ -142,9 +162,16 @@ export async function measureInterleaved(reference: TimedRun, candidates: readon
       spent += clock() - started;
       if (s.onTarget()) finish(s, 'target');
       else if (s.pairs >= maxPairs) finish(s, 'cap');
-      o.onProgress?.(progressOf(series));
+      o.onProgress?.(progress());
     }
-    if (spent >= o.budgetMs) for (const s of series) if (s.done === undefined && s.pairs >= MIN_PAIRS_FOR_CI) finish(s, 'time');
+    const now = clock();
+    const timeUp = (minPairs: number): void => {
+      const ending = series.filter((s) => s.done === undefined && s.pairs >= Math.max(minPairs, MIN_PAIRS_FOR_CI));
+      for (const s of ending) finish(s, 'time');
+      if (ending.length > 0) o.onProgress?.(progress());
+    };
+    if (spent >= o.budgetMs) timeUp(MIN_PAIRS_FOR_CI);
+    if (o.deadline && !nextRoundFits(series, active.length, now - roundStarted, now, o.deadline.at)) timeUp(o.deadline.minPairs);
   }
   return series.map((s) => s.measurement());
 }
