@@ -318,7 +318,8 @@ async function byomBench(): Promise<void> {
     row(subject.name, `micro table (640, 1 thread)${micro.calibration ? ', calibrated' : ''}`, `${micro.secs.toFixed(0)} s`, '≤ 180 s', micro.secs <= 180);
     if (micro.calibration) {
       row(subject.name, '  of which cells / whole-model calibration', `${(micro.secs - micro.calibrationSecs).toFixed(0)} / ${micro.calibrationSecs.toFixed(0)} s`, '', true);
-      row(subject.name, '  calibration: gap of the all-X models', `${micro.calibration.gap.toFixed(2)}±${((micro.calibration.gapHigh - micro.calibration.gapLow) / 2).toFixed(2)} ms`, '', true);
+      const pairs = micro.calibration.anchors.map((a) => a.pairs);
+      row(subject.name, '  calibration: gap of the all-X models', `${micro.calibration.gap.toFixed(2)}±${((micro.calibration.gapHigh - micro.calibration.gapLow) / 2).toFixed(2)} ms, ${Math.min(...pairs)}–${Math.max(...pairs)} pairs each`, '', true);
     }
     row(subject.name, 'micro table, CPU time of the process', `${micro.cpuSecs.toFixed(0)} s`, '(≈ wall when idle)', micro.cpuSecs <= 180);
     row(subject.name, 'micro cells on the per-cell CI target', `${(100 * fig.withinTarget).toFixed(1)} %`, '100 %', fig.withinTarget === 1);

@@ -27,7 +27,7 @@ describe('profileJob: one builder of profile requests and their checkpoint key',
       kind: 'paired',
       options: { warmup: 3, order: 'abba', stopping: { relative: 0.1, absolute: 0.02, minPairs: 10, maxPairs: 6000, maxMs: 8000, checkEvery: 5 } },
       timing: 'auto',
-      tableBudgetMs: 100_000,
+      tableBudgetMs: 170_000,
       calibration: { maxPairs: 100 },
     });
     expect(pairedProtocol({ calibrationPairs: 0 })).not.toHaveProperty('calibration');

@@ -7,6 +7,7 @@ import type { CellProtocol } from '../src/latency/cell-protocol.js';
 import { ProfileCheckpoint } from '../src/profile/checkpoint.js';
 import { profileJob } from '../src/profile/profile-job.js';
 import { runProfile } from '../src/profile/profile-runner.js';
+import { CALIBRATION_MIN_PAIRS } from '../src/profile/whole-model-calibration.js';
 import { syntheticInput } from '../src/profile/latency-sweep.js';
 import { measureAgainstReference } from '../src/profile/validation.js';
 import type { Runtime } from '../src/runtimes/runtime.js';
@@ -108,5 +109,52 @@ describe('micro tables calibrated against the whole model', () => {
     expect(loads).toEqual(['silu', 'silu', 'relu', 'silu', 'silu', 'silu', 'silu', 'relu', 'silu', 'silu', 'relu', 'silu']);
     expect(mostOpen).toBe(2);
     expect(open).toBe(0);
+  });
+
+  it('under a table budget, ends the anchors at the table\'s end, each with its minimum pairs even when the cells took the whole budget', async () => {
+    // The protocol's clock counts timed runs (a run is 1 "ms"), so the budget does not depend on this host's speed.
+    const rt = await createOrtRuntime({ runtime: 'ort', threads: 1 });
+    let runs = 0;
+    const runtime: Runtime = {
+      ...rt,
+      load: async (bytes) => {
+        const m = await rt.load(bytes);
+        return {
+          inputNames: m.inputNames, outputNames: m.outputNames, run: (feeds, outputs) => m.run(feeds, outputs), dispose: () => m.dispose(),
+          timer: (feeds) => {
+            const timed = m.timer(feeds);
+            return () => {
+              runs++;
+              return timed();
+            };
+          },
+        };
+      },
+    };
+    const table = async (budgetMs: number | undefined) => {
+      const protocol: CellProtocol = { ...quick, options: { ...quick.options, clock: () => runs }, calibration: { maxPairs: 200 }, ...(budgetMs !== undefined ? { tableBudgetMs: budgetMs } : {}) };
+      const { request } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol, reference: SiLU, candidates: [SiLU, ReLU] });
+      runs = 0;
+      const out = await runProfile(request);
+      return { anchor: out.calibration!.anchors[0]!, runs, note: out.table!.provenance.note! };
+    };
+    // Without a budget the anchor runs to its cap.
+    expect((await table(undefined)).anchor).toMatchObject({ pairs: 200, stoppedBy: 'cap' });
+    // The cells alone outlast a budget of 1: the anchor still gets its minimum pairs, and no more.
+    const starved = await table(1);
+    expect(starved.anchor).toMatchObject({ pairs: CALIBRATION_MIN_PAIRS, stoppedBy: 'time' });
+    expect(starved.note).toContain(`(${CALIBRATION_MIN_PAIRS} pairs to the table budget)`);
+    expect(starved.note).toContain(`budget=0.001s/table (the cells to 0.001s`);
+    expect(starved.note).toContain(`the calibration to the end, at least ${CALIBRATION_MIN_PAIRS} pairs per anchor`);
+    // A budget the cells leave room in: the anchor stops short of its cap, the table within its budget.
+    // A turn: 8 pairs (16 runs) and two fresh sessions warmed up by 2 runs each; the cap would take 25 turns, 500 runs.
+    // The cells' runs vary by up to ±140 from one table to the next (4–6 pairs in each of ~35 blocks).
+    const cellsRuns = starved.runs - (CALIBRATION_MIN_PAIRS / 8) * (16 + 4);
+    const budget = cellsRuns + 300;
+    const fitted = await table(budget);
+    expect(fitted.anchor.pairs).toBeGreaterThan(CALIBRATION_MIN_PAIRS);
+    expect(fitted.anchor.pairs).toBeLessThan(200);
+    expect(fitted.anchor.stoppedBy).toBe('time');
+    expect(fitted.runs).toBeLessThanOrEqual(budget);
   });
 });

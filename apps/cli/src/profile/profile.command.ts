@@ -228,7 +228,7 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
       onCalibrationProgress: (fraction) => calibrationBar.update(Math.round(100 * fraction)),
       onCalibrationAnchor: (a) => {
         calibrationBar.stop();
-        io.stderr.write(`  all-${a.activation.padEnd(10)} measured ${a.measured.toFixed(3).padStart(8)} [${a.ciLow.toFixed(3)}, ${a.ciHigh.toFixed(3)}] ms, micro sum ${a.microSum.toFixed(3).padStart(8)} ms (${a.pairs} pairs)\n`);
+        io.stderr.write(`  all-${a.activation.padEnd(10)} measured ${a.measured.toFixed(3).padStart(8)} [${a.ciLow.toFixed(3)}, ${a.ciHigh.toFixed(3)}] ms, micro sum ${a.microSum.toFixed(3).padStart(8)} ms (${a.pairs} pairs${a.stoppedBy === 'time' ? ', as many as the table\'s time budget left' : ''})\n`);
       },
       ...(stopAfter ? { stopAfter } : {}),
     }).finally(() => {
@@ -367,7 +367,7 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
     .option('--min-pairs <n>', 'paired runs before the first CI check', String(PROFILE_DEFAULTS.minPairs))
     .option('--max-pairs <n>', 'paired-run cap per cell', String(PROFILE_DEFAULTS.maxPairs))
     .option('--max-cell-seconds <s>', 'time cap per cell: heavy blocks take more pairs than light ones to reach the target', String(PROFILE_DEFAULTS.maxCellSeconds))
-    .option('--max-table-seconds <s>', 'micro: time budget of the table; what is left after every cell had its cap goes to the cells still off target (0: none)', String(PROFILE_DEFAULTS.maxTableSeconds))
+    .option('--max-table-seconds <s>', 'micro: time budget of the table, its calibration included: the cells get 60 %, what they leave goes to the cells still off target after their caps; the calibration ends at the budget (at least 48 pairs per anchor) (0: none)', String(PROFILE_DEFAULTS.maxTableSeconds))
     .option('--anchor-pairs <n>', 'micro: paired runs per whole all-X model that calibrates the table against the whole model (0: none)', String(PROFILE_DEFAULTS.calibrationPairs))
     .option('--candidates <list>', 'candidate activations', PROFILE_DEFAULTS.candidates)
     .option('--fusion <rules>', `memory: fusion rules (${Object.keys(FUSION_RULES).join(', ')}); default from the runtime`)

@@ -24,7 +24,7 @@ import type { ProfileCell } from './profile-cell.js';
 import { mallocTuning } from '../process/measuring-process.js';
 import { hostCpu, provenanceNote } from './provenance.js';
 import type { CalibrationAnchor, WholeModelCalibration } from './whole-model-calibration.js';
-import { applyCalibration, calibrateTable } from './whole-model-calibration.js';
+import { CALIBRATION_MIN_PAIRS, applyCalibration, calibrateTable } from './whole-model-calibration.js';
 
 export type ProfileMetric = 'latency' | 'memory' | 'accuracy';
 export type LatencyMode = 'full' | 'micro';
@@ -79,6 +79,14 @@ export interface ProfileOutcome {
   readonly calibration?: WholeModelCalibration;
 }
 
+/**
+ * A micro table with a calibration: the part of its time budget up to which the cells' leftover
+ * time runs; the calibration's anchors get the rest (down to `CALIBRATION_MIN_PAIRS`), so the
+ * table as a whole ends within its budget unless the cells' capped pass alone outlasted it. At
+ * 0.6 of 170 s the cells keep the 100 s they had while the calibration came on top.
+ */
+export const CELLS_SHARE_OF_TABLE = 0.6;
+
 const REFERENCE_SITE = '__reference__';
 /** Checkpoint rows of the calibration's whole models, by activation. */
 const CALIBRATION_SITE = '__calibration__';
@@ -90,7 +98,34 @@ function protocolLabel(req: ProfileRequest): string {
   if (p.kind === 'paper') return `paper (mean of ${p.options.runs} runs, unpaired)`;
   const s = p.options.stopping;
   const timing = resolveTiming(p, req.runtime.provenance);
-  return `paired ${p.options.order}${timing === 'process-cpu' ? ' process-cpu-time' : ''} ${p.options.statistic ?? defaultStatistic(timing)} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}${p.tableBudgetMs !== undefined && req.mode === 'micro' ? ` budget=${p.tableBudgetMs / 1000}s/table (time left after every cell had its cap goes to the cells still off target, nearest to target first)` : ''}`;
+  return `paired ${p.options.order}${timing === 'process-cpu' ? ' process-cpu-time' : ''} ${p.options.statistic ?? defaultStatistic(timing)} trimmed-mean bootstrap-95% target=${s.relative ?? '-'}rel/${s.absolute ?? '-'}ms pairs=${s.minPairs}..${s.maxPairs}${s.maxMs ? ` cap=${s.maxMs / 1000}s/cell` : ''}${req.mode === 'micro' ? budgetLabel(req) : ''}`;
+}
+
+function budgetLabel(req: ProfileRequest): string {
+  const p = req.protocol;
+  if (p.kind !== 'paired' || p.tableBudgetMs === undefined) return '';
+  const leftover = 'time left after every cell had its cap goes to the cells still off target, nearest to target first';
+  if (!endsWithCalibration(req)) return ` budget=${p.tableBudgetMs / 1000}s/table (${leftover})`;
+  return ` budget=${p.tableBudgetMs / 1000}s/table (the cells to ${cellsBudgetMs(req)! / 1000}s: ${leftover}; the calibration to the end, at least ${Math.min(CALIBRATION_MIN_PAIRS, calibrationPairsOf(req)!)} pairs per anchor)`;
+}
+
+/** How far into a micro table's budget its cells may run: all of it, or their share when a calibration follows. */
+function cellsBudgetMs(req: ProfileRequest): number | undefined {
+  const p = req.protocol;
+  if (p.kind !== 'paired' || p.tableBudgetMs === undefined) return undefined;
+  return endsWithCalibration(req) ? Math.round(CELLS_SHARE_OF_TABLE * p.tableBudgetMs) : p.tableBudgetMs;
+}
+
+/** The protocol the cells are measured with: the table's, with the cells' part of its budget. */
+function cellsProtocol(req: ProfileRequest): CellProtocol {
+  const p = req.protocol;
+  const budget = cellsBudgetMs(req);
+  return p.kind === 'paired' && budget !== undefined ? { ...p, tableBudgetMs: budget } : p;
+}
+
+/** The clock a table's budget is kept on (the protocol's, which tests inject). */
+function tableClock(req: ProfileRequest): () => number {
+  return (req.protocol.kind === 'paired' ? req.protocol.options.clock : undefined) ?? (() => performance.now());
 }
 
 function unitOf(metric: ProfileMetric): string {
@@ -122,7 +157,7 @@ async function* sweep(req: ProfileRequest, finished: (site: string, activation: 
     return;
   }
   if (req.metric === 'latency') {
-    const o = { runtime: req.runtime, reference: req.reference, candidates: req.candidates, protocol: req.protocol, seed: req.seed, skip: skipOther, finished };
+    const o = { runtime: req.runtime, reference: req.reference, candidates: req.candidates, protocol: cellsProtocol(req), seed: req.seed, skip: skipOther, finished };
     if (req.mode === 'micro') yield* microLatencyCells(wantedBlocks(req), o);
     else yield* fullLatencyCells(latencyModel(req), inputFeeds(req, 1, req.seed), o);
     return;
@@ -197,6 +232,7 @@ function combineSeeds(req: ProfileRequest, cells: readonly ProfileCell[]): Profi
 }
 
 export async function runProfile(req: ProfileRequest, hooks: ProfileHooks = {}): Promise<ProfileOutcome> {
+  const started = tableClock(req)();
   const cp = hooks.checkpoint;
   const planned = plannedCells(req);
   const got = new Map<string, ProfileCell>();
@@ -230,7 +266,8 @@ export async function runProfile(req: ProfileRequest, hooks: ProfileHooks = {}):
     const note = `calibration=none (the table covers ${table.sites.length} of the model's ${req.graph.sites.length} sites; the whole-model calibration swaps every site)`;
     return { table: { ...table, provenance: { ...table.provenance, note: `${table.provenance.note}; ${note}` } }, cells, measured };
   }
-  const calibration = await calibrate(req, table, maxPairs, hooks);
+  const budget = req.protocol.kind === 'paired' ? req.protocol.tableBudgetMs : undefined;
+  const calibration = await calibrate(req, table, maxPairs, hooks, budget !== undefined ? started + budget : undefined);
   return { table: applyCalibration(table, req.reference, calibration), cells, measured, calibration };
 }
 
@@ -253,21 +290,22 @@ export function endsWithCalibration(req: ProfileRequest): boolean {
 }
 
 /** The calibration's whole models, those a checkpoint holds resumed, the rest measured (and checkpointed) now. */
-async function calibrate(req: ProfileRequest, table: CostTable, maxPairs: number, hooks: ProfileHooks): Promise<WholeModelCalibration> {
+async function calibrate(req: ProfileRequest, table: CostTable, maxPairs: number, hooks: ProfileHooks, deadline: number | undefined): Promise<WholeModelCalibration> {
   const cp = hooks.checkpoint;
   const resumed = new Map<string, Omit<CalibrationAnchor, 'microSum'>>();
   for (const k of req.candidates) {
     const c = cp?.get(CALIBRATION_SITE, k.id);
-    if (c && c.ciLow !== undefined && c.ciHigh !== undefined) resumed.set(k.id, { activation: k.id, measured: c.delta, ciLow: c.ciLow, ciHigh: c.ciHigh, pairs: c.runs ?? 0 });
+    if (c && c.ciLow !== undefined && c.ciHigh !== undefined) resumed.set(k.id, { activation: k.id, measured: c.delta, ciLow: c.ciLow, ciHigh: c.ciHigh, pairs: c.runs ?? 0, ...(c.stoppedBy ? { stoppedBy: c.stoppedBy } : {}) });
   }
   const todo = req.candidates.filter((k) => k.id !== req.reference.id && !resumed.has(k.id));
   if (todo.length > 0) hooks.onCalibrationStart?.(todo.map((k) => `all-${k.id}`));
   return calibrateTable(table, {
     runtime: req.runtime, model: latencyModel(req), feeds: inputFeeds(req, 1, req.seed), timing: resolveTiming(req.protocol, req.runtime.provenance),
-    candidates: req.candidates, reference: req.reference, maxPairs, seed: req.seed, measured: resumed,
+    candidates: req.candidates, reference: req.reference, maxPairs, seed: req.seed, measured: resumed, clock: tableClock(req),
+    ...(deadline !== undefined ? { deadline } : {}),
     onProgress: hooks.onCalibrationProgress,
     onAnchor: (a) => {
-      cp?.add({ site: CALIBRATION_SITE, activation: a.activation, delta: a.measured, ciLow: a.ciLow, ciHigh: a.ciHigh, runs: a.pairs });
+      cp?.add({ site: CALIBRATION_SITE, activation: a.activation, delta: a.measured, ciLow: a.ciLow, ciHigh: a.ciHigh, runs: a.pairs, ...(a.stoppedBy ? { stoppedBy: a.stoppedBy } : {}) });
       hooks.onCalibrationAnchor?.(a);
     },
   });

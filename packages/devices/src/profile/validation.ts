@@ -3,6 +3,7 @@ import { cellLookup, rewriteOnnx, tableActivations } from '@actnas/core';
 import { sampleCorrelation } from 'simple-statistics';
 import type { PairedMeasurement, PairedOptions, TimedRun } from '../latency/paired-protocol.js';
 import { timedAs } from '../latency/cell-protocol.js';
+import type { InterleavedOptions } from '../latency/interleaved-protocol.js';
 import { measureInterleaved } from '../latency/interleaved-protocol.js';
 import { median } from '../latency/statistics.js';
 import { categoricalSample, createRng, dirichletSample } from '../random/seeded-rng.js';
@@ -125,6 +126,8 @@ export interface WholeModelOptions {
    */
   readonly interleaved: {
     readonly budgetMs: number;
+    /** A wall-clock end (see `InterleavedOptions.deadline`). */
+    readonly deadline?: InterleavedOptions['deadline'];
     readonly turnPairs?: number;
     readonly nullCopyPairs?: number;
   };
@@ -217,6 +220,7 @@ export async function measureAgainstReference(assignments: readonly NamedAssignm
         warmup: 0,
         seeds: models.map((_, i) => o.protocol.seed + i),
         budgetMs: turns.budgetMs,
+        ...(turns.deadline ? { deadline: turns.deadline } : {}),
         pairCaps: models.map((_, i) => (i < nulls.length ? turns.nullCopyPairs : undefined)),
         ...(turns.turnPairs ? { turnPairs: turns.turnPairs } : {}),
         onDone: (i, m) => o.onMeasured?.(row(i, m)),
