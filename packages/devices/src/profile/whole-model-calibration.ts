@@ -105,10 +105,11 @@ export interface CalibrationOptions {
   /** Pair cap per anchor. */
   readonly maxPairs: number;
   /**
-   * When the table's time is up (`performance.now()`, or the protocol's clock): the anchors stop
-   * there, each with at least `CALIBRATION_MIN_PAIRS`, when their caps would take longer.
+   * When the table's time is up, on `clock`: the anchors stop there, each with at least
+   * `CALIBRATION_MIN_PAIRS`, when their caps would take longer.
    */
   readonly deadline?: number;
+  /** Milliseconds; default `performance.now()` (tests inject one). */
   readonly clock?: () => number;
   readonly seed: number;
   /** Anchors measured before (a resumed profile), by activation. */
