@@ -12,6 +12,7 @@ import { syntheticInput } from '../src/profile/latency-sweep.js';
 import { measureAgainstReference } from '../src/profile/validation.js';
 import type { Runtime } from '../src/runtimes/runtime.js';
 import { createOrtRuntime } from '../src/runtimes/ort.runtime.js';
+import { runCountingClock } from './helpers/run-clock.js';
 
 const quick: CellProtocol = {
   kind: 'paired',
@@ -113,30 +114,13 @@ describe('micro tables calibrated against the whole model', () => {
 
   it('under a table budget, ends the anchors at the table\'s end, each with its minimum pairs even when the cells took the whole budget', async () => {
     // The protocol's clock counts timed runs (a run is 1 "ms"), so the budget does not depend on this host's speed.
-    const rt = await createOrtRuntime({ runtime: 'ort', threads: 1 });
-    let runs = 0;
-    const runtime: Runtime = {
-      ...rt,
-      load: async (bytes) => {
-        const m = await rt.load(bytes);
-        return {
-          inputNames: m.inputNames, outputNames: m.outputNames, run: (feeds, outputs) => m.run(feeds, outputs), dispose: () => m.dispose(),
-          timer: (feeds) => {
-            const timed = m.timer(feeds);
-            return () => {
-              runs++;
-              return timed();
-            };
-          },
-        };
-      },
-    };
+    const { runtime, now, reset } = runCountingClock(await createOrtRuntime({ runtime: 'ort', threads: 1 }));
     const table = async (budgetMs: number | undefined) => {
-      const protocol: CellProtocol = { ...quick, options: { ...quick.options, clock: () => runs }, calibration: { maxPairs: 200 }, ...(budgetMs !== undefined ? { tableBudgetMs: budgetMs } : {}) };
+      const protocol: CellProtocol = { ...quick, options: { ...quick.options, clock: now }, calibration: { maxPairs: 200 }, ...(budgetMs !== undefined ? { tableBudgetMs: budgetMs } : {}) };
       const { request } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol, reference: SiLU, candidates: [SiLU, ReLU] });
-      runs = 0;
+      reset();
       const out = await runProfile(request);
-      return { anchor: out.calibration!.anchors[0]!, runs, note: out.table!.provenance.note! };
+      return { anchor: out.calibration!.anchors[0]!, runs: now(), note: out.table!.provenance.note! };
     };
     // Without a budget the anchor runs to its cap.
     expect((await table(undefined)).anchor).toMatchObject({ pairs: 200, stoppedBy: 'cap' });
