@@ -110,6 +110,13 @@ describe('deleting a device profile', () => {
     await page.getByTestId('delete-kept').getByText(/This profile has 3 published cost table versions \(latency \(yolov5nu\) v1, v2; memory \(yolov5nu\) v1\) and 1 profiling job\./).waitFor();
     expect(await page.getByRole('button', { name: 'Delete this profile…' }).count()).toBe(0);
     await screenshot(page, 'device-delete-kept');
+    // Its tables are listed, each a link to its page, the newest version of a metric first.
+    const links = page.getByTestId('device-tables').getByRole('link');
+    expect(await links.allTextContents()).toEqual(['latency (yolov5nu) v2', 'latency (yolov5nu) v1', 'memory (yolov5nu) v1']);
+    await links.first().click();
+    await page.waitForURL(/\/o\/acme\/tables\/[^/]+$/);
+    // The reference at the unit's precision, not as stored (62.05468… ms).
+    await page.locator('dt', { hasText: 'Reference value' }).locator('xpath=following-sibling::dd').getByText(/^\d+\.\d{2} ms$/).waitFor();
     // The API keeps it too, whoever asks.
     const refused = await alice.raw('mutation($input: DeleteDeviceProfileInput!) { deleteDeviceProfile(input: $input) }', { input: { organizationId: acme.id, id } });
     expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');

@@ -1,4 +1,5 @@
 import type { CostTableQuery } from '@/graphql/generated';
+import { formatValue } from '@/lib/format/units';
 
 type Table = CostTableQuery['organization']['costTable'];
 
@@ -13,7 +14,7 @@ export function ProvenancePanel({ table }: { readonly table: Table }) {
     ['Device profile', `${table.deviceProfile.name} (${table.deviceProfile.owner.name})`],
     ['Model', table.modelSpecName],
     ['Version', `v${table.version}, published ${table.createdAt.slice(0, 16).replace('T', ' ')}`],
-    ['Reference value', `${table.reference} ${table.unit}`],
+    ['Reference value', formatValue(table.reference, table.unit)],
     ['Content SHA-256', table.sha256],
   ];
   return (

@@ -4,6 +4,7 @@ import { PartialBadge } from '@/components/cost-table/partial-badge';
 import { TableWrap } from '@/components/form/table-wrap';
 import { CostTablesDocument } from '@/graphql/generated';
 import { load } from '@/lib/api/session.server';
+import { formatValue } from '@/lib/format/units';
 
 export const metadata: Metadata = { title: 'Cost tables' };
 
@@ -61,7 +62,7 @@ export default async function TablesPage({ params }: { readonly params: Promise<
                     <td>{t.modelSpecName}</td>
                     <td>{t.metric.toLowerCase()}</td>
                     <td className="num">
-                      {t.reference} {t.unit}
+                      {formatValue(t.reference, t.unit)}
                     </td>
                     <td>
                       {t.provenance.source.toLowerCase()}

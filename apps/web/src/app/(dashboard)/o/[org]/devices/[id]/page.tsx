@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { DeviceTable } from '@/components/devices/device-table';
 import { VisibilityBadge } from '@/components/devices/visibility-badge';
 import { ConfirmAction } from '@/components/form/confirm-action';
@@ -49,6 +50,28 @@ function DeleteSection({ organization, org }: { readonly organization: Organizat
   );
 }
 
+/** The profile's published tables, each a link to its heatmap and provenance, newest version first within a metric and model. */
+function CostTablesSection({ organization, org }: { readonly organization: Organization; readonly org: string }) {
+  const tables = [...organization.costTables.nodes].sort((a, b) => `${a.metric} ${a.modelSpecName}`.localeCompare(`${b.metric} ${b.modelSpecName}`) || b.version - a.version);
+  return (
+    <section className="panel" aria-labelledby="tables-heading">
+      <h2 id="tables-heading">Cost tables</h2>
+      {tables.length === 0 ? (
+        <p className="muted">None published yet: measure them with <code>actnas profile</code> and publish them under Cost tables, or queue a profiling job for a device agent.</p>
+      ) : (
+        <ul data-testid="device-tables">
+          {tables.map((t) => (
+            <li key={t.id}>
+              <Link href={`/o/${org}/tables/${t.id}`}>{`${t.metric.toLowerCase()} (${t.modelSpecName}) v${t.version}`}</Link>
+            </li>
+          ))}
+          {organization.costTables.pageInfo.hasNextPage ? <li className="muted">and more, under Cost tables</li> : null}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export default async function DevicePage({ params }: { readonly params: Promise<{ org: string; id: string }> }) {
   const { org, id } = await params;
   const { organization, activationKinds } = await load(DeviceProfileDocument, { slug: org, id });
@@ -60,6 +83,7 @@ export default async function DevicePage({ params }: { readonly params: Promise<
           {profile.name} <VisibilityBadge visibility={profile.visibility} />
         </h1>
       </div>
+      <CostTablesSection organization={organization} org={org} />
       {profile.editable ? (
         <>
           <section className="panel" aria-labelledby="edit-heading">
