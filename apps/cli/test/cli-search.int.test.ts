@@ -42,7 +42,7 @@ describe('actnas search (built bin)', () => {
     expect(badFlag.stderr).toMatch(/bad --k/);
     const missing = run('--latency', 'nope.csv');
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read latency table nope.csv/);
+    expect(missing.stderr).toBe('actnas: cannot read latency table nope.csv: no such file\n');
     const wrongUnit = run('--latency', 'memory.csv');
     expect(wrongUnit.status).toBe(2);
     expect(wrongUnit.stderr.trim().split('\n')).toHaveLength(1);

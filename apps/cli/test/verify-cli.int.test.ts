@@ -99,7 +99,7 @@ describe('actnas verify (built bin)', () => {
     }
     const missing = actnas(['verify', '--proposals', 'nope.json', '--imgsz', '64'], dir);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read proposals nope\.json: ENOENT/);
+    expect(missing.stderr).toMatch(/cannot read proposals nope\.json: no such file$/m);
     writeFileSync(join(dir, 'other.json'), JSON.stringify({ sites: ['a'], proposals: [{ rank: 1, activations: ['relu'] }] }));
     const other = actnas(['verify', '--proposals', 'other.json', '--imgsz', '64', '--json'], dir);
     expect(other.code).toBe(2);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { CostTable, CostTableReadOptions, MetricKind, SearchSpace } from '@actnas/core/search';
 import { CostTableValidationError, createSearchSpace, parseCostTableCsv, parseCostTableJson, tableActivations } from '@actnas/core/search';
-import { CliUsageError } from '../shared/cli-error.js';
+import { CliUsageError, unreadableFile } from '../shared/cli-error.js';
 
 export interface TableSource {
   readonly metric: MetricKind;
@@ -17,7 +17,7 @@ export function readTableFile(source: TableSource, cwd: string, space?: SearchSp
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new CliUsageError(`cannot read ${source.metric} table ${source.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw unreadableFile(`${source.metric} table`, source.file, err);
   }
   const options: CostTableReadOptions = {
     metric: source.metric,

@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { LiveSetRows, RunSearchOptions, SearchRequest, SearchResult } from '@actnas/core/search';
 import { CostTableValidationError, SearchRequestError, parseLiveSetRows, runSearch } from '@actnas/core/search';
 import type { CliIo } from '../shared/cli-io.js';
-import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../shared/cli-error.js';
+import { CliUsageError, EXIT_FAILURE, EXIT_OK, unreadableFile } from '../shared/cli-error.js';
 import type { TableSource } from './search-tables.js';
 import { readTables } from './search-tables.js';
 import { applySiteFlags, parseBudgets, parseInteger, parseNumber, parseObjective, parsePair, parseStrategy } from './search-options.js';
@@ -97,7 +97,7 @@ function readLiveSet(file: string, cwd: string, sites: readonly string[]): LiveS
   try {
     text = readFileSync(resolve(cwd, file), 'utf8');
   } catch (err) {
-    throw new CliUsageError(`cannot read live-set rows ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw unreadableFile('live-set rows', file, err);
   }
   try {
     return parseLiveSetRows(JSON.parse(text) as unknown, { source: `live-set rows ${file}`, sites });

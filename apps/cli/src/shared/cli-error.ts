@@ -30,3 +30,10 @@ export class CliUsageError extends CliError {
     this.name = 'CliUsageError';
   }
 }
+
+/** Why a file could not be read, in words (`no such file`), for the one-line error of a command that reads it. */
+export function unreadableFile(what: string, file: string, err: unknown): CliUsageError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory, not a file' : (code ?? String(err));
+  return new CliUsageError(`cannot read ${what} ${file}: ${why}`);
+}

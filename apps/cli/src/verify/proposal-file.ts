@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CliUsageError } from '../shared/cli-error.js';
+import { CliUsageError, unreadableFile } from '../shared/cli-error.js';
 
 /** The parts of `actnas search --json` output that verification reads. */
 export interface ProposalFileEntry {
@@ -21,7 +21,7 @@ export function readProposalFile(file: string, cwd: string, modelName: string, m
   try {
     text = readFileSync(resolve(cwd, file), 'utf8');
   } catch (err) {
-    throw new CliUsageError(`cannot read proposals ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw unreadableFile('proposals', file, err);
   }
   let doc: unknown;
   try {
