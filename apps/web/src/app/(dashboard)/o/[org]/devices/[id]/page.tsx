@@ -16,6 +16,9 @@ type Organization = DeviceProfileQuery['organization'];
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** What a table is for, as the page names it: `latency (yolov5nu)`. */
+const tableKind = (t: Organization['costTables']['nodes'][number]): string => `${t.metric.toLowerCase()} (${t.modelSpecName})`;
+
 /**
  * Deleting, as the API allows it: a profile with published tables (searches and other organizations
  * may rely on them) or profiling jobs is kept, and the panel says what keeps it; one without either
@@ -36,7 +39,7 @@ function DeleteSection({ organization, org }: { readonly organization: Organizat
   }
   const versions = new Map<string, number[]>();
   for (const t of tables.nodes) {
-    const key = `${t.metric.toLowerCase()} (${t.modelSpecName})`;
+    const key = tableKind(t);
     versions.set(key, [...(versions.get(key) ?? []), t.version]);
   }
   const atLeast = (more: boolean): string => (more ? 'at least ' : '');
@@ -52,7 +55,7 @@ function DeleteSection({ organization, org }: { readonly organization: Organizat
 
 /** The profile's published tables, each a link to its heatmap and provenance, newest version first within a metric and model. */
 function CostTablesSection({ organization, org }: { readonly organization: Organization; readonly org: string }) {
-  const tables = [...organization.costTables.nodes].sort((a, b) => `${a.metric} ${a.modelSpecName}`.localeCompare(`${b.metric} ${b.modelSpecName}`) || b.version - a.version);
+  const tables = [...organization.costTables.nodes].sort((a, b) => tableKind(a).localeCompare(tableKind(b)) || b.version - a.version);
   return (
     <section className="panel" aria-labelledby="tables-heading">
       <h2 id="tables-heading">Cost tables</h2>
@@ -62,7 +65,7 @@ function CostTablesSection({ organization, org }: { readonly organization: Organ
         <ul data-testid="device-tables">
           {tables.map((t) => (
             <li key={t.id}>
-              <Link href={`/o/${org}/tables/${t.id}`}>{`${t.metric.toLowerCase()} (${t.modelSpecName}) v${t.version}`}</Link>
+              <Link href={`/o/${org}/tables/${t.id}`}>{`${tableKind(t)} v${t.version}`}</Link>
             </li>
           ))}
           {organization.costTables.pageInfo.hasNextPage ? <li className="muted">and more, under Cost tables</li> : null}
