@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../src/index.js';
-import { SignInDocument } from '../client/generated.js';
+import { ProjectProposalsDocument, SignInDocument } from '../client/generated.js';
 import { startTestServer } from './support/server.js';
 import type { TestServer } from './support/server.js';
 import { waitForSearch } from './support/search-fixture.js';
@@ -22,6 +22,24 @@ interface SeededTable {
   readonly note: string;
 }
 
+/**
+ * The demo search's budget binds: the best NWOT score at least 6 % faster than all-SiLU is a mixed
+ * model at the latency budget, not all-ReLU (which is faster still and scores lower).
+ */
+async function expectMixedTradeOff(client: TestServer['client'], organizationId: string): Promise<void> {
+  const [project] = await t.server.dataSource.query<{ id: string }[]>(`SELECT id FROM projects WHERE organization_id = $1`, [organizationId]);
+  const { organization } = await client.data(ProjectProposalsDocument, { slug: DEMO.slug, projectId: project!.id });
+  const set = organization.project.latestProposalSet!;
+  expect(set.proposals).toHaveLength(5);
+  for (const proposal of set.proposals) {
+    const latency = proposal.totals.find((x) => x.metric === 'LATENCY')!;
+    const budget = -0.06 * latency.reference;
+    expect(latency.delta).toBeLessThanOrEqual(budget + 1e-6);
+    expect(latency.delta).toBeGreaterThan(budget - 0.05);
+    expect(new Set(proposal.changes.map((c) => c.activation)).size).toBeGreaterThanOrEqual(3);
+  }
+}
+
 describe('demo seed', () => {
   it('creates a demo organization with tables measured by actnas profile on onnxruntime, and a finished search, once', async () => {
     const seeded = await seedDemo(t.server.dataSource, t.server.services, new Date());
@@ -30,6 +48,7 @@ describe('demo seed', () => {
     const owner = { client: t.client.as(signIn.token), token: signIn.token, userId: signIn.user.id, email: DEMO.email };
     const done = await waitForSearch({ owner, id: seeded.organizationId, slug: DEMO.slug }, seeded.searchRequestId!);
     expect(done).toMatchObject({ status: 'SUCCEEDED', proposalSet: { version: 1 } });
+    await expectMixedTradeOff(owner.client, seeded.organizationId);
 
     const tables = await t.server.dataSource.query<SeededTable[]>(
       `SELECT t.metric, t.unit, jsonb_array_length(t.cells)::int AS cells, t.provenance->>'source' AS source,

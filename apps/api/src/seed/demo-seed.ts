@@ -41,7 +41,17 @@ interface MeasuredProvenance {
 }
 
 interface CostTableJson {
+  readonly reference?: number;
   readonly provenance: { readonly note?: string } & Record<string, unknown>;
+}
+
+/** The demo search's latency budget: this share of the all-SiLU model's latency saved (the paper's gains are 6–23 %). */
+const DEMO_SPEEDUP = 0.06;
+
+function referenceOf(tableJson: string): number {
+  const { reference } = JSON.parse(tableJson) as CostTableJson;
+  if (reference === undefined) throw new Error('the demo latency table has no reference value');
+  return reference;
 }
 
 const readMeasured = async (file: string): Promise<string> => readFile(require.resolve(`${MEASURED}/${file}`), 'utf8');
@@ -98,7 +108,9 @@ export async function seedDemo(dataSource: DataSource, services: Services, now: 
   });
   const spec = await services.modelSpecs.registerBuiltin(scope, { organizationId: organization.id, builtinName: 'yolov5nu' });
   const tables = [];
+  const contents = new Map<Metric, string>();
   for (const metric of METRICS) {
+    contents.set(metric, await readMeasured(`${metric}.json`));
     tables.push(
       await services.costTables.publish(scope, {
         organizationId: organization.id,
@@ -106,7 +118,7 @@ export async function seedDemo(dataSource: DataSource, services: Services, now: 
         modelSpecId: spec.id,
         metric,
         format: 'json',
-        content: withRunProvenance(await readMeasured(`${metric}.json`), metric, provenance),
+        content: withRunProvenance(contents.get(metric)!, metric, provenance),
       }),
     );
   }
@@ -120,9 +132,13 @@ export async function seedDemo(dataSource: DataSource, services: Services, now: 
     projectId: project.id,
     modelSpecId: spec.id,
     costTableIds: tables.map((t) => t.id),
-    objective: { sense: 'min', metric: { metric: 'latency' } },
-    // The accuracy table is an NWOT score (higher is better): keep it at least the all-SiLU reference's.
-    budgets: [{ metric: { metric: 'accuracy' }, bound: 'min', value: 0, of: 'delta' }],
+    // A budget that binds, so the proposals trade one metric for another. Minimum latency with the
+    // NWOT score kept at the all-SiLU reference's does not: all-ReLU is both the fastest and above
+    // the reference, so every proposal is (nearly) all-ReLU. The highest NWOT score of a model at
+    // least DEMO_SPEEDUP faster than all-SiLU is a mixed model (LeakyReLU where it scores, ReLU6
+    // and ReLU where they are cheap).
+    objective: { sense: 'max', metric: { metric: 'accuracy' } },
+    budgets: [{ metric: { metric: 'latency' }, bound: 'max', value: -DEMO_SPEEDUP * referenceOf(contents.get('latency')!), of: 'delta' }],
     strategy: 'ilp',
     k: 5,
     diversity: 2,
