@@ -40,6 +40,7 @@ describe('actnas profile (built bin)', () => {
     const second = actnas(args, dir);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/10 cells \(7 measured, 3 resumed\)/);
+    expect(second.stderr).toMatch(/^resuming .*lat\.csv\.checkpoint\.jsonl: 3 of 10 cells done, \d+ s of the table's 170 s budget spent$/m);
     expect(existsSync(join(dir, 'lat.csv.checkpoint.jsonl'))).toBe(false);
     const lines = readFileSync(join(dir, 'lat.csv'), 'utf8').trim().split('\n');
     expect(lines[0]).toBe('layer,activation,reference,delta,ci_low,ci_high,runs,unit');

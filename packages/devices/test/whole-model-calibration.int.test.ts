@@ -140,5 +140,22 @@ describe('micro tables calibrated against the whole model', () => {
     expect(fitted.anchor.pairs).toBeLessThan(200);
     expect(fitted.anchor.stoppedBy).toBe('time');
     expect(fitted.runs).toBeLessThanOrEqual(budget);
+
+    // Interrupted halfway through its cells and resumed in a new process (its clock starts again
+    // at 0): the resumed table spends only what the first part left of the budget.
+    const path = checkpointFile();
+    const key = { model: 'yolov8n', budget };
+    const protocol: CellProtocol = { ...quick, options: { ...quick.options, clock: now }, calibration: { maxPairs: 200 }, tableBudgetMs: budget };
+    const { request } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol, reference: SiLU, candidates: [SiLU, ReLU] });
+    reset();
+    const first = await runProfile(request, { checkpoint: ProfileCheckpoint.open(path, key), stopAfter: 40 });
+    expect(first.table).toBeUndefined();
+    const firstRuns = now();
+    const resumedCheckpoint = ProfileCheckpoint.open(path, key);
+    expect(resumedCheckpoint.elapsedMs).toBe(firstRuns);
+    reset();
+    const resumed = await runProfile(request, { checkpoint: resumedCheckpoint });
+    expect(resumed.calibration!.anchors[0]).toMatchObject({ stoppedBy: 'time' });
+    expect(firstRuns + now()).toBeLessThanOrEqual(budget);
   });
 });

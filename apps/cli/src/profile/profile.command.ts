@@ -173,6 +173,13 @@ async function readTable(path: string, metric: 'latency' | 'accuracy'): Promise<
   }
 }
 
+/** How much of the table's time budget the interrupted run spent (a resumed table keeps to what is left). */
+function spentOf(checkpoint: ProfileCheckpoint, protocol: CellProtocol): string {
+  const budget = protocol.kind === 'paired' ? protocol.tableBudgetMs : undefined;
+  if (budget === undefined || checkpoint.elapsedMs === 0) return '';
+  return `, ${Math.round(checkpoint.elapsedMs / 1000)} s of the table's ${budget / 1000} s budget spent`;
+}
+
 function profileAction(io: CliIo, setExitCode: (code: number) => void) {
   return async (f: ProfileFlags, cmd?: Command): Promise<void> => {
     const metric = choiceFlag(f.metric, '--metric', ['latency', 'memory', 'accuracy'] as const) as ProfileMetric;
@@ -216,6 +223,7 @@ function profileAction(io: CliIo, setExitCode: (code: number) => void) {
       checkpoint,
       onStart: (total, done) => {
         resumed = done;
+        if (done > 0) io.stderr.write(`resuming ${checkpointPathFor(out)}: ${done} of ${total} cells done${spentOf(checkpoint, protocol)}\n`);
         bar.start(total, done);
       },
       onCell: () => bar.tick(),

@@ -12,16 +12,22 @@ export class CheckpointMismatchError extends Error {
   }
 }
 
+interface ElapsedRow {
+  readonly elapsedMs: number;
+}
+
 export function checkpointPathFor(outputPath: string): string {
   return `${outputPath}.checkpoint.jsonl`;
 }
 
 /**
  * Finished cells, one JSON line each after a header line with the settings. Appending a line
- * per cell means an interruption loses at most the cell being measured.
+ * per cell means an interruption loses at most the cell being measured. Lines `{"elapsedMs": n}`
+ * record how long the table had been measured, so a resumed table keeps to its time budget.
  */
 export class ProfileCheckpoint {
   readonly #cells = new Map<string, ProfileCell>();
+  #elapsedMs = 0;
 
   private constructor(readonly path: string) {}
 
@@ -53,8 +59,9 @@ export class ProfileCheckpoint {
     }
     for (const line of lines) {
       try {
-        const cell = JSON.parse(line) as ProfileCell;
-        cp.#cells.set(cellId(cell.site, cell.activation), cell);
+        const row = JSON.parse(line) as ProfileCell | ElapsedRow;
+        if ('elapsedMs' in row) cp.#elapsedMs = Math.max(cp.#elapsedMs, row.elapsedMs);
+        else cp.#cells.set(cellId(row.site, row.activation), row);
       } catch {
         // A line cut short by the interruption: that cell is measured again.
       }
@@ -77,6 +84,16 @@ export class ProfileCheckpoint {
   add(cell: ProfileCell): void {
     this.#cells.set(cellId(cell.site, cell.activation), cell);
     appendFileSync(this.path, JSON.stringify(cell) + '\n');
+  }
+
+  /** How long the table had been measured when the checkpoint was last written (0 when new). */
+  get elapsedMs(): number {
+    return this.#elapsedMs;
+  }
+
+  recordElapsed(ms: number): void {
+    this.#elapsedMs = ms;
+    appendFileSync(this.path, JSON.stringify({ elapsedMs: Math.round(ms) } satisfies ElapsedRow) + '\n');
   }
 
   remove(): void {

@@ -116,11 +116,11 @@ function cellsBudgetMs(req: ProfileRequest): number | undefined {
   return endsWithCalibration(req) ? Math.round(CELLS_SHARE_OF_TABLE * p.tableBudgetMs) : p.tableBudgetMs;
 }
 
-/** The protocol the cells are measured with: the table's, with the cells' part of its budget. */
-function cellsProtocol(req: ProfileRequest): CellProtocol {
+/** The protocol the cells are measured with: the table's, with what is left of the cells' part of its budget. */
+function cellsProtocol(req: ProfileRequest, elapsedBefore: number): CellProtocol {
   const p = req.protocol;
   const budget = cellsBudgetMs(req);
-  return p.kind === 'paired' && budget !== undefined ? { ...p, tableBudgetMs: budget } : p;
+  return p.kind === 'paired' && budget !== undefined ? { ...p, tableBudgetMs: Math.max(0, budget - elapsedBefore) } : p;
 }
 
 /** The clock a table's budget is kept on (the protocol's, which tests inject). */
@@ -147,7 +147,7 @@ function seedKey(activation: string, seed: number | undefined): string {
   return seed === undefined ? activation : `${activation}#${seed}`;
 }
 
-async function* sweep(req: ProfileRequest, finished: (site: string, activation: string) => ProfileCell | undefined, hooks: ProfileHooks): AsyncGenerator<ProfileCell> {
+async function* sweep(req: ProfileRequest, finished: (site: string, activation: string) => ProfileCell | undefined, hooks: ProfileHooks, elapsedBefore: number): AsyncGenerator<ProfileCell> {
   const wanted = new Set(selectedSites(req));
   const skip = (site: string, activation: string): boolean => finished(site, activation) !== undefined;
   const skipOther = (site: string, activation: string): boolean => !wanted.has(site) || skip(site, activation);
@@ -157,7 +157,7 @@ async function* sweep(req: ProfileRequest, finished: (site: string, activation: 
     return;
   }
   if (req.metric === 'latency') {
-    const o = { runtime: req.runtime, reference: req.reference, candidates: req.candidates, protocol: cellsProtocol(req), seed: req.seed, skip: skipOther, finished };
+    const o = { runtime: req.runtime, reference: req.reference, candidates: req.candidates, protocol: cellsProtocol(req, elapsedBefore), seed: req.seed, skip: skipOther, finished };
     if (req.mode === 'micro') yield* microLatencyCells(wantedBlocks(req), o);
     else yield* fullLatencyCells(latencyModel(req), inputFeeds(req, 1, req.seed), o);
     return;
@@ -232,8 +232,16 @@ function combineSeeds(req: ProfileRequest, cells: readonly ProfileCell[]): Profi
 }
 
 export async function runProfile(req: ProfileRequest, hooks: ProfileHooks = {}): Promise<ProfileOutcome> {
-  const started = tableClock(req)();
   const cp = hooks.checkpoint;
+  const clock = tableClock(req);
+  // A resumed table's budget counts the time it was measured before (not the time it was stopped).
+  const before = cp?.elapsedMs ?? 0;
+  const started = clock() - before;
+  const checkpointed = (row: ProfileCell): void => {
+    if (!cp) return;
+    cp.add(row);
+    cp.recordElapsed(clock() - started);
+  };
   const planned = plannedCells(req);
   const got = new Map<string, ProfileCell>();
   const key = (site: string, activation: string): string => `${site}\u0000${activation}`;
@@ -243,9 +251,9 @@ export async function runProfile(req: ProfileRequest, hooks: ProfileHooks = {}):
   }
   hooks.onStart?.(planned.length, got.size);
   let measured = 0;
-  for await (const cell of sweep(req, (s, a) => got.get(key(s, a)), hooks)) {
+  for await (const cell of sweep(req, (s, a) => got.get(key(s, a)), hooks, before)) {
     got.set(key(cell.site, cell.activation), cell);
-    cp?.add(cell);
+    checkpointed(cell);
     hooks.onCell?.(cell);
     if (++measured === hooks.stopAfter) break;
   }
@@ -254,7 +262,7 @@ export async function runProfile(req: ProfileRequest, hooks: ProfileHooks = {}):
   let ref = cp?.get(REFERENCE_SITE, 'value')?.delta;
   if (ref === undefined) {
     ref = await referenceValue(req, all);
-    cp?.add({ site: REFERENCE_SITE, activation: 'value', delta: ref });
+    checkpointed({ site: REFERENCE_SITE, activation: 'value', delta: ref });
   }
   const cells = combineSeeds(req, all);
   const table = toCostTable(req, cells, ref);
@@ -267,7 +275,7 @@ export async function runProfile(req: ProfileRequest, hooks: ProfileHooks = {}):
     return { table: { ...table, provenance: { ...table.provenance, note: `${table.provenance.note}; ${note}` } }, cells, measured };
   }
   const budget = req.protocol.kind === 'paired' ? req.protocol.tableBudgetMs : undefined;
-  const calibration = await calibrate(req, table, maxPairs, hooks, budget !== undefined ? started + budget : undefined);
+  const calibration = await calibrate(req, table, maxPairs, { ...hooks, checkpointed }, budget !== undefined ? started + budget : undefined);
   return { table: applyCalibration(table, req.reference, calibration), cells, measured, calibration };
 }
 
@@ -290,7 +298,7 @@ export function endsWithCalibration(req: ProfileRequest): boolean {
 }
 
 /** The calibration's whole models, those a checkpoint holds resumed, the rest measured (and checkpointed) now. */
-async function calibrate(req: ProfileRequest, table: CostTable, maxPairs: number, hooks: ProfileHooks, deadline: number | undefined): Promise<WholeModelCalibration> {
+async function calibrate(req: ProfileRequest, table: CostTable, maxPairs: number, hooks: ProfileHooks & { readonly checkpointed: (row: ProfileCell) => void }, deadline: number | undefined): Promise<WholeModelCalibration> {
   const cp = hooks.checkpoint;
   const resumed = new Map<string, Omit<CalibrationAnchor, 'microSum'>>();
   for (const k of req.candidates) {
@@ -305,7 +313,7 @@ async function calibrate(req: ProfileRequest, table: CostTable, maxPairs: number
     ...(deadline !== undefined ? { deadline } : {}),
     onProgress: hooks.onCalibrationProgress,
     onAnchor: (a) => {
-      cp?.add({ site: CALIBRATION_SITE, activation: a.activation, delta: a.measured, ciLow: a.ciLow, ciHigh: a.ciHigh, runs: a.pairs, ...(a.stoppedBy ? { stoppedBy: a.stoppedBy } : {}) });
+      hooks.checkpointed({ site: CALIBRATION_SITE, activation: a.activation, delta: a.measured, ciLow: a.ciLow, ciHigh: a.ciHigh, runs: a.pairs, ...(a.stoppedBy ? { stoppedBy: a.stoppedBy } : {}) });
       hooks.onCalibrationAnchor?.(a);
     },
   });
