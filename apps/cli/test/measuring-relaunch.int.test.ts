@@ -44,6 +44,11 @@ function processesWith(token: string): number[] {
   }).map(Number);
 }
 
+/** A process's state letter from /proc/<pid>/stat: R running, S sleeping, T stopped. */
+function processState(pid: number): string {
+  return /^\d+ \(.*\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))![1]!;
+}
+
 async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
@@ -83,6 +88,18 @@ describe.runIf(process.platform === 'linux' && glibc)('actnas relaunches measuri
     run.child.kill('SIGTERM');
     expect(await run.exited).toEqual({ code: null, signal: 'SIGTERM' });
     await until('no process left', () => (processesWith(`${token}.csv`).length === 0 ? true : undefined), 5_000);
+  });
+
+  it('Ctrl-Z (SIGTSTP) stops the command and its measuring child; SIGCONT (fg) continues both', async () => {
+    const token = 'relaunch-sigtstp';
+    const run = longProfile(token);
+    const pids = await until('the relaunched child', () => (processesWith(`${token}.csv`).length >= 2 ? processesWith(`${token}.csv`) : undefined));
+    run.child.kill('SIGTSTP');
+    await until('both stopped', () => (pids.every((p) => processState(p) === 'T') ? true : undefined), 5_000);
+    run.child.kill('SIGCONT');
+    await until('both running again', () => (pids.every((p) => ['R', 'S', 'D'].includes(processState(p))) ? true : undefined), 5_000);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: null, signal: 'SIGTERM' });
   });
 
   it('kill -9 of the command: the measuring child ends too, nothing measures on as an orphan', async () => {

@@ -77,7 +77,8 @@ export function needsRelaunch(host: HostProcess = thisProcess()): boolean {
  * Runs this same command again in a child with the measuring tunables set, when it needs them,
  * and returns true: the child then writes to this process's stdin, stdout and stderr, gets every
  * signal this process gets (once: it runs in a session of its own, so a terminal's Ctrl-C reaches
- * it only through this process), and this process exits with the child's code or signal. The
+ * it only through this process), stops and continues with it (Ctrl-Z, `fg`), and this process
+ * exits with the child's code or signal. The
  * caller must do nothing else then.
  * Returns false when no relaunch is needed: the caller goes on in this process. In a relaunched
  * child it also starts watching the process that started it: if that one is killed outright
@@ -96,10 +97,18 @@ export async function relaunchForMeasurement(host: HostProcess = thisProcess()):
   // the child died of a signal, which this process then raises on itself.
   const held = (): void => undefined;
   for (const signal of HELD_SIGNALS) process.on(signal, held);
-  foregroundChild(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, detached: true }, (_code, signal) => {
+  const child = foregroundChild(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, detached: true }, (_code, signal) => {
     if (signal) for (const s of HELD_SIGNALS) process.off(s, held);
     return undefined;
   });
+  // Job control: a terminal's Ctrl-Z (SIGTSTP) reaches only this process, the child being in a
+  // session of its own. Stop the child with it and let it go on when this process is continued
+  // (`fg`, `bg`, SIGCONT), as a shell does with the processes of one job.
+  process.on('SIGTSTP', () => {
+    child.kill('SIGSTOP');
+    process.kill(process.pid, 'SIGSTOP');
+  });
+  process.on('SIGCONT', () => child.kill('SIGCONT'));
   return true;
 }
 
