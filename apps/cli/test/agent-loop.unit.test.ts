@@ -16,16 +16,10 @@ import { AgentJobError, agentProfileJob, deviceFusion, withAgent } from '../src/
 import { verifyJob } from '../src/agent/agent.verifier.js';
 import type { AgentJobFragment, AgentVerificationJobFragment, ProfilingTableInput, ProposalMeasurementInput } from '../src/graphql/generated.js';
 import { CliUsageError } from '../src/shared/cli-error.js';
+import { agentJob, builtinSpec } from './support/agent-job.js';
 
 const ORG = '00000000-0000-4000-8000-000000000001';
-const JOB: AgentJobFragment = {
-  id: '00000000-0000-4000-8000-0000000000a1',
-  metrics: ['MEMORY'],
-  attempts: 1,
-  maxAttempts: 3,
-  modelSpec: { id: 'spec', name: 'yolov5nu', kind: 'BUILTIN', builtinName: 'yolov5nu', sha256: null, sizeBytes: null, downloadPath: null },
-  deviceProfile: { id: 'profile', name: 'cpu', runtime: 'onnxruntime', threads: 1, inputSize: 64, fusedActivations: [] },
-};
+const JOB = agentJob('00000000-0000-4000-8000-0000000000a1', ['MEMORY'], builtinSpec('yolov5nu'));
 const TABLE: ProfilingTableInput = { metric: 'MEMORY', format: 'JSON', content: '{}' };
 
 type Answer = { data: unknown } | { errors: { message: string; extensions: { code: string } }[] };

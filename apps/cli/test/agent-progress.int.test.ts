@@ -5,19 +5,12 @@ import { Hardswish, ReLU, SiLU } from '@actnas/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { measureJob } from '../src/agent/agent.profiler.js';
 import type { AgentSettings } from '../src/agent/agent.profiler.js';
-import type { AgentJobFragment } from '../src/graphql/generated.js';
+import { agentJob, builtinSpec } from './support/agent-job.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-const job: AgentJobFragment = {
-  id: '00000000-0000-4000-8000-0000000000c1',
-  metrics: ['LATENCY'],
-  attempts: 1,
-  maxAttempts: 3,
-  modelSpec: { id: 'spec', name: 'yolov8n', kind: 'BUILTIN', builtinName: 'yolov8n', sha256: null, sizeBytes: null, downloadPath: null },
-  deviceProfile: { id: 'profile', name: 'cpu', runtime: 'onnxruntime', threads: 1, inputSize: 64, fusedActivations: [] },
-};
+const job = agentJob('00000000-0000-4000-8000-0000000000c1', ['LATENCY'], builtinSpec('yolov8n'));
 
 async function progressOf(anchorPairs: number): Promise<number[]> {
   dirs.push(mkdtempSync(join(tmpdir(), 'actnas-agent-progress-')));

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AgentJobError, measureJob } from '../src/agent/agent.profiler.js';
 import type { AgentSettings } from '../src/agent/agent.profiler.js';
 import type { AgentJobFragment } from '../src/graphql/generated.js';
+import { agentJob } from './support/agent-job.js';
 
 // An uploaded ONNX the agent cannot run fails its job with the importer's or the profiler's reason,
 // before any runtime starts. (The API refuses most of these at upload; the agent does not rely on it.)
@@ -46,14 +47,7 @@ afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true 
 /** A job on an uploaded ONNX whose download route serves `bytes` (with their true hash). */
 function jobOn(bytes: Uint8Array, inputSize: number): { job: AgentJobFragment; settings: AgentSettings } {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const job: AgentJobFragment = {
-    id: '00000000-0000-4000-8000-0000000000b1',
-    metrics: ['MEMORY'],
-    attempts: 1,
-    maxAttempts: 3,
-    modelSpec: { id: 'spec', name: 'mine', kind: 'ONNX', builtinName: null, sha256, sizeBytes: bytes.length, downloadPath: '/model-specs/spec/file?organizationId=org' },
-    deviceProfile: { id: 'profile', name: 'cpu', runtime: 'onnxruntime', threads: 1, inputSize, fusedActivations: [] },
-  };
+  const job = agentJob('00000000-0000-4000-8000-0000000000b1', ['MEMORY'], { id: 'spec', name: 'mine', kind: 'ONNX', builtinName: null, sha256, sizeBytes: bytes.length, downloadPath: '/model-specs/spec/file?organizationId=org' }, inputSize);
   const fetcher = (async () => new Response(bytes, { headers: { 'content-length': String(bytes.length) } })) as typeof fetch;
   const settings: AgentSettings = {
     name: 'unit-agent', runtime: 'ort', mode: 'micro', maxPairs: 10, maxCellSeconds: 8, anchorPairs: 0, candidates: [],
