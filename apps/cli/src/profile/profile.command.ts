@@ -375,7 +375,7 @@ export const profileCommand: CommandModule = (program, io, setExitCode) => {
     .option('--min-pairs <n>', 'paired runs before the first CI check', String(PROFILE_DEFAULTS.minPairs))
     .option('--max-pairs <n>', 'paired-run cap per cell', String(PROFILE_DEFAULTS.maxPairs))
     .option('--max-cell-seconds <s>', 'time cap per cell: heavy blocks take more pairs than light ones to reach the target', String(PROFILE_DEFAULTS.maxCellSeconds))
-    .option('--max-table-seconds <s>', 'micro: time budget of the table, its calibration included: the cells get 60 %, what they leave goes to the cells still off target after their caps; the calibration ends at the budget (at least 48 pairs per anchor) (0: none)', String(PROFILE_DEFAULTS.maxTableSeconds))
+    .option('--max-table-seconds <s>', 'micro: time budget of the table, its calibration included: the cells get 60 %, what they leave goes to the cells still off target after their caps; the calibration ends at the budget (at least 48 pairs per anchor); a resumed table counts the time measured before (0: none)', String(PROFILE_DEFAULTS.maxTableSeconds))
     .option('--anchor-pairs <n>', 'micro: paired runs per whole all-X model that calibrates the table against the whole model (0: none)', String(PROFILE_DEFAULTS.calibrationPairs))
     .option('--candidates <list>', 'candidate activations', PROFILE_DEFAULTS.candidates)
     .option('--fusion <rules>', `memory: fusion rules (${Object.keys(FUSION_RULES).join(', ')}); default from the runtime`)
