@@ -115,9 +115,12 @@ describe('micro tables calibrated against the whole model', () => {
   it('under a table budget, ends the anchors at the table\'s end, each with its minimum pairs even when the cells took the whole budget', async () => {
     // The protocol's clock counts timed runs (a run is 1 "ms"), so the budget does not depend on this host's speed.
     const { runtime, now, reset } = runCountingClock(await createOrtRuntime({ runtime: 'ort', threads: 1 }));
-    const table = async (budgetMs: number | undefined) => {
+    const requestFor = (budgetMs: number | undefined) => {
       const protocol: CellProtocol = { ...quick, options: { ...quick.options, clock: now }, calibration: { maxPairs: 200 }, ...(budgetMs !== undefined ? { tableBudgetMs: budgetMs } : {}) };
-      const { request } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol, reference: SiLU, candidates: [SiLU, ReLU] });
+      return profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol, reference: SiLU, candidates: [SiLU, ReLU] }).request;
+    };
+    const table = async (budgetMs: number | undefined) => {
+      const request = requestFor(budgetMs);
       reset();
       const out = await runProfile(request);
       return { anchor: out.calibration!.anchors[0]!, runs: now(), note: out.table!.provenance.note! };
@@ -141,12 +144,11 @@ describe('micro tables calibrated against the whole model', () => {
     expect(fitted.anchor.stoppedBy).toBe('time');
     expect(fitted.runs).toBeLessThanOrEqual(budget);
 
-    // Interrupted halfway through its cells and resumed in a new process (its clock starts again
+    // Interrupted after 40 of its 112 cells and resumed in a new process (its clock starts again
     // at 0): the resumed table spends only what the first part left of the budget.
     const path = checkpointFile();
     const key = { model: 'yolov8n', budget };
-    const protocol: CellProtocol = { ...quick, options: { ...quick.options, clock: now }, calibration: { maxPairs: 200 }, tableBudgetMs: budget };
-    const { request } = profileJob({ modelName: 'yolov8n', graph, runtime, metric: 'latency', mode: 'micro', protocol, reference: SiLU, candidates: [SiLU, ReLU] });
+    const request = requestFor(budget);
     reset();
     const first = await runProfile(request, { checkpoint: ProfileCheckpoint.open(path, key), stopAfter: 40 });
     expect(first.table).toBeUndefined();
