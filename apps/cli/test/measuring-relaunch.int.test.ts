@@ -18,7 +18,19 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'actnas-relaunch-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  // A test that failed before it ended its command leaves it measuring: end it here, stopped or not.
+  for (const pid of processesWith(dir)) {
+    for (const signal of ['SIGCONT', 'SIGKILL'] as const) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function actnas(args: readonly string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...baseEnv, ...env } });
@@ -59,12 +71,16 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): 
   }
 }
 
-/** A latency profile that runs for minutes unless stopped, and its exit. */
-function longProfile(token: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const args = ['profile', '--metric', 'latency', '--mode', 'micro', '--imgsz', '64', '--min-pairs', '100000', '--max-pairs', '100000', '--max-cell-seconds', '600', '-o', `${token}.csv`];
+/**
+ * A latency profile that runs for minutes unless stopped, and its exit. Its output path is in this
+ * run's own folder, so `processesWith(output)` finds this run's processes and no others'.
+ */
+function longProfile(token: string): { child: ChildProcess; output: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const output = join(dir, `${token}.csv`);
+  const args = ['profile', '--metric', 'latency', '--mode', 'micro', '--imgsz', '64', '--min-pairs', '100000', '--max-pairs', '100000', '--max-cell-seconds', '600', '-o', output];
   const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: baseEnv, stdio: 'ignore' });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
-  return { child, exited };
+  return { child, output, exited };
 }
 
 describe.runIf(process.platform === 'linux' && glibc)('actnas relaunches measuring commands with the malloc tunables (Linux, glibc)', () => {
@@ -84,16 +100,16 @@ describe.runIf(process.platform === 'linux' && glibc)('actnas relaunches measuri
     const token = 'relaunch-sigterm';
     const run = longProfile(token);
     // The parent and the relaunched child (the same command line).
-    await until('the relaunched child', () => (processesWith(`${token}.csv`).length >= 2 ? true : undefined));
+    await until('the relaunched child', () => (processesWith(run.output).length >= 2 ? true : undefined));
     run.child.kill('SIGTERM');
     expect(await run.exited).toEqual({ code: null, signal: 'SIGTERM' });
-    await until('no process left', () => (processesWith(`${token}.csv`).length === 0 ? true : undefined), 5_000);
+    await until('no process left', () => (processesWith(run.output).length === 0 ? true : undefined), 5_000);
   });
 
   it('Ctrl-Z (SIGTSTP) stops the command and its measuring child; SIGCONT (fg) continues both', async () => {
     const token = 'relaunch-sigtstp';
     const run = longProfile(token);
-    const pids = await until('the relaunched child', () => (processesWith(`${token}.csv`).length >= 2 ? processesWith(`${token}.csv`) : undefined));
+    const pids = await until('the relaunched child', () => (processesWith(run.output).length >= 2 ? processesWith(run.output) : undefined));
     run.child.kill('SIGTSTP');
     await until('both stopped', () => (pids.every((p) => processState(p) === 'T') ? true : undefined), 5_000);
     run.child.kill('SIGCONT');
@@ -105,10 +121,10 @@ describe.runIf(process.platform === 'linux' && glibc)('actnas relaunches measuri
   it('kill -9 of the command: the measuring child ends too, nothing measures on as an orphan', async () => {
     const token = 'relaunch-sigkill';
     const run = longProfile(token);
-    await until('the relaunched child', () => (processesWith(`${token}.csv`).length >= 2 ? true : undefined));
+    await until('the relaunched child', () => (processesWith(run.output).length >= 2 ? true : undefined));
     run.child.kill('SIGKILL');
     expect((await run.exited).signal).toBe('SIGKILL');
-    await until('no process left', () => (processesWith(`${token}.csv`).length === 0 ? true : undefined), 5_000);
+    await until('no process left', () => (processesWith(run.output).length === 0 ? true : undefined), 5_000);
   });
 
 });
